@@ -1,0 +1,58 @@
+package dev.autoj.engine;
+
+import java.util.List;
+
+/**
+ * The Auto-J judge as every caller sees it. Thread-safe; share one instance.
+ *
+ * <pre>{@code
+ * Comparison c = judge.compare("Write a haiku about rain", newAnswer, baseline, Scenario.CREATIVE_WRITING);
+ * c.combined();          // Optional: RESPONSE_1 means newAnswer won in both orders
+ * Judgment j = judge.grade("Write a haiku about rain", newAnswer, Scenario.CREATIVE_WRITING);
+ * j.rating();            // 1..10, or null with j.noVerdictReason()
+ * }</pre>
+ */
+public interface Judge extends AutoCloseable {
+
+    /** A pairwise request. */
+    record CompareRequest(String query, String response1, String response2, Scenario scenario, Language language) {
+        public CompareRequest(String query, String response1, String response2, Scenario scenario) {
+            this(query, response1, response2, scenario, Language.EN);
+        }
+    }
+
+    /** A single-response request. */
+    record GradeRequest(String query, String response, Scenario scenario, Language language) {
+        public GradeRequest(String query, String response, Scenario scenario) {
+            this(query, response, scenario, Language.EN);
+        }
+    }
+
+    /** Judges {@code response1} against {@code response2} in both orders. */
+    default Comparison compare(String query, String response1, String response2, Scenario scenario) {
+        return compareAll(List.of(new CompareRequest(query, response1, response2, scenario))).get(0);
+    }
+
+    /** Critiques and rates one response. */
+    default Judgment grade(String query, String response, Scenario scenario) {
+        return gradeAll(List.of(new GradeRequest(query, response, scenario))).get(0);
+    }
+
+    /** Judges many pairs; their prompts reach the back end together. Results in request order. */
+    List<Comparison> compareAll(List<CompareRequest> requests);
+
+    /** Grades many responses; their prompts reach the back end together. Results in request order. */
+    List<Judgment> gradeAll(List<GradeRequest> requests);
+
+    /**
+     * The scenario of a query according to Auto-J's scenario classifier; {@link Scenario#DEFAULT}
+     * when the classifier answers something that is not a scenario name.
+     *
+     * @throws UnsupportedOperationException when no classifier is configured
+     */
+    Scenario classify(String query);
+
+    /** Releases the back end (model sessions, HTTP clients). */
+    @Override
+    void close();
+}

@@ -1,0 +1,80 @@
+package dev.autoj.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One judgment by the judge: a pairwise verdict, a 1–10 rating, or an explicit no-verdict with
+ * its reason (exactly one of the three), together with the critique and where it came from.
+ *
+ * @param protocol single or pairwise
+ * @param language the template language
+ * @param scenario the scenario the request was judged in (metadata; Auto-J's prompt does not name it)
+ * @param verdict the pairwise verdict as positions in the prompt the judge saw, or null
+ * @param rating the single-response rating 1–10, or null
+ * @param noVerdictReason why no verdict could be read, or null
+ * @param critique the judge's critique: its output, trimmed
+ * @param rawOutput the judge's output exactly as generated
+ * @param promptSha256 SHA-256 of the exact prompt, lower-case hex
+ * @param modelId the judge model, e.g. {@code "GAIR/autoj-13b"}
+ * @param backend the back end that produced it, e.g. {@code "remote"}, {@code "onnx"}
+ * @param source where the output comes from: {@code "live:<backend>"} for a model run now,
+ *     {@code "replay:<origin>"} from the judgment store, where origin is the recorded source
+ *     (e.g. {@code "replay:published:auto-j-testbed"})
+ * @param promptTokens prompt tokens, -1 when unknown
+ * @param generatedTokens generated tokens, -1 when unknown
+ * @param latency time the judge spent on this judgment (zero for a replay)
+ * @param warnings notes for reports, e.g. judged text that contains verdict markers
+ */
+public record Judgment(
+        Protocol protocol,
+        Language language,
+        Scenario scenario,
+        Verdict verdict,
+        Double rating,
+        String noVerdictReason,
+        String critique,
+        String rawOutput,
+        String promptSha256,
+        String modelId,
+        String backend,
+        String source,
+        int promptTokens,
+        int generatedTokens,
+        Duration latency,
+        List<String> warnings) {
+
+    public Judgment {
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(rawOutput, "rawOutput");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(latency, "latency");
+        int present = (verdict != null ? 1 : 0) + (rating != null ? 1 : 0) + (noVerdictReason != null ? 1 : 0);
+        if (present != 1) {
+            throw new IllegalArgumentException("a judgment has exactly one of verdict, rating and no-verdict reason");
+        }
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public Optional<Verdict> optionalVerdict() {
+        return Optional.ofNullable(verdict);
+    }
+
+    public OptionalDouble optionalRating() {
+        return rating == null ? OptionalDouble.empty() : OptionalDouble.of(rating);
+    }
+
+    public Optional<String> optionalNoVerdictReason() {
+        return Optional.ofNullable(noVerdictReason);
+    }
+
+    /** True when the judge's output held no readable verdict or rating. */
+    public boolean isNoVerdict() {
+        return noVerdictReason != null;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.autoj.engine.backend;
+
+import java.util.List;
+
+/**
+ * Batched greedy generation: where a judge's prompts are actually completed. Implementations:
+ * the embedded ONNX Runtime engine and the remote OpenAI-compatible completions client.
+ *
+ * <p>Implementations are thread-safe. {@link #generate} receives the prompts that should be
+ * decoded together and answers in the same order.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for reports and store records, e.g. {@code "remote"} or {@code "onnx"}. */
+    String name();
+
+    /** The id of the served model, e.g. {@code "GAIR/autoj-13b"}; part of every judgment's store key. */
+    String modelId();
+
+    /**
+     * Completes each request greedily.
+     *
+     * @throws BackendException when the model cannot answer; the message says which request and why
+     */
+    List<Generation> generate(List<GenerationRequest> requests);
+
+    @Override
+    default void close() {
+    }
+}

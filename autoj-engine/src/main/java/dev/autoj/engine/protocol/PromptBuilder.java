@@ -1,0 +1,118 @@
+package dev.autoj.engine.protocol;
+
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds Auto-J's model input exactly as the original Python implementation does
+ * ({@code "[INST] " + template.format(...) + " [/INST]"}, the classifier prompt unwrapped).
+ *
+ * <p>Placeholders are filled in one pass over the template: whatever a query or response
+ * contains ({@code {response}}, {@code $1}, backslashes, {@code {{}}) is copied verbatim and
+ * never expanded again. Judged texts that contain the judge's own verdict markers are reported
+ * in {@link Prompt#warnings()}, because a judge may quote them.
+ *
+ * <pre>{@code
+ * Prompt p = PromptBuilder.pairwise(Language.EN, "What is 2+2?", "4", "5");
+ * p.text();   // "[INST] You are assessing two submitted responses ... [/INST]"
+ * }</pre>
+ */
+public final class PromptBuilder {
+
+    private static final Map<String, String> TEMPLATES = Map.of(
+            "single", Templates.SINGLE,
+            "pairwise_tie", Templates.PAIRWISE_TIE,
+            "zh_single", Templates.ZH_SINGLE,
+            "zh_pairwise_tie", Templates.ZH_PAIRWISE_TIE,
+            "scenario_classification", Templates.SCENARIO_CLASSIFIER);
+
+    /** Markers the verdict parser looks for; judged text containing them is flagged. */
+    private static final List<String> VERDICT_MARKERS = List.of(
+            "final decision is", "rating: [[", "最终决定是", "评分:[[", "评分: [[", "打分:[[", "打分: [[");
+
+    /** Strings that name LLaMA-2 control tokens; the tokenizer encodes them as plain text. */
+    private static final List<String> CONTROL_TOKEN_STRINGS = List.of("<s>", "</s>", "<unk>", "[INST]", "[/INST]", "<<SYS>>");
+
+    private PromptBuilder() {
+    }
+
+    /** The single-response prompt: critique, then "Rating: [[n]]". */
+    public static Prompt single(Language language, String query, String response) {
+        String template = Protocol.SINGLE.templateName(language);
+        Map<String, String> values = Map.of("prompt", query, "response", response);
+        return new Prompt(Protocol.SINGLE, language, wrap(fill(TEMPLATES.get(template), values)),
+                warnings(Map.of("query", query, "response", response)));
+    }
+
+    /** The pairwise prompt with {@code response1} shown first. */
+    public static Prompt pairwise(Language language, String query, String response1, String response2) {
+        String template = Protocol.PAIRWISE.templateName(language);
+        Map<String, String> values = Map.of("prompt", query, "response", response1, "response_another", response2);
+        return new Prompt(Protocol.PAIRWISE, language, wrap(fill(TEMPLATES.get(template), values)),
+                warnings(Map.of("query", query, "response 1", response1, "response 2", response2)));
+    }
+
+    /** The scenario-classifier prompt (raw, no {@code [INST]} wrapper). */
+    public static Prompt scenario(String query) {
+        return new Prompt(Protocol.SCENARIO, Language.EN,
+                fill(Templates.SCENARIO_CLASSIFIER, Map.of("input", query)), warnings(Map.of("query", query)));
+    }
+
+    /** The query Auto-J's classifier test set builds from {@code instruction} and {@code input}. */
+    public static String classifierQuery(String instruction, String input) {
+        return instruction + " " + input;
+    }
+
+    private static String wrap(String userMessage) {
+        return Templates.LLAMA2_WRAPPER_OPEN + userMessage + Templates.LLAMA2_WRAPPER_CLOSE;
+    }
+
+    /** One left-to-right pass: a placeholder's value is appended, never scanned again. */
+    static String fill(String template, Map<String, String> values) {
+        StringBuilder out = new StringBuilder(template.length() + values.values().stream()
+                .mapToInt(v -> v == null ? 0 : v.length()).sum());
+        int i = 0;
+        while (i < template.length()) {
+            char c = template.charAt(i);
+            if (c == '{') {
+                int end = template.indexOf('}', i);
+                String name = end < 0 ? null : template.substring(i + 1, end);
+                if (name != null && values.containsKey(name)) {
+                    out.append(Objects.requireNonNull(values.get(name), () -> "the " + name + " text must not be null"));
+                    i = end + 1;
+                    continue;
+                }
+                throw new IllegalStateException("template placeholder without a value at offset " + i);
+            }
+            out.append(c);
+            i++;
+        }
+        return out.toString();
+    }
+
+    private static List<String> warnings(Map<String, String> texts) {
+        List<String> warnings = new ArrayList<>();
+        texts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            String text = Objects.requireNonNull(e.getValue(), () -> "the " + e.getKey() + " text must not be null");
+            String lower = text.toLowerCase(Locale.ROOT);
+            for (String marker : VERDICT_MARKERS) {
+                if (lower.contains(marker.toLowerCase(Locale.ROOT))) {
+                    warnings.add("The " + e.getKey() + " contains the verdict marker \"" + marker
+                            + "\"; the judge may quote it. The parser reads only the judge's last statement.");
+                }
+            }
+            for (String token : CONTROL_TOKEN_STRINGS) {
+                if (text.contains(token)) {
+                    warnings.add("The " + e.getKey() + " contains \"" + token
+                            + "\"; it is encoded as plain text, not as a control token.");
+                }
+            }
+        });
+        return List.copyOf(warnings);
+    }
+}
