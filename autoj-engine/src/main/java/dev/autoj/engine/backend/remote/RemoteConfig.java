@@ -127,16 +127,16 @@ public record RemoteConfig(
 
     /** Accepts both {@code http://host:8000} and the OpenAI-style {@code http://host:8000/v1}. */
     private static URI normalize(URI uri) {
+        if (uri.getRawUserInfo() != null) {
+            throw invalid("endpoints", "entry for host " + uri.getHost()
+                    + " carries user info; put credentials in the variable named by bearerTokenEnv instead");
+        }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw invalid("endpoints", "entry \"" + uri + "\" must start with http:// or https://");
         }
         if (uri.getHost() == null) {
             throw invalid("endpoints", "entry \"" + uri + "\" has no host; write e.g. http://localhost:8000");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw invalid("endpoints", "entry for host " + uri.getHost()
-                    + " carries user info; put credentials in the variable named by bearerTokenEnv instead");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw invalid("endpoints", "entry \"" + uri + "\" must be a base URL without ?query or #fragment");
