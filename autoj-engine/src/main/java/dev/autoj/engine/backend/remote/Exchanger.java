@@ -241,6 +241,8 @@ final class Exchanger {
         } else if (status == 400 || status == 413 || status == 422) {
             hint = "the server refused this request; a prompt plus max_tokens longer than the model's context"
                     + " window (4096 tokens for Auto-J-13B) is the usual cause";
+        } else if (status >= 300 && status < 400) {
+            hint = "the endpoint redirects elsewhere; configure the URL it redirects to as the endpoint";
         } else {
             hint = "the server refused this request";
         }

@@ -50,7 +50,6 @@ public final class RemoteBackend implements Backend {
 
     /** Visible ASCII only: anything else would be an invalid header value, or a pasted line break. */
     private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final RemoteConfig config;
     private final String bearerToken;
@@ -206,10 +205,9 @@ public final class RemoteBackend implements Backend {
     }
 
     private static ThreadFactory workerThreads() {
-        int instance = INSTANCES.incrementAndGet();
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "autoj-remote-" + instance + "-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, "autoj-remote-" + count.incrementAndGet());
             // A judge someone forgot to close must not keep the JVM (or a test run) alive.
             thread.setDaemon(true);
             return thread;
