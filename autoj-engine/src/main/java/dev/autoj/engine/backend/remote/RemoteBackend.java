@@ -52,7 +52,6 @@ public final class RemoteBackend implements Backend {
     private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
 
     private final RemoteConfig config;
-    private final String bearerToken;
     private final ExecutorService workers;
     private final Exchanger exchanger;
 
@@ -70,7 +69,7 @@ public final class RemoteBackend implements Backend {
             throw new IllegalArgumentException("remote backend: config must not be null; build one with RemoteConfig.builder()");
         }
         this.config = config;
-        this.bearerToken = readToken(config.bearerTokenEnv(), environment);
+        String bearerToken = readToken(config.bearerTokenEnv(), environment);
         HttpClient http = HttpClient.newBuilder()
                 // vLLM, TGI and llama.cpp speak HTTP/1.1; an h2c upgrade attempt only costs a round trip.
                 .version(HttpClient.Version.HTTP_1_1)
