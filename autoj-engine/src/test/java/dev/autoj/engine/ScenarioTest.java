@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -93,6 +94,17 @@ class ScenarioTest {
                     assertThat(scenario.group()).as(name).isPresent();
                 }
             }
+        }
+    }
+
+    @Test
+    @DisplayName("docs/scenarios.md has a row for every scenario with its group and description")
+    void documentationListsEveryScenario() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "scenarios.md"), StandardCharsets.UTF_8);
+
+        for (Scenario s : Scenario.values()) {
+            assertThat(doc).as(s.id()).contains("| `" + s.id() + "` | `" + s.name() + "` | "
+                    + s.group().map(Scenario.Group::displayName).orElse("—") + " | " + s.description().replace("|", "\\|") + " |");
         }
     }
 
