@@ -56,11 +56,11 @@ class ScenarioTest {
     @DisplayName("the 8 groups have the display names and members of scenarios.json; 58 scenarios are grouped")
     void groupsEqualScenariosJson() throws IOException {
         Map<String, Set<String>> expected = new LinkedHashMap<>();
-        scenariosJson().get("groups").fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> group : scenariosJson().get("groups").properties()) {
             Set<String> members = new TreeSet<>();
-            e.getValue().forEach(n -> members.add(n.asText()));
-            expected.put(e.getKey(), members);
-        });
+            group.getValue().forEach(n -> members.add(n.asText()));
+            expected.put(group.getKey(), members);
+        }
         Map<String, Set<String>> actual = new LinkedHashMap<>();
         for (Scenario.Group g : Scenario.Group.values()) {
             actual.put(g.displayName(), g.scenarios().stream().map(Scenario::id).collect(Collectors.toCollection(TreeSet::new)));
