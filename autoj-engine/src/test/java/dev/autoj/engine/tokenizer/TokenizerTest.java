@@ -123,7 +123,9 @@ class TokenizerTest {
     @Test
     @DisplayName("an unpaired surrogate is refused with its position")
     void unpairedSurrogateIsRefused() {
-        assertThatThrownBy(() -> llama2().encode("ok \uD83D then"))
+        Tokenizer tokenizer = llama2();
+
+        assertThatThrownBy(() -> tokenizer.encode("ok \uD83D then"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("U+D83D")
                 .hasMessageContaining("index 3");
@@ -132,7 +134,9 @@ class TokenizerTest {
     @Test
     @DisplayName("decoding an id outside the vocabulary names it")
     void decodingAnUnknownIdNamesIt() {
-        assertThatThrownBy(() -> llama2().decode(new int[] {1, 32000}))
+        Tokenizer tokenizer = llama2();
+
+        assertThatThrownBy(() -> tokenizer.decode(new int[] {1, 32000}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32000")
                 .hasMessageContaining("position 1");
