@@ -223,6 +223,25 @@ class TokenizerTest {
     }
 
     @Test
+    @DisplayName("a folder means the tokenizer.json inside it")
+    void folderMeansItsTokenizerJson(@TempDir Path dir) throws IOException {
+        tinyLlamaStyleTokenizer(dir);
+
+        try (Tokenizer tiny = Tokenizer.load(dir)) {
+            assertThat(tiny.encode("a")).containsExactly(1, 9);
+        }
+    }
+
+    @Test
+    @DisplayName("a null text is refused with a message")
+    void nullTextIsRefused(@TempDir Path dir) throws IOException {
+        try (Tokenizer tiny = Tokenizer.load(tinyLlamaStyleTokenizer(dir))) {
+            assertThatThrownBy(() -> tiny.encode(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("text to encode is null");
+        }
+    }
+
+    @Test
     @DisplayName("a missing tokenizer file is named in the error")
     void missingFileIsNamed(@TempDir Path dir) {
         Path missing = dir.resolve("nope/tokenizer.json");
