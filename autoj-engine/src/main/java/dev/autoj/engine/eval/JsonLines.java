@@ -61,7 +61,7 @@ public final class JsonLines {
         public JsonNode require(String field) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {
-                throw fail("field \"" + field + "\" is missing", "every line needs \"" + field + "\"");
+                throw fail("field \"" + field + "\" is missing", "add \"" + field + "\" to this line");
             }
             return value;
         }
