@@ -42,7 +42,9 @@ final class EvalCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Agreement with the human labels and consistency under position swap, per scenario group and overall.",
-                "Prediction lines: {\"output\":0|1|2} (a label as in the testbed) or {\"output\":\"<judge text>\"}."})
+                "Prediction lines, one per source line:",
+                "  {\"output\":0|1|2}               a label as in the testbed (0 = Response 1, 1 = Response 2, 2 = Tie)",
+                "  {\"output\":\"<judge text>\"}      read with Auto-J's rules; no verdict counts as a miss"})
     static final class Pairwise extends AutojCommand {
 
         @Option(names = "--source", required = true, paramLabel = "FILE", description = "the testbed, e.g. testdata_pairwise.jsonl")
@@ -100,7 +102,8 @@ final class EvalCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Rating distribution and no-verdict count of single-response judgments.",
-                "Prediction lines: {\"output\":\"<judge text ending in Rating: [[n]]>\"} (or a number)."})
+                "Prediction lines:",
+                "  {\"output\":\"<judge text ending in Rating: [[n]]>\"}   or   {\"output\":n}"})
     static final class Single extends AutojCommand {
 
         @Option(names = "--pred", required = true, paramLabel = "FILE", description = "the judge's outputs, e.g. critique_example_output.jsonl")
@@ -144,8 +147,9 @@ final class EvalCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Accuracy of a scenario classifier, overall and per true category.",
-                "Prediction lines: {\"scenario\":\"<name>\"} (a known name) or {\"output\":\"<classifier text>\"} "
-                        + "(an answer that names no scenario counts as default)."})
+                "Prediction lines, one per source line:",
+                "  {\"scenario\":\"<name>\"}             a known scenario name",
+                "  {\"output\":\"<classifier text>\"}    its first line; an answer that names no scenario counts as default"})
     static final class ScenarioAccuracy extends AutojCommand {
 
         @Option(names = "--source", required = true, paramLabel = "FILE", description = "the test set with \"category\", e.g. scenario_classifier_testdata.jsonl")

@@ -47,6 +47,7 @@ public final class Main implements Callable<Integer> {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(110);
         cl.setParameterExceptionHandler((ParameterException e, String[] args) -> {
             CommandLine failing = e.getCommandLine();
             PrintWriter err = failing.getErr();

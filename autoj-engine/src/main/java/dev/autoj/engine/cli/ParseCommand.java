@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Reads the verdict (pairwise) or rating (single) out of each judge output.",
-            "Input lines: {\"output\":\"<judge text>\"}.",
-            "Output lines: {\"verdict\":\"RESPONSE_1\"|\"RESPONSE_2\"|\"TIE\"|null,\"rating\":n|null,\"no_verdict\":\"<reason>\"|null}."})
+            "Input lines: {\"output\":\"<judge text>\"}",
+            "Output lines: {\"verdict\":\"RESPONSE_1\"|\"RESPONSE_2\"|\"TIE\"|null,\"rating\":n|null,\"no_verdict\":\"<reason>\"|null}"})
 final class ParseCommand extends AutojCommand {
 
     @Option(names = "--protocol", required = true, paramLabel = "single|pairwise",

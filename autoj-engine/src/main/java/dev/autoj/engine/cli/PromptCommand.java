@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Builds Auto-J's exact model input for each request line.",
-            "Input lines: {\"protocol\":\"single\",\"query\":…,\"response\":…}, "
-                    + "{\"protocol\":\"pairwise\",\"query\":…,\"response_1\":…,\"response_2\":…} or "
-                    + "{\"protocol\":\"scenario\",\"query\":…}; optional \"language\":\"zh\".",
+            "Input lines (each may add \"language\":\"zh\" for the Chinese templates):",
+            "  {\"protocol\":\"single\",\"query\":…,\"response\":…}",
+            "  {\"protocol\":\"pairwise\",\"query\":…,\"response_1\":…,\"response_2\":…}",
+            "  {\"protocol\":\"scenario\",\"query\":…}",
             "Output lines: {\"prompt\":…,\"token_ids\":[…],\"warnings\":[…]} (token_ids with --tokenizer)."})
 final class PromptCommand extends AutojCommand {
 
