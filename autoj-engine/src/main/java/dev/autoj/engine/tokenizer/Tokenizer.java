@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -73,13 +74,14 @@ public final class Tokenizer implements AutoCloseable {
 
     /**
      * Reads a LLaMA-family {@code tokenizer.json} (with {@code <s>} and {@code </s>} among its
-     * added tokens).
+     * added tokens). A folder is accepted too and means the {@code tokenizer.json} inside it.
      *
      * @throws TokenizerException naming the file when it is missing, unreadable, not a tokenizer
      *     or not of the LLaMA family, or when the native library cannot be loaded
      */
     public static Tokenizer load(Path tokenizerJson) {
-        Path file = tokenizerJson.toAbsolutePath().normalize();
+        Path given = Objects.requireNonNull(tokenizerJson, "tokenizerJson").toAbsolutePath().normalize();
+        Path file = Files.isDirectory(given) ? given.resolve("tokenizer.json") : given;
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -205,6 +207,7 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Java strings may hold unpaired surrogates, which have no UTF-8 form; say so instead of guessing. */
     private static void checkEncodable(String text) {
+        Objects.requireNonNull(text, "The text to encode is null; pass \"\" for an empty text.");
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
