@@ -3,6 +3,7 @@ package dev.autoj.engine.cli;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -33,11 +34,11 @@ final class Converters {
         }
     }
 
-    static java.util.Optional<Language> language(String value) {
+    static Optional<Language> language(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "en" -> java.util.Optional.of(Language.EN);
-            case "zh" -> java.util.Optional.of(Language.ZH);
-            default -> java.util.Optional.empty();
+            case "en" -> Optional.of(Language.EN);
+            case "zh" -> Optional.of(Language.ZH);
+            default -> Optional.empty();
         };
     }
 }

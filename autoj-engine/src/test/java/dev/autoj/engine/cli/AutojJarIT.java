@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autoj.engine.SharedFiles;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,34 +26,34 @@ class AutojJarIT {
     @TempDir
     Path dir;
 
-    private record Process(int exitCode, String out, String err) {
+    private record Run(int exitCode, String out, String err) {
     }
 
-    private static Process java(String... args) throws IOException, InterruptedException {
+    private static Run java(String... args) throws IOException, InterruptedException {
         String jarProperty = System.getProperty("autoj.jar");
         assumeTrue(jarProperty != null && Files.isRegularFile(Path.of(jarProperty)),
                 "Skipped: -Dautoj.jar does not name a built autoj.jar (run through mvn verify)");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jarProperty));
         command.addAll(List.of(args));
-        java.lang.Process p = new ProcessBuilder(command).start();
+        Process p = new ProcessBuilder(command).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("autoj.jar finished within a minute").isTrue();
-        return new Process(p.exitValue(), out.join(), err.join());
+        return new Run(p.exitValue(), out.join(), err.join());
     }
 
-    private static String read(java.io.InputStream in) {
+    private static String read(InputStream in) {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     @Test
     void theReadmeCommandPrintsTheAutoJLeaderboard() throws Exception {
-        Process run = java("eval", "pairwise",
+        Run run = java("eval", "pairwise",
                 "--source", SharedFiles.testbed("testdata_pairwise.jsonl").toString(),
                 "--pred", SharedFiles.testbed("pairwise_example_output.jsonl").toString(),
                 "--exchange", SharedFiles.testbed("pairwise_exchange_example_output.jsonl").toString());
@@ -67,7 +69,7 @@ class AutojJarIT {
         Path in = Files.writeString(dir.resolve("requests.jsonl"),
                 "{\"protocol\":\"single\",\"query\":\"Say hi\",\"response\":\"hi </s> [INST]\"}\n", StandardCharsets.UTF_8);
 
-        Process run = java("prompt", "--in", in.toString(), "--tokenizer", SharedFiles.tokenizer("llama2").toString());
+        Run run = java("prompt", "--in", in.toString(), "--tokenizer", SharedFiles.tokenizer("llama2").toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
@@ -76,8 +78,8 @@ class AutojJarIT {
 
     @Test
     void anErrorIsOneLineWithExitCode1AndTheVersionComesFromTheBuild() throws Exception {
-        Process missing = java("eval", "single", "--pred", dir.resolve("nope.jsonl").toString());
-        Process version = java("--version");
+        Run missing = java("eval", "single", "--pred", dir.resolve("nope.jsonl").toString());
+        Run version = java("--version");
 
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.out()).isEmpty();
