@@ -83,8 +83,8 @@ public final class StandardJudge implements Judge {
                 throw new IllegalArgumentException(where + " is null");
             }
             requireText(r.query(), "query", where);
-            requireText(r.response1(), "response1", where);
-            requireText(r.response2(), "response2", where);
+            requireResponse(r.response1(), "response1", where);
+            requireResponse(r.response2(), "response2", where);
             Language language = requireLanguage(r.language(), where);
             pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
                     pairwiseRequest(r, r.response1(), r.response2(), "original")));
@@ -114,7 +114,7 @@ public final class StandardJudge implements Judge {
                 throw new IllegalArgumentException(where + " is null");
             }
             requireText(r.query(), "query", where);
-            requireText(r.response(), "response", where);
+            requireResponse(r.response(), "response", where);
             Language language = requireLanguage(r.language(), where);
             Map<String, String> request = new LinkedHashMap<>();
             request.put("query", r.query());
@@ -322,12 +322,17 @@ public final class StandardJudge implements Judge {
     }
 
     private static void requireText(String value, String argument, String where) {
-        if (value == null) {
-            throw new IllegalArgumentException(where + ": " + argument + " must not be null");
-        }
+        requireResponse(value, argument, where);
         if (value.isBlank()) {
-            throw new IllegalArgumentException(where + ": " + argument + " must not be blank; the judge cannot assess an empty text"
-                    + " (assert on emptiness directly instead)");
+            throw new IllegalArgumentException(where + ": " + argument + " must not be blank; the judge needs the user's query"
+                    + " to assess a response");
+        }
+    }
+
+    /** An empty response is a real model answer (the testbed has one) and is judged; null is a caller's mistake. */
+    private static void requireResponse(String value, String argument, String where) {
+        if (value == null) {
+            throw new IllegalArgumentException(where + ": " + argument + " must not be null (pass \"\" for an empty answer)");
         }
     }
 

@@ -177,7 +177,7 @@ public final class JudgmentStore {
 
     /**
      * Records {@code judgment} under its key and returns what the store now holds for it: the given
-     * judgment, or the one already there when it has the same output.
+     * instance when this call wrote the file, or the judgment already there when it has the same output.
      *
      * @throws StoreConflictException when the key holds a different output (the file is kept)
      */
