@@ -352,8 +352,8 @@ public final class JudgmentStore {
         String keyField;
         try {
             byte[] bytes = Files.readAllBytes(file);
-            keyField = JSON.readTree(bytes).path("key").asText(null);
             judgment = parse(file, bytes);
+            keyField = JSON.readTree(bytes).path("key").asText(null);
         } catch (IOException e) {
             return "cannot be read: " + e.getMessage();
         } catch (StoreException e) {
@@ -516,7 +516,11 @@ public final class JudgmentStore {
                     required(root, "generated_tokens").intValue(),
                     Instant.parse(text(root, "recorded_at")));
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            throw new StoreException("Damaged judgment file " + file + ": " + e.getMessage()
+            String reason = e instanceof JsonProcessingException json
+                    ? "it is not valid JSON (" + json.getOriginalMessage() + (json.getLocation() == null ? ""
+                            : " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()) + ")"
+                    : e.getMessage();
+            throw new StoreException("Damaged judgment file " + file + ": " + reason
                     + ". Restore it from version control, or delete it and record the judgment again"
                     + " (`store verify --store " + file.getParent().getParent() + "` lists every bad file).", e);
         }
