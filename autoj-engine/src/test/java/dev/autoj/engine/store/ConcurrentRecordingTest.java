@@ -47,14 +47,14 @@ class ConcurrentRecordingTest {
         other.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
         other.getOutputStream().flush();
 
+        String otherOutput;
         try {
             RecordingWorker.overlap(judge, items, 8, 29);
             assertThat(other.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            otherOutput = otherOut.lines().collect(Collectors.joining("\n"));
         } finally {
             other.destroyForcibly();
         }
-        String otherOutput = otherOut.lines().collect(Collectors.joining("\n"));
-        otherOut.close();
         assertThat(other.exitValue()).as("second process output: %s", otherOutput).isZero();
         StringWriter verifyOut = new StringWriter();
         int verifyExit = new CommandLine(new StoreCommand()).setOut(new PrintWriter(verifyOut)).setErr(new PrintWriter(verifyOut))
