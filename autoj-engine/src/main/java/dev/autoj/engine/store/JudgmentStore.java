@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -238,18 +237,20 @@ public final class JudgmentStore {
     private boolean placeByMove(Path temp, Path file) throws IOException {
         Path lockFile = file.getParent().resolve(".lock");
         synchronized (JudgmentStore.class) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                if (Files.exists(file)) {
-                    return false;
-                }
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
                 try {
+                    if (Files.exists(file)) {
+                        return false;
+                    }
                     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                    return true;
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new StoreException("The file system of " + file.getParent()
                             + " supports neither hard links nor atomic moves; keep the judgment store on a local disk.", e);
+                } finally {
+                    lock.release();
                 }
-                return true;
             }
         }
     }
@@ -494,8 +495,11 @@ public final class JudgmentStore {
             }
             JsonNode decoding = required(root, "decoding");
             Map<String, String> request = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "request").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            JsonNode requestNode = required(root, "request");
+            if (!requestNode.isObject()) {
+                throw new IllegalArgumentException("the field \"request\" is not an object");
+            }
+            for (Map.Entry<String, JsonNode> e : requestNode.properties()) {
                 request.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
             }
             JsonNode raw = required(root, "raw_output");
