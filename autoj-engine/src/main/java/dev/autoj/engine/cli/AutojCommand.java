@@ -30,6 +30,8 @@ abstract class AutojCommand implements Callable<Integer> {
             return fail(e.getMessage(), ExitCode.BAD_INPUT);
         } catch (OutputException e) {
             return fail(e.getMessage(), ExitCode.FAILURE);
+        } catch (CheckFailedException e) {
+            return fail(e.getMessage(), ExitCode.CHECK_FAILED);
         } catch (RuntimeException e) {
             return fail("unexpected failure: " + e + " (please report it with the command line)", ExitCode.FAILURE);
         }

@@ -11,6 +11,8 @@ final class ExitCode {
     static final int USAGE = 2;
     /** The output could not be written, or an unexpected failure. */
     static final int FAILURE = 3;
+    /** A check found what it guards against: new losses ({@code gate}), a judge that does not reproduce Auto-J ({@code conformance}). */
+    static final int CHECK_FAILED = 4;
 
     private ExitCode() {
     }
