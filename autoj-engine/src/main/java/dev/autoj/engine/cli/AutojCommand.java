@@ -1,5 +1,6 @@
 package dev.autoj.engine.cli;
 
+import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.eval.InputException;
 import dev.autoj.engine.tokenizer.TokenizerException;
 import java.io.PrintWriter;
@@ -29,6 +30,8 @@ abstract class AutojCommand implements Callable<Integer> {
         } catch (InputException | TokenizerException e) {
             return fail(e.getMessage(), ExitCode.BAD_INPUT);
         } catch (OutputException e) {
+            return fail(e.getMessage(), ExitCode.FAILURE);
+        } catch (BackendException e) {
             return fail(e.getMessage(), ExitCode.FAILURE);
         } catch (CheckFailedException e) {
             return fail(e.getMessage(), ExitCode.CHECK_FAILED);

@@ -33,7 +33,7 @@ import java.util.concurrent.Executors;
  * Any other prompt is answered with HTTP 400, so a prompt built differently from the golden set's
  * fails loudly instead of being judged.
  */
-final class GoldenServer implements AutoCloseable {
+public final class GoldenServer implements AutoCloseable {
 
     static final String MODEL = "GAIR/autoj-13b";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +52,7 @@ final class GoldenServer implements AutoCloseable {
     }
 
     /** Answers as Auto-J published: each single item's own judgment, each pair's verdict per order. */
-    static GoldenServer faithful() throws IOException {
+    public static GoldenServer faithful() throws IOException {
         return new GoldenServer(answers(GoldenSet.load(), 0, false, Map.of()));
     }
 
@@ -61,7 +61,7 @@ final class GoldenServer implements AutoCloseable {
      * (real Auto-J text, about another response), and each pairwise order gets the verdict
      * published for the other order (so consistent non-tie verdicts flip, ties stay).
      */
-    static GoldenServer wrong() throws IOException {
+    public static GoldenServer wrong() throws IOException {
         return new GoldenServer(answers(GoldenSet.load(), 1, true, Map.of()));
     }
 
@@ -70,15 +70,20 @@ final class GoldenServer implements AutoCloseable {
         return new GoldenServer(answers(GoldenSet.load(), 0, false, singleLineAnsweredWith));
     }
 
+    /** The server's base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
     RemoteBackend backend() {
         return new RemoteBackend(RemoteConfig.builder()
-                .endpoints("http://127.0.0.1:" + server.getAddress().getPort())
+                .endpoints(url())
                 .modelName(MODEL)
                 .maxRetries(0)
                 .build());
     }
 
-    List<JsonNode> requests() {
+    public List<JsonNode> requests() {
         return List.copyOf(requests);
     }
 
