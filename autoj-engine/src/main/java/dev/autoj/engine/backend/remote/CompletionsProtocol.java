@@ -1,0 +1,145 @@
+package dev.autoj.engine.backend.remote;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.backend.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OpenAI completions wire format as vLLM, TGI, llama.cpp server and Ollama speak it.
+ *
+ * <p>The request body is always, in this field order and nothing else:
+ * {@code {"model":M,"prompt":P,"temperature":0,"top_p":1,"max_tokens":N}}. Greedy decoding is
+ * what Auto-J was evaluated with; extra fields would be ignored by some servers and rejected by
+ * others, so none are sent.
+ */
+final class CompletionsProtocol {
+
+    static final String COMPLETIONS_PATH = "/v1/completions";
+    static final String MODELS_PATH = "/v1/models";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final int SNIPPET_CHARS = 300;
+
+    /** The finish reasons servers use for "the model ended its answer" (vLLM/llama.cpp/Ollama, TGI). */
+    private static final List<String> EOS_REASONS = List.of("stop", "eos_token", "stop_sequence");
+
+    private CompletionsProtocol() {
+    }
+
+    /** A completion as the server reported it. */
+    record Completion(String text, StopReason stopReason, int promptTokens, int completionTokens) {
+    }
+
+    /** The server answered 2xx, but not with something this client understands. Not retried. */
+    static final class MalformedResponse extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedResponse(String message) {
+            super(message);
+        }
+    }
+
+    static String requestBody(String model, String prompt, int maxTokens) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", model);
+        body.put("prompt", prompt);
+        body.put("temperature", 0);
+        body.put("top_p", 1);
+        body.put("max_tokens", maxTokens);
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("serializing a tree of strings and ints cannot fail", e);
+        }
+    }
+
+    static Completion parseCompletion(String body, int maxTokens) throws MalformedResponse {
+        JsonNode root = parseJson(body);
+        JsonNode choices = root.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            throw new MalformedResponse("the response has no \"choices\" array with a completion");
+        }
+        JsonNode choice = choices.get(0);
+        JsonNode text = choice.path("text");
+        if (!text.isTextual()) {
+            throw new MalformedResponse("choices[0].text is missing or not a string");
+        }
+        int promptTokens = intOrUnknown(root.path("usage").path("prompt_tokens"));
+        int completionTokens = intOrUnknown(root.path("usage").path("completion_tokens"));
+        StopReason stop = stopReason(choice.path("finish_reason"), completionTokens, maxTokens);
+        return new Completion(text.textValue(), stop, promptTokens, completionTokens);
+    }
+
+    static List<String> parseModelIds(String body) throws MalformedResponse {
+        JsonNode data = parseJson(body).path("data");
+        if (!data.isArray()) {
+            throw new MalformedResponse("the response has no \"data\" array of models");
+        }
+        List<String> ids = new ArrayList<>();
+        for (JsonNode model : data) {
+            if (model.path("id").isTextual()) {
+                ids.add(model.path("id").textValue());
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * A short, single-line excerpt of a server's body for an error message, with the bearer token
+     * blanked out in case a proxy echoes request headers back.
+     */
+    static String snippet(String body, String secret) {
+        if (body == null || body.isBlank()) {
+            return "(empty body)";
+        }
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        if (secret != null && !secret.isEmpty()) {
+            oneLine = oneLine.replace(secret, "[redacted]");
+        }
+        if (oneLine.length() <= SNIPPET_CHARS) {
+            return "\"" + oneLine + "\"";
+        }
+        return "\"" + oneLine.substring(0, SNIPPET_CHARS) + "…\" (" + body.length() + " chars)";
+    }
+
+    private static JsonNode parseJson(String body) throws MalformedResponse {
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new MalformedResponse("the response is not a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new MalformedResponse("the response is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    private static StopReason stopReason(JsonNode reason, int completionTokens, int maxTokens)
+            throws MalformedResponse {
+        if (reason.isMissingNode() || reason.isNull()) {
+            // Some servers omit it; a completion that used the whole budget was cut off.
+            return completionTokens >= maxTokens ? StopReason.LENGTH : StopReason.EOS;
+        }
+        String value = reason.asText();
+        if (value.equals("length")) {
+            return StopReason.LENGTH;
+        }
+        if (EOS_REASONS.contains(value)) {
+            return StopReason.EOS;
+        }
+        throw new MalformedResponse("choices[0].finish_reason is \"" + value + "\", expected \"stop\" or \"length\""
+                + " (the server may have aborted the request)");
+    }
+
+    private static int intOrUnknown(JsonNode node) {
+        return node.canConvertToInt() && node.isIntegralNumber() ? node.intValue() : -1;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.autoj.engine.backend.remote;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of a {@link RemoteBackend}: where the OpenAI-compatible servers are, which model they
+ * serve, and how patiently to talk to them. Immutable and validated when built; an invalid value
+ * fails with a message naming the setting and what is allowed.
+ *
+ * <pre>{@code
+ * RemoteConfig config = RemoteConfig.builder()
+ *         .endpoints("http://judge-a:8000,http://judge-b:8000")
+ *         .modelName("GAIR/autoj-13b")
+ *         .requestTimeout(Duration.ofMinutes(2))
+ *         .bearerTokenEnv("AUTOJ_TOKEN")
+ *         .build();
+ * }</pre>
+ *
+ * <p>The bearer token itself is never part of the configuration: only the name of the environment
+ * variable that holds it, so a config can be printed, logged and committed safely.
+ *
+ * @param endpoints base URLs of the servers, e.g. {@code http://judge:8000}; {@code /v1/completions} is appended
+ * @param modelName the {@code "model"} sent with every request, and the backend's {@code modelId()}
+ * @param connectTimeout how long to wait for a TCP (and TLS) connection
+ * @param requestTimeout how long to wait for one whole completion, from sending to the last byte
+ * @param maxRetries how many times one request is retried after a retryable failure (0 = try once)
+ * @param backoffBase the wait before the first retry; doubles with each further retry
+ * @param backoffCap the longest wait between two attempts, also the cap on a server's {@code Retry-After}
+ * @param concurrency the most requests in flight at once, across all callers of one backend
+ * @param maxTokens the largest {@code max_tokens} this backend sends; larger requests fail before sending
+ * @param bearerTokenEnv the environment variable holding the bearer token, or {@code null} for none
+ */
+public record RemoteConfig(
+        List<URI> endpoints,
+        String modelName,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration backoffBase,
+        Duration backoffCap,
+        int concurrency,
+        int maxTokens,
+        String bearerTokenEnv) {
+
+    /** Auto-J's model id on Hugging Face, which vLLM serves under that name by default. */
+    public static final String DEFAULT_MODEL = "GAIR/autoj-13b";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** A 1024-token critique from a 13B model on a busy server can take minutes. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    public static final int DEFAULT_MAX_RETRIES = 3;
+    public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(500);
+    public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(30);
+    public static final int DEFAULT_CONCURRENCY = 8;
+    public static final int DEFAULT_MAX_TOKENS = 1024;
+
+    private static final int MAX_CONCURRENCY = 1024;
+    private static final int MAX_RETRIES_LIMIT = 100;
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public RemoteConfig {
+        endpoints = validateEndpoints(endpoints);
+        if (modelName == null || modelName.isBlank()) {
+            throw invalid("modelName", "must name the served model, e.g. \"" + DEFAULT_MODEL
+                    + "\" (GET <endpoint>/v1/models lists what a server serves)");
+        }
+        requirePositive("connectTimeout", connectTimeout);
+        requirePositive("requestTimeout", requestTimeout);
+        requirePositive("backoffBase", backoffBase);
+        requirePositive("backoffCap", backoffCap);
+        if (backoffCap.compareTo(backoffBase) < 0) {
+            throw invalid("backoffCap", "must be at least backoffBase (" + backoffBase + "), got " + backoffCap);
+        }
+        if (maxRetries < 0 || maxRetries > MAX_RETRIES_LIMIT) {
+            throw invalid("maxRetries", "must be between 0 and " + MAX_RETRIES_LIMIT + ", got " + maxRetries);
+        }
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw invalid("concurrency", "must be between 1 and " + MAX_CONCURRENCY + ", got " + concurrency);
+        }
+        if (maxTokens < 1) {
+            throw invalid("maxTokens", "must be at least 1, got " + maxTokens);
+        }
+        if (bearerTokenEnv != null && !ENV_NAME.matcher(bearerTokenEnv).matches()) {
+            throw invalid("bearerTokenEnv", "must be the NAME of an environment variable (letters, digits, _),"
+                    + " not the token itself");
+        }
+    }
+
+    /** A config with every default and the given endpoints, comma-separated. */
+    public static RemoteConfig of(String endpoints) {
+        return builder().endpoints(endpoints).build();
+    }
+
+    /** A builder starting from the defaults; only the endpoints are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static List<URI> validateEndpoints(List<URI> endpoints) {
+        if (endpoints == null || endpoints.isEmpty()) {
+            throw invalid("endpoints", "must list at least one server base URL, e.g. http://localhost:8000");
+        }
+        List<URI> normalized = new ArrayList<>(endpoints.size());
+        for (URI uri : endpoints) {
+            if (uri == null) {
+                throw invalid("endpoints", "must not contain null");
+            }
+            URI base = normalize(uri);
+            if (normalized.contains(base)) {
+                throw invalid("endpoints", "lists " + base + " twice; list each server once");
+            }
+            normalized.add(base);
+        }
+        return List.copyOf(normalized);
+    }
+
+    /** Accepts both {@code http://host:8000} and the OpenAI-style {@code http://host:8000/v1}. */
+    private static URI normalize(URI uri) {
+        if (uri.getRawUserInfo() != null) {
+            throw invalid("endpoints", "entry for host " + uri.getHost()
+                    + " carries user info; put credentials in the variable named by bearerTokenEnv instead");
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw invalid("endpoints", "entry \"" + uri + "\" must start with http:// or https://");
+        }
+        if (uri.getHost() == null) {
+            throw invalid("endpoints", "entry \"" + uri + "\" has no host; write e.g. http://localhost:8000");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw invalid("endpoints", "entry \"" + uri + "\" must be a base URL without ?query or #fragment");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.endsWith("/v1")) {
+            path = path.substring(0, path.length() - "/v1".length());
+        }
+        try {
+            return new URI(scheme, null, uri.getHost(), uri.getPort(), path.isEmpty() ? null : path, null, null);
+        } catch (URISyntaxException e) {
+            throw invalid("endpoints", "entry \"" + uri + "\" is not a valid URL: " + e.getMessage());
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw invalid(key, "must be a positive duration, got " + value);
+        }
+    }
+
+    private static IllegalArgumentException invalid(String key, String what) {
+        return new IllegalArgumentException("remote backend setting " + key + " " + what);
+    }
+
+    /** Builds a {@link RemoteConfig}; every setting but the endpoints has a default. */
+    public static final class Builder {
+        private List<URI> endpoints = List.of();
+        private String modelName = DEFAULT_MODEL;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration backoffBase = DEFAULT_BACKOFF_BASE;
+        private Duration backoffCap = DEFAULT_BACKOFF_CAP;
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private int maxTokens = DEFAULT_MAX_TOKENS;
+        private String bearerTokenEnv;
+
+        private Builder() {
+        }
+
+        private Builder(RemoteConfig c) {
+            endpoints = c.endpoints;
+            modelName = c.modelName;
+            connectTimeout = c.connectTimeout;
+            requestTimeout = c.requestTimeout;
+            maxRetries = c.maxRetries;
+            backoffBase = c.backoffBase;
+            backoffCap = c.backoffCap;
+            concurrency = c.concurrency;
+            maxTokens = c.maxTokens;
+            bearerTokenEnv = c.bearerTokenEnv;
+        }
+
+        /** Comma-separated base URLs, e.g. {@code "http://a:8000,http://b:8000"}. */
+        public Builder endpoints(String commaSeparated) {
+            Objects.requireNonNull(commaSeparated, "endpoints");
+            List<URI> uris = new ArrayList<>();
+            for (String part : commaSeparated.split(",")) {
+                String trimmed = part.strip();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                try {
+                    uris.add(new URI(trimmed));
+                } catch (URISyntaxException e) {
+                    throw invalid("endpoints", "entry \"" + trimmed + "\" is not a valid URL: " + e.getReason());
+                }
+            }
+            this.endpoints = uris;
+            return this;
+        }
+
+        public Builder endpoints(List<URI> endpoints) {
+            this.endpoints = endpoints == null ? null : new ArrayList<>(endpoints);
+            return this;
+        }
+
+        public Builder modelName(String modelName) {
+            this.modelName = modelName;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        public Builder backoff(Duration base, Duration cap) {
+            this.backoffBase = base;
+            this.backoffCap = cap;
+            return this;
+        }
+
+        public Builder concurrency(int concurrency) {
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /** The name of the environment variable holding the bearer token; {@code null} sends none. */
+        public Builder bearerTokenEnv(String variableName) {
+            this.bearerTokenEnv = variableName;
+            return this;
+        }
+
+        public RemoteConfig build() {
+            return new RemoteConfig(endpoints, modelName, connectTimeout, requestTimeout, maxRetries,
+                    backoffBase, backoffCap, concurrency, maxTokens, bearerTokenEnv);
+        }
+    }
+}
