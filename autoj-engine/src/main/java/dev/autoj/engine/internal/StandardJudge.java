@@ -1,0 +1,363 @@
+package dev.autoj.engine.internal;
+
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Scenario;
+import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Generation;
+import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.protocol.ParsedVerdict;
+import dev.autoj.engine.protocol.Prompt;
+import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.protocol.VerdictParser;
+import dev.autoj.engine.store.JudgmentStore;
+import dev.autoj.engine.store.ReplayMissException;
+import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.store.StoredJudgment;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The judge behind {@link dev.autoj.engine.Judges}: builds Auto-J prompts, answers them from the
+ * judgment store or the back end, parses the outputs. Not API; construct it through {@code Judges}.
+ *
+ * <p>Thread-safe: it holds no mutable state besides a concurrent set of already-logged warnings,
+ * and back ends and stores are thread-safe by contract. Concurrent callers each send their own
+ * batch to the back end.
+ */
+public final class StandardJudge implements Judge {
+
+    /** Auto-J's scenario classifier answers with one name: 30 new tokens, as in the original. */
+    public static final int CLASSIFIER_MAX_NEW_TOKENS = 30;
+
+    private static final System.Logger LOG = System.getLogger(StandardJudge.class.getName());
+    private static final String LABEL_ONLY_WARNING = "Published label only: the Auto-J testbed publishes this"
+            + " verdict without the judge's critique text, so there is no critique to show.";
+
+    /**
+     * Validated settings of a judge.
+     *
+     * @param backend the judge model's back end; null only in replay mode
+     * @param modelId the judge model id used in store keys
+     * @param classifier the scenario classifier's back end, or null
+     * @param classifierModelId the classifier's model id, or null when there is no classifier
+     * @param store the judgment store, or null in live mode
+     * @param mode how the store is used
+     * @param maxNewTokens the judge's token budget
+     * @param warningListener receives every warning the judge raises besides logging it
+     * @param clock the time stamped on recorded judgments
+     */
+    public record Settings(Backend backend, String modelId, Backend classifier, String classifierModelId,
+                           JudgmentStore store, StoreMode mode, int maxNewTokens, Consumer<String> warningListener,
+                           Clock clock) {
+    }
+
+    private final Settings settings;
+    private final Set<String> loggedWarnings = ConcurrentHashMap.newKeySet();
+
+    public StandardJudge(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public List<Comparison> compareAll(List<CompareRequest> requests) {
+        requireList(requests, "compareAll");
+        List<Pending> pending = new ArrayList<>(requests.size() * 2);
+        for (int i = 0; i < requests.size(); i++) {
+            CompareRequest r = requests.get(i);
+            String where = "compare request " + i;
+            if (r == null) {
+                throw new IllegalArgumentException(where + " is null");
+            }
+            requireText(r.query(), "query", where);
+            requireResponse(r.response1(), "response1", where);
+            requireResponse(r.response2(), "response2", where);
+            Language language = requireLanguage(r.language(), where);
+            pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
+                    pairwiseRequest(r, r.response1(), r.response2(), "original")));
+            pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response2(), r.response1()),
+                    pairwiseRequest(r, r.response2(), r.response1(), "swapped")));
+        }
+        List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
+                requests.stream().map(CompareRequest::query).toList());
+        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
+        List<Comparison> comparisons = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            Judgment original = judgment(pending.get(2 * i).prompt(), scenarios.get(i), outcomes.get(2 * i));
+            Judgment swapped = judgment(pending.get(2 * i + 1).prompt(), scenarios.get(i), outcomes.get(2 * i + 1));
+            comparisons.add(Comparison.of(original, swapped));
+        }
+        return List.copyOf(comparisons);
+    }
+
+    @Override
+    public List<Judgment> gradeAll(List<GradeRequest> requests) {
+        requireList(requests, "gradeAll");
+        List<Pending> pending = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            GradeRequest r = requests.get(i);
+            String where = "grade request " + i;
+            if (r == null) {
+                throw new IllegalArgumentException(where + " is null");
+            }
+            requireText(r.query(), "query", where);
+            requireResponse(r.response(), "response", where);
+            Language language = requireLanguage(r.language(), where);
+            Map<String, String> request = new LinkedHashMap<>();
+            request.put("query", r.query());
+            request.put("response", r.response());
+            request.put("scenario", r.scenario() == null ? null : r.scenario().id());
+            pending.add(new Pending(PromptBuilder.single(language, r.query(), r.response()), request));
+        }
+        List<Scenario> scenarios = scenarios(requests.stream().map(GradeRequest::scenario).toList(),
+                requests.stream().map(GradeRequest::query).toList());
+        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
+        List<Judgment> judgments = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            judgments.add(judgment(pending.get(i).prompt(), scenarios.get(i), outcomes.get(i)));
+        }
+        return List.copyOf(judgments);
+    }
+
+    @Override
+    public Scenario classify(String query) {
+        requireText(query, "query", "classify");
+        return classifyAll(List.of(query)).get(0);
+    }
+
+    private List<Scenario> classifyAll(List<String> queries) {
+        if (settings.classifierModelId() == null) {
+            throw new UnsupportedOperationException("No scenario classifier is configured: name the scenario in the request,"
+                    + " or build the judge with Judges.builder().classifier(backend) (or classifierModelId(id) to replay"
+                    + " recorded classifications).");
+        }
+        List<Pending> pending = new ArrayList<>(queries.size());
+        for (String query : queries) {
+            Map<String, String> request = new LinkedHashMap<>();
+            request.put("query", query);
+            pending.add(new Pending(PromptBuilder.scenario(query), request));
+        }
+        List<Outcome> outcomes = resolve(pending, settings.classifier(), settings.classifierModelId(),
+                CLASSIFIER_MAX_NEW_TOKENS, "scenario classifier");
+        List<Scenario> scenarios = new ArrayList<>(queries.size());
+        for (int i = 0; i < queries.size(); i++) {
+            String answer = outcomes.get(i).raw().strip();
+            Optional<Scenario> found = Scenario.find(answer);
+            if (found.isEmpty()) {
+                warn("The scenario classifier (" + settings.classifierModelId() + ") answered \"" + preview(answer, 60)
+                        + "\" for the query \"" + preview(queries.get(i), 60) + "\"; that is not one of the 60 scenario"
+                        + " names, so the scenario is 'default'. Name the scenario in the request to avoid guessing.");
+            }
+            scenarios.add(found.orElse(Scenario.DEFAULT));
+        }
+        return scenarios;
+    }
+
+    /** Request scenarios, with missing ones classified (all in one batch) or 'default' without a classifier. */
+    private List<Scenario> scenarios(List<Scenario> given, List<String> queries) {
+        List<String> toClassify = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            if (given.get(i) == null) {
+                toClassify.add(queries.get(i));
+            }
+        }
+        if (toClassify.isEmpty()) {
+            return given;
+        }
+        List<Scenario> classified = settings.classifierModelId() == null
+                ? toClassify.stream().map(q -> Scenario.DEFAULT).toList()
+                : classifyAll(toClassify);
+        List<Scenario> result = new ArrayList<>(given.size());
+        int next = 0;
+        for (Scenario s : given) {
+            result.add(s != null ? s : classified.get(next++));
+        }
+        return result;
+    }
+
+    /** A prompt to answer and the request it was built from (kept in recorded judgments). */
+    private record Pending(Prompt prompt, Map<String, String> request) {
+    }
+
+    /**
+     * The judge's answer to one prompt, live or replayed. {@code raw} is null for a published
+     * verdict label, whose {@code storedResult} is then the verdict.
+     */
+    private record Outcome(String raw, ParsedVerdict storedResult, StopReason stopReason, int promptTokens,
+                           int generatedTokens, Duration latency, String backend, String source, String note) {
+    }
+
+    /**
+     * Answers every prompt: store hits first (record and replay modes), then all remaining distinct
+     * prompts in one back-end batch, recorded in record mode.
+     */
+    private List<Outcome> resolve(List<Pending> pending, Backend backend, String modelId, int maxNewTokens, String role) {
+        Outcome[] outcomes = new Outcome[pending.size()];
+        String[] keys = new String[pending.size()];
+        JudgmentStore store = settings.mode() == StoreMode.LIVE ? null : settings.store();
+        if (store != null) {
+            for (int i = 0; i < pending.size(); i++) {
+                Prompt prompt = pending.get(i).prompt();
+                keys[i] = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens);
+                Optional<StoredJudgment> hit = store.find(keys[i]);
+                if (hit.isPresent()) {
+                    outcomes[i] = replayed(hit.get());
+                } else if (settings.mode() == StoreMode.REPLAY) {
+                    throw new ReplayMissException(keys[i], store.directory(), modelId, prompt.text());
+                }
+            }
+        }
+        Map<String, List<Integer>> missing = new LinkedHashMap<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (outcomes[i] == null) {
+                missing.computeIfAbsent(pending.get(i).prompt().text(), k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return List.of(outcomes);
+        }
+        if (backend == null) {
+            throw new IllegalStateException("The " + role + " has no back end to ask (mode " + settings.mode() + ")");
+        }
+        List<GenerationRequest> batch = missing.keySet().stream().map(p -> new GenerationRequest(p, maxNewTokens)).toList();
+        List<Generation> generations = backend.generate(batch);
+        if (generations == null || generations.size() != batch.size()) {
+            throw new BackendException("The " + role + " back end '" + backend.name() + "' answered "
+                    + (generations == null ? "null" : generations.size() + " generations") + " for a batch of " + batch.size()
+                    + " prompts; a back end must answer every prompt in order.");
+        }
+        int g = 0;
+        for (List<Integer> indexes : missing.values()) {
+            Generation generation = generations.get(g++);
+            Pending first = pending.get(indexes.get(0));
+            Outcome live = new Outcome(generation.text(), null, generation.stopReason(), generation.promptTokens(),
+                    generation.generatedTokens(), generation.latency(), backend.name(), "live:" + backend.name(), null);
+            if (store != null) {
+                Prompt prompt = first.prompt();
+                ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
+                store.record(new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
+                        first.request(), prompt.text(), generation.text(), null, result, live.source(),
+                        generation.stopReason(), generation.promptTokens(), generation.generatedTokens(),
+                        settings.clock().instant()));
+            }
+            for (int i : indexes) {
+                outcomes[i] = live;
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private static Outcome replayed(StoredJudgment stored) {
+        String origin = stored.source();
+        String backend = origin.startsWith("live:") ? origin.substring("live:".length()) : origin.split(":", 2)[0];
+        return new Outcome(stored.rawOutput(), stored.result(), stored.stopReason(), stored.promptTokens(),
+                stored.generatedTokens(), Duration.ZERO, backend, "replay:" + origin, stored.note());
+    }
+
+    private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
+        ParsedVerdict parsed = outcome.raw() == null ? outcome.storedResult() : interpret(prompt, outcome, settings.maxNewTokens());
+        List<String> warnings = new ArrayList<>(prompt.warnings());
+        if (outcome.raw() == null) {
+            warnings.add(LABEL_ONLY_WARNING);
+        }
+        String raw = outcome.raw() == null ? "" : outcome.raw();
+        return new Judgment(prompt.protocol(), prompt.language(), scenario, parsed.verdict(), parsed.rating(),
+                parsed.noVerdictReason(), raw.strip(), raw, prompt.sha256(), settings.modelId(), outcome.backend(),
+                outcome.source(), outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings);
+    }
+
+    /** Parses an output; a cut-off generation without a verdict says why it was cut. */
+    private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens) {
+        ParsedVerdict parsed = VerdictParser.parse(prompt.protocol(), prompt.language(), outcome.raw());
+        int tokens = outcome.generatedTokens() >= 0 ? outcome.generatedTokens() : maxNewTokens;
+        if (outcome.stopReason() == StopReason.REPETITION) {
+            return ParsedVerdict.noVerdict("the judge fell into a repetition loop and was stopped after " + tokens
+                    + " generated tokens; its output holds no usable verdict (the loop starts somewhere in the critique)."
+                    + " Rephrase or shorten the judged responses, or check the model files.");
+        }
+        if (outcome.stopReason() == StopReason.LENGTH && parsed.isNoVerdict()) {
+            return ParsedVerdict.noVerdict("judge output truncated at " + tokens + " tokens (finish_reason length)"
+                    + " before it stated a verdict; the token budget is " + maxNewTokens
+                    + " new tokens (Auto-J's own setting is 1024). Raise max_new_tokens or shorten the judged texts.");
+        }
+        return parsed;
+    }
+
+    private void warn(String message) {
+        if (loggedWarnings.add(message)) {
+            LOG.log(System.Logger.Level.WARNING, message);
+        }
+        if (settings.warningListener() != null) {
+            settings.warningListener().accept(message);
+        }
+    }
+
+    private static Map<String, String> pairwiseRequest(CompareRequest r, String first, String second, String order) {
+        Map<String, String> request = new LinkedHashMap<>();
+        request.put("query", r.query());
+        request.put("response_1", first);
+        request.put("response_2", second);
+        request.put("order", order);
+        request.put("scenario", r.scenario() == null ? null : r.scenario().id());
+        return request;
+    }
+
+    private static void requireList(List<?> requests, String method) {
+        if (requests == null) {
+            throw new IllegalArgumentException(method + ": requests must not be null (pass an empty list for no work)");
+        }
+    }
+
+    private static void requireText(String value, String argument, String where) {
+        requireResponse(value, argument, where);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(where + ": " + argument + " must not be blank; the judge needs the user's query"
+                    + " to assess a response");
+        }
+    }
+
+    /** An empty response is a real model answer (the testbed has one) and is judged; null is a caller's mistake. */
+    private static void requireResponse(String value, String argument, String where) {
+        if (value == null) {
+            throw new IllegalArgumentException(where + ": " + argument + " must not be null (pass \"\" for an empty answer)");
+        }
+    }
+
+    private static Language requireLanguage(Language language, String where) {
+        if (language == null) {
+            throw new IllegalArgumentException(where + ": language must not be null (Language.EN or Language.ZH)");
+        }
+        return language;
+    }
+
+    private static String preview(String text, int max) {
+        String oneLine = text.replace("\n", "\\n");
+        return oneLine.length() > max ? oneLine.substring(0, max) + "…" : oneLine;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (settings.backend() != null) {
+                settings.backend().close();
+            }
+        } finally {
+            if (settings.classifier() != null && settings.classifier() != settings.backend()) {
+                settings.classifier().close();
+            }
+        }
+    }
+}

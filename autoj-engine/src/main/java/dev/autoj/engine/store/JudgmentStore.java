@@ -1,0 +1,589 @@
+package dev.autoj.engine.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Verdict;
+import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.protocol.ParsedVerdict;
+import dev.autoj.engine.protocol.VerdictParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Judgments kept as files, so that a test run can be replayed without a GPU and the store can be
+ * committed next to the tests.
+ *
+ * <p>Each judgment is one pretty-printed JSON document at {@code <dir>/ab/abcdef….json}, where
+ * {@code abcdef…} is its key: the SHA-256 of a canonical description of the model id, protocol,
+ * language, exact prompt and decoding settings (greedy, token budget). The key holds no path and no
+ * time, so the same judgment gets the same file on every machine.
+ *
+ * <p>Writes are atomic: the document is written to a temporary file in the same folder and then
+ * linked (or atomically moved) into place, so a reader never sees a partial file and a killed writer
+ * leaves at most a hidden {@code .tmp} file. Any number of threads and processes may record into
+ * one store: recording a key again with the same output is a no-op, with a different output a
+ * {@link StoreConflictException}; a file is never overwritten. Instances are thread-safe.
+ *
+ * <pre>{@code
+ * JudgmentStore store = JudgmentStore.open(Path.of("src/test/resources/autoj-store"));
+ * String key = JudgmentStore.key("GAIR/autoj-13b", Protocol.SINGLE, Language.EN, prompt.text(), 1024);
+ * Optional<StoredJudgment> hit = store.find(key);
+ * }</pre>
+ */
+public final class JudgmentStore {
+
+    /** The format tag written into every document. */
+    public static final String FORMAT = "autoj-judgment/1";
+
+    private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+
+    private final Path directory;
+    private final boolean hardLinks;
+
+    private JudgmentStore(Path directory, boolean hardLinks) {
+        this.directory = directory;
+        this.hardLinks = hardLinks;
+    }
+
+    /**
+     * A store in {@code directory}; the folder is created on the first recording. Opening touches
+     * nothing on disk, so a replay-only store may be read-only.
+     */
+    public static JudgmentStore open(Path directory) {
+        if (directory == null) {
+            throw new IllegalArgumentException("the judgment store directory must not be null");
+        }
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new StoreException("The judgment store path " + directory + " is a file, not a directory; point the store at a folder.");
+        }
+        return new JudgmentStore(directory, true);
+    }
+
+    /** For tests of the fallback used on file systems without hard links. */
+    static JudgmentStore openWithoutHardLinks(Path directory) {
+        return new JudgmentStore(directory, false);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * The key of a judgment: lower-case hex SHA-256 of the canonical description returned by
+     * {@link #canonicalDescription}.
+     */
+    public static String key(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
+        byte[] bytes = canonicalDescription(modelId, protocol, language, prompt, maxNewTokens).getBytes(StandardCharsets.UTF_8);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /**
+     * What the key is the hash of: one line per setting, then the prompt's length in UTF-8 bytes and
+     * the prompt itself, so that no two different requests can describe themselves the same way.
+     */
+    public static String canonicalDescription(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
+        if (modelId == null || modelId.isBlank() || modelId.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("the model id must be a non-blank single line, got '" + modelId + "'");
+        }
+        if (protocol == null || language == null || prompt == null) {
+            throw new IllegalArgumentException("protocol, language and prompt must not be null");
+        }
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
+        }
+        return "autoj judgment key v1\n"
+                + "model: " + modelId + "\n"
+                + "protocol: " + protocol.name().toLowerCase(Locale.ROOT) + "\n"
+                + "language: " + language.name().toLowerCase(Locale.ROOT) + "\n"
+                + "decoding: greedy, max_new_tokens=" + maxNewTokens + "\n"
+                + "prompt: " + prompt.getBytes(StandardCharsets.UTF_8).length + " bytes\n"
+                + prompt;
+    }
+
+    /** Where the judgment with {@code key} lives, relative to the store: {@code ab/abcdef….json}. */
+    public static String relativeFile(String key) {
+        return key.substring(0, 2) + "/" + key + ".json";
+    }
+
+    /** The file of a key in this store (it may not exist). */
+    public Path file(String key) {
+        requireKey(key);
+        return directory.resolve(key.substring(0, 2)).resolve(key + ".json");
+    }
+
+    /**
+     * The judgment recorded under {@code key}, if any.
+     *
+     * @throws StoreException naming the file when it exists but cannot be read as a judgment
+     */
+    public Optional<StoredJudgment> find(String key) {
+        Path file = file(key);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreException("Cannot read the judgment file " + file + ": " + e.getMessage(), e);
+        }
+        StoredJudgment judgment = parse(file, bytes);
+        return Optional.of(judgment);
+    }
+
+    /**
+     * Records {@code judgment} under its key and returns what the store now holds for it: the given
+     * instance when this call wrote the file, or the judgment already there when it has the same output.
+     *
+     * @throws StoreConflictException when the key holds a different output (the file is kept)
+     */
+    public StoredJudgment record(StoredJudgment judgment) {
+        String key = judgment.key();
+        Path file = file(key);
+        Optional<StoredJudgment> existing = find(key);
+        if (existing.isPresent()) {
+            return sameOrConflict(key, file, existing.get(), judgment);
+        }
+        Path shard = file.getParent();
+        try {
+            Files.createDirectories(shard);
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the judgment store folder " + shard + ": " + e.getMessage(), e);
+        }
+        Path temp = shard.resolve("." + key + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        try {
+            writeDurably(temp, toJson(key, judgment));
+            boolean placed = hardLinks ? placeByLink(temp, file) : placeByMove(temp, file);
+            if (placed) {
+                return judgment;
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot write the judgment file " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // The judgment itself is safely in place or the caller gets the first failure;
+                // a stray hidden .tmp file is reported by verify, never read as a judgment.
+                System.getLogger(JudgmentStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "Could not remove the temporary file " + temp + ": " + e.getMessage());
+            }
+        }
+        StoredJudgment winner = find(key).orElseThrow(() -> new StoreException(
+                "The judgment file " + file + " vanished while recording; is another process deleting the store?"));
+        return sameOrConflict(key, file, winner, judgment);
+    }
+
+    /** Places the complete temp file as {@code file}; false when another writer got there first. */
+    private boolean placeByLink(Path temp, Path file) throws IOException {
+        try {
+            Files.createLink(file, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            return placeByMove(temp, file);
+        }
+    }
+
+    /**
+     * Without hard links, an atomic move would replace a file that appeared meanwhile, so writers
+     * of one shard take turns: a lock in this JVM (file locks are per process) and a file lock
+     * across processes.
+     */
+    private boolean placeByMove(Path temp, Path file) throws IOException {
+        Path lockFile = file.getParent().resolve(".lock");
+        synchronized (JudgmentStore.class) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                if (Files.exists(file)) {
+                    return false;
+                }
+                try {
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new StoreException("The file system of " + file.getParent()
+                            + " supports neither hard links nor atomic moves; keep the judgment store on a local disk.", e);
+                }
+                return true;
+            }
+        }
+    }
+
+    private static void writeDurably(Path temp, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    private static StoredJudgment sameOrConflict(String key, Path file, StoredJudgment existing, StoredJudgment offered) {
+        if (existing.sameOutputAs(offered)) {
+            return existing;
+        }
+        throw new StoreConflictException(key, file, existing, offered);
+    }
+
+    /** All judgment files ({@code ab/*.json}) in a stable order. */
+    public List<Path> files() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> shards = Files.list(directory)) {
+            List<Path> files = new ArrayList<>();
+            for (Path shard : shards.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> inShard = Files.list(shard)) {
+                    inShard.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new StoreException("Cannot list the judgment store " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The outcome of {@link #verify()}.
+     *
+     * @param checked judgment files checked
+     * @param problems one line per bad file, naming it and what is wrong
+     * @param leftoverTempFiles temporary files of writers that were killed mid-write (harmless, removable)
+     */
+    public record Verification(int checked, List<String> problems, List<Path> leftoverTempFiles) {
+        public Verification {
+            problems = List.copyOf(problems);
+            leftoverTempFiles = List.copyOf(leftoverTempFiles);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /**
+     * Checks every file: it parses, its {@code key} field, its file name and its shard folder all
+     * equal the key recomputed from its content, and a raw output parses to the stored result.
+     */
+    public Verification verify() {
+        List<String> problems = new ArrayList<>();
+        List<Path> temps = new ArrayList<>();
+        if (Files.isDirectory(directory)) {
+            try (Stream<Path> all = Files.walk(directory, 2)) {
+                for (Path p : all.sorted().toList()) {
+                    String name = p.getFileName().toString();
+                    if (Files.isRegularFile(p) && name.endsWith(TEMP_SUFFIX)) {
+                        temps.add(p);
+                    } else if (Files.isRegularFile(p) && !name.equals(".lock") && !name.endsWith(".json")
+                            && !p.getParent().equals(directory)) {
+                        problems.add(p + ": not a judgment file (expected ab/<64 hex digits>.json)");
+                    }
+                }
+            } catch (IOException e) {
+                throw new StoreException("Cannot list the judgment store " + directory + ": " + e.getMessage(), e);
+            }
+        }
+        List<Path> files = files();
+        for (Path file : files) {
+            String problem = check(file);
+            if (problem != null) {
+                problems.add(file + ": " + problem);
+            }
+        }
+        return new Verification(files.size(), problems, temps);
+    }
+
+    private String check(Path file) {
+        String name = file.getFileName().toString();
+        String fileKey = name.substring(0, name.length() - ".json".length());
+        if (!KEY.matcher(fileKey).matches()) {
+            return "the file name is not a key (64 lower-case hex digits + .json)";
+        }
+        if (!file.getParent().getFileName().toString().equals(fileKey.substring(0, 2))) {
+            return "it sits in shard folder " + file.getParent().getFileName() + " but its key starts with " + fileKey.substring(0, 2);
+        }
+        StoredJudgment judgment;
+        String keyField;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            keyField = JSON.readTree(bytes).path("key").asText(null);
+            judgment = parse(file, bytes);
+        } catch (IOException e) {
+            return "cannot be read: " + e.getMessage();
+        } catch (StoreException e) {
+            return e.getMessage();
+        }
+        String computed = judgment.key();
+        if (!computed.equals(fileKey)) {
+            return "its content hashes to key " + computed + ", not to its file name (was it edited by hand?)";
+        }
+        if (!fileKey.equals(keyField)) {
+            return "its \"key\" field " + keyField + " differs from its file name";
+        }
+        if (judgment.rawOutput() != null && judgment.protocol() != Protocol.SCENARIO) {
+            ParsedVerdict parsed = VerdictParser.parse(judgment.protocol(), judgment.language(), judgment.rawOutput());
+            boolean cut = judgment.stopReason() == StopReason.REPETITION
+                    || (judgment.stopReason() == StopReason.LENGTH && parsed.isNoVerdict());
+            if (!cut && !StoredJudgment.sameResult(parsed, judgment.result())) {
+                return "its raw output parses to " + describe(parsed) + " but its result says " + describe(judgment.result());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Counts of the store's content.
+     *
+     * @param judgments judgment files
+     * @param byProtocol per protocol ({@code pairwise}, {@code single}, {@code scenario})
+     * @param bySource per source ({@code live:remote}, {@code published:auto-j-testbed}, …)
+     * @param byModel per model id
+     * @param noVerdicts judgments whose result is a no-verdict
+     * @param withoutRawOutput judgments that hold only a verdict label
+     * @param bytes total size of the judgment files
+     */
+    public record Stats(int judgments, Map<String, Integer> byProtocol, Map<String, Integer> bySource,
+                        Map<String, Integer> byModel, int noVerdicts, int withoutRawOutput, long bytes) {
+        public Stats {
+            byProtocol = Map.copyOf(byProtocol);
+            bySource = Map.copyOf(bySource);
+            byModel = Map.copyOf(byModel);
+        }
+    }
+
+    /** Reads every judgment and counts it; a damaged file fails with its path. */
+    public Stats stats() {
+        Map<String, Integer> byProtocol = new TreeMap<>();
+        Map<String, Integer> bySource = new TreeMap<>();
+        Map<String, Integer> byModel = new TreeMap<>();
+        int total = 0;
+        int noVerdicts = 0;
+        int labelsOnly = 0;
+        long bytes = 0;
+        for (Path file : files()) {
+            byte[] content;
+            try {
+                content = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new StoreException("Cannot read the judgment file " + file + ": " + e.getMessage(), e);
+            }
+            StoredJudgment j = parse(file, content);
+            total++;
+            bytes += content.length;
+            byProtocol.merge(j.protocol().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            bySource.merge(j.source(), 1, Integer::sum);
+            byModel.merge(j.modelId(), 1, Integer::sum);
+            if (j.result() != null && j.result().isNoVerdict()) {
+                noVerdicts++;
+            }
+            if (j.rawOutput() == null) {
+                labelsOnly++;
+            }
+        }
+        return new Stats(total, byProtocol, bySource, byModel, noVerdicts, labelsOnly, bytes);
+    }
+
+    // ---- JSON form -------------------------------------------------------------------------------
+
+    private static byte[] toJson(String key, StoredJudgment j) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("key", key);
+        root.put("model", j.modelId());
+        root.put("protocol", lower(j.protocol()));
+        root.put("language", lower(j.language()));
+        ObjectNode decoding = root.putObject("decoding");
+        decoding.put("greedy", true);
+        decoding.put("max_new_tokens", j.maxNewTokens());
+        ObjectNode request = root.putObject("request");
+        j.request().forEach(request::put);
+        root.put("prompt", j.prompt());
+        if (j.rawOutput() == null) {
+            root.putNull("raw_output");
+        } else {
+            root.put("raw_output", j.rawOutput());
+        }
+        if (j.note() != null) {
+            root.put("note", j.note());
+        }
+        if (j.result() == null) {
+            root.putNull("result");
+        } else {
+            ObjectNode result = root.putObject("result");
+            ParsedVerdict r = j.result();
+            if (r.verdict() != null) {
+                result.put("verdict", lower(r.verdict()));
+            } else if (r.rating() != null) {
+                result.put("rating", r.rating());
+            } else {
+                result.put("no_verdict", r.noVerdictReason());
+            }
+        }
+        root.put("source", j.source());
+        if (j.stopReason() == null) {
+            root.putNull("stop_reason");
+        } else {
+            root.put("stop_reason", lower(j.stopReason()));
+        }
+        root.put("prompt_tokens", j.promptTokens());
+        root.put("generated_tokens", j.generatedTokens());
+        root.put("recorded_at", j.recordedAt().toString());
+        try {
+            String text = PRETTY.writeValueAsString(root) + "\n";
+            return text.getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("Cannot serialise the judgment with key " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static StoredJudgment parse(Path file, byte[] bytes) {
+        try {
+            JsonNode root = JSON.readTree(bytes);
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException("it is not a JSON object");
+            }
+            String format = text(root, "format");
+            if (!FORMAT.equals(format)) {
+                throw new IllegalArgumentException("its format is '" + format + "', expected '" + FORMAT + "'");
+            }
+            JsonNode decoding = required(root, "decoding");
+            Map<String, String> request = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "request").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                request.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
+            }
+            JsonNode raw = required(root, "raw_output");
+            JsonNode stop = required(root, "stop_reason");
+            return new StoredJudgment(
+                    text(root, "model"),
+                    Protocol.valueOf(text(root, "protocol").toUpperCase(Locale.ROOT)),
+                    Language.valueOf(text(root, "language").toUpperCase(Locale.ROOT)),
+                    required(decoding, "max_new_tokens").intValue(),
+                    request,
+                    text(root, "prompt"),
+                    raw.isNull() ? null : raw.textValue(),
+                    root.hasNonNull("note") ? root.get("note").asText() : null,
+                    result(required(root, "result")),
+                    text(root, "source"),
+                    stop.isNull() ? null : StopReason.valueOf(stop.asText().toUpperCase(Locale.ROOT)),
+                    required(root, "prompt_tokens").intValue(),
+                    required(root, "generated_tokens").intValue(),
+                    Instant.parse(text(root, "recorded_at")));
+        } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+            throw new StoreException("Damaged judgment file " + file + ": " + e.getMessage()
+                    + ". Restore it from version control, or delete it and record the judgment again"
+                    + " (`store verify --store " + file.getParent().getParent() + "` lists every bad file).", e);
+        }
+    }
+
+    private static ParsedVerdict result(JsonNode node) {
+        if (node.isNull()) {
+            return null;
+        }
+        if (node.has("verdict")) {
+            return ParsedVerdict.of(Verdict.valueOf(node.get("verdict").asText().toUpperCase(Locale.ROOT)));
+        }
+        if (node.has("rating")) {
+            JsonNode rating = node.get("rating");
+            if (!rating.isNumber()) {
+                throw new IllegalArgumentException("its rating is not a number");
+            }
+            return ParsedVerdict.ofRating(rating.doubleValue());
+        }
+        if (node.has("no_verdict")) {
+            return ParsedVerdict.noVerdict(node.get("no_verdict").asText());
+        }
+        throw new IllegalArgumentException("its result has none of verdict, rating, no_verdict");
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new IllegalArgumentException("the field \"" + field + "\" is missing");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("the field \"" + field + "\" is not a string");
+        }
+        return value.textValue();
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String describe(ParsedVerdict r) {
+        if (r == null) {
+            return "nothing";
+        }
+        if (r.verdict() != null) {
+            return "verdict " + lower(r.verdict());
+        }
+        if (r.rating() != null) {
+            return "rating " + r.rating();
+        }
+        return "no verdict";
+    }
+
+    private static void requireKey(String key) {
+        if (key == null || !KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("a judgment store key is 64 lower-case hex digits, got '" + key + "'");
+        }
+    }
+
+    /** The start of a text on one line, for messages. */
+    static String preview(String text, int max) {
+        String oneLine = text.replace("\r", "\\r").replace("\n", "\\n");
+        return oneLine.length() > max ? oneLine.substring(0, max) + "…" : oneLine;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.autoj.engine.store;
+
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.protocol.ParsedVerdict;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One judgment as the store keeps it: what was asked, the exact prompt, what the judge said and
+ * where that came from. Its key is {@link JudgmentStore#key(String, Protocol, Language, String, int)}
+ * of the model id, protocol, language, prompt and token budget.
+ *
+ * <pre>{@code
+ * StoredJudgment j = store.find(key).orElseThrow();
+ * j.rawOutput();   // the judge's text, or null for a published verdict label
+ * }</pre>
+ *
+ * @param modelId the judge model, e.g. {@code "GAIR/autoj-13b"}
+ * @param protocol single, pairwise or scenario
+ * @param language the template language
+ * @param maxNewTokens the token budget of the greedy decoding
+ * @param request the request as given (query, responses, order, scenario), in a stable order
+ * @param prompt the exact model input
+ * @param rawOutput the judge's output exactly as generated, or null when only a verdict label is known
+ * @param note a remark for readers, e.g. why there is no raw output; null when none
+ * @param result the parsed verdict, rating or no-verdict; null for a scenario answer
+ * @param source {@code "live:<backend>"} or {@code "published:auto-j-testbed"}
+ * @param stopReason why generation ended, or null when unknown
+ * @param promptTokens prompt tokens, -1 when unknown
+ * @param generatedTokens generated tokens, -1 when unknown
+ * @param recordedAt when it was recorded (not part of the key)
+ */
+public record StoredJudgment(
+        String modelId,
+        Protocol protocol,
+        Language language,
+        int maxNewTokens,
+        Map<String, String> request,
+        String prompt,
+        String rawOutput,
+        String note,
+        ParsedVerdict result,
+        String source,
+        StopReason stopReason,
+        int promptTokens,
+        int generatedTokens,
+        Instant recordedAt) {
+
+    public StoredJudgment {
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(recordedAt, "recordedAt");
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
+        }
+        if (rawOutput == null && result == null) {
+            throw new IllegalArgumentException("a stored judgment needs a raw output or a result");
+        }
+        request = Collections.unmodifiableMap(new LinkedHashMap<>(request == null ? Map.of() : request));
+    }
+
+    /** This judgment's store key. */
+    public String key() {
+        return JudgmentStore.key(modelId, protocol, language, prompt, maxNewTokens);
+    }
+
+    /**
+     * True when both hold the same judge answer, whatever their source or time: the same raw output
+     * and the same verdict or rating (two no-verdicts match even when their reasons are worded apart).
+     */
+    public boolean sameOutputAs(StoredJudgment other) {
+        return Objects.equals(rawOutput, other.rawOutput) && sameResult(result, other.result);
+    }
+
+    static boolean sameResult(ParsedVerdict a, ParsedVerdict b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.verdict() == b.verdict() && Objects.equals(a.rating(), b.rating()) && a.isNoVerdict() == b.isNoVerdict();
+    }
+}
