@@ -40,7 +40,7 @@ final class AllureReporter implements JudgmentReporter {
             for (int i = 0; i < judgments.size(); i++) {
                 String order = judgments.size() == 1 ? "" : i == 0 ? " (original order)" : " (swapped order)";
                 Judgment j = judgments.get(i);
-                if (j.critique() != null) {
+                if (j.critique() != null && !j.critique().isBlank()) {
                     Allure.addAttachment("critique" + order, "text/plain", j.critique(), ".txt");
                 }
                 Allure.addAttachment("prompt" + order, "text/plain", prompts.get(i).text(), ".txt");

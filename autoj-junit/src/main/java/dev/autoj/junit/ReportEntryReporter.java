@@ -23,7 +23,8 @@ final class ReportEntryReporter implements JudgmentReporter {
         for (int i = 0; i < judgments.size(); i++) {
             String order = judgments.size() == 1 ? "" : i == 0 ? ".original" : ".swapped";
             Judgment j = judgments.get(i);
-            if (j.critique() != null) {
+            // JUnit refuses blank entry values; verdict-only records have no critique text.
+            if (j.critique() != null && !j.critique().isBlank()) {
                 entry.put("autoj.critique" + order, j.critique());
             }
             entry.put("autoj.prompt" + order, prompts.get(i).text());

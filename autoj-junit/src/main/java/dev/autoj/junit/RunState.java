@@ -4,9 +4,11 @@ import dev.autoj.assertions.JudgeHandOff;
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.engine.Judge;
+import dev.autoj.engine.store.ReplayMissException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
@@ -26,6 +28,7 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
     private volatile SharedJudge shared;
     private Judge real;
     private TestRecord outsideTests;
+    private final AtomicInteger replayMisses = new AtomicInteger();
 
     private record Running(ExtensionContext context, TestRecord record) {
     }
@@ -92,6 +95,16 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         running.record().status = failure.isEmpty() ? TestRecord.Status.PASSED
                 : failure.get() instanceof TestAbortedException ? TestRecord.Status.ABORTED : TestRecord.Status.FAILED;
         running.record().failure = failure.map(Throwable::getMessage).orElse(null);
+        failure.filter(RunState::isReplayMiss).ifPresent(miss -> replayMisses.incrementAndGet());
+    }
+
+    private static boolean isReplayMiss(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ReplayMissException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Judgments made outside any test method (e.g. in {@code @BeforeAll}) are summarized under one pseudo-test. */
@@ -106,7 +119,7 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
 
     RunSummary summary() {
         SharedJudge judge = shared;
-        return new RunSummary(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, 0);
+        return new RunSummary(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, replayMisses.get());
     }
 
     /** Ends the run: the hand-off goes, the summary is written, the judge is closed; no failure hides another. */

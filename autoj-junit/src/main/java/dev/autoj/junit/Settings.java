@@ -30,7 +30,8 @@ record Settings(
         Duration timeout,
         int concurrency,
         Report report,
-        Path summaryDir) {
+        Path summaryDir,
+        String tokenEnv) {
 
     static final String PREFIX = "autoj.";
 
@@ -57,7 +58,8 @@ record Settings(
         TIMEOUT("timeout", "120s"),
         CONCURRENCY("concurrency", "8"),
         REPORT("report", "auto"),
-        SUMMARY_DIR("summary.dir", "target/autoj");
+        SUMMARY_DIR("summary.dir", "target/autoj"),
+        TOKEN_ENV("token-env", null);
 
         final String suffix;
         final String defaultValue;
@@ -106,7 +108,7 @@ record Settings(
                 source.choice(Key.DEVICE, Device.class), mode, source.path(Key.STORE_DIR),
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
-                source.path(Key.SUMMARY_DIR));
+                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV));
     }
 
     /** A configuration value that cannot be used; the message names the key and the accepted values. */
