@@ -26,6 +26,13 @@ final class EngineJudges {
                         .store(JudgmentStore.open(settings.storeDir()));
                 case LIVE -> builder.mode(StoreMode.LIVE).backend(backend(settings));
             }
+            if (settings.classifierModelName() != null) {
+                if (settings.mode() == Settings.Mode.REPLAY) {
+                    builder.classifierModelId(settings.classifierModelName());
+                } else {
+                    builder.classifier(classifier(settings));
+                }
+            }
             return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ExtensionConfigurationException("Cannot build the Auto-J judge from the autoj.* configuration (mode "
@@ -48,6 +55,22 @@ final class EngineJudges {
                     + "part of this autoj-engine build. Use autoj.backend=remote with autoj.endpoints, or autoj.mode=replay "
                     + "with a recorded autoj.store.dir.");
         };
+    }
+
+    /** Auto-J's scenario classifier, served like the judge (it only ever needs 30 new tokens). */
+    private static Backend classifier(Settings settings) {
+        if (settings.backend() != Settings.Backend.REMOTE || settings.classifierEndpoints().isEmpty()) {
+            throw new ExtensionConfigurationException("autoj.classifier.model-name=" + settings.classifierModelName()
+                    + " needs a remote classifier to run live: set autoj.classifier.endpoints (or autoj.endpoints) to the "
+                    + "servers that serve it, or drop autoj.classifier.model-name and name scenarios with inScenario(..).");
+        }
+        return new RemoteBackend(RemoteConfig.builder()
+                .endpoints(settings.classifierEndpoints())
+                .modelName(settings.classifierModelName())
+                .requestTimeout(settings.timeout())
+                .concurrency(settings.concurrency())
+                .bearerTokenEnv(settings.tokenEnv())
+                .build());
     }
 
     private static String lower(Enum<?> value) {

@@ -31,7 +31,9 @@ record Settings(
         int concurrency,
         Report report,
         Path summaryDir,
-        String tokenEnv) {
+        String tokenEnv,
+        String classifierModelName,
+        List<URI> classifierEndpoints) {
 
     static final String PREFIX = "autoj.";
 
@@ -59,7 +61,9 @@ record Settings(
         CONCURRENCY("concurrency", "8"),
         REPORT("report", "auto"),
         SUMMARY_DIR("summary.dir", "target/autoj"),
-        TOKEN_ENV("token-env", null);
+        TOKEN_ENV("token-env", null),
+        CLASSIFIER_MODEL_NAME("classifier.model-name", null),
+        CLASSIFIER_ENDPOINTS("classifier.endpoints", null);
 
         final String suffix;
         final String defaultValue;
@@ -91,7 +95,17 @@ record Settings(
         Source source = new Source(parameters, environment);
         Backend backend = source.choice(Key.BACKEND, Backend.class);
         Mode mode = source.choice(Key.MODE, Mode.class);
-        List<URI> endpoints = source.endpoints();
+        List<URI> endpoints = source.endpoints(Key.ENDPOINTS);
+        String classifierModel = source.text(Key.CLASSIFIER_MODEL_NAME);
+        List<URI> classifierEndpoints = source.endpoints(Key.CLASSIFIER_ENDPOINTS);
+        if (classifierEndpoints.isEmpty()) {
+            classifierEndpoints = endpoints;
+        }
+        if (classifierModel == null && !source.endpoints(Key.CLASSIFIER_ENDPOINTS).isEmpty()) {
+            throw new InvalidSettingsException(Key.CLASSIFIER_ENDPOINTS.property() + " is set but "
+                    + Key.CLASSIFIER_MODEL_NAME.property() + " (or " + Key.CLASSIFIER_MODEL_NAME.environment()
+                    + ") is not: name the scenario-classifier model the endpoints serve, e.g. GAIR/autoj-scenario-classifier.");
+        }
         Path modelPath = source.path(Key.MODEL_PATH);
         if (mode != Mode.REPLAY && backend == Backend.REMOTE && endpoints.isEmpty()) {
             throw new InvalidSettingsException(Key.ENDPOINTS.property() + " (or " + Key.ENDPOINTS.environment()
@@ -108,7 +122,7 @@ record Settings(
                 source.choice(Key.DEVICE, Device.class), mode, source.path(Key.STORE_DIR),
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
-                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV));
+                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints);
     }
 
     /** A configuration value that cannot be used; the message names the key and the accepted values. */
@@ -204,8 +218,8 @@ record Settings(
             throw invalid(value, "a positive duration such as 500ms, 90s (seconds are the default unit), 5m or 1h");
         }
 
-        List<URI> endpoints() {
-            Optional<String[]> value = raw(Key.ENDPOINTS);
+        List<URI> endpoints(Key key) {
+            Optional<String[]> value = raw(key);
             if (value.isEmpty()) {
                 return List.of();
             }

@@ -72,6 +72,20 @@ class SettingsTest {
     }
 
     @Test
+    void classifierUsesTheJudgeEndpointsUnlessItHasItsOwn() {
+        Settings shared = read(Map.of("autoj.endpoints", "http://judge:8000",
+                "autoj.classifier.model-name", "GAIR/autoj-scenario-classifier"), Map.of());
+        assertThat(shared.classifierModelName()).isEqualTo("GAIR/autoj-scenario-classifier");
+        assertThat(shared.classifierEndpoints()).containsExactly(URI.create("http://judge:8000"));
+        Settings own = read(Map.of("autoj.endpoints", "http://judge:8000"),
+                Map.of("AUTOJ_CLASSIFIER_MODEL_NAME", "clf", "AUTOJ_CLASSIFIER_ENDPOINTS", "http://clf:8001"));
+        assertThat(own.classifierEndpoints()).containsExactly(URI.create("http://clf:8001"));
+        assertThat(read(Map.of("autoj.mode", "replay"), Map.of()).classifierModelName()).isNull();
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.classifier.endpoints", "http://clf:8001"), Map.of()))
+                .hasMessageContaining("autoj.classifier.endpoints is set but autoj.classifier.model-name");
+    }
+
+    @Test
     void liveOnnxNeedsAModelPath() {
         assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx"), Map.of()))
                 .hasMessageContaining("autoj.model.path (or AUTOJ_MODEL_PATH) is required for autoj.backend=onnx");
