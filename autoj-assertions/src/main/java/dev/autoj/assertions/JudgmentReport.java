@@ -73,14 +73,19 @@ public record JudgmentReport(
         return List.of(PromptBuilder.single(language, query, response));
     }
 
-    /** Warnings about the judged texts and from the judge, without duplicates. */
-    public List<String> warnings() {
-        Set<String> all = new LinkedHashSet<>();
-        all.addAll(PromptBuilder.single(language, query, response).warnings());
+    /** Warnings about the judged texts (verdict markers, control-token strings), without duplicates. */
+    public List<String> textWarnings() {
+        Set<String> all = new LinkedHashSet<>(PromptBuilder.single(language, query, response).warnings());
         if (baseline != null) {
             all.addAll(PromptBuilder.single(language, query, baseline).warnings().stream()
                     .map(w -> w.replaceFirst("^The response ", "The baseline ")).toList());
         }
+        return List.copyOf(all);
+    }
+
+    /** {@link #textWarnings()} plus the judge's own notes (e.g. a verdict-only record), without duplicates. */
+    public List<String> warnings() {
+        Set<String> all = new LinkedHashSet<>(textWarnings());
         judgments().forEach(j -> all.addAll(j.warnings()));
         return List.copyOf(all);
     }

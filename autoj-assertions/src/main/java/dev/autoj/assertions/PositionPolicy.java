@@ -4,6 +4,7 @@ import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Verdict;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How the two orders of a pairwise comparison combine into pass or fail. Auto-J, like every
@@ -52,7 +53,7 @@ public enum PositionPolicy {
      * Whether {@code accepted} verdicts (about the original positions, response 1 = the tested
      * response) satisfy this policy. Assumes every consulted order has a verdict.
      */
-    boolean accepts(Comparison comparison, java.util.Set<Verdict> accepted) {
+    boolean accepts(Comparison comparison, Set<Verdict> accepted) {
         boolean first = comparison.original().optionalVerdict().map(accepted::contains).orElse(false);
         boolean second = comparison.swappedVerdictInOriginalPositions().map(accepted::contains).orElse(false);
         return switch (this) {

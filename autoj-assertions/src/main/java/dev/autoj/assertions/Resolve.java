@@ -51,9 +51,9 @@ final class Resolve {
         return query;
     }
 
-    /** Hands the report to the running session and makes warnings visible in the log as well. */
+    /** Hands the report to the running session; warnings about the judged texts also go to the log. */
     static void report(JudgmentReport report) {
-        List<String> warnings = report.warnings();
+        List<String> warnings = report.textWarnings();
         if (!warnings.isEmpty()) {
             LOG.log(Level.WARNING, () -> "autoj " + report.assertion() + ": " + String.join(" | ", warnings));
         }
