@@ -43,6 +43,8 @@ public final class PromptBuilder {
 
     /** The single-response prompt: critique, then "Rating: [[n]]". */
     public static Prompt single(Language language, String query, String response) {
+        requireText("query", query);
+        requireText("response", response);
         String template = Protocol.SINGLE.templateName(language);
         Map<String, String> values = Map.of("prompt", query, "response", response);
         return new Prompt(Protocol.SINGLE, language, wrap(fill(TEMPLATES.get(template), values)),
@@ -51,6 +53,9 @@ public final class PromptBuilder {
 
     /** The pairwise prompt with {@code response1} shown first. */
     public static Prompt pairwise(Language language, String query, String response1, String response2) {
+        requireText("query", query);
+        requireText("response 1", response1);
+        requireText("response 2", response2);
         String template = Protocol.PAIRWISE.templateName(language);
         Map<String, String> values = Map.of("prompt", query, "response", response1, "response_another", response2);
         return new Prompt(Protocol.PAIRWISE, language, wrap(fill(TEMPLATES.get(template), values)),
@@ -59,6 +64,7 @@ public final class PromptBuilder {
 
     /** The scenario-classifier prompt (raw, no {@code [INST]} wrapper). */
     public static Prompt scenario(String query) {
+        requireText("query", query);
         return new Prompt(Protocol.SCENARIO, Language.EN,
                 fill(Templates.SCENARIO_CLASSIFIER, Map.of("input", query)), warnings(Map.of("query", query)));
     }
@@ -66,6 +72,10 @@ public final class PromptBuilder {
     /** The query Auto-J's classifier test set builds from {@code instruction} and {@code input}. */
     public static String classifierQuery(String instruction, String input) {
         return instruction + " " + input;
+    }
+
+    private static void requireText(String name, String text) {
+        Objects.requireNonNull(text, () -> "The " + name + " text is null; pass \"\" for an empty " + name + ".");
     }
 
     private static String wrap(String userMessage) {

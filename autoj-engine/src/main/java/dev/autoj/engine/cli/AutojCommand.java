@@ -1,0 +1,49 @@
+package dev.autoj.engine.cli;
+
+import dev.autoj.engine.eval.InputException;
+import dev.autoj.engine.tokenizer.TokenizerException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every subcommand: runs it and turns each known failure into one line on stderr and an
+ * exit code, so that a subcommand only says what it does. New subcommands ({@code store},
+ * {@code classify}, …) extend this class and are listed in {@link Main}'s {@code subcommands}.
+ */
+abstract class AutojCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Does the work; output goes to {@link #out()}, results to files through {@link Output}. */
+    abstract void execute();
+
+    @Override
+    public final Integer call() {
+        try {
+            execute();
+            out().flush();
+            return ExitCode.OK;
+        } catch (InputException | TokenizerException e) {
+            return fail(e.getMessage(), ExitCode.BAD_INPUT);
+        } catch (OutputException e) {
+            return fail(e.getMessage(), ExitCode.FAILURE);
+        } catch (RuntimeException e) {
+            return fail("unexpected failure: " + e + " (please report it with the command line)", ExitCode.FAILURE);
+        }
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private int fail(String message, int code) {
+        out().flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.qualifiedName() + ": " + message.replace("\n", " "));
+        err.flush();
+        return code;
+    }
+}

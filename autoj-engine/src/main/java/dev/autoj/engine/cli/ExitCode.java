@@ -1,0 +1,17 @@
+package dev.autoj.engine.cli;
+
+/** The exit codes of {@code autoj}; docs/cli.md lists them. */
+final class ExitCode {
+
+    /** Done. */
+    static final int OK = 0;
+    /** An input file is missing or wrong (bad JSON, missing field, unknown scenario or protocol). */
+    static final int BAD_INPUT = 1;
+    /** The command line is wrong (unknown option, missing option, bad option value). */
+    static final int USAGE = 2;
+    /** The output could not be written, or an unexpected failure. */
+    static final int FAILURE = 3;
+
+    private ExitCode() {
+    }
+}
