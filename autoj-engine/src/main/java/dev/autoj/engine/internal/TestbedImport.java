@@ -12,8 +12,14 @@ import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoredJudgment;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Imports Auto-J-13B's published testbed outputs into a judgment store, keyed by the exact prompts
@@ -29,6 +35,8 @@ public final class TestbedImport {
     public static final String MODEL_ID = "GAIR/autoj-13b";
     /** The source of every imported record. */
     public static final String SOURCE = "published:auto-j-testbed";
+
+    private static final int WRITERS = 8;
 
     /**
      * What an import did.
@@ -50,10 +58,8 @@ public final class TestbedImport {
      * @throws dev.autoj.engine.store.StoreConflictException when the store holds a different output for one of the prompts
      */
     public static Result run(Path testbed, JudgmentStore store, Instant now) {
-        int pairwise = 0;
-        int single = 0;
-        int added = 0;
-        int present = 0;
+        List<StoredJudgment> pairwise = new ArrayList<>();
+        List<StoredJudgment> single = new ArrayList<>();
         for (AutoJTestbed.PairwiseItem item : AutoJTestbed.pairwise(testbed)) {
             for (boolean swapped : new boolean[] {false, true}) {
                 String first = swapped ? item.response2() : item.response1();
@@ -70,12 +76,9 @@ public final class TestbedImport {
                 request.put("testbed_record", "testdata_pairwise.jsonl line " + (item.index() + 1));
                 String note = "Published label only: " + file + " line " + (item.index() + 1) + " gives Auto-J-13B's verdict"
                         + " label " + verdict.label() + " for this prompt, not the judge's critique text, so raw_output is null.";
-                boolean fresh = offer(store, new StoredJudgment(MODEL_ID, Protocol.PAIRWISE, Language.EN,
+                pairwise.add(new StoredJudgment(MODEL_ID, Protocol.PAIRWISE, Language.EN,
                         GenerationRequest.AUTOJ_MAX_NEW_TOKENS, request, prompt.text(), null, note, ParsedVerdict.of(verdict),
                         SOURCE, null, -1, -1, now));
-                pairwise++;
-                added += fresh ? 1 : 0;
-                present += fresh ? 0 : 1;
             }
         }
         for (AutoJTestbed.SingleItem item : AutoJTestbed.single(testbed)) {
@@ -87,18 +90,42 @@ public final class TestbedImport {
             request.put("testbed_record", "testdata_critique.jsonl line " + (item.index() + 1));
             String note = "Auto-J-13B's published judgment, critique_example_output.jsonl line " + (item.index() + 1)
                     + "; the testbed does not publish stop reasons or token counts.";
-            boolean fresh = offer(store, new StoredJudgment(MODEL_ID, Protocol.SINGLE, Language.EN,
+            single.add(new StoredJudgment(MODEL_ID, Protocol.SINGLE, Language.EN,
                     GenerationRequest.AUTOJ_MAX_NEW_TOKENS, request, prompt.text(), item.output(), note,
                     VerdictParser.parse(Protocol.SINGLE, Language.EN, item.output()), SOURCE, null, -1, -1, now));
-            single++;
-            added += fresh ? 1 : 0;
-            present += fresh ? 0 : 1;
         }
-        return new Result(pairwise, single, added, present);
+        List<StoredJudgment> all = new ArrayList<>(pairwise);
+        all.addAll(single);
+        int added = recordAll(store, all);
+        return new Result(pairwise.size(), single.size(), added, all.size() - added);
     }
 
-    /** Records one judgment; true when this call wrote its file. */
-    private static boolean offer(JudgmentStore store, StoredJudgment judgment) {
-        return store.record(judgment) == judgment;
+    /**
+     * Records in parallel, because each write waits for the disk (the store syncs every file);
+     * returns how many files this import wrote.
+     */
+    private static int recordAll(JudgmentStore store, List<StoredJudgment> judgments) {
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+        try {
+            List<Future<Boolean>> written = new ArrayList<>(judgments.size());
+            for (StoredJudgment judgment : judgments) {
+                written.add(pool.submit(() -> store.record(judgment) == judgment));
+            }
+            int added = 0;
+            for (Future<Boolean> f : written) {
+                added += f.get() ? 1 : 0;
+            }
+            return added;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Importing the testbed failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while importing the testbed; the files written so far are complete", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -238,18 +237,20 @@ public final class JudgmentStore {
     private boolean placeByMove(Path temp, Path file) throws IOException {
         Path lockFile = file.getParent().resolve(".lock");
         synchronized (JudgmentStore.class) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                if (Files.exists(file)) {
-                    return false;
-                }
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
                 try {
+                    if (Files.exists(file)) {
+                        return false;
+                    }
                     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                    return true;
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new StoreException("The file system of " + file.getParent()
                             + " supports neither hard links nor atomic moves; keep the judgment store on a local disk.", e);
+                } finally {
+                    lock.release();
                 }
-                return true;
             }
         }
     }
@@ -352,8 +353,8 @@ public final class JudgmentStore {
         String keyField;
         try {
             byte[] bytes = Files.readAllBytes(file);
-            keyField = JSON.readTree(bytes).path("key").asText(null);
             judgment = parse(file, bytes);
+            keyField = JSON.readTree(bytes).path("key").asText(null);
         } catch (IOException e) {
             return "cannot be read: " + e.getMessage();
         } catch (StoreException e) {
@@ -494,8 +495,11 @@ public final class JudgmentStore {
             }
             JsonNode decoding = required(root, "decoding");
             Map<String, String> request = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "request").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            JsonNode requestNode = required(root, "request");
+            if (!requestNode.isObject()) {
+                throw new IllegalArgumentException("the field \"request\" is not an object");
+            }
+            for (Map.Entry<String, JsonNode> e : requestNode.properties()) {
                 request.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
             }
             JsonNode raw = required(root, "raw_output");
@@ -516,7 +520,11 @@ public final class JudgmentStore {
                     required(root, "generated_tokens").intValue(),
                     Instant.parse(text(root, "recorded_at")));
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            throw new StoreException("Damaged judgment file " + file + ": " + e.getMessage()
+            String reason = e instanceof JsonProcessingException json
+                    ? "it is not valid JSON (" + json.getOriginalMessage() + (json.getLocation() == null ? ""
+                            : " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()) + ")"
+                    : e.getMessage();
+            throw new StoreException("Damaged judgment file " + file + ": " + reason
                     + ". Restore it from version control, or delete it and record the judgment again"
                     + " (`store verify --store " + file.getParent().getParent() + "` lists every bad file).", e);
         }

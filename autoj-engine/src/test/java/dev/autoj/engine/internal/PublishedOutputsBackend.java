@@ -29,8 +29,13 @@ public final class PublishedOutputsBackend implements Backend {
     private final List<AutoJTestbed.SingleItem> items;
     public final List<List<GenerationRequest>> batches = new CopyOnWriteArrayList<>();
 
+    /** Over the testbed in ../shared; skips the calling test when it is absent. */
     public PublishedOutputsBackend() {
-        items = AutoJTestbed.single(SharedFiles.testbed("critique_example_output.jsonl").getParent());
+        this(SharedFiles.testbed("critique_example_output.jsonl").getParent());
+    }
+
+    public PublishedOutputsBackend(java.nio.file.Path testbed) {
+        items = AutoJTestbed.single(testbed);
         for (AutoJTestbed.SingleItem item : items) {
             outputs.put(PromptBuilder.single(Language.EN, item.query(), item.response()).text(), item.output());
         }
