@@ -7,6 +7,7 @@ import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.engine.Judgment;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The JSON forms of judgments for attachments and the run summary (field names as the CLI's judge output). */
@@ -19,8 +20,8 @@ final class JudgmentJson {
 
     static Map<String, Object> judgment(Judgment j) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("protocol", j.protocol().name().toLowerCase());
-        m.put("language", j.language().name().toLowerCase());
+        m.put("protocol", j.protocol().name().toLowerCase(Locale.ROOT));
+        m.put("language", j.language().name().toLowerCase(Locale.ROOT));
         m.put("scenario", j.scenario().id());
         m.put("verdict", j.verdict() == null ? null : j.verdict().name());
         m.put("rating", j.rating());
@@ -43,7 +44,7 @@ final class JudgmentJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("assertion", r.assertion());
         m.put("expectation", r.expectation());
-        m.put("protocol", r.protocol().name().toLowerCase());
+        m.put("protocol", r.protocol().name().toLowerCase(Locale.ROOT));
         m.put("scenario", r.scenario().id());
         m.put("passed", r.passed());
         if (r.comparison() != null) {

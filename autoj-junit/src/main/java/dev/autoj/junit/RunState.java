@@ -94,7 +94,6 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         Optional<Throwable> failure = context.getExecutionException();
         running.record().status = failure.isEmpty() ? TestRecord.Status.PASSED
                 : failure.get() instanceof TestAbortedException ? TestRecord.Status.ABORTED : TestRecord.Status.FAILED;
-        running.record().failure = failure.map(Throwable::getMessage).orElse(null);
         failure.filter(RunState::isReplayMiss).ifPresent(miss -> replayMisses.incrementAndGet());
     }
 
@@ -107,10 +106,13 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         return false;
     }
 
-    /** Judgments made outside any test method (e.g. in {@code @BeforeAll}) are summarized under one pseudo-test. */
+    /**
+     * Judgments made outside a test method's thread (in {@code @BeforeAll}, or on a thread the test
+     * started) are summarized under one pseudo-test; they have no test report to go to.
+     */
     private synchronized TestRecord outsideTests() {
         if (outsideTests == null) {
-            outsideTests = new TestRecord("(outside tests)", "", "judgments made outside test methods");
+            outsideTests = new TestRecord("(outside tests)", "", "judgments made outside test-method threads");
             outsideTests.status = TestRecord.Status.PASSED;
             records.add(outsideTests);
         }

@@ -14,7 +14,6 @@ final class TestRecord {
     final String displayName;
     final List<JudgmentReport> judgments = new CopyOnWriteArrayList<>();
     volatile Status status = Status.RUNNING;
-    volatile String failure;
 
     TestRecord(String id, String className, String displayName) {
         this.id = id;
