@@ -9,6 +9,7 @@ import dev.autoj.assertions.fixtures.PublishedJudge;
 import dev.autoj.assertions.fixtures.Testbed;
 import dev.autoj.assertions.fixtures.Testbed.PairwiseItem;
 import dev.autoj.assertions.fixtures.Testbed.SingleItem;
+import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,6 +167,15 @@ class ResponseAssertTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1–10");
         assertThatThrownBy(() -> assertThatResponse("4").forQuery("q").judgedBy(judge).scoresBetween(8, 6))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum is above the maximum");
+    }
+
+    @Test
+    void chineseSelectsTheChineseTemplateWhichThePublishedEnglishOutputsDoNotCover() {
+        SingleItem item = Testbed.single(128);
+        assertThatThrownBy(() -> assertThatResponse(item.response()).forQuery(item.query()).inLanguage(Language.ZH)
+                .judgedBy(judge).scoresAtLeast(7))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[INST] 为上传的针对给定用户问题的回应撰写评论");
     }
 
     @Test
