@@ -10,6 +10,7 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import dev.autoj.assertions.AutoJSoftAssertions;
 import dev.autoj.assertions.fixtures.PublishedJudge;
 import dev.autoj.assertions.fixtures.Testbed;
 import dev.autoj.assertions.fixtures.Testbed.PairwiseItem;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.junit.jupiter.InjectSoftAssertions;
+import org.assertj.core.api.junit.jupiter.SoftAssertionsExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -259,6 +262,33 @@ class AutoJExtensionTest {
         results.containerEvents().failed().assertEventsMatchExactly(finishedWithFailure(message(m ->
                 m.contains("autoj.endpoints (or AUTOJ_ENDPOINTS) is required for autoj.backend=remote in mode live")
                         && m.contains("autoj.mode=replay"))));
+    }
+
+    @ExtendWith({OnlyInTestKit.class, SoftAssertionsExtension.class})
+    static class Soft {
+        @RegisterExtension
+        static final AutoJExtension AUTOJ = new AutoJExtension(TestJudges::create);
+
+        @InjectSoftAssertions
+        AutoJSoftAssertions softly;
+
+        @Test
+        void collectsBothFailures() {
+            SingleItem low = Testbed.single(122);
+            PairwiseItem pair = Testbed.pair(69);
+            softly.assertThatResponse(low.response()).forQuery(low.query()).scoresAtLeast(7);
+            softly.assertThatResponse(pair.response1()).forQuery(pair.query()).isPreferredOver(pair.response2());
+            softly.assertThatResponse(pair.response2()).forQuery(pair.query()).isPreferredOver(pair.response1());
+        }
+    }
+
+    @Test
+    void softAssertionsExtensionReportsEveryFailedExpectationOfATest() {
+        EngineExecutionResults results = Launches.launch(summaryDir, Map.of(), Soft.class);
+        results.testEvents().assertStatistics(s -> s.failed(1));
+        results.testEvents().failed().assertEventsMatchExactly(finishedWithFailure(message(m ->
+                m.contains("Multiple Failures (2 failures)") && m.contains("but the judge rated it: 1")
+                        && m.contains("to be preferred over the baseline:"))));
     }
 
     @ExtendWith(OnlyInTestKit.class)
