@@ -2,6 +2,7 @@ package dev.autoj.engine.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,11 @@ public final class StoreCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Runs the store commands on their own: {@code java -cp autoj.jar dev.autoj.engine.cli.StoreCommand stats --store DIR}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StoreCommand()).execute(args));
+    }
 
     @Override
     public Integer call() {

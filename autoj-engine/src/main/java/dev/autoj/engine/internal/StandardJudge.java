@@ -44,8 +44,8 @@ public final class StandardJudge implements Judge {
     public static final int CLASSIFIER_MAX_NEW_TOKENS = 30;
 
     private static final System.Logger LOG = System.getLogger(StandardJudge.class.getName());
-    private static final String LABEL_ONLY_WARNING = "Published label only: the Auto-J testbed publishes this"
-            + " verdict without the judge's critique text, so there is no critique to show.";
+    private static final String LABEL_ONLY_WARNING = "Verdict label only: the store holds this verdict without"
+            + " the judge's critique text, so there is no critique to show.";
 
     /**
      * Validated settings of a judge.
@@ -193,8 +193,9 @@ public final class StandardJudge implements Judge {
     }
 
     /**
-     * The judge's answer to one prompt, live or replayed. {@code raw} is null for a published
-     * verdict label, whose {@code storedResult} is then the verdict.
+     * The judge's answer to one prompt, live or replayed. {@code raw} is null for a stored verdict
+     * label (the published pairwise outputs), whose {@code storedResult} is then the verdict and
+     * whose {@code note} says where the label comes from.
      */
     private record Outcome(String raw, ParsedVerdict storedResult, StopReason stopReason, int promptTokens,
                            int generatedTokens, Duration latency, String backend, String source, String note) {
@@ -206,17 +207,16 @@ public final class StandardJudge implements Judge {
      */
     private List<Outcome> resolve(List<Pending> pending, Backend backend, String modelId, int maxNewTokens, String role) {
         Outcome[] outcomes = new Outcome[pending.size()];
-        String[] keys = new String[pending.size()];
         JudgmentStore store = settings.mode() == StoreMode.LIVE ? null : settings.store();
         if (store != null) {
             for (int i = 0; i < pending.size(); i++) {
                 Prompt prompt = pending.get(i).prompt();
-                keys[i] = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens);
-                Optional<StoredJudgment> hit = store.find(keys[i]);
+                String key = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens);
+                Optional<StoredJudgment> hit = store.find(key);
                 if (hit.isPresent()) {
                     outcomes[i] = replayed(hit.get());
                 } else if (settings.mode() == StoreMode.REPLAY) {
-                    throw new ReplayMissException(keys[i], store.directory(), modelId, prompt.text());
+                    throw new ReplayMissException(key, store.directory(), modelId, prompt.text());
                 }
             }
         }
@@ -230,7 +230,9 @@ public final class StandardJudge implements Judge {
             return List.of(outcomes);
         }
         if (backend == null) {
-            throw new IllegalStateException("The " + role + " has no back end to ask (mode " + settings.mode() + ")");
+            throw new IllegalStateException("The store holds no answer of the " + role + " (" + modelId + ") for "
+                    + missing.size() + " prompt(s), and the " + role + " has no back end to ask in " + settings.mode()
+                    + " mode; configure its back end in Judges.builder() or record these prompts first");
         }
         List<GenerationRequest> batch = missing.keySet().stream().map(p -> new GenerationRequest(p, maxNewTokens)).toList();
         List<Generation> generations = backend.generate(batch);
@@ -271,7 +273,7 @@ public final class StandardJudge implements Judge {
         ParsedVerdict parsed = outcome.raw() == null ? outcome.storedResult() : interpret(prompt, outcome, settings.maxNewTokens());
         List<String> warnings = new ArrayList<>(prompt.warnings());
         if (outcome.raw() == null) {
-            warnings.add(LABEL_ONLY_WARNING);
+            warnings.add(outcome.note() != null ? outcome.note() : LABEL_ONLY_WARNING);
         }
         String raw = outcome.raw() == null ? "" : outcome.raw();
         return new Judgment(prompt.protocol(), prompt.language(), scenario, parsed.verdict(), parsed.rating(),

@@ -113,9 +113,14 @@ public final class JudgmentStore {
      * {@link #canonicalDescription}.
      */
     public static String key(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
-        byte[] bytes = canonicalDescription(modelId, protocol, language, prompt, maxNewTokens).getBytes(StandardCharsets.UTF_8);
+        requireKeyParts(modelId, protocol, language, prompt, maxNewTokens);
+        // Hashes header and prompt in two parts rather than building the description: replay
+        // computes a key per judgment, and the prompt is the bulk of it.
+        byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(header(modelId, protocol, language, maxNewTokens, promptBytes.length).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(promptBytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
@@ -126,6 +131,20 @@ public final class JudgmentStore {
      * the prompt itself, so that no two different requests can describe themselves the same way.
      */
     public static String canonicalDescription(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
+        requireKeyParts(modelId, protocol, language, prompt, maxNewTokens);
+        return header(modelId, protocol, language, maxNewTokens, prompt.getBytes(StandardCharsets.UTF_8).length) + prompt;
+    }
+
+    private static String header(String modelId, Protocol protocol, Language language, int maxNewTokens, int promptBytes) {
+        return "autoj judgment key v1\n"
+                + "model: " + modelId + "\n"
+                + "protocol: " + protocol.name().toLowerCase(Locale.ROOT) + "\n"
+                + "language: " + language.name().toLowerCase(Locale.ROOT) + "\n"
+                + "decoding: greedy, max_new_tokens=" + maxNewTokens + "\n"
+                + "prompt: " + promptBytes + " bytes\n";
+    }
+
+    private static void requireKeyParts(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
         if (modelId == null || modelId.isBlank() || modelId.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("the model id must be a non-blank single line, got '" + modelId + "'");
         }
@@ -135,13 +154,6 @@ public final class JudgmentStore {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
         }
-        return "autoj judgment key v1\n"
-                + "model: " + modelId + "\n"
-                + "protocol: " + protocol.name().toLowerCase(Locale.ROOT) + "\n"
-                + "language: " + language.name().toLowerCase(Locale.ROOT) + "\n"
-                + "decoding: greedy, max_new_tokens=" + maxNewTokens + "\n"
-                + "prompt: " + prompt.getBytes(StandardCharsets.UTF_8).length + " bytes\n"
-                + prompt;
     }
 
     /** Where the judgment with {@code key} lives, relative to the store: {@code ab/abcdef….json}. */

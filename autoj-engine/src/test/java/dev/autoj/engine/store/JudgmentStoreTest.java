@@ -75,11 +75,14 @@ class JudgmentStoreTest {
     }
 
     @Test
-    void theKeyCoversModelProtocolLanguagePromptAndBudgetButNotTheTime() {
+    void theKeyIsTheHashOfTheCanonicalDescriptionOfModelProtocolLanguagePromptAndBudgetButNotTheTime() throws Exception {
         AutoJTestbed.SingleItem item = PublishedJudgments.items().get(0);
         String prompt = PublishedJudgments.of(item, 1024, T0).prompt();
         String key = JudgmentStore.key("GAIR/autoj-13b", Protocol.SINGLE, Language.EN, prompt, 1024);
 
+        assertThat(key).isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(JudgmentStore.canonicalDescription("GAIR/autoj-13b", Protocol.SINGLE, Language.EN, prompt, 1024)
+                        .getBytes(StandardCharsets.UTF_8))));
         assertThat(PublishedJudgments.of(item, 1024, T0.plusSeconds(99)).key()).isEqualTo(key);
         assertThat(List.of(
                 JudgmentStore.key("GAIR/autoj-bilingual-6b", Protocol.SINGLE, Language.EN, prompt, 1024),
