@@ -1,0 +1,33 @@
+package dev.autoj.assertions;
+
+import java.util.List;
+
+/**
+ * Entry point of the Auto-J assertions.
+ *
+ * <pre>{@code
+ * import static dev.autoj.assertions.AutoJAssertions.assertThatResponse;
+ *
+ * assertThatResponse(answer).forQuery(q).inScenario(Scenario.CODE_GENERATION).isPreferredOver(baseline);
+ * assertThatResponse(answer).forQuery(q).scoresBetween(6, 9);
+ * assertThatResponses(samples).forQuery(q).scoresAtLeast(7).inAtLeast(0.8);
+ * }</pre>
+ *
+ * <p>The judge comes from the autoj JUnit extension ({@code @AutoJ}) or from {@code judgedBy(judge)}.
+ * For soft assertions use {@link AutoJSoftAssertions}.
+ */
+public final class AutoJAssertions {
+
+    private AutoJAssertions() {
+    }
+
+    /** Assertions on one response. */
+    public static ResponseAssert assertThatResponse(String response) {
+        return new ResponseAssert(response);
+    }
+
+    /** Pass-rate assertions over several sampled responses to the same query. */
+    public static ResponsesAssert assertThatResponses(List<String> responses) {
+        return new ResponsesAssert(responses == null ? null : List.copyOf(responses));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.autoj.assertions;
+
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Scenario;
+import java.util.List;
+import java.util.Locale;
+
+/** Text pieces shared by the failure-message factories. */
+final class Messages {
+
+    static final int TEXT_LIMIT = 200;
+    static final int CRITIQUE_LIMIT = 600;
+
+    private Messages() {
+    }
+
+    /** {@code text} cut to {@code limit} characters, saying how much was left out and where it is. */
+    static String shorten(String text, int limit, String whereTheRestIs) {
+        if (text == null) {
+            return "(none)";
+        }
+        String stripped = text.strip();
+        if (stripped.length() <= limit) {
+            return stripped;
+        }
+        return stripped.substring(0, limit) + "… [" + (stripped.length() - limit) + " more characters; " + whereTheRestIs + "]";
+    }
+
+    static String quoted(String text) {
+        return "\"" + shorten(text, TEXT_LIMIT, "full text in the report") + "\"";
+    }
+
+    static String indent(String text) {
+        return "  " + text.replace("\n", "\n  ");
+    }
+
+    static String scenario(Scenario scenario) {
+        return scenario.id() + scenario.group().map(g -> " (group " + g.displayName() + ")").orElse("");
+    }
+
+    /** One order's verdict in terms of the tested response. */
+    static String order(Judgment judgment, boolean swapped) {
+        if (judgment.isNoVerdict()) {
+            return "no verdict: " + judgment.noVerdictReason();
+        }
+        return switch (judgment.verdict()) {
+            case TIE -> "Tie";
+            case RESPONSE_1 -> swapped ? "Response 1 (the baseline)" : "Response 1 (the tested response)";
+            case RESPONSE_2 -> swapped ? "Response 2 (the tested response)" : "Response 2 (the baseline)";
+        };
+    }
+
+    static String verdicts(Comparison comparison) {
+        return "  original order (tested response first): " + order(comparison.original(), false) + "\n"
+                + "  swapped order (baseline first):          " + order(comparison.swapped(), true) + "\n"
+                + "  orders consistent: " + (comparison.consistent() ? "yes" : "no");
+    }
+
+    static String rating(Judgment judgment) {
+        return judgment.isNoVerdict() ? "no rating: " + judgment.noVerdictReason()
+                : formatRating(judgment.rating());
+    }
+
+    static String formatRating(double rating) {
+        return rating == Math.rint(rating) ? String.valueOf((long) rating) : String.format(Locale.ROOT, "%.1f", rating);
+    }
+
+    static String critique(Judgment judgment, String label) {
+        String critique = judgment.critique();
+        if (critique == null || critique.isBlank()) {
+            return label + ": (none; " + judgment.source() + " holds no critique text)";
+        }
+        return label + ":\n" + indent(shorten(critique, CRITIQUE_LIMIT, "full critique in the report"));
+    }
+
+    static String warnings(List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\nwarnings:");
+        warnings.forEach(w -> out.append("\n  - ").append(w));
+        return out.toString();
+    }
+}

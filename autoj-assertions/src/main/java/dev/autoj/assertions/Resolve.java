@@ -1,0 +1,62 @@
+package dev.autoj.assertions;
+
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Scenario;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/** How an assertion finds its judge, scenario and policy when the test did not name them. */
+final class Resolve {
+
+    private static final System.Logger LOG = System.getLogger("dev.autoj.assertions");
+
+    private Resolve() {
+    }
+
+    static Judge judge(Judge explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        return JudgeHandOff.current().map(JudgeHandOff.Session::judge).orElseThrow(() -> new IllegalStateException(
+                "No Auto-J judge for this assertion. Annotate the test class with @dev.autoj.junit.AutoJ "
+                        + "(artifact dev.autoj:autoj-junit) and configure autoj.* (see docs/junit-extension.md), "
+                        + "or pass a judge explicitly: assertThatResponse(r).judgedBy(judge)..."));
+    }
+
+    /** The given scenario, else the classifier's answer, else {@link Scenario#DEFAULT} when no classifier is configured. */
+    static Scenario scenario(Scenario explicit, Judge judge, String query) {
+        if (explicit != null) {
+            return explicit;
+        }
+        try {
+            return judge.classify(query);
+        } catch (UnsupportedOperationException noClassifier) {
+            // Judge.classify documents this as "no classifier configured": the default scenario applies.
+            return Scenario.DEFAULT;
+        }
+    }
+
+    static PositionPolicy policy(PositionPolicy explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        return JudgeHandOff.current().flatMap(JudgeHandOff.Session::positionPolicy).orElse(PositionPolicy.BOTH);
+    }
+
+    static String query(String query, String assertion) {
+        if (query == null) {
+            throw new IllegalStateException("Call forQuery(query) before " + assertion
+                    + "(..): the judge needs the user query the response answers.");
+        }
+        return query;
+    }
+
+    /** Hands the report to the running session; warnings about the judged texts also go to the log. */
+    static void report(JudgmentReport report) {
+        List<String> warnings = report.textWarnings();
+        if (!warnings.isEmpty()) {
+            LOG.log(Level.WARNING, () -> "autoj " + report.assertion() + ": " + String.join(" | ", warnings));
+        }
+        JudgeHandOff.current().ifPresent(session -> session.judged(report));
+    }
+}

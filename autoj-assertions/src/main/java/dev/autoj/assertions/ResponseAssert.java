@@ -1,0 +1,197 @@
+package dev.autoj.assertions;
+
+import static dev.autoj.assertions.ShouldHaveVerdict.shouldHaveVerdict;
+import static dev.autoj.assertions.ShouldScore.shouldScore;
+import static dev.autoj.assertions.ShouldWinComparison.shouldWinComparison;
+
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Scenario;
+import dev.autoj.engine.Verdict;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.api.AbstractStringAssert;
+import org.assertj.core.api.SoftAssertionsProvider;
+import org.assertj.core.api.StringAssert;
+import org.assertj.core.error.ErrorMessageFactory;
+
+/**
+ * Assertions on one response, judged by Auto-J. Start with
+ * {@link AutoJAssertions#assertThatResponse(String)}; name the query, optionally the scenario,
+ * language, judge and position policy, then state the expectation:
+ *
+ * <pre>{@code
+ * assertThatResponse(answer).forQuery(q).inScenario(Scenario.CODE_GENERATION).isPreferredOver(baseline);
+ * assertThatResponse(answer).forQuery(q).scoresAtLeast(7);
+ * assertThatResponse(answer).forQuery(q).critique().doesNotContainIgnoringCase("incorrect");
+ * }</pre>
+ *
+ * <p>Each expectation asks the judge once; {@code critique()} reuses the latest judgment of this
+ * assertion (grading the response first if there is none). A no-verdict always fails, with the
+ * judge's reason.
+ */
+public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
+
+    private String query;
+    private Scenario scenario;
+    private Language language = Language.EN;
+    private Judge judge;
+    private PositionPolicy policy;
+    private Judgment grade;
+    private Judgment latest;
+    private SoftAssertionsProvider soft;
+
+    /** Prefer {@link AutoJAssertions#assertThatResponse(String)}; public for AssertJ's soft-assertion proxies. */
+    public ResponseAssert(String response) {
+        super(response, ResponseAssert.class);
+    }
+
+    ResponseAssert collectingInto(SoftAssertionsProvider provider) {
+        this.soft = provider;
+        return myself;
+    }
+
+    /** The user query the response answers (required). */
+    public ResponseAssert forQuery(String query) {
+        this.query = Objects.requireNonNull(query, "query");
+        return myself;
+    }
+
+    /** The scenario to judge in; without it the classifier decides when configured, else {@link Scenario#DEFAULT}. */
+    public ResponseAssert inScenario(Scenario scenario) {
+        this.scenario = Objects.requireNonNull(scenario, "scenario");
+        return myself;
+    }
+
+    /** The protocol language; {@link Language#ZH} selects Auto-J's Chinese templates. Default {@link Language#EN}. */
+    public ResponseAssert inLanguage(Language language) {
+        this.language = Objects.requireNonNull(language, "language");
+        return myself;
+    }
+
+    /** Judges with {@code judge} instead of the one the autoj extension provides. */
+    public ResponseAssert judgedBy(Judge judge) {
+        this.judge = Objects.requireNonNull(judge, "judge");
+        return myself;
+    }
+
+    /** How the two orders of a comparison combine; default from {@code autoj.position-policy}, else {@link PositionPolicy#BOTH}. */
+    public ResponseAssert withPositionPolicy(PositionPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        return myself;
+    }
+
+    /** Passes when the judge prefers this response over {@code baseline} (ties fail), per the position policy. */
+    public ResponseAssert isPreferredOver(String baseline) {
+        return compare("isPreferredOver", "to be preferred over the", baseline, EnumSet.of(Verdict.RESPONSE_1));
+    }
+
+    /** Passes when the judge prefers this response or calls a tie, per the position policy. */
+    public ResponseAssert isAtLeastAsGoodAs(String baseline) {
+        return compare("isAtLeastAsGoodAs", "to be at least as good as (a tie passes) the", baseline,
+                EnumSet.of(Verdict.RESPONSE_1, Verdict.TIE));
+    }
+
+    /** Passes when the judge rates this response {@code minimum} or higher (ratings are 1–10). */
+    public ResponseAssert scoresAtLeast(double minimum) {
+        checkRating("minimum", minimum);
+        return score("scoresAtLeast", "score at least " + Messages.formatRating(minimum), r -> r >= minimum);
+    }
+
+    /** Passes when the judge's rating lies in {@code [minimum, maximum]}. */
+    public ResponseAssert scoresBetween(double minimum, double maximum) {
+        checkRating("minimum", minimum);
+        checkRating("maximum", maximum);
+        if (minimum > maximum) {
+            throw new IllegalArgumentException("scoresBetween(" + minimum + ", " + maximum + "): the minimum is above the maximum");
+        }
+        return score("scoresBetween", "score between " + Messages.formatRating(minimum) + " and "
+                + Messages.formatRating(maximum), r -> r >= minimum && r <= maximum);
+    }
+
+    /**
+     * A string assertion on the judge's critique: of the latest judgment of this assertion (the
+     * original order of a comparison), else of a fresh single-response grading.
+     */
+    public AbstractStringAssert<?> critique() {
+        isNotNull();
+        Judgment judgment = latest != null ? latest : grade();
+        String critique = judgment.critique();
+        String description = "critique by the judge (" + judgment.source() + ")";
+        AbstractStringAssert<?> critiqueAssert = soft != null
+                ? soft.proxy(StringAssert.class, String.class, critique)
+                : new StringAssert(critique);
+        return critiqueAssert.as(description);
+    }
+
+    private ResponseAssert compare(String assertion, String expectation, String baseline, Set<Verdict> accepted) {
+        isNotNull();
+        Objects.requireNonNull(baseline, "baseline");
+        String q = Resolve.query(query, assertion);
+        Judge j = Resolve.judge(judge);
+        Scenario s = Resolve.scenario(scenario, j, q);
+        scenario = s;
+        PositionPolicy p = Resolve.policy(policy);
+        Comparison comparison = j.compareAll(List.of(new Judge.CompareRequest(q, actual, baseline, s, language))).get(0);
+        latest = comparison.original();
+        JudgmentReport draft = new JudgmentReport(assertion, expectation + " baseline", q, actual, baseline, s, language, p,
+                comparison, null, true, null);
+        ErrorMessageFactory failure = null;
+        if (p.missesVerdict(comparison)) {
+            failure = shouldHaveVerdict(expectation + " baseline " + Messages.quoted(baseline), actual, q,
+                    List.of(comparison.original(), comparison.swapped()), draft.warnings());
+        } else if (!p.accepts(comparison, accepted)) {
+            failure = shouldWinComparison(expectation, actual, baseline, q, p, comparison, draft.warnings());
+        }
+        return conclude(draft, failure);
+    }
+
+    private ResponseAssert score(String assertion, String expectation, java.util.function.DoublePredicate inRange) {
+        isNotNull();
+        String q = Resolve.query(query, assertion);
+        Judgment judgment = grade();
+        JudgmentReport draft = new JudgmentReport(assertion, expectation, q, actual, null, judgment.scenario(), language,
+                null, null, judgment, true, null);
+        ErrorMessageFactory failure = null;
+        if (judgment.isNoVerdict()) {
+            failure = shouldHaveVerdict(expectation, actual, q, List.of(judgment), draft.warnings());
+        } else if (!inRange.test(judgment.rating())) {
+            failure = shouldScore(expectation, actual, q, judgment, draft.warnings());
+        }
+        return conclude(draft, failure);
+    }
+
+    private ResponseAssert conclude(JudgmentReport draft, ErrorMessageFactory failure) {
+        String message = failure == null ? null : failure.create(info.description(), info.representation());
+        Resolve.report(new JudgmentReport(draft.assertion(), draft.expectation(), draft.query(), draft.response(),
+                draft.baseline(), draft.scenario(), draft.language(), draft.policy(), draft.comparison(), draft.judgment(),
+                failure == null, message));
+        if (failure != null) {
+            throwAssertionError(failure);
+        }
+        return myself;
+    }
+
+    private Judgment grade() {
+        if (grade == null) {
+            String q = Resolve.query(query, "grading");
+            Judge j = Resolve.judge(judge);
+            Scenario s = Resolve.scenario(scenario, j, q);
+            scenario = s;
+            grade = j.gradeAll(List.of(new Judge.GradeRequest(q, actual, s, language))).get(0);
+        }
+        latest = grade;
+        return grade;
+    }
+
+    static void checkRating(String name, double value) {
+        if (!(value >= 1 && value <= 10)) {
+            throw new IllegalArgumentException("The " + name + " rating must lie in Auto-J's range 1–10, not " + value);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.autoj.assertions;
+
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.DoublePredicate;
+import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.api.SoftAssertionsProvider;
+
+/**
+ * Assertions over several sampled responses of a stochastic model to one query: a pass rate
+ * instead of a single verdict. All samples reach the judge as one batch.
+ *
+ * <pre>{@code
+ * assertThatResponses(samples).forQuery(q).scoresAtLeast(7).inAtLeast(0.8);
+ * }</pre>
+ */
+public class ResponsesAssert extends AbstractAssert<ResponsesAssert, List<String>> {
+
+    private String query;
+    private Scenario scenario;
+    private Language language = Language.EN;
+    private Judge judge;
+    private SoftAssertionsProvider soft;
+
+    /** Prefer {@link AutoJAssertions#assertThatResponses(List)}; public for AssertJ's soft-assertion proxies. */
+    public ResponsesAssert(List<String> responses) {
+        super(responses, ResponsesAssert.class);
+    }
+
+    ResponsesAssert collectingInto(SoftAssertionsProvider provider) {
+        this.soft = provider;
+        return myself;
+    }
+
+    /** The user query every sample answers (required). */
+    public ResponsesAssert forQuery(String query) {
+        this.query = Objects.requireNonNull(query, "query");
+        return myself;
+    }
+
+    /** The scenario to judge in; without it the classifier decides when configured, else {@link Scenario#DEFAULT}. */
+    public ResponsesAssert inScenario(Scenario scenario) {
+        this.scenario = Objects.requireNonNull(scenario, "scenario");
+        return myself;
+    }
+
+    /** The protocol language; default {@link Language#EN}. */
+    public ResponsesAssert inLanguage(Language language) {
+        this.language = Objects.requireNonNull(language, "language");
+        return myself;
+    }
+
+    /** Judges with {@code judge} instead of the one the autoj extension provides. */
+    public ResponsesAssert judgedBy(Judge judge) {
+        this.judge = Objects.requireNonNull(judge, "judge");
+        return myself;
+    }
+
+    /** Grades every sample; finish with {@link PassRateAssert#inAtLeast(double)}. */
+    public PassRateAssert scoresAtLeast(double minimum) {
+        ResponseAssert.checkRating("minimum", minimum);
+        return grade("scoresAtLeast", "score at least " + Messages.formatRating(minimum), r -> r >= minimum);
+    }
+
+    /** Grades every sample against {@code [minimum, maximum]}; finish with {@link PassRateAssert#inAtLeast(double)}. */
+    public PassRateAssert scoresBetween(double minimum, double maximum) {
+        ResponseAssert.checkRating("minimum", minimum);
+        ResponseAssert.checkRating("maximum", maximum);
+        if (minimum > maximum) {
+            throw new IllegalArgumentException("scoresBetween(" + minimum + ", " + maximum + "): the minimum is above the maximum");
+        }
+        return grade("scoresBetween", "score between " + Messages.formatRating(minimum) + " and "
+                + Messages.formatRating(maximum), r -> r >= minimum && r <= maximum);
+    }
+
+    private PassRateAssert grade(String assertion, String expectation, DoublePredicate inRange) {
+        isNotNull();
+        if (actual.isEmpty()) {
+            throw new IllegalArgumentException("assertThatResponses(..) needs at least one sampled response, got none");
+        }
+        String q = Resolve.query(query, assertion);
+        Judge j = Resolve.judge(judge);
+        Scenario s = Resolve.scenario(scenario, j, q);
+        List<Judge.GradeRequest> requests = actual.stream().map(r -> new Judge.GradeRequest(q, r, s, language)).toList();
+        List<Judgment> judgments = j.gradeAll(requests);
+        List<Boolean> passed = new ArrayList<>();
+        for (int i = 0; i < actual.size(); i++) {
+            Judgment judgment = judgments.get(i);
+            boolean ok = !judgment.isNoVerdict() && inRange.test(judgment.rating());
+            passed.add(ok);
+            Resolve.report(new JudgmentReport(assertion + "[sample " + (i + 1) + "]", expectation, q, actual.get(i), null, s,
+                    language, null, null, judgment, ok, ok ? null
+                    : "sample " + (i + 1) + " did not " + expectation + ": " + Messages.rating(judgment)));
+        }
+        PassRateAssert passRate = soft != null
+                ? soft.proxy(PassRateAssert.class, List.class, judgments)
+                : new PassRateAssert(judgments);
+        return passRate.expecting(expectation, q, actual, passed);
+    }
+}

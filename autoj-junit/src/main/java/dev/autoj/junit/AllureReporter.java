@@ -1,0 +1,82 @@
+package dev.autoj.junit;
+
+import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.protocol.Prompt;
+import io.qameta.allure.Allure;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Parameter;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StatusDetails;
+import io.qameta.allure.model.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Reports each judgment as an Allure step of the running test, with the critique, the prompt
+ * and the judgment JSON as attachments. Loaded only when Allure is on the classpath.
+ */
+final class AllureReporter implements JudgmentReporter {
+
+    /** True when Allure is on the classpath and is recording a test on this thread. */
+    static boolean recording() {
+        return Allure.getLifecycle().getCurrentTestCase().isPresent();
+    }
+
+    @Override
+    public void report(JudgmentReport r, ExtensionContext test, boolean firstOfScenario) {
+        if (firstOfScenario) {
+            Allure.label("autoj.scenario", r.scenario().id());
+            r.scenario().group().ifPresent(g -> Allure.label("autoj.scenario_group", g.displayName()));
+        }
+        AllureLifecycle lifecycle = Allure.getLifecycle();
+        String uuid = UUID.randomUUID().toString();
+        lifecycle.startStep(uuid, new StepResult().setName(JudgmentReporter.title(r)).setParameters(parameters(r)));
+        try {
+            List<Judgment> judgments = r.judgments();
+            List<Prompt> prompts = r.prompts();
+            for (int i = 0; i < judgments.size(); i++) {
+                String order = judgments.size() == 1 ? "" : i == 0 ? " (original order)" : " (swapped order)";
+                Judgment j = judgments.get(i);
+                if (j.critique() != null && !j.critique().isBlank()) {
+                    Allure.addAttachment("critique" + order, "text/plain", j.critique(), ".txt");
+                }
+                Allure.addAttachment("prompt" + order, "text/plain", prompts.get(i).text(), ".txt");
+                Allure.addAttachment("judgment" + order, "application/json", JudgmentJson.write(JudgmentJson.judgment(j)), ".json");
+            }
+            if (!r.warnings().isEmpty()) {
+                Allure.addAttachment("warnings", "text/plain", String.join("\n", r.warnings()), ".txt");
+            }
+        } finally {
+            lifecycle.updateStep(uuid, step -> step.setStatus(r.passed() ? Status.PASSED : Status.FAILED)
+                    .setStatusDetails(r.passed() ? null : new StatusDetails().setMessage(r.failureMessage())));
+            lifecycle.stopStep(uuid);
+        }
+    }
+
+    private static List<Parameter> parameters(JudgmentReport r) {
+        List<Parameter> p = new ArrayList<>();
+        p.add(param("scenario", r.scenario().id()));
+        if (r.comparison() != null) {
+            p.add(param("verdict (original order)", JudgmentReporter.Messages.order(r.comparison().original())));
+            p.add(param("verdict (swapped order)", JudgmentReporter.Messages.order(r.comparison().swapped())));
+            p.add(param("consistency", r.comparison().consistent() ? "consistent" : "orders disagree"));
+            p.add(param("position policy", r.policy().configName()));
+        } else {
+            Judgment j = r.judgment();
+            p.add(param("rating", j.isNoVerdict() ? "no verdict: " + j.noVerdictReason()
+                    : JudgmentReporter.Messages.rating(j.rating())));
+        }
+        Judgment first = r.judgments().get(0);
+        p.add(param("source", first.source()));
+        p.add(param("latency", r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum() + " ms"));
+        p.add(param("model", String.valueOf(first.modelId())));
+        return p;
+    }
+
+    private static Parameter param(String name, String value) {
+        return new Parameter().setName(name).setValue(value);
+    }
+}

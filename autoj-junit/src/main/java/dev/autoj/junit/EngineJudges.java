@@ -1,0 +1,79 @@
+package dev.autoj.junit;
+
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judges;
+import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.remote.RemoteBackend;
+import dev.autoj.engine.backend.remote.RemoteConfig;
+import dev.autoj.engine.store.JudgmentStore;
+import dev.autoj.engine.store.StoreMode;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+/** Builds the engine's judge from the validated settings: back end, store and mode. */
+final class EngineJudges {
+
+    private EngineJudges() {
+    }
+
+    static Judge create(Settings settings) {
+        try {
+            Judges.Builder builder = Judges.builder().maxNewTokens(settings.maxNewTokens());
+            switch (settings.mode()) {
+                case REPLAY -> builder.mode(StoreMode.REPLAY).modelId(settings.modelName())
+                        .store(JudgmentStore.open(settings.storeDir()));
+                case RECORD -> builder.mode(StoreMode.RECORD).backend(backend(settings))
+                        .store(JudgmentStore.open(settings.storeDir()));
+                case LIVE -> builder.mode(StoreMode.LIVE).backend(backend(settings));
+            }
+            if (settings.classifierModelName() != null) {
+                if (settings.mode() == Settings.Mode.REPLAY) {
+                    builder.classifierModelId(settings.classifierModelName());
+                } else {
+                    builder.classifier(classifier(settings));
+                }
+            }
+            return builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ExtensionConfigurationException("Cannot build the Auto-J judge from the autoj.* configuration (mode "
+                    + lower(settings.mode()) + ", backend " + lower(settings.backend()) + ", store " + settings.storeDir()
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static Backend backend(Settings settings) {
+        return switch (settings.backend()) {
+            case REMOTE -> new RemoteBackend(RemoteConfig.builder()
+                    .endpoints(settings.endpoints())
+                    .modelName(settings.modelName())
+                    .requestTimeout(settings.timeout())
+                    .concurrency(settings.concurrency())
+                    .maxTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS))
+                    .bearerTokenEnv(settings.tokenEnv())
+                    .build());
+            case ONNX -> throw new ExtensionConfigurationException("autoj.backend=onnx: the embedded ONNX back end is not "
+                    + "part of this autoj-engine build. Use autoj.backend=remote with autoj.endpoints, or autoj.mode=replay "
+                    + "with a recorded autoj.store.dir.");
+        };
+    }
+
+    /** Auto-J's scenario classifier, served like the judge (it only ever needs 30 new tokens). */
+    private static Backend classifier(Settings settings) {
+        if (settings.backend() != Settings.Backend.REMOTE || settings.classifierEndpoints().isEmpty()) {
+            throw new ExtensionConfigurationException("autoj.classifier.model-name=" + settings.classifierModelName()
+                    + " needs a remote classifier to run live: set autoj.classifier.endpoints (or autoj.endpoints) to the "
+                    + "servers that serve it, or drop autoj.classifier.model-name and name scenarios with inScenario(..).");
+        }
+        return new RemoteBackend(RemoteConfig.builder()
+                .endpoints(settings.classifierEndpoints())
+                .modelName(settings.classifierModelName())
+                .requestTimeout(settings.timeout())
+                .concurrency(settings.concurrency())
+                .bearerTokenEnv(settings.tokenEnv())
+                .build());
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

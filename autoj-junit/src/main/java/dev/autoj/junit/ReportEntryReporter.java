@@ -1,0 +1,39 @@
+package dev.autoj.junit;
+
+import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.protocol.Prompt;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Reports judgments as JUnit report entries (shown by IDEs, kept in Surefire's XML). */
+final class ReportEntryReporter implements JudgmentReporter {
+
+    @Override
+    public void report(JudgmentReport r, ExtensionContext test, boolean firstOfScenario) {
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("autoj.step", JudgmentReporter.title(r));
+        entry.put("autoj.scenario", r.scenario().id());
+        r.scenario().group().ifPresent(g -> entry.put("autoj.scenario-group", g.displayName()));
+        entry.put("autoj.passed", String.valueOf(r.passed()));
+        List<Judgment> judgments = r.judgments();
+        List<Prompt> prompts = r.prompts();
+        for (int i = 0; i < judgments.size(); i++) {
+            String order = judgments.size() == 1 ? "" : i == 0 ? ".original" : ".swapped";
+            Judgment j = judgments.get(i);
+            // JUnit refuses blank entry values; verdict-only records have no critique text.
+            if (j.critique() != null && !j.critique().isBlank()) {
+                entry.put("autoj.critique" + order, j.critique());
+            }
+            entry.put("autoj.prompt" + order, prompts.get(i).text());
+            entry.put("autoj.judgment" + order, JudgmentJson.write(JudgmentJson.judgment(j)));
+        }
+        List<String> warnings = r.warnings();
+        if (!warnings.isEmpty()) {
+            entry.put("autoj.warnings", String.join("\n", warnings));
+        }
+        test.publishReportEntry(entry);
+    }
+}

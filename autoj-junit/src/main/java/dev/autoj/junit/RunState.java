@@ -1,0 +1,156 @@
+package dev.autoj.junit;
+
+import dev.autoj.assertions.JudgeHandOff;
+import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.PositionPolicy;
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.store.ReplayMissException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Everything autoj keeps for one test run, stored in the root {@link ExtensionContext.Store}:
+ * the settings, the one judge (built on first use), the per-test records and the reporters.
+ * JUnit closes it when the run ends; closing writes the summary and closes the judge.
+ */
+final class RunState implements JudgeHandOff.Session, AutoCloseable {
+
+    private final Settings settings;
+    private final JudgeFactory factory;
+    private final List<JudgmentReporter> reporters;
+    private final List<TestRecord> records = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Running> current = new ThreadLocal<>();
+    private final Object judgeLock = new Object();
+    private volatile SharedJudge shared;
+    private Judge real;
+    private TestRecord outsideTests;
+    private final AtomicInteger replayMisses = new AtomicInteger();
+
+    private record Running(ExtensionContext context, TestRecord record) {
+    }
+
+    RunState(Settings settings, JudgeFactory factory, List<JudgmentReporter> reporters) {
+        this.settings = settings;
+        this.factory = factory;
+        this.reporters = List.copyOf(reporters);
+        JudgeHandOff.install(this);
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public Judge judge() {
+        SharedJudge judge = shared;
+        if (judge == null) {
+            synchronized (judgeLock) {
+                judge = shared;
+                if (judge == null) {
+                    real = factory.create(settings);
+                    judge = new SharedJudge(real);
+                    shared = judge;
+                }
+            }
+        }
+        return judge;
+    }
+
+    @Override
+    public Optional<PositionPolicy> positionPolicy() {
+        return Optional.of(settings.positionPolicy());
+    }
+
+    @Override
+    public void judged(JudgmentReport report) {
+        Running running = current.get();
+        TestRecord record = running != null ? running.record() : outsideTests();
+        boolean firstOfScenario = record.judgments.stream().noneMatch(r -> r.scenario() == report.scenario());
+        record.judgments.add(report);
+        if (running != null) {
+            for (JudgmentReporter reporter : reporters) {
+                reporter.report(report, running.context(), firstOfScenario);
+            }
+        }
+    }
+
+    void testStarted(ExtensionContext context) {
+        TestRecord record = new TestRecord(context.getUniqueId(),
+                context.getTestClass().map(Class::getName).orElse(""), context.getDisplayName());
+        records.add(record);
+        current.set(new Running(context, record));
+    }
+
+    void testFinished(ExtensionContext context) {
+        Running running = current.get();
+        current.remove();
+        if (running == null) {
+            return;
+        }
+        Optional<Throwable> failure = context.getExecutionException();
+        running.record().status = failure.isEmpty() ? TestRecord.Status.PASSED
+                : failure.get() instanceof TestAbortedException ? TestRecord.Status.ABORTED : TestRecord.Status.FAILED;
+        failure.filter(RunState::isReplayMiss).ifPresent(miss -> replayMisses.incrementAndGet());
+    }
+
+    private static boolean isReplayMiss(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ReplayMissException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Judgments made outside a test method's thread (in {@code @BeforeAll}, or on a thread the test
+     * started) are summarized under one pseudo-test; they have no test report to go to.
+     */
+    private synchronized TestRecord outsideTests() {
+        if (outsideTests == null) {
+            outsideTests = new TestRecord("(outside tests)", "", "judgments made outside test-method threads");
+            outsideTests.status = TestRecord.Status.PASSED;
+            records.add(outsideTests);
+        }
+        return outsideTests;
+    }
+
+    RunSummary summary() {
+        SharedJudge judge = shared;
+        return new RunSummary(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, replayMisses.get());
+    }
+
+    /** Ends the run: the hand-off goes, the summary is written, the judge is closed; no failure hides another. */
+    @Override
+    public void close() {
+        JudgeHandOff.uninstall(this);
+        RuntimeException failure = null;
+        try {
+            summary().write(settings.summaryDir());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        Judge judge;
+        synchronized (judgeLock) {
+            judge = real;
+        }
+        if (judge != null) {
+            try {
+                judge.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.autoj.junit;
+
+import dev.autoj.assertions.PositionPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The validated {@code autoj.*} configuration of one test run. Every value is read once, at the
+ * edge: a bad value fails with the key, the value and the accepted values.
+ */
+record Settings(
+        Backend backend,
+        List<URI> endpoints,
+        String modelName,
+        Path modelPath,
+        Device device,
+        Mode mode,
+        Path storeDir,
+        PositionPolicy positionPolicy,
+        int maxNewTokens,
+        Duration timeout,
+        int concurrency,
+        Report report,
+        Path summaryDir,
+        String tokenEnv,
+        String classifierModelName,
+        List<URI> classifierEndpoints) {
+
+    static final String PREFIX = "autoj.";
+
+    enum Backend { REMOTE, ONNX }
+
+    enum Device { AUTO, CPU, CUDA }
+
+    enum Mode { LIVE, RECORD, REPLAY }
+
+    /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
+    enum Report { AUTO, ALLURE, JUNIT, BOTH }
+
+    /** Every key with its default, as documented in docs/junit-extension.md. */
+    enum Key {
+        BACKEND("backend", "remote"),
+        ENDPOINTS("endpoints", null),
+        MODEL_NAME("model-name", "GAIR/autoj-13b"),
+        MODEL_PATH("model.path", null),
+        DEVICE("device", "auto"),
+        MODE("mode", "live"),
+        STORE_DIR("store.dir", "src/test/resources/autoj-store"),
+        POSITION_POLICY("position-policy", "both"),
+        MAX_NEW_TOKENS("max-new-tokens", "1024"),
+        TIMEOUT("timeout", "120s"),
+        CONCURRENCY("concurrency", "8"),
+        REPORT("report", "auto"),
+        SUMMARY_DIR("summary.dir", "target/autoj"),
+        TOKEN_ENV("token-env", null),
+        CLASSIFIER_MODEL_NAME("classifier.model-name", null),
+        CLASSIFIER_ENDPOINTS("classifier.endpoints", null);
+
+        final String suffix;
+        final String defaultValue;
+
+        Key(String suffix, String defaultValue) {
+            this.suffix = suffix;
+            this.defaultValue = defaultValue;
+        }
+
+        /** The configuration-parameter / system-property form, e.g. {@code autoj.store.dir}. */
+        String property() {
+            return PREFIX + suffix;
+        }
+
+        /** The environment form, e.g. {@code AUTOJ_STORE_DIR}. */
+        String environment() {
+            return "AUTOJ_" + suffix.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    /**
+     * Reads every key: first {@code parameters} (JUnit configuration parameters, which already
+     * cover launcher parameters, then system properties, then {@code junit-platform.properties}),
+     * then the {@code AUTOJ_*} environment, then the default.
+     *
+     * @throws InvalidSettingsException naming the key, where it came from, the value and the accepted values
+     */
+    static Settings read(Function<String, Optional<String>> parameters, Function<String, String> environment) {
+        Source source = new Source(parameters, environment);
+        Backend backend = source.choice(Key.BACKEND, Backend.class);
+        Mode mode = source.choice(Key.MODE, Mode.class);
+        List<URI> endpoints = source.endpoints(Key.ENDPOINTS);
+        String classifierModel = source.text(Key.CLASSIFIER_MODEL_NAME);
+        List<URI> classifierEndpoints = source.endpoints(Key.CLASSIFIER_ENDPOINTS);
+        if (classifierEndpoints.isEmpty()) {
+            classifierEndpoints = endpoints;
+        }
+        if (classifierModel == null && !source.endpoints(Key.CLASSIFIER_ENDPOINTS).isEmpty()) {
+            throw new InvalidSettingsException(Key.CLASSIFIER_ENDPOINTS.property() + " is set but "
+                    + Key.CLASSIFIER_MODEL_NAME.property() + " (or " + Key.CLASSIFIER_MODEL_NAME.environment()
+                    + ") is not: name the scenario-classifier model the endpoints serve, e.g. GAIR/autoj-scenario-classifier.");
+        }
+        Path modelPath = source.path(Key.MODEL_PATH);
+        if (mode != Mode.REPLAY && backend == Backend.REMOTE && endpoints.isEmpty()) {
+            throw new InvalidSettingsException(Key.ENDPOINTS.property() + " (or " + Key.ENDPOINTS.environment()
+                    + ") is required for autoj.backend=remote in mode " + mode.name().toLowerCase(Locale.ROOT)
+                    + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; "
+                    + "or set autoj.mode=replay to judge from recorded judgments only.");
+        }
+        if (mode != Mode.REPLAY && backend == Backend.ONNX && modelPath == null) {
+            throw new InvalidSettingsException(Key.MODEL_PATH.property() + " (or " + Key.MODEL_PATH.environment()
+                    + ") is required for autoj.backend=onnx in mode " + mode.name().toLowerCase(Locale.ROOT)
+                    + ": give the folder of the Auto-J checkpoint or ONNX model; or set autoj.mode=replay.");
+        }
+        return new Settings(backend, endpoints, source.text(Key.MODEL_NAME), modelPath,
+                source.choice(Key.DEVICE, Device.class), mode, source.path(Key.STORE_DIR),
+                source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
+                source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
+                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints);
+    }
+
+    /** A configuration value that cannot be used; the message names the key and the accepted values. */
+    static final class InvalidSettingsException extends RuntimeException {
+        InvalidSettingsException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Source {
+        private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+        private final Function<String, Optional<String>> parameters;
+        private final Function<String, String> environment;
+
+        Source(Function<String, Optional<String>> parameters, Function<String, String> environment) {
+            this.parameters = parameters;
+            this.environment = environment;
+        }
+
+        /** The raw value and where it came from, or the default. */
+        private Optional<String[]> raw(Key key) {
+            Optional<String> parameter = parameters.apply(key.property()).map(String::strip).filter(v -> !v.isEmpty());
+            if (parameter.isPresent()) {
+                return Optional.of(new String[] {parameter.get(), key.property()});
+            }
+            String env = environment.apply(key.environment());
+            if (env != null && !env.isBlank()) {
+                return Optional.of(new String[] {env.strip(), key.environment()});
+            }
+            return Optional.ofNullable(key.defaultValue).map(d -> new String[] {d, key.property() + " (default)"});
+        }
+
+        private InvalidSettingsException invalid(String[] value, String accepted) {
+            return new InvalidSettingsException("Invalid autoj configuration: " + value[1] + " = \"" + value[0]
+                    + "\". Accepted values: " + accepted + ".");
+        }
+
+        String text(Key key) {
+            return raw(key).map(v -> v[0]).orElse(null);
+        }
+
+        Path path(Key key) {
+            return raw(key).map(v -> Path.of(v[0])).orElse(null);
+        }
+
+        <E extends Enum<E>> E choice(Key key, Class<E> type) {
+            String[] value = raw(key).orElseThrow();
+            String normalized = value[0].toUpperCase(Locale.ROOT).replace('-', '_');
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equals(normalized)) {
+                    return constant;
+                }
+            }
+            throw invalid(value, names(type));
+        }
+
+        PositionPolicy positionPolicy() {
+            String[] value = raw(Key.POSITION_POLICY).orElseThrow();
+            return PositionPolicy.find(value[0]).orElseThrow(() -> invalid(value,
+                    String.join(", ", Arrays.stream(PositionPolicy.values()).map(PositionPolicy::configName).toList())));
+        }
+
+        int integer(Key key, int min, int max) {
+            String[] value = raw(key).orElseThrow();
+            try {
+                int n = Integer.parseInt(value[0]);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below with the accepted range
+            }
+            throw invalid(value, "a whole number from " + min + " to " + max);
+        }
+
+        Duration duration(Key key) {
+            String[] value = raw(key).orElseThrow();
+            Matcher m = DURATION.matcher(value[0].toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "s" : m.group(2);
+                Duration d = switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofSeconds(n);
+                };
+                if (!d.isZero()) {
+                    return d;
+                }
+            }
+            throw invalid(value, "a positive duration such as 500ms, 90s (seconds are the default unit), 5m or 1h");
+        }
+
+        List<URI> endpoints(Key key) {
+            Optional<String[]> value = raw(key);
+            if (value.isEmpty()) {
+                return List.of();
+            }
+            List<URI> uris = new ArrayList<>();
+            for (String part : value.get()[0].split(",")) {
+                String s = part.strip();
+                if (s.isEmpty()) {
+                    continue;
+                }
+                try {
+                    URI uri = URI.create(s);
+                    if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                        uris.add(uri);
+                        continue;
+                    }
+                } catch (IllegalArgumentException malformed) {
+                    // reported below with the accepted form
+                }
+                throw invalid(value.get(), "comma-separated http(s) base URLs such as http://judge-1:8000,http://judge-2:8000 ("
+                        + "\"" + s + "\" is not one)");
+            }
+            return List.copyOf(uris);
+        }
+
+        private static <E extends Enum<E>> String names(Class<E> type) {
+            return String.join(", ", Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.autoj.junit;
+
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The run's judge as tests see it. Requests from concurrent tests are gathered into batches:
+ * while one batch is with the judge, new requests queue, and the next batch takes all of them,
+ * so parallel tests reach the back end together without any added wait. It also measures the
+ * time spent in the judge, and {@link #close()} does nothing: the extension closes the real
+ * judge when the run ends.
+ */
+final class SharedJudge implements Judge {
+
+    private final Judge delegate;
+    private final Object lock = new Object();
+    private final List<Pending> queue = new ArrayList<>();
+    private boolean dispatching;
+    private final AtomicLong judgeNanos = new AtomicLong();
+    private final AtomicInteger batches = new AtomicInteger();
+
+    SharedJudge(Judge delegate) {
+        this.delegate = delegate;
+    }
+
+    private static final class Pending {
+        final List<CompareRequest> compares;
+        final List<GradeRequest> grades;
+        final CompletableFuture<List<?>> result = new CompletableFuture<>();
+
+        Pending(List<CompareRequest> compares, List<GradeRequest> grades) {
+            this.compares = compares;
+            this.grades = grades;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Comparison> compareAll(List<CompareRequest> requests) {
+        return (List<Comparison>) submit(new Pending(List.copyOf(requests), null));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Judgment> gradeAll(List<GradeRequest> requests) {
+        return (List<Judgment>) submit(new Pending(null, List.copyOf(requests)));
+    }
+
+    @Override
+    public Scenario classify(String query) {
+        long start = System.nanoTime();
+        try {
+            return delegate.classify(query);
+        } finally {
+            judgeNanos.addAndGet(System.nanoTime() - start);
+        }
+    }
+
+    /** Does nothing: the one judge of the run is closed by the extension when the run ends. */
+    @Override
+    public void close() {
+    }
+
+    /** Wall time spent in the judge, summed over batches. */
+    long judgeNanos() {
+        return judgeNanos.get();
+    }
+
+    int batches() {
+        return batches.get();
+    }
+
+    int queued() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    private List<?> submit(Pending pending) {
+        boolean dispatcher;
+        synchronized (lock) {
+            queue.add(pending);
+            dispatcher = !dispatching;
+            dispatching = true;
+        }
+        if (dispatcher) {
+            drain();
+        }
+        try {
+            return pending.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (lock) {
+                if (queue.isEmpty()) {
+                    dispatching = false;
+                    return;
+                }
+                batch = new ArrayList<>(queue);
+                queue.clear();
+            }
+            try {
+                run(batch);
+            } catch (RuntimeException | Error e) {
+                if (batch.size() == 1) {
+                    batch.get(0).result.completeExceptionally(e);
+                } else {
+                    // One bad request (say a replay miss) must fail only its own test: retry each alone.
+                    for (Pending p : batch) {
+                        try {
+                            run(List.of(p));
+                        } catch (RuntimeException | Error single) {
+                            p.result.completeExceptionally(single);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void run(List<Pending> batch) {
+        List<CompareRequest> compares = new ArrayList<>();
+        List<GradeRequest> grades = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.compares != null) {
+                compares.addAll(p.compares);
+            } else {
+                grades.addAll(p.grades);
+            }
+        }
+        long start = System.nanoTime();
+        List<Comparison> comparisons;
+        List<Judgment> judgments;
+        try {
+            comparisons = compares.isEmpty() ? List.of() : delegate.compareAll(compares);
+            judgments = grades.isEmpty() ? List.of() : delegate.gradeAll(grades);
+        } finally {
+            judgeNanos.addAndGet(System.nanoTime() - start);
+            batches.incrementAndGet();
+        }
+        int c = 0;
+        int g = 0;
+        for (Pending p : batch) {
+            if (p.compares != null) {
+                p.result.complete(List.copyOf(comparisons.subList(c, c + p.compares.size())));
+                c += p.compares.size();
+            } else {
+                p.result.complete(List.copyOf(judgments.subList(g, g + p.grades.size())));
+                g += p.grades.size();
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.autoj.junit;
+
+import dev.autoj.assertions.JudgmentReport;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** What the run summary keeps of one test: who it is, its outcome and the judgments it made. */
+final class TestRecord {
+
+    enum Status { PASSED, FAILED, ABORTED, RUNNING }
+
+    final String id;
+    final String className;
+    final String displayName;
+    final List<JudgmentReport> judgments = new CopyOnWriteArrayList<>();
+    volatile Status status = Status.RUNNING;
+
+    TestRecord(String id, String className, String displayName) {
+        this.id = id;
+        this.className = className;
+        this.displayName = displayName;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.autoj.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoj.assertions.PositionPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static Settings read(Map<String, String> parameters, Map<String, String> env) {
+        return Settings.read(key -> Optional.ofNullable(parameters.get(key)), env::get);
+    }
+
+    @Test
+    void defaultsNeedOnlyEndpointsForALiveRemoteJudge() {
+        Settings s = read(Map.of("autoj.endpoints", "http://judge-1:8000, http://judge-2:8000"), Map.of());
+        assertThat(s.backend()).isEqualTo(Settings.Backend.REMOTE);
+        assertThat(s.endpoints()).containsExactly(URI.create("http://judge-1:8000"), URI.create("http://judge-2:8000"));
+        assertThat(s.modelName()).isEqualTo("GAIR/autoj-13b");
+        assertThat(s.mode()).isEqualTo(Settings.Mode.LIVE);
+        assertThat(s.positionPolicy()).isEqualTo(PositionPolicy.BOTH);
+        assertThat(s.maxNewTokens()).isEqualTo(1024);
+        assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(s.concurrency()).isEqualTo(8);
+        assertThat(s.device()).isEqualTo(Settings.Device.AUTO);
+        assertThat(s.report()).isEqualTo(Settings.Report.AUTO);
+        assertThat(s.summaryDir()).isEqualTo(Path.of("target/autoj"));
+    }
+
+    @Test
+    void configurationParametersWinOverTheEnvironmentWhichWinsOverDefaults() {
+        Settings s = read(Map.of("autoj.mode", "record", "autoj.endpoints", "http://a:1"),
+                Map.of("AUTOJ_MODE", "replay", "AUTOJ_POSITION_POLICY", "first-only", "AUTOJ_STORE_DIR", "judgments",
+                        "AUTOJ_MAX_NEW_TOKENS", "512", "AUTOJ_TIMEOUT", "500ms", "AUTOJ_MODEL_NAME", "my/judge"));
+        assertThat(s.mode()).isEqualTo(Settings.Mode.RECORD);
+        assertThat(s.positionPolicy()).isEqualTo(PositionPolicy.FIRST_ONLY);
+        assertThat(s.storeDir()).isEqualTo(Path.of("judgments"));
+        assertThat(s.maxNewTokens()).isEqualTo(512);
+        assertThat(s.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.modelName()).isEqualTo("my/judge");
+    }
+
+    @Test
+    void replayNeedsNoBackendSettings() {
+        Settings s = read(Map.of("autoj.mode", "replay", "autoj.store.dir", "src/test/autoj"), Map.of());
+        assertThat(s.endpoints()).isEmpty();
+        assertThat(s.storeDir()).isEqualTo(Path.of("src/test/autoj"));
+    }
+
+    @Test
+    void everyInvalidValueNamesItsKeyItsSourceAndTheAcceptedValues() {
+        assertThatThrownBy(() -> read(Map.of("autoj.backend", "gpu"), Map.of()))
+                .hasMessage("Invalid autoj configuration: autoj.backend = \"gpu\". Accepted values: remote, onnx.");
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay"), Map.of("AUTOJ_POSITION_POLICY", "majority")))
+                .hasMessage("Invalid autoj configuration: AUTOJ_POSITION_POLICY = \"majority\". Accepted values: both, either, first-only.");
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.concurrency", "0"), Map.of()))
+                .hasMessageContaining("autoj.concurrency = \"0\". Accepted values: a whole number from 1 to 1024.");
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.timeout", "soon"), Map.of()))
+                .hasMessageContaining("autoj.timeout = \"soon\". Accepted values: a positive duration");
+        assertThatThrownBy(() -> read(Map.of("autoj.endpoints", "judge:8000"), Map.of()))
+                .hasMessageContaining("autoj.endpoints = \"judge:8000\". Accepted values: comma-separated http(s) base URLs");
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.device", "tpu"), Map.of()))
+                .hasMessageContaining("Accepted values: auto, cpu, cuda.");
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.report", "html"), Map.of()))
+                .hasMessageContaining("Accepted values: auto, allure, junit, both.");
+    }
+
+    @Test
+    void classifierUsesTheJudgeEndpointsUnlessItHasItsOwn() {
+        Settings shared = read(Map.of("autoj.endpoints", "http://judge:8000",
+                "autoj.classifier.model-name", "GAIR/autoj-scenario-classifier"), Map.of());
+        assertThat(shared.classifierModelName()).isEqualTo("GAIR/autoj-scenario-classifier");
+        assertThat(shared.classifierEndpoints()).containsExactly(URI.create("http://judge:8000"));
+        Settings own = read(Map.of("autoj.endpoints", "http://judge:8000"),
+                Map.of("AUTOJ_CLASSIFIER_MODEL_NAME", "clf", "AUTOJ_CLASSIFIER_ENDPOINTS", "http://clf:8001"));
+        assertThat(own.classifierEndpoints()).containsExactly(URI.create("http://clf:8001"));
+        assertThat(read(Map.of("autoj.mode", "replay"), Map.of()).classifierModelName()).isNull();
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.classifier.endpoints", "http://clf:8001"), Map.of()))
+                .hasMessageContaining("autoj.classifier.endpoints is set but autoj.classifier.model-name");
+    }
+
+    @Test
+    void liveOnnxNeedsAModelPath() {
+        assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx"), Map.of()))
+                .hasMessageContaining("autoj.model.path (or AUTOJ_MODEL_PATH) is required for autoj.backend=onnx");
+    }
+
+    @Test
+    void environmentNamesFollowTheKeys() {
+        assertThat(Settings.Key.STORE_DIR.environment()).isEqualTo("AUTOJ_STORE_DIR");
+        assertThat(Settings.Key.MODEL_NAME.environment()).isEqualTo("AUTOJ_MODEL_NAME");
+        assertThat(Settings.Key.MODEL_PATH.property()).isEqualTo("autoj.model.path");
+    }
+}
