@@ -5,6 +5,7 @@ import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
+import dev.autoj.engine.conformance.Conformance;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import java.util.Locale;
@@ -17,14 +18,16 @@ final class EngineJudges {
     }
 
     static Judge create(Settings settings) {
+        Backend judgeBackend = null;
+        Judge judge;
         try {
             Judges.Builder builder = Judges.builder().maxNewTokens(settings.maxNewTokens());
             switch (settings.mode()) {
                 case REPLAY -> builder.mode(StoreMode.REPLAY).modelId(settings.modelName())
                         .store(JudgmentStore.open(settings.storeDir()));
-                case RECORD -> builder.mode(StoreMode.RECORD).backend(backend(settings))
+                case RECORD -> builder.mode(StoreMode.RECORD).backend(judgeBackend = backend(settings))
                         .store(JudgmentStore.open(settings.storeDir()));
-                case LIVE -> builder.mode(StoreMode.LIVE).backend(backend(settings));
+                case LIVE -> builder.mode(StoreMode.LIVE).backend(judgeBackend = backend(settings));
             }
             if (settings.classifierModelName() != null) {
                 if (settings.mode() == Settings.Mode.REPLAY) {
@@ -33,12 +36,24 @@ final class EngineJudges {
                     builder.classifier(classifier(settings));
                 }
             }
-            return builder.build();
+            judge = builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ExtensionConfigurationException("Cannot build the Auto-J judge from the autoj.* configuration (mode "
                     + lower(settings.mode()) + ", backend " + lower(settings.backend()) + ", store " + settings.storeDir()
                     + "): " + e.getMessage(), e);
         }
+        // Before the run's first judgment: a judge that does not reproduce Auto-J must not score anything (autoj.conformance).
+        try {
+            Conformance.beforeFirstJudgment(judgeBackend, StoreMode.valueOf(settings.mode().name()), settings.conformance());
+        } catch (RuntimeException e) {
+            try {
+                judge.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return judge;
     }
 
     private static Backend backend(Settings settings) {

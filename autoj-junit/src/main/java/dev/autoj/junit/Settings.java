@@ -1,6 +1,7 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.PositionPolicy;
+import dev.autoj.engine.conformance.ConformanceMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,8 @@ record Settings(
         Path summaryDir,
         String tokenEnv,
         String classifierModelName,
-        List<URI> classifierEndpoints) {
+        List<URI> classifierEndpoints,
+        ConformanceMode conformance) {
 
     static final String PREFIX = "autoj.";
 
@@ -63,7 +65,8 @@ record Settings(
         SUMMARY_DIR("summary.dir", "target/autoj"),
         TOKEN_ENV("token-env", null),
         CLASSIFIER_MODEL_NAME("classifier.model-name", null),
-        CLASSIFIER_ENDPOINTS("classifier.endpoints", null);
+        CLASSIFIER_ENDPOINTS("classifier.endpoints", null),
+        CONFORMANCE("conformance", "strict");
 
         final String suffix;
         final String defaultValue;
@@ -122,7 +125,8 @@ record Settings(
                 source.choice(Key.DEVICE, Device.class), mode, source.path(Key.STORE_DIR),
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
-                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints);
+                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints,
+                source.choice(Key.CONFORMANCE, ConformanceMode.class));
     }
 
     /** A configuration value that cannot be used; the message names the key and the accepted values. */
