@@ -70,8 +70,12 @@ record GoldenSet(List<Pair> pairs, List<Single> singles) {
         }
         List<Single> singles = new ArrayList<>();
         for (JsonNode n : root.path("single")) {
+            int rating = n.path("rating").asInt();
+            if (rating < 1 || rating > 10) {
+                throw damaged("single line " + n.path("line").asInt() + " has no rating from 1 to 10");
+            }
             singles.add(new Single(n.path("line").asInt(), Scenario.byName(text(n, "scenario")), text(n, "query"),
-                    text(n, "response"), n.path("rating").asInt(), text(n, "output")));
+                    text(n, "response"), rating, text(n, "output")));
         }
         if (pairs.isEmpty() || singles.isEmpty()) {
             throw damaged("it holds " + pairs.size() + " pairwise and " + singles.size() + " single cases");
