@@ -132,7 +132,7 @@ final class TinyLlama {
             case "BF16":
                 return Float.intBitsToFloat(Float.floatToIntBits(v) & 0xFFFF0000);
             case "F16":
-                float clipped = Math.max(-8f, Math.min(8f, v));
+                float clipped = Math.max(-1.999f, Math.min(1.999f, v));
                 return Math.round(clipped * 1024f) / 1024f;
             default:
                 return v;
@@ -218,7 +218,7 @@ final class TinyLlama {
         Files.write(file, out.array());
     }
 
-    /** Binary16 bits of a multiple of 2^-10 in [-8, 8] (exact, so no rounding rule is needed). */
+    /** Binary16 bits of a multiple of 2^-10 in (-2, 2) (exact, so no rounding rule is needed). */
     private static short exactHalf(float v) {
         if (v == 0f) {
             return 0;
