@@ -21,13 +21,13 @@ import java.util.Random;
  * an independent reference forward pass in double precision: plain loops over the very weights
  * written to disk, sharing no code with the checkpoint reader or the graph builder.
  */
-final class TinyLlama {
+public final class TinyLlama {
 
     /** Shape and storage of a tiny model. {@code dtype} is the safetensors dtype: F32, F16 or BF16. */
-    record Spec(String architecture, int vocab, int hidden, int intermediate, int heads, int kvHeads, int layers,
+    public record Spec(String architecture, int vocab, int hidden, int intermediate, int heads, int kvHeads, int layers,
             int maxPositions, double ropeTheta, double rmsEps, boolean tied, String dtype, int shards, int eosId) {
 
-        static Spec small() {
+        public static Spec small() {
             return new Spec("LlamaForCausalLM", 256, 64, 160, 4, 2, 2, 96, 20000.0, 3e-6, false, "F32", 1, 2);
         }
 
@@ -56,7 +56,7 @@ final class TinyLlama {
                     maxPositions, ropeTheta, rmsEps, tied, dtype, shards, eosId);
         }
 
-        Spec architecture(String name) {
+        public Spec architecture(String name) {
             return new Spec(name, vocab, hidden, intermediate, heads, kvHeads, layers, maxPositions, ropeTheta,
                     rmsEps, tied, dtype, shards, eosId);
         }
@@ -67,7 +67,7 @@ final class TinyLlama {
     }
 
     final Spec spec;
-    final Path dir;
+    public final Path dir;
     /** Every tensor exactly as stored (after rounding to the stored dtype), row-major. */
     final Map<String, float[]> weights = new LinkedHashMap<>();
     final Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -77,7 +77,7 @@ final class TinyLlama {
         this.dir = dir;
     }
 
-    static TinyLlama write(Path dir, Spec spec, long seed) {
+    public static TinyLlama write(Path dir, Spec spec, long seed) {
         TinyLlama model = new TinyLlama(spec, dir);
         model.generate(new Random(seed));
         try {
@@ -303,7 +303,7 @@ final class TinyLlama {
     }
 
     /** Greedy continuation by full recomputation each step; stops at EOS (not included) or after {@code steps}. */
-    List<Integer> referenceGreedy(int[] prompt, int steps) {
+    public List<Integer> referenceGreedy(int[] prompt, int steps) {
         List<Integer> sequence = new ArrayList<>();
         for (int id : prompt) {
             sequence.add(id);
