@@ -225,4 +225,43 @@ class OnnxBackendTest {
             assertThat(result.ids()).isEmpty();
         }
     }
+
+    @Test
+    @DisplayName("a random model caught in a loop stops with REPETITION, and decoding on would only repeat the cycle")
+    void repetitionLoopStopsEarlyAndLosesNothing() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small().vocab(64).maxPositions(512), 8);
+        int[] prompt = {1, 17, 20, 5, 9, 42, 3};
+        try (OnnxBackend backend = open(model, OnnxOptions.Dtype.FP32)) {
+            TokenGeneration result = backend.generateIds(prompt, 400);
+            assertThat(result.stopReason()).isEqualTo(StopReason.REPETITION);
+            int[] ids = result.ids();
+            assertThat(ids.length).isLessThan(400).isGreaterThanOrEqualTo(RepetitionGuard.MIN_SPAN);
+            int period = 1;
+            while (!periodic(ids, period)) {
+                period++;
+            }
+            assertThat(period).isLessThanOrEqualTo(RepetitionGuard.MAX_PERIOD);
+            int[] sequence = new int[prompt.length + ids.length];
+            System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+            System.arraycopy(ids, 0, sequence, prompt.length, ids.length);
+            try (DecoderSession.KvCache cache = backend.session().newCache()) {
+                float[] logits = backend.session().forward(cache, sequence, false)[0];
+                for (int i = 0; i < 2 * period; i++) {
+                    int next = OnnxBackend.argmax(logits);
+                    assertThat(next).as("step %d after the stop", i).isEqualTo(ids[ids.length - period + i % period]);
+                    logits = backend.session().forward(cache, new int[] {next}, false)[0];
+                }
+            }
+        }
+    }
+
+    /** Whether the last 64 generated tokens repeat with this period. */
+    private static boolean periodic(int[] ids, int period) {
+        for (int i = ids.length - RepetitionGuard.MIN_SPAN; i < ids.length - period; i++) {
+            if (ids[i] != ids[i + period]) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

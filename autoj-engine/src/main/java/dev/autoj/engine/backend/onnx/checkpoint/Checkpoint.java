@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -141,7 +140,7 @@ public final class Checkpoint {
             throw new CheckpointException(index + " has no \"weight_map\" object naming each tensor's shard.");
         }
         Map<String, String> result = new TreeMap<>();
-        map.fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue().asText()));
+        map.properties().forEach(e -> result.put(e.getKey(), e.getValue().asText()));
         return result;
     }
 
@@ -183,8 +182,7 @@ public final class Checkpoint {
             throw new CheckpointException("The safetensors header of " + file + " is not a JSON object; the file is damaged.");
         }
         long dataSize = size - dataStart;
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : header.properties()) {
             String name = field.getKey();
             if (name.equals("__metadata__")) {
                 continue;
