@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * One ONNX Runtime session over a built decoder, its weights handed to the session as external
@@ -31,6 +33,15 @@ import java.util.Map;
  * direct buffers otherwise). Not thread-safe; the backend serialises calls.
  */
 final class DecoderSession implements AutoCloseable {
+
+    /**
+     * Stack of the thread that creates the ONNX Runtime environment and sessions. Native code
+     * there recurses to a depth that grows with the length of the process's command line: with
+     * a 512-token {@code --prompt-ids} list it overflowed Java's default 1 MB stack and the JVM
+     * died with SIGSEGV (no Java exception, no error file). Only touched pages are committed, so
+     * a generous reservation costs address space, not memory.
+     */
+    static final long LOADER_STACK_BYTES = 256L << 20;
 
     /** Additive mask value for a forbidden key: large enough to vanish in softmax, finite so a row never becomes NaN. */
     private static final float MASKED = -1e30f;
@@ -66,6 +77,10 @@ final class DecoderSession implements AutoCloseable {
     }
 
     static DecoderSession open(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, Path modelFile) {
+        return onBigStack(() -> load(config, checkpoint, dtype, modelFile));
+    }
+
+    private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, Path modelFile) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> tensors = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -89,6 +104,40 @@ final class DecoderSession implements AutoCloseable {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    /** Runs {@code task} on a fresh thread with {@link #LOADER_STACK_BYTES} of stack and returns its result. */
+    private static <T> T onBigStack(Supplier<T> task) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.set(task.get());
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, "autoj-onnx-loader", LOADER_STACK_BYTES);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable error = failure.get();
+        if (error instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (error instanceof Error fatal) {
+            throw fatal;
+        }
+        return result.get();
     }
 
     KvCache newCache() {
