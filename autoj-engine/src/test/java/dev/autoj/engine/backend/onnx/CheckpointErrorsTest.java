@@ -148,6 +148,27 @@ class CheckpointErrorsTest {
         assertThat(config.eosIds()).containsExactly(2);
     }
 
+    @Test
+    @DisplayName("Mistral's sliding window, when smaller, bounds the context window")
+    void slidingWindowBoundsTheContext() throws IOException {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small().architecture("MistralForCausalLM"), 1);
+        Path config = model.dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"rope_scaling\" : null", "\"sliding_window\" : 48"));
+        assertThat(ModelConfig.read(model.dir).contextWindow()).isEqualTo(48);
+    }
+
+    @Test
+    @DisplayName("rope_scaling is refused rather than silently ignored")
+    void ropeScalingIsRefused() throws IOException {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 1);
+        Path config = model.dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"rope_scaling\" : null",
+                "\"rope_scaling\" : {\"type\": \"linear\", \"factor\": 2.0}"));
+        assertThatThrownBy(() -> ModelConfig.read(model.dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("rope_scaling");
+    }
+
     private static void writeSafetensors(Path file, String header, int dataBytes) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer out = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
