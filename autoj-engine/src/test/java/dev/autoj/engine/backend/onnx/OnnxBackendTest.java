@@ -38,6 +38,8 @@ class OnnxBackendTest {
         return Stream.of(
                 Arguments.of("single-file F32, untied, 4 query heads over 2 key/value heads", small, 7L),
                 Arguments.of("three BF16 shards, tied embeddings", small.tied(true).stored("BF16", 3), 11L),
+                Arguments.of("single-file BF16, multi-head attention (as many key/value heads as heads, like Auto-J)",
+                        small.shape(64, 160, 4, 4, 2).stored("BF16", 1), 13L),
                 Arguments.of("F16 Mistral, 8 heads over 2, three layers",
                         small.architecture("MistralForCausalLM").shape(64, 96, 8, 2, 3).stored("F16", 1), 5L));
     }
