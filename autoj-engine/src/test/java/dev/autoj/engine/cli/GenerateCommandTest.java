@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.backend.onnx.TinyLlama;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,24 @@ class GenerateCommandTest {
         assertThat(line.get("prefill_ms").asDouble()).isPositive();
         assertThat(line.has("decode_tokens_per_s")).isTrue();
         assertThat(line.get("text").isNull()).as("no tokenizer.json in the folder, so no text").isTrue();
+    }
+
+    @Test
+    @DisplayName("a long command line on a small main-thread stack does not crash the JVM (native recursion in ONNX Runtime start-up)")
+    void longCommandLineDoesNotCrashTheJvm() throws Exception {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small().maxPositions(4096), 7);
+        StringBuilder ids = new StringBuilder("1");
+        for (int i = 1; i < 3000; i++) {
+            ids.append(',').append(100 + i % 150);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xss256k", "-cp", System.getProperty("java.class.path"),
+                GenerateMain.class.getName(), "--model", model.dir.toString(), "--prompt-ids", ids.toString(),
+                "--max-new-tokens", "2", "--cache-dir", temp.resolve("cache").toString(), "--json")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).contains("\"prompt_tokens\":3000");
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class TinyLlama {
                     rmsEps, tied, dtype, shards, eosId);
         }
 
-        Spec maxPositions(int n) {
+        public Spec maxPositions(int n) {
             return new Spec(architecture, vocab, hidden, intermediate, heads, kvHeads, layers, n, ropeTheta,
                     rmsEps, tied, dtype, shards, eosId);
         }
