@@ -8,6 +8,8 @@ import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.protocol.PromptBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +138,25 @@ class JudgeEvalCommandTest {
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(JSON.readTree(replay.out())).isEqualTo(JSON.readTree(record.out()));
         assertThat(JSON.readTree(replay.out()).path("rated").asInt()).isEqualTo(231);
+    }
+
+    @Test
+    void endpointsGivenRepeatedOrCommaSeparatedFormOneFleetWithFailover() throws IOException {
+        List<String> lines = Files.readAllLines(testbed.resolve("testdata_critique.jsonl"), StandardCharsets.UTF_8).subList(0, 3);
+        Path three = Files.write(dir.resolve("three.jsonl"), lines, StandardCharsets.UTF_8);
+        String refusing;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusing = "http://127.0.0.1:" + socket.getLocalPort();
+        }
+        CliRun run;
+        try (LoopbackCompletionsServer a = publishedCritiques(); LoopbackCompletionsServer b = publishedCritiques()) {
+            run = CliRun.of("eval", "single", "--source", three.toString(), "--endpoint", refusing + "," + a.url(),
+                    "--endpoint", b.url(), "--json");
+            assertThat(a.bodies().size() + b.bodies().size()).isEqualTo(3);
+        }
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(JSON.readTree(run.out()).path("rated").asInt()).isEqualTo(3);
     }
 
     /** The first single-response testbed item with its response changed, so that no record matches. */
