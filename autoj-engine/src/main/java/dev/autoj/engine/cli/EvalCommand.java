@@ -127,9 +127,10 @@ final class EvalCommand implements Callable<Integer> {
                         scenario(line, "scenario"), language));
             }
             List<Comparison> comparisons = new ArrayList<>(requests.size());
-            try (Judge j = judge.build()) {
+            try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "pairs judged", requests.size())) {
                 for (List<Judge.CompareRequest> batch : judge.batches(requests)) {
                     comparisons.addAll(j.compareAll(batch));
+                    progress.advance(batch.size());
                 }
             }
             return PairwiseEvaluation.evaluateComparisons(items, comparisons);
@@ -216,9 +217,10 @@ final class EvalCommand implements Callable<Integer> {
                 requests.add(new Judge.GradeRequest(query(line), line.text("response"), scenario(line, "scenario"), language));
             }
             List<Judgment> judgments = new ArrayList<>(requests.size());
-            try (Judge j = judge.build()) {
+            try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "responses judged", requests.size())) {
                 for (List<Judge.GradeRequest> batch : judge.batches(requests)) {
                     judgments.addAll(j.gradeAll(batch));
+                    progress.advance(batch.size());
                 }
             }
             return RatingEvaluation.evaluateJudgments(judgments);
