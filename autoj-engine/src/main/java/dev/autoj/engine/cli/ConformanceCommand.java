@@ -3,46 +3,34 @@ package dev.autoj.engine.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.Judge;
-import dev.autoj.engine.Judges;
-import dev.autoj.engine.backend.BackendException;
-import dev.autoj.engine.backend.remote.RemoteBackend;
-import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.CaseResult;
 import dev.autoj.engine.conformance.Conformance;
 import dev.autoj.engine.conformance.ConformanceReport;
-import dev.autoj.engine.store.StoreMode;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code autoj conformance}: checks that a served judge reproduces Auto-J on the golden set.
  *
  * <pre>{@code
- * int exit = Main.commandLine().execute("conformance", "--endpoints", "http://judge-1:8000");  // 0 conforms, 4 not
+ * int exit = Main.commandLine().execute("conformance", "--endpoint", "http://judge-1:8000");  // 0 conforms, 5 not
  * }</pre>
  */
 @Command(name = "conformance",
         mixinStandardHelpOptions = true,
         description = {
-            "Judges the golden set of published Auto-J-13B cases (10 pairs in both orders, 8 ratings) with a served judge",
+            "Judges the golden set of published Auto-J-13B cases (10 pairs in both orders, 8 ratings) with a judge",
             "and compares: each pairwise verdict must match, ratings within ±1 with at least 75% exact (docs/conformance.md).",
-            "Exit codes: 0 the judge reproduces Auto-J, 4 it does not (0 with --warn), 3 the servers cannot answer,",
+            "Check the model live (the default with --endpoint); with --mode record or replay, answers found in the",
+            "store are counted and say nothing about the model.",
+            "Exit codes: 0 the judge reproduces Auto-J (or --warn), 5 it does not, 4 the judge's servers cannot answer,",
             "2 a wrong command line."})
 final class ConformanceCommand extends AutojCommand {
 
-    @Option(names = "--endpoints", required = true, paramLabel = "URLS", converter = EndpointList.class,
-            description = "comma-separated base URLs of OpenAI-compatible completions servers, e.g. http://judge-1:8000")
-    String endpoints;
-
-    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = RemoteConfig.DEFAULT_MODEL,
-            description = "the model name the servers serve (default: ${DEFAULT-VALUE})")
-    String modelName;
-
-    @Option(names = "--token-env", paramLabel = "VAR", description = "name of the environment variable holding the servers' bearer token")
-    String tokenEnv;
+    @Mixin
+    JudgeOptions judge;
 
     @Option(names = "--warn", description = "report differences but exit 0")
     boolean warn;
@@ -52,16 +40,9 @@ final class ConformanceCommand extends AutojCommand {
 
     @Override
     void execute() {
-        RemoteConfig config = RemoteConfig.builder().endpoints(endpoints).modelName(modelName).bearerTokenEnv(tokenEnv).build();
-        RemoteBackend backend;
-        try {
-            backend = new RemoteBackend(config);
-        } catch (IllegalArgumentException e) {
-            throw new BackendException("cannot set up the remote judge: " + e.getMessage(), e);
-        }
         ConformanceReport report;
-        try (Judge judge = Judges.builder().backend(backend).mode(StoreMode.LIVE).build()) {
-            report = Conformance.check(judge);
+        try (Judge j = judge.build()) {
+            report = Conformance.check(j);
         }
         if (json) {
             out().println(Json.document(json(report)));
@@ -70,7 +51,7 @@ final class ConformanceCommand extends AutojCommand {
             for (CaseResult c : report.cases()) {
                 table.row(c.id(), c.scenario().id(), c.expected(), c.got(), c.exact() ? "same" : c.withinTolerance() ? "close" : "DIFFERS");
             }
-            out().println("Conformance of " + modelName + " at " + endpoints + " on the Auto-J golden set");
+            out().println("Conformance of " + judge.describe() + " on the Auto-J golden set");
             out().println();
             table.print(out());
             out().println();
@@ -103,18 +84,5 @@ final class ConformanceCommand extends AutojCommand {
             node.put("exact", c.exact());
         }
         return root;
-    }
-
-    /** Base URLs checked as the remote back end checks them, so that a bad one is a usage error. */
-    static final class EndpointList implements ITypeConverter<String> {
-        @Override
-        public String convert(String value) {
-            try {
-                RemoteConfig.builder().endpoints(value).build();
-                return value;
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -16,21 +16,22 @@ class ConformanceCommandTest {
     @Test
     void aFaithfulJudgeConformsAndExitsZero() throws Exception {
         try (GoldenServer server = GoldenServer.faithful()) {
-            CliRun run = conformance("--endpoints", server.url());
+            CliRun run = conformance("--endpoint", server.url());
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.out()).contains("The judge reproduces Auto-J on the golden set")
+                    .contains("Conformance of GAIR/autoj-13b, live on " + server.url())
                     .contains("pairwise line 70, original order").doesNotContain("DIFFERS");
             assertThat(run.err()).isEmpty();
         }
     }
 
     @Test
-    void aWrongJudgeExitsWith4AndTheTableMarksTheDifferingCases() throws Exception {
+    void aWrongJudgeExitsWith5AndTheTableMarksTheDifferingCases() throws Exception {
         try (GoldenServer server = GoldenServer.wrong()) {
-            CliRun run = conformance("--endpoints", server.url());
+            CliRun run = conformance("--endpoint", server.url());
 
-            assertThat(run.exitCode()).isEqualTo(4);
+            assertThat(run.exitCode()).isEqualTo(5);
             assertThat(run.out()).containsPattern("pairwise line 70, original order +language_polishing +Response 1 +Response 2 +DIFFERS");
             assertThat(run.errorLine()).startsWith("autoj conformance: judge does not reproduce Auto-J: ");
         }
@@ -39,7 +40,7 @@ class ConformanceCommandTest {
     @Test
     void warnReportsTheDifferencesAsJsonAndExitsZero() throws Exception {
         try (GoldenServer server = GoldenServer.wrong()) {
-            CliRun run = conformance("--endpoints", server.url(), "--warn", "--json");
+            CliRun run = conformance("--endpoint", server.url(), "--warn", "--json");
 
             assertThat(run.exitCode()).isZero();
             JsonNode report = new ObjectMapper().readTree(run.out());
@@ -51,23 +52,24 @@ class ConformanceCommandTest {
     }
 
     @Test
-    void anUnreachableServerIsOneLineAndExitCode3() throws Exception {
+    void anUnreachableServerIsOneLineAndExitCode4() throws Exception {
         String refusing;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             refusing = "http://127.0.0.1:" + socket.getLocalPort();
         }
-        CliRun run = conformance("--endpoints", refusing);
+        CliRun run = conformance("--endpoint", refusing);
 
-        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.exitCode()).isEqualTo(4);
         assertThat(run.errorLine()).startsWith("autoj conformance: ").contains(refusing).doesNotContain("unexpected failure");
     }
 
     @Test
     void aMalformedEndpointIsAUsageError() {
-        CliRun run = conformance("--endpoints", "judge-1:8000");
+        CliRun run = conformance("--endpoint", "judge-1:8000");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLine()).startsWith("autoj conformance: Invalid value for option '--endpoints'");
+        assertThat(run.errorLine()).startsWith("autoj conformance: ").contains("judge-1:8000")
+                .endsWith("(see 'autoj conformance --help')");
     }
 
     /** {@code autoj conformance} as the integrator will register it in {@link Main}. */

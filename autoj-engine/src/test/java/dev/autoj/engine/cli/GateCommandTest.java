@@ -16,13 +16,13 @@ class GateCommandTest {
     Path dir;
 
     @Test
-    void aNewLossFailsTheGateWithExitCode4AfterPrintingTheTable() {
+    void aNewLossFailsTheGateWithExitCode5AfterPrintingTheTable() {
         Path base = Summaries.write(dir, "base.json", "PromptTest.summary=passed", "PromptTest.code=passed");
         Path now = Summaries.write(dir, "now.json", "PromptTest.summary=failed", "PromptTest.code=passed");
 
         CliRun run = gate("--baseline", base.toString(), "--current", now.toString());
 
-        assertThat(run.exitCode()).isEqualTo(4);
+        assertThat(run.exitCode()).isEqualTo(5);
         assertThat(run.out()).startsWith("## Auto-J merge gate\n\n**Gate failed**: 1 new loss, more than the 0 allowed.")
                 .contains("| ❌ new loss | PromptTest › summary() | passed | failed |");
         assertThat(run.errorLine()).isEqualTo("autoj gate: 1 new loss against " + base + ", more than the 0 allowed (--allowed-losses)");
@@ -39,7 +39,7 @@ class GateCommandTest {
         assertThat(two.exitCode()).isZero();
         assertThat(two.out()).contains("**Gate passed**: 2 new losses, 2 allowed.");
         assertThat(two.err()).isEmpty();
-        assertThat(one.exitCode()).isEqualTo(4);
+        assertThat(one.exitCode()).isEqualTo(5);
         assertThat(one.errorLine()).contains("2 new losses").contains("more than the 1 allowed");
     }
 
