@@ -16,8 +16,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sample's committed data is what the generator makes from the published Auto-J testbed, and nothing else. */
-class SampleDataTest {
+/**
+ * The sample's committed data is what the generator makes from the published Auto-J testbed, and
+ * nothing else. An integration test (Failsafe) only so that these upkeep checks stay out of the
+ * sample's Allure report, which shows the prompt tests.
+ */
+class SampleDataIT {
 
     private static final Path RESOURCES = Path.of("src/test/resources");
     private static final JudgmentStore STORE = JudgmentStore.open(RESOURCES.resolve(GenerateSampleData.STORE_DIR));
