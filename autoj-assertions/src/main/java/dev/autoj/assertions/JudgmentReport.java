@@ -17,6 +17,14 @@ import java.util.Set;
  * {@link JudgeHandOff.Session} receives for reports. Exactly one of {@code comparison}
  * (pairwise) and {@code judgment} (single response) is set.
  *
+ * <pre>{@code
+ * public void judged(JudgmentReport r) {          // in a JudgeHandOff.Session
+ *     r.judgments().get(0).critique();             // the critique (original order of a comparison)
+ *     r.prompts().get(0).text();                   // the exact prompt the judge saw
+ *     if (!r.passed()) System.out.println(r.failureMessage());
+ * }
+ * }</pre>
+ *
  * @param assertion the assertion method, e.g. {@code "isPreferredOver"}
  * @param expectation the expectation in words, e.g. {@code "scores at least 7"}
  * @param query the user query

@@ -91,7 +91,7 @@ final class AutoJExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         boolean allure = allureOnClasspath();
         if (settings.report() == Settings.Report.ALLURE && !allure) {
             throw new Settings.InvalidSettingsException("autoj.report=allure, but Allure is not on the test classpath: add "
-                    + "io.qameta.allure:allure-junit5 (test scope), or set autoj.report to auto, junit or both.");
+                    + "io.qameta.allure:allure-jupiter (test scope), or set autoj.report to auto, junit or both.");
         }
         List<JudgmentReporter> reporters = new ArrayList<>();
         switch (settings.report()) {

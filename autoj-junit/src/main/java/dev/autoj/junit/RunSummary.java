@@ -121,12 +121,13 @@ final class RunSummary {
 
     String markdown() {
         StringBuilder md = new StringBuilder("## Auto-J judged tests\n\n");
-        md.append(String.format(Locale.ROOT, "%d tests: %d passed, %d failed%s · %d judgments · "
-                        + "position flips %d of %d comparisons (%.1f%%) · %d no-verdict · judge time %s · replay %d hits, %d misses%n%n",
-                totals.tests(), totals.passed(), totals.failed(),
+        md.append(String.format(Locale.ROOT, "%s: %d passed, %d failed%s · %s · "
+                        + "position flips %d of %s (%.1f%%) · %d no-verdict · judge time %s · replay %s, %s%n%n",
+                count(totals.tests(), "test"), totals.passed(), totals.failed(),
                 totals.aborted() == 0 ? "" : ", " + totals.aborted() + " aborted",
-                totals.judgments(), totals.positionFlips(), totals.comparisons(), totals.positionFlipRate() * 100,
-                totals.noVerdicts(), seconds(totals.judgeTimeMillis()), totals.replayHits(), totals.replayMisses()));
+                count(totals.judgments(), "judgment"), totals.positionFlips(), count(totals.comparisons(), "comparison"),
+                totals.positionFlipRate() * 100, totals.noVerdicts(), seconds(totals.judgeTimeMillis()),
+                count(totals.replayHits(), "hit"), count(totals.replayMisses(), "miss")));
         md.append("| Test | Result | Judgments |\n|---|---|---|\n");
         for (TestRecord t : tests) {
             md.append("| ").append(cell(simpleName(t.className) + " › " + t.displayName)).append(" | ")
@@ -157,6 +158,10 @@ final class RunSummary {
             parts.add(r.assertion() + ": " + what + " (" + r.scenario().id() + ")" + (r.passed() ? "" : " ✗"));
         }
         return String.join("<br>", parts);
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + (n == 1 ? noun : noun.endsWith("s") ? noun + "es" : noun + "s");
     }
 
     private static String cell(String text) {

@@ -228,6 +228,24 @@ class AutoJExtensionTest {
         assertThat(judge.batches()).isBetween(1, 4);
     }
 
+    @ExtendWith(OnlyInTestKit.class)
+    static class NeverJudges {
+        @RegisterExtension
+        static final AutoJExtension AUTOJ = new AutoJExtension(TestJudges::create);
+
+        @Test
+        void plainTest() {
+            assertThat(1 + 1).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRunWhoseTestsNeverJudgeBuildsNoJudgeButStillWritesTheSummary() {
+        Launches.launch(summaryDir, Map.of(), NeverJudges.class).testEvents().assertStatistics(s -> s.succeeded(1));
+        assertThat(TestJudges.built()).isEmpty();
+        assertThat(summaryDir.resolve("summary.md")).content().contains("1 test: 1 passed, 0 failed · 0 judgments");
+    }
+
     @AutoJ
     @ExtendWith(OnlyInTestKit.class)
     static class ConfiguredA {
