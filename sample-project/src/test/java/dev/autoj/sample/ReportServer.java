@@ -106,7 +106,7 @@ public final class ReportServer implements AutoCloseable {
         if (arguments.size() == 3 && arguments.get(0).equals("--print")) {
             System.out.print(locations(Path.of(arguments.get(1)), Path.of(arguments.get(2))));
         } else if ((arguments.size() == 2 || arguments.size() == 3) && arguments.get(0).equals("--serve")) {
-            int port = arguments.size() == 3 ? Integer.parseInt(arguments.get(2)) : 0;
+            int port = arguments.size() == 3 ? port(arguments.get(2)) : 0;
             ReportServer server = start(Path.of(arguments.get(1)), port);
             System.out.println("Allure report: " + server.uri() + "index.html  (Ctrl-C stops the server)");
             new CountDownLatch(1).await();
@@ -114,6 +114,20 @@ public final class ReportServer implements AutoCloseable {
             System.err.println("Usage: ReportServer --print REPORT_DIR SUMMARY_MD | --serve REPORT_DIR [PORT]");
             System.exit(2);
         }
+    }
+
+    private static int port(String text) {
+        String problem = "PORT must be a whole number 0-65535 (0: any free port), got \"" + text + "\"";
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(problem, e);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(problem);
+        }
+        return port;
     }
 
     /** The lines printed at the end of a sample run. */
