@@ -1,16 +1,20 @@
 package dev.autoj.engine.cli;
 
+import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.eval.InputException;
+import dev.autoj.engine.store.StoreException;
 import dev.autoj.engine.tokenizer.TokenizerException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * Base of every subcommand: runs it and turns each known failure into one line on stderr and an
- * exit code, so that a subcommand only says what it does. New subcommands ({@code store},
- * {@code classify}, …) extend this class and are listed in {@link Main}'s {@code subcommands}.
+ * exit code, so that a subcommand only says what it does. New subcommands extend this class and
+ * are listed in {@link Main}'s {@code subcommands} (or in their parent command's). A bad option
+ * value found while running is a {@link ParameterException}, which picocli reports as a usage error.
  */
 abstract class AutojCommand implements Callable<Integer> {
 
@@ -26,8 +30,12 @@ abstract class AutojCommand implements Callable<Integer> {
             execute();
             out().flush();
             return ExitCode.OK;
-        } catch (InputException | TokenizerException e) {
+        } catch (ParameterException e) {
+            throw e;
+        } catch (InputException | TokenizerException | StoreException e) {
             return fail(e.getMessage(), ExitCode.BAD_INPUT);
+        } catch (BackendException e) {
+            return fail(e.getMessage(), ExitCode.JUDGE);
         } catch (OutputException e) {
             return fail(e.getMessage(), ExitCode.FAILURE);
         } catch (RuntimeException e) {

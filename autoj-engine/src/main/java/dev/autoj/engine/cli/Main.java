@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "autoj",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Auto-J judge tools: build prompts, parse verdicts, reproduce the Auto-J leaderboard.",
-        subcommands = {PromptCommand.class, ParseCommand.class, EvalCommand.class})
+        description = "Auto-J judge tools: build prompts, parse verdicts, classify queries, measure a judge on the Auto-J"
+                + " testbed, look after judgment stores.",
+        subcommands = {PromptCommand.class, ParseCommand.class, ClassifyCommand.class, EvalCommand.class, StoreCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -38,7 +39,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse or eval");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, classify, eval or store");
     }
 
     /**

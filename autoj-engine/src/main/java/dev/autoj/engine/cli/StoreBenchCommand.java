@@ -6,21 +6,18 @@ import dev.autoj.engine.Judges;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.internal.TestbedImport;
 import dev.autoj.engine.store.JudgmentStore;
-import dev.autoj.engine.store.StoreException;
 import dev.autoj.engine.store.StoreMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code store bench}: replay throughput of a judge on a store holding the imported testbed. It
@@ -31,15 +28,12 @@ import picocli.CommandLine.Spec;
         description = {"Measure replay throughput (judgments/s) on a store that holds the imported Auto-J testbed"
                 + " (run `store import-testbed` first). Prints, per round, the rate and the pairwise agreement and"
                 + " consistency of the replayed verdicts."})
-public final class StoreBenchCommand implements Callable<Integer> {
+final class StoreBenchCommand extends AutojCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--store", required = true, description = "Judgment store folder holding the imported testbed.")
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Judgment store folder holding the imported testbed.")
     Path store;
 
-    @Option(names = "--testbed", required = true, description = "The Auto-J testbed folder the store was imported from.")
+    @Option(names = "--testbed", required = true, paramLabel = "DIR", description = "The Auto-J testbed folder the store was imported from.")
     Path testbed;
 
     @Option(names = "--threads", description = "Concurrent callers (default: available processors).")
@@ -52,14 +46,20 @@ public final class StoreBenchCommand implements Callable<Integer> {
     int batch = 32;
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
+    void execute() {
+        PrintWriter out = out();
         if (threads < 1 || rounds < 1 || batch < 1) {
-            spec.commandLine().getErr().println("--threads, --rounds and --batch must be at least 1.");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--threads, --rounds and --batch must be at least 1");
         }
-        List<AutoJTestbed.PairwiseItem> pairwise = AutoJTestbed.pairwise(testbed);
-        List<AutoJTestbed.SingleItem> single = AutoJTestbed.single(testbed);
+        JudgmentStore judgmentStore = StoreCommand.existing(store);
+        List<AutoJTestbed.PairwiseItem> pairwise;
+        List<AutoJTestbed.SingleItem> single;
+        try {
+            pairwise = AutoJTestbed.pairwise(StoreCommand.testbed(testbed));
+            single = AutoJTestbed.single(testbed);
+        } catch (IllegalArgumentException e) {
+            throw StoreCommand.badTestbed(testbed, e);
+        }
         List<List<Judge.CompareRequest>> compareChunks = chunks(pairwise.stream()
                 .map(i -> new Judge.CompareRequest(i.query(), i.response1(), i.response2(), i.scenario())).toList());
         List<List<Judge.GradeRequest>> gradeChunks = chunks(single.stream()
@@ -69,7 +69,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 judgments, store, threads, batch);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (Judge judge = Judges.builder().modelId(TestbedImport.MODEL_ID)
-                .store(JudgmentStore.open(store)).mode(StoreMode.REPLAY).build()) {
+                .store(judgmentStore).mode(StoreMode.REPLAY).build()) {
             for (int round = 1; round <= rounds; round++) {
                 long start = System.nanoTime();
                 List<Future<List<Comparison>>> compared = new ArrayList<>();
@@ -99,14 +99,14 @@ public final class StoreBenchCommand implements Callable<Integer> {
                         round, judgments / seconds, seconds, round == 1 ? ", cold" : "",
                         100.0 * agree / comparisons.size(), 100.0 * consistent / comparisons.size());
             }
-            return 0;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof StoreException) {
-                spec.commandLine().getErr().println("store bench failed: " + cause.getMessage());
-                return 1;
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-            throw new IllegalStateException("Replay failed: " + cause, cause);
+            throw new IllegalStateException("Replay failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying", e);
         } finally {
             pool.shutdownNow();
         }

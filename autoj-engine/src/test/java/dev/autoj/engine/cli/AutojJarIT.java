@@ -87,4 +87,18 @@ class AutojJarIT {
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("autoj ").doesNotContain("development build");
     }
+
+    @Test
+    void storeImportThenReplayedEvalReproducesTheLeaderboardFromTheJar() throws Exception {
+        Path store = dir.resolve("autoj-store");
+        Run imported = java("store", "import-testbed", "--testbed", SharedFiles.testbed("testdata_pairwise.jsonl").getParent().toString(),
+                "--store", store.toString());
+        Run replayed = java("eval", "pairwise", "--source", SharedFiles.testbed("testdata_pairwise.jsonl").toString(),
+                "--mode", "replay", "--store", store.toString());
+
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(replayed.exitCode()).as(replayed.err()).isZero();
+        assertThat(replayed.err()).isEmpty();
+        assertThat(replayed.out()).containsPattern("Overall\\s+1392\\s+54\\.96\\s+83\\.41");
+    }
 }

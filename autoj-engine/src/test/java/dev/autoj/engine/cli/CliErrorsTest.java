@@ -165,7 +165,7 @@ class CliErrorsTest {
         CliRun run = CliRun.of();
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLine()).isEqualTo("autoj: name a subcommand: prompt, parse or eval (see 'autoj --help')");
+        assertThat(run.errorLine()).isEqualTo("autoj: name a subcommand: prompt, parse, classify, eval or store (see 'autoj --help')");
     }
 
     @Test
@@ -186,6 +186,6 @@ class CliErrorsTest {
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("autoj ");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("prompt").contains("parse").contains("eval");
+        assertThat(help.out()).contains("prompt", "parse", "classify", "eval", "store");
     }
 }

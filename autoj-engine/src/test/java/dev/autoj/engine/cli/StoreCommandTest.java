@@ -10,8 +10,6 @@ import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code store import-testbed}, {@code verify} and {@code stats}, and replaying the imported store through the judge. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -28,16 +25,14 @@ class StoreCommandTest {
     private Path dir;
     private Path testbed;
     private Path store;
-    private Run imported;
+    private CliRun imported;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run store(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new CommandLine(new StoreCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    /** {@code autoj store ARGS}, through the main command as {@code java -jar autoj.jar} runs it. */
+    static CliRun store(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "store";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.of(all);
     }
 
     @BeforeAll
@@ -54,7 +49,7 @@ class StoreCommandTest {
 
     @Test
     void importTestbedWritesEveryDistinctPublishedPromptOnce() {
-        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
         // 1392 items x 2 orders, where 11 prompts repeat with the same published label.
         assertThat(imported.out()).contains("2784 pairwise records (labels only), 232 single-response judgments;"
                 + " 3005 files written, 11 already present.");
@@ -114,9 +109,9 @@ class StoreCommandTest {
 
     @Test
     void verifyAcceptsTheImportedStore() {
-        Run verify = store("verify", "--store", store.toString());
+        CliRun verify = store("verify", "--store", store.toString());
 
-        assertThat(verify.exit()).as(verify.err()).isZero();
+        assertThat(verify.exitCode()).as(verify.err()).isZero();
         assertThat(verify.out()).contains("All 3005 judgment files");
     }
 
@@ -125,18 +120,18 @@ class StoreCommandTest {
         Path someFile = JudgmentStore.open(store).files().get(7);
         byte[] before = Files.readAllBytes(someFile);
 
-        Run again = store("import-testbed", "--testbed", testbed.toString(), "--store", store.toString());
+        CliRun again = store("import-testbed", "--testbed", testbed.toString(), "--store", store.toString());
 
-        assertThat(again.exit()).isZero();
+        assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("0 files written, 3016 already present");
         assertThat(Files.readAllBytes(someFile)).isEqualTo(before);
     }
 
     @Test
     void statsCountsProtocolsSourcesAndLabelOnlyRecords() {
-        Run stats = store("stats", "--store", store.toString());
+        CliRun stats = store("stats", "--store", store.toString());
 
-        assertThat(stats.exit()).isZero();
+        assertThat(stats.exitCode()).isZero();
         assertThat(stats.out()).contains("3005 judgments", "protocol pairwise: 2773", "protocol single: 232",
                 "source published:auto-j-testbed: 3005", "model GAIR/autoj-13b: 3005", "no verdict: 1",
                 "verdict label only (no critique text): 2773");
@@ -157,22 +152,45 @@ class StoreCommandTest {
         Path misnamed = renamed.resolveSibling(renamed.getFileName().toString().replaceFirst("^(..)", "$1ff").substring(0, 64) + ".json");
         Files.move(renamed, misnamed);
 
-        Run verify = store("verify", "--store", small.toString());
+        CliRun verify = store("verify", "--store", small.toString());
 
-        assertThat(verify.exit()).isEqualTo(1);
-        assertThat(verify.err()).contains("BAD " + truncated + ": Damaged judgment file")
-                .contains("BAD " + misnamed + ": ")
-                .contains("2 of 3 judgment files");
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.out()).contains("BAD " + truncated + ": Damaged judgment file")
+                .contains("BAD " + misnamed + ": ");
+        assertThat(verify.errorLine()).isEqualTo("autoj store verify: " + small + ": 2 of 3 judgment files are bad (each listed"
+                + " as BAD on stdout); restore them from version control, or delete them and record the judgments again");
     }
 
     @Test
-    void aMissingSubcommandOrFolderIsAClearError() {
-        assertThat(store().exit()).isEqualTo(2);
-        Run verify = store("verify", "--store", dir.resolve("nowhere").toString());
-        assertThat(verify.exit()).isEqualTo(2);
-        assertThat(verify.err()).contains("is not a folder");
-        Run imp = store("import-testbed", "--testbed", dir.resolve("nowhere").toString(), "--store", store.toString());
-        assertThat(imp.exit()).isEqualTo(2);
-        assertThat(imp.err()).contains("--testbed").contains("testdata_pairwise.jsonl");
+    void aMissingSubcommandIsAUsageErrorOnOneLine() {
+        CliRun run = store();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errorLine()).isEqualTo("autoj store: name what to do: import-testbed, verify, stats or bench"
+                + " (see 'autoj store --help')");
+    }
+
+    @Test
+    void aMissingStoreOrTestbedFolderIsBadInputNamedOnOneLine() {
+        Path nowhere = dir.resolve("nowhere");
+        for (String command : new String[] {"verify", "stats"}) {
+            CliRun run = store(command, "--store", nowhere.toString());
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.errorLine()).startsWith("autoj store " + command + ": " + nowhere + ": is not a folder;");
+        }
+        CliRun imp = store("import-testbed", "--testbed", nowhere.toString(), "--store", dir.resolve("new-store").toString());
+        assertThat(imp.exitCode()).isEqualTo(1);
+        assertThat(imp.errorLine()).startsWith("autoj store import-testbed: " + nowhere + ": is not a folder;")
+                .contains("testdata_pairwise.jsonl");
+        assertThat(dir.resolve("new-store")).doesNotExist();
+    }
+
+    @Test
+    void benchRefusesNonPositiveSettingsAsAUsageError() {
+        CliRun run = store("bench", "--store", store.toString(), "--testbed", testbed.toString(), "--threads", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errorLine()).startsWith("autoj store bench: --threads, --rounds and --batch must be at least 1");
     }
 }

@@ -3,7 +3,7 @@ package dev.autoj.engine.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.engine.Judge;
-import dev.autoj.engine.cli.StoreCommand;
+import dev.autoj.engine.cli.Main;
 import dev.autoj.engine.internal.AutoJTestbed;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Threads in two JVMs recording into one store, and a writer killed mid-write. */
 class ConcurrentRecordingTest {
@@ -57,8 +56,8 @@ class ConcurrentRecordingTest {
         }
         assertThat(other.exitValue()).as("second process output: %s", otherOutput).isZero();
         StringWriter verifyOut = new StringWriter();
-        int verifyExit = new CommandLine(new StoreCommand()).setOut(new PrintWriter(verifyOut)).setErr(new PrintWriter(verifyOut))
-                .execute("verify", "--store", store.toString());
+        int verifyExit = Main.commandLine().setOut(new PrintWriter(verifyOut)).setErr(new PrintWriter(verifyOut))
+                .execute("store", "verify", "--store", store.toString());
         assertThat(verifyExit).as(verifyOut.toString()).isZero();
         JudgmentStore opened = JudgmentStore.open(store);
         JudgmentStore.Verification v = opened.verify();

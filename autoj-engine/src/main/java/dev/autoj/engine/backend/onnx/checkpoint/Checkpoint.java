@@ -1,0 +1,250 @@
+package dev.autoj.engine.backend.onnx.checkpoint;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The weights of a Hugging Face model folder: {@code model.safetensors}, or the shards listed in
+ * {@code model.safetensors.index.json}. Headers are read and checked when the checkpoint opens;
+ * tensor data is memory-mapped on demand.
+ *
+ * <pre>{@code
+ * Checkpoint weights = Checkpoint.open(Path.of("autoj-13b"));
+ * Tensor embed = weights.tensor("model.embed_tokens.weight", 32000, 5120);
+ * }</pre>
+ */
+public final class Checkpoint {
+
+    static final String SINGLE = "model.safetensors";
+    static final String INDEX = "model.safetensors.index.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private record Entry(Path file, DType dtype, long[] shape, long begin, long end) {
+    }
+
+    private final Path dir;
+    private final Map<String, Entry> entries;
+    private final String fingerprint;
+
+    private Checkpoint(Path dir, Map<String, Entry> entries, String fingerprint) {
+        this.dir = dir;
+        this.entries = entries;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Reads the safetensors headers of a model folder; fails naming the file when one is missing or damaged. */
+    public static Checkpoint open(Path modelDir) {
+        Path dir = modelDir.toAbsolutePath().normalize();
+        MessageDigest digest = sha256();
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        Path index = dir.resolve(INDEX);
+        Path single = dir.resolve(SINGLE);
+        if (Files.isRegularFile(index)) {
+            Map<String, String> weightMap = weightMap(index);
+            for (String shard : new TreeSet<>(weightMap.values())) {
+                Path file = dir.resolve(shard).normalize();
+                if (!file.startsWith(dir)) {
+                    throw new CheckpointException(index + " names shard \"" + shard + "\" outside the model folder.");
+                }
+                if (!Files.isRegularFile(file)) {
+                    String example = weightMap.entrySet().stream().filter(e -> e.getValue().equals(shard))
+                            .map(Map.Entry::getKey).findFirst().orElse("?");
+                    throw new CheckpointException("Shard " + file + " listed in " + index + " (e.g. for tensor "
+                            + example + ") does not exist. Download the missing shard or fix the index.");
+                }
+                readHeader(file, entries, digest);
+            }
+            for (Map.Entry<String, String> e : weightMap.entrySet()) {
+                Entry entry = entries.get(e.getKey());
+                if (entry == null || !entry.file.getFileName().toString().equals(Path.of(e.getValue()).getFileName().toString())) {
+                    throw new CheckpointException(index + " places tensor " + e.getKey() + " in " + e.getValue()
+                            + ", but that shard's header does not hold it. The index and the shards do not belong together.");
+                }
+            }
+        } else if (Files.isRegularFile(single)) {
+            readHeader(single, entries, digest);
+        } else {
+            throw new CheckpointException("No weights in " + dir + ": expected " + SINGLE + " or " + INDEX
+                    + " with its shards. Only safetensors checkpoints are read; convert PyTorch .bin files first.");
+        }
+        return new Checkpoint(dir, entries, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /**
+     * The tensor {@code name}, checked against the shape the model config implies.
+     *
+     * @throws CheckpointException naming the tensor and file when it is absent or has another shape
+     */
+    public Tensor tensor(String name, long... expectedShape) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw new CheckpointException("Tensor " + name + " is missing from the checkpoint in " + dir
+                    + ". Is this a complete LLaMA-family checkpoint matching its config.json?");
+        }
+        if (!Arrays.equals(entry.shape, expectedShape)) {
+            throw new CheckpointException("Tensor " + name + " in " + entry.file + " has shape "
+                    + Arrays.toString(entry.shape) + " but config.json implies " + Arrays.toString(expectedShape)
+                    + ". The weights and config.json do not belong together.");
+        }
+        try (FileChannel channel = FileChannel.open(entry.file, StandardOpenOption.READ)) {
+            ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, entry.begin, entry.end - entry.begin);
+            return new Tensor(name, entry.file, entry.dtype, entry.shape.clone(), data.order(ByteOrder.LITTLE_ENDIAN));
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot map tensor " + name + " from " + entry.file + ": " + e, e);
+        }
+    }
+
+    /** True when the checkpoint holds a tensor of that name. */
+    public boolean has(String name) {
+        return entries.containsKey(name);
+    }
+
+    /** SHA-256 over the safetensors headers (names, dtypes, shapes, offsets) of every file, in order. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private static Map<String, String> weightMap(Path index) {
+        JsonNode map;
+        try {
+            map = JSON.readTree(Files.readAllBytes(index)).path("weight_map");
+        } catch (JacksonException e) {
+            throw new CheckpointException(index + " is not valid JSON: " + e.getOriginalMessage() + ".", e);
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot read " + index + ": " + e, e);
+        }
+        if (!map.isObject() || map.isEmpty()) {
+            throw new CheckpointException(index + " has no \"weight_map\" object naming each tensor's shard.");
+        }
+        Map<String, String> result = new TreeMap<>();
+        map.properties().forEach(e -> result.put(e.getKey(), e.getValue().asText()));
+        return result;
+    }
+
+    private static void readHeader(Path file, Map<String, Entry> entries, MessageDigest digest) {
+        long size;
+        JsonNode header;
+        long dataStart;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = channel.size();
+            if (size < 8) {
+                throw truncated(file, "it has " + size + " bytes, fewer than the 8-byte header length");
+            }
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, lengthBytes, 0);
+            long headerLength = lengthBytes.getLong(0);
+            if (headerLength <= 0 || headerLength > MAX_HEADER) {
+                throw new CheckpointException(file + " is not a safetensors file: its header length field says "
+                        + headerLength + " bytes. Re-download the file.");
+            }
+            if (8 + headerLength > size) {
+                throw truncated(file, "its header needs " + headerLength + " bytes but the file has " + size);
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+            readFully(channel, headerBytes, 8);
+            byte[] raw = headerBytes.array();
+            digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            digest.update(raw);
+            header = JSON.readTree(new String(raw, StandardCharsets.UTF_8).strip());
+            dataStart = 8 + headerLength;
+        } catch (JacksonException e) {
+            throw new CheckpointException("The safetensors header of " + file + " is not valid JSON ("
+                    + e.getOriginalMessage() + "); the file is damaged. Re-download it.", e);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("Weights file " + file + " does not exist.", e);
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot read " + file + ": " + e, e);
+        }
+        if (header == null || !header.isObject()) {
+            throw new CheckpointException("The safetensors header of " + file + " is not a JSON object; the file is damaged.");
+        }
+        long dataSize = size - dataStart;
+        for (Map.Entry<String, JsonNode> field : header.properties()) {
+            String name = field.getKey();
+            if (name.equals("__metadata__")) {
+                continue;
+            }
+            JsonNode info = field.getValue();
+            String dtypeName = info.path("dtype").asText();
+            DType dtype = DType.fromSafetensors(dtypeName);
+            if (dtype == null) {
+                throw new CheckpointException("Tensor " + name + " in " + file + " has dtype " + dtypeName
+                        + "; only F32, F16 and BF16 weights are supported. Convert the checkpoint to one of them.");
+            }
+            JsonNode shapeNode = info.path("shape");
+            JsonNode offsets = info.path("data_offsets");
+            if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
+                throw new CheckpointException("Tensor " + name + " in " + file + " lacks a shape or data_offsets; "
+                        + "the header is damaged.");
+            }
+            long[] shape = new long[shapeNode.size()];
+            long elements = 1;
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = shapeNode.get(i).asLong(-1);
+                if (shape[i] < 0) {
+                    throw new CheckpointException("Tensor " + name + " in " + file + " has a bad shape " + shapeNode + ".");
+                }
+                elements *= shape[i];
+            }
+            long begin = offsets.get(0).asLong(-1);
+            long end = offsets.get(1).asLong(-1);
+            if (begin < 0 || end - begin != elements * dtype.bytes()) {
+                throw new CheckpointException("Tensor " + name + " in " + file + " has data_offsets " + offsets
+                        + " that do not fit its shape " + shapeNode + " and dtype " + dtypeName + "; the header is damaged.");
+            }
+            if (end > dataSize) {
+                throw truncated(file, "tensor " + name + " ends at byte " + (dataStart + end) + " of " + size);
+            }
+            if (entries.putIfAbsent(name, new Entry(file, dtype, shape, dataStart + begin, dataStart + end)) != null) {
+                throw new CheckpointException("Tensor " + name + " appears in " + file + " and in "
+                        + entries.get(name).file + "; a checkpoint holds each tensor once.");
+            }
+        }
+    }
+
+    private static CheckpointException truncated(Path file, String detail) {
+        return new CheckpointException(file + " is truncated: " + detail + ". Re-download or re-copy the file.");
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long pos = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, pos);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}
