@@ -15,14 +15,12 @@ import dev.autoj.engine.internal.AutoJTestbed.SingleItem;
 import dev.autoj.engine.internal.TestbedImport;
 import dev.autoj.engine.protocol.PromptBuilder;
 import dev.autoj.engine.store.JudgmentStore;
-import dev.autoj.engine.store.StoredJudgment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes the sample's data from the published Auto-J testbed: the answers file the tests read
- * ({@code answers.json}) and the judgment store they replay ({@code autoj-store/}), holding exactly
- * the records the engine's testbed importer writes for those items. Nothing is made up: every
+ * ({@code answers.json}) and the judgment store they replay ({@code autoj-store/}), holding the
+ * records the engine's testbed importer writes for those items. Nothing is made up: every
  * answer is a testbed response and every record is Auto-J-13B's published output for it.
  *
  * <pre>
@@ -91,72 +89,58 @@ public final class GenerateSampleData {
     static int generate(Path testbed, Path resources) {
         List<PairwiseItem> pairs = AutoJTestbed.pairwise(testbed);
         List<SingleItem> singles = AutoJTestbed.single(testbed);
-        Path published = importEverything(testbed);
-        try {
-            JudgmentStore all = JudgmentStore.open(published);
-            JudgmentStore sample = JudgmentStore.open(resources.resolve(STORE_DIR));
-            ArrayNode tasks = JSON.createArrayNode();
-            Set<String> keys = new LinkedHashSet<>();
-            for (Pick pick : PICKS) {
-                PairwiseItem pair = pairs.get(pick.pairwiseIndex());
-                String current = pick.newIsResponse2() ? pair.response1() : pair.response2();
-                String next = pick.newIsResponse2() ? pair.response2() : pair.response1();
-                keys.add(pairwiseKey(pair.query(), pair.response1(), pair.response2()));
-                keys.add(pairwiseKey(pair.query(), pair.response2(), pair.response1()));
-                String source = "testdata_pairwise.jsonl line " + (pick.pairwiseIndex() + 1) + ": current answer = response "
-                        + (pick.newIsResponse2() ? 1 : 2) + ", new answer = response " + (pick.newIsResponse2() ? 2 : 1);
-                if (pick.singleIndex() >= 0) {
-                    SingleItem single = singles.get(pick.singleIndex());
-                    if (!single.query().equals(pair.query()) || !single.response().equals(next)) {
-                        throw new IllegalStateException("testdata_critique.jsonl line " + (pick.singleIndex() + 1)
-                                + " does not judge the new answer of task " + pick.id() + "; fix PICKS");
-                    }
-                    keys.add(JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.SINGLE, Language.EN,
-                            PromptBuilder.single(Language.EN, pair.query(), next).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS));
-                    source += "; testdata_critique.jsonl line " + (pick.singleIndex() + 1) + " judges the new answer";
+        JudgmentStore sample = JudgmentStore.open(resources.resolve(STORE_DIR));
+        ArrayNode tasks = JSON.createArrayNode();
+        Set<String> keys = new LinkedHashSet<>();
+        for (Pick pick : PICKS) {
+            PairwiseItem pair = pairs.get(pick.pairwiseIndex());
+            String current = pick.newIsResponse2() ? pair.response1() : pair.response2();
+            String next = pick.newIsResponse2() ? pair.response2() : pair.response1();
+            keys.add(pairwiseKey(pair.query(), pair.response1(), pair.response2()));
+            keys.add(pairwiseKey(pair.query(), pair.response2(), pair.response1()));
+            String source = "testdata_pairwise.jsonl line " + (pick.pairwiseIndex() + 1) + ": current answer = response "
+                    + (pick.newIsResponse2() ? 1 : 2) + ", new answer = response " + (pick.newIsResponse2() ? 2 : 1);
+            if (pick.singleIndex() >= 0) {
+                SingleItem single = singles.get(pick.singleIndex());
+                if (!single.query().equals(pair.query()) || !single.response().equals(next)) {
+                    throw new IllegalStateException("testdata_critique.jsonl line " + (pick.singleIndex() + 1)
+                            + " does not judge the new answer of task " + pick.id() + "; fix PICKS");
                 }
-                ObjectNode task = tasks.addObject();
-                task.put("id", pick.id());
-                task.put("task", pick.task());
-                task.put("scenario", pair.scenario().id());
-                task.put("testbed", source);
-                task.put("query", pair.query());
-                task.put("current_answer", current);
-                task.put("new_answer", next);
+                keys.add(JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.SINGLE, Language.EN,
+                        PromptBuilder.single(Language.EN, pair.query(), next).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS));
+                source += "; testdata_critique.jsonl line " + (pick.singleIndex() + 1) + " judges the new answer";
             }
-            for (String key : keys) {
-                StoredJudgment record = all.find(key).orElseThrow(() -> new IllegalStateException(
-                        "The testbed import holds no record with key " + key + "; the engine's importer and this generator disagree"));
-                sample.record(record);
-            }
-            deleteAllBut(sample, keys);
-            ObjectNode answers = JSON.createObjectNode();
-            answers.put("format", "autoj-sample-answers/1");
-            answers.put("about", "The answers of the current and the new prompt for each task. They are responses from the"
-                    + " published Auto-J testbed (GAIR-NLP/auto-j), so that every judgment in autoj-store/ is Auto-J-13B's"
-                    + " real published output. Generated by dev.autoj.sample.GenerateSampleData; do not edit by hand.");
-            answers.set("tasks", tasks);
-            write(resources.resolve(ANSWERS_FILE), answers);
-            return keys.size();
-        } finally {
-            deleteTree(published);
+            ObjectNode task = tasks.addObject();
+            task.put("id", pick.id());
+            task.put("task", pick.task());
+            task.put("scenario", pair.scenario().id());
+            task.put("testbed", source);
+            task.put("query", pair.query());
+            task.put("current_answer", current);
+            task.put("new_answer", next);
         }
+        // The engine's own importer writes the records, so that they are exactly what it imports.
+        TestbedImport.run(testbed, sample, Instant.now(), judgment -> keys.contains(judgment.key()));
+        for (String key : keys) {
+            if (sample.find(key).isEmpty()) {
+                throw new IllegalStateException("The testbed import wrote no record with key " + key
+                        + "; the engine's importer and this generator build different prompts");
+            }
+        }
+        deleteAllBut(sample, keys);
+        ObjectNode answers = JSON.createObjectNode();
+        answers.put("format", "autoj-sample-answers/1");
+        answers.put("about", "The answers of the current and the new prompt for each task. They are responses from the"
+                + " published Auto-J testbed (GAIR-NLP/auto-j), so that every judgment in autoj-store/ is Auto-J-13B's"
+                + " real published output. Generated by dev.autoj.sample.GenerateSampleData; do not edit by hand.");
+        answers.set("tasks", tasks);
+        write(resources.resolve(ANSWERS_FILE), answers);
+        return keys.size();
     }
 
     private static String pairwiseKey(String query, String first, String second) {
         return JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.PAIRWISE, Language.EN,
                 PromptBuilder.pairwise(Language.EN, query, first, second).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
-    }
-
-    /** The whole published testbed through the engine's own importer, so the sample's records are exactly its output. */
-    private static Path importEverything(Path testbed) {
-        try {
-            Path store = Files.createTempDirectory("autoj-testbed-import");
-            TestbedImport.run(testbed, JudgmentStore.open(store), Instant.now());
-            return store;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary folder for the testbed import: " + e.getMessage(), e);
-        }
     }
 
     private static void deleteAllBut(JudgmentStore store, Set<String> keys) {
@@ -187,16 +171,6 @@ public final class GenerateSampleData {
             Files.writeString(file, JSON.writer(pretty).writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete the temporary import " + root + ": " + e.getMessage(), e);
         }
     }
 }
