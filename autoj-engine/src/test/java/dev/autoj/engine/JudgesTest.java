@@ -250,9 +250,11 @@ class JudgesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a back end");
         assertThatThrownBy(() -> Judges.builder().mode(dev.autoj.engine.store.StoreMode.REPLAY).modelId("m").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a judgment store");
-        assertThatThrownBy(() -> Judges.builder().backend(new PublishedOutputsBackend()).modelId("other/model").build())
+        // Built outside the lambdas so that, without ../shared, the test is skipped instead of catching the skip.
+        PublishedOutputsBackend published = new PublishedOutputsBackend();
+        assertThatThrownBy(() -> Judges.builder().backend(published).modelId("other/model").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differs from the backend back end's model id");
-        assertThatThrownBy(() -> Judges.builder().backend(new PublishedOutputsBackend()).maxNewTokens(0).build())
+        assertThatThrownBy(() -> Judges.builder().backend(published).maxNewTokens(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxNewTokens must be at least 1");
     }
 

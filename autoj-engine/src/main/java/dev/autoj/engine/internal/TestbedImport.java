@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * Imports Auto-J-13B's published testbed outputs into a judgment store, keyed by the exact prompts
@@ -58,6 +59,16 @@ public final class TestbedImport {
      * @throws dev.autoj.engine.store.StoreConflictException when the store holds a different output for one of the prompts
      */
     public static Result run(Path testbed, JudgmentStore store, Instant now) {
+        return run(testbed, store, now, judgment -> true);
+    }
+
+    /**
+     * Imports only the records {@code which} accepts, e.g. the keys a sample project replays; the
+     * result counts only those.
+     *
+     * @throws dev.autoj.engine.store.StoreConflictException when the store holds a different output for one of the prompts
+     */
+    public static Result run(Path testbed, JudgmentStore store, Instant now, Predicate<StoredJudgment> which) {
         List<StoredJudgment> pairwise = new ArrayList<>();
         List<StoredJudgment> single = new ArrayList<>();
         for (AutoJTestbed.PairwiseItem item : AutoJTestbed.pairwise(testbed)) {
@@ -94,6 +105,8 @@ public final class TestbedImport {
                     GenerationRequest.AUTOJ_MAX_NEW_TOKENS, request, prompt.text(), item.output(), note,
                     VerdictParser.parse(Protocol.SINGLE, Language.EN, item.output()), SOURCE, null, -1, -1, now));
         }
+        pairwise.removeIf(which.negate());
+        single.removeIf(which.negate());
         List<StoredJudgment> all = new ArrayList<>(pairwise);
         all.addAll(single);
         int added = recordAll(store, all);
