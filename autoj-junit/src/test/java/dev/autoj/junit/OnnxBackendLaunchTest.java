@@ -81,4 +81,18 @@ class OnnxBackendLaunchTest {
                         + " tokenizer.json and the *.safetensors weights."))));
         results.testEvents().assertStatistics(s -> s.started(0));
     }
+
+    @Test
+    void aCheckpointTheEngineCannotLoadFailsTheFirstTestNamingTheKeyAndSkipsTheRest() throws IOException {
+        Path model = tinyRandomAutoJ();
+        Files.writeString(model.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
+
+        EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
+                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.onnx.cache-dir", dir.resolve("cache").toString()),
+                GradedByTheEmbeddedEngine.class, AlsoGraded.class);
+
+        results.testEvents().assertStatistics(s -> s.started(2).failed(1).aborted(1));
+        results.testEvents().failed().assertEventsMatchExactly(event(finishedWithFailure(message(m ->
+                m.startsWith("autoj.model.path=" + model + ": the embedded engine cannot load this checkpoint: ")))));
+    }
 }
