@@ -30,13 +30,11 @@ final class ResumableOutput implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final int done;
-    private final boolean droppedPartialLine;
 
-    private ResumableOutput(Path file, FileChannel channel, int done, boolean droppedPartialLine) {
+    private ResumableOutput(Path file, FileChannel channel, int done) {
         this.file = file;
         this.channel = channel;
         this.done = done;
-        this.droppedPartialLine = droppedPartialLine;
     }
 
     /**
@@ -67,7 +65,7 @@ final class ResumableOutput implements AutoCloseable {
                 channel.force(true);
             }
             channel.position(end);
-            return new ResumableOutput(file, channel, done, partial);
+            return new ResumableOutput(file, channel, done);
         } catch (IOException e) {
             closeQuietly(channel, e);
             throw new OutputException("cannot open " + file + " to append judgments (" + e + "); check the folder's"
@@ -81,11 +79,6 @@ final class ResumableOutput implements AutoCloseable {
     /** The number of requests already answered in the file. */
     int done() {
         return done;
-    }
-
-    /** Whether an unfinished last line was found and removed. */
-    boolean droppedPartialLine() {
-        return droppedPartialLine;
     }
 
     /** Appends one finished line and hands it to the operating system before returning. */

@@ -250,6 +250,70 @@ class JudgeCommandTest {
     }
 
     @Test
+    void aKilledRunKeepsEveryFinishedJudgmentAndTheNextRunCompletesIt() throws Exception {
+        List<String> requests = new ArrayList<>();
+        for (int i = 20; i < 26; i++) {
+            requests.add(singleLine(singles.get(i)));
+        }
+        Path in = write("killed.jsonl", requests);
+        Path out = dir.resolve("killed-out.jsonl");
+        try (LoopbackCompletionsServer server = publishedCritiques()) {
+            server.delayEachAnswer(400);
+            String[] args = {"judge", "--in", in.toString(), "--out", out.toString(), "--endpoint", server.url(), "--batch", "1"};
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile())
+                    .start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (newlines(out) < 2 && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            process.destroyForcibly().waitFor();
+            String killed = Files.readString(out);
+            int kept = newlines(out);
+            server.delayEachAnswer(0);
+
+            CliRun resumed = CliRun.of(args);
+
+            assertThat(kept).as(Files.readString(dir.resolve("child.log"))).isBetween(2, 5);
+            assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+            String complete = Files.readString(out);
+            assertThat(complete).startsWith(killed.substring(0, killed.lastIndexOf('\n') + 1));
+            List<JsonNode> lines = read(out);
+            assertThat(lines).hasSize(6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(lines.get(i).path("line").asInt()).isEqualTo(i + 1);
+                assertThat(lines.get(i).path("raw").asText()).isEqualTo(singles.get(20 + i).output());
+            }
+            Map<String, Integer> asked = new HashMap<>();
+            for (String body : server.bodies()) {
+                asked.merge(JSON.readTree(body).path("prompt").asText(), 1, Integer::sum);
+            }
+            for (int i = 0; i < 6; i++) {
+                AutoJTestbed.SingleItem item = singles.get(20 + i);
+                int times = asked.getOrDefault(PromptBuilder.single(Language.EN, item.query(), item.response()).text(), 0);
+                if (i < kept) {
+                    assertThat(times).as("request %d, written before the kill, is not asked again", i + 1).isEqualTo(1);
+                } else {
+                    assertThat(times).as("request %d is judged by the resumed run", i + 1).isBetween(1, 2);
+                }
+            }
+        }
+    }
+
+    private static int newlines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        int count = 0;
+        for (byte b : Files.readAllBytes(file)) {
+            count += b == '\n' ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
     void anUnfinishedLastLineIsDroppedAndJudgedAgain() throws IOException {
         Path in = write("requests.jsonl", mixedRequests());
         Path complete = dir.resolve("complete.jsonl");
