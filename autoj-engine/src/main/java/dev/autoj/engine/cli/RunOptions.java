@@ -80,7 +80,7 @@ abstract class RunOptions {
     @Option(names = "--mode", paramLabel = "live|record|replay", converter = Converters.Mode.class,
             description = "live: ask the model; record: answer from --store, ask the model and record what is missing;"
                     + " replay: answer only from --store, no back end needed (default: live without --store,"
-                    + " record with --store and an endpoint, replay with --store alone)")
+                    + " record with --store and an endpoint (or --model with --backend onnx), replay with --store alone)")
     StoreMode mode;
 
     @Option(names = "--store", paramLabel = "DIR", description = "the judgment store folder (see docs/record-replay.md)")
