@@ -81,4 +81,19 @@ class JudgeOnnxCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errorLine()).startsWith("autoj judge: " + model.dir + ": is not a usable model folder: ");
     }
+
+    @Test
+    void theScenarioClassifierRunsOnTheEmbeddedEngineToo() throws IOException {
+        TinyLlama model = tinyRandomAutoJ();
+        Path in = Files.writeString(dir.resolve("queries.jsonl"), "{\"query\":\"Write a haiku about rain\"}\n", StandardCharsets.UTF_8);
+
+        CliRun run = CliRun.of("classify", "--in", in.toString(), "--backend", "onnx", "--model", model.dir.toString(),
+                "--cache-dir", dir.resolve("cache").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode line = JSON.readTree(run.out());
+        assertThat(line.path("raw").asText()).isNotEmpty();
+        assertThat(line.path("scenario").asText()).as("a random model names no scenario").isEqualTo("default");
+        assertThat(line.path("warnings").get(0).asText()).contains("that is not one of the 60 scenario names");
+    }
 }
