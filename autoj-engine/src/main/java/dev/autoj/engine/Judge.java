@@ -41,6 +41,22 @@ public interface Judge extends AutoCloseable {
     /** Judges many pairs; their prompts reach the back end together. Results in request order. */
     List<Comparison> compareAll(List<CompareRequest> requests);
 
+    /**
+     * Judges each pair in the given order only (response 1 shown first): half the prompts of
+     * {@link #compareAll}, but no check of Auto-J's position bias. The verdicts name positions as
+     * in the request. For a cheap first pass or when a caller swaps orders itself.
+     *
+     * <pre>{@code
+     * Judgment j = judge.compareInGivenOrderAll(List.of(new CompareRequest(q, answer, baseline, null))).get(0);
+     * j.verdict();   // RESPONSE_1 means answer won, shown first
+     * }</pre>
+     *
+     * <p>The default judges both orders and keeps the original one; the built judge sends only that order.
+     */
+    default List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
+        return compareAll(requests).stream().map(Comparison::original).toList();
+    }
+
     /** Grades many responses; their prompts reach the back end together. Results in request order. */
     List<Judgment> gradeAll(List<GradeRequest> requests);
 

@@ -3,11 +3,17 @@ package dev.autoj.junit;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Generation;
+import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.onnx.OnnxBackend;
+import dev.autoj.engine.backend.onnx.OnnxOptions;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -66,10 +72,52 @@ final class EngineJudges {
                     .maxTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS))
                     .bearerTokenEnv(settings.tokenEnv())
                     .build());
-            case ONNX -> throw new ExtensionConfigurationException("autoj.backend=onnx: the embedded ONNX back end is not "
-                    + "part of this autoj-engine build. Use autoj.backend=remote with autoj.endpoints, or autoj.mode=replay "
-                    + "with a recorded autoj.store.dir.");
+            case ONNX -> onnx(settings);
         };
+    }
+
+    /**
+     * The embedded engine, loaded once for the run. Its model id is autoj.model-name when set, else
+     * the folder's name (recording requires the name; {@link Settings} checks that).
+     */
+    private static Backend onnx(Settings settings) {
+        if (settings.device() == Settings.Device.CUDA) {
+            throw new ExtensionConfigurationException("autoj.device=cuda: this autoj-engine build runs the embedded engine"
+                    + " on the CPU only; set autoj.device to auto or cpu, or serve the judge with vLLM (autoj.backend=remote).");
+        }
+        OnnxOptions options = OnnxOptions.of(settings.modelPath())
+                .withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()))
+                .withMaxNewTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS));
+        if (settings.onnxCacheDir() != null) {
+            options = options.withCacheDir(settings.onnxCacheDir());
+        }
+        OnnxBackend backend;
+        try {
+            backend = OnnxBackend.open(options);
+        } catch (BackendException e) {
+            throw new ExtensionConfigurationException("autoj.model.path=" + settings.modelPath() + ": the embedded engine"
+                    + " cannot load this checkpoint: " + e.getMessage() + " Point autoj.model.path at a LLaMA-family"
+                    + " Hugging Face folder (config.json, tokenizer.json, *.safetensors).", e);
+        }
+        return settings.modelNameSet() ? new Named(backend, settings.modelName()) : backend;
+    }
+
+    /** The engine under the configured model id: a folder name differs between machines, store keys must not. */
+    private record Named(Backend delegate, String modelId) implements Backend {
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public List<Generation> generate(List<GenerationRequest> requests) {
+            return delegate.generate(requests);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     /** Auto-J's scenario classifier, served like the judge (it only ever needs 30 new tokens). */

@@ -27,6 +27,7 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
     private final Object judgeLock = new Object();
     private volatile SharedJudge shared;
     private Judge real;
+    private RuntimeException startFailure;
     private TestRecord outsideTests;
     private final AtomicInteger replayMisses = new AtomicInteger();
 
@@ -51,7 +52,17 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
             synchronized (judgeLock) {
                 judge = shared;
                 if (judge == null) {
-                    real = factory.create(settings);
+                    if (startFailure != null) {
+                        // Loading a model can take minutes: a judge that could not start is not retried by every test.
+                        throw new TestAbortedException("Skipped: the Auto-J judge could not be started (reported once, at"
+                                + " the first test that needed it): " + startFailure.getMessage());
+                    }
+                    try {
+                        real = factory.create(settings);
+                    } catch (RuntimeException e) {
+                        startFailure = e;
+                        throw e;
+                    }
                     judge = new SharedJudge(real);
                     shared = judge;
                 }

@@ -3,6 +3,7 @@ package dev.autoj.junit;
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.engine.conformance.ConformanceMode;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,11 @@ record Settings(
         Backend backend,
         List<URI> endpoints,
         String modelName,
+        boolean modelNameSet,
         Path modelPath,
         Device device,
+        Dtype dtype,
+        Path onnxCacheDir,
         Mode mode,
         Path storeDir,
         PositionPolicy positionPolicy,
@@ -43,6 +47,9 @@ record Settings(
 
     enum Device { AUTO, CPU, CUDA }
 
+    /** Weight type of the embedded engine's session. */
+    enum Dtype { FP32, FP16 }
+
     enum Mode { LIVE, RECORD, REPLAY }
 
     /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
@@ -55,6 +62,8 @@ record Settings(
         MODEL_NAME("model-name", "GAIR/autoj-13b"),
         MODEL_PATH("model.path", null),
         DEVICE("device", "auto"),
+        DTYPE("dtype", "fp32"),
+        ONNX_CACHE_DIR("onnx.cache-dir", null),
         MODE("mode", "live"),
         STORE_DIR("store.dir", "src/test/resources/autoj-store"),
         POSITION_POLICY("position-policy", "both"),
@@ -116,13 +125,23 @@ record Settings(
                     + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; "
                     + "or set autoj.mode=replay to judge from recorded judgments only.");
         }
-        if (mode != Mode.REPLAY && backend == Backend.ONNX && modelPath == null) {
-            throw new InvalidSettingsException(Key.MODEL_PATH.property() + " (or " + Key.MODEL_PATH.environment()
-                    + ") is required for autoj.backend=onnx in mode " + mode.name().toLowerCase(Locale.ROOT)
-                    + ": give the folder of the Auto-J checkpoint or ONNX model; or set autoj.mode=replay.");
+        if (mode != Mode.REPLAY && backend == Backend.ONNX) {
+            if (modelPath == null) {
+                throw new InvalidSettingsException(Key.MODEL_PATH.property() + " (or " + Key.MODEL_PATH.environment()
+                        + ") is required for autoj.backend=onnx in mode " + mode.name().toLowerCase(Locale.ROOT)
+                        + ": give the Hugging Face folder of the Auto-J checkpoint (config.json, tokenizer.json, *.safetensors);"
+                        + " or set autoj.mode=replay.");
+            }
+            source.checkpointFolder(Key.MODEL_PATH);
+            if (mode == Mode.RECORD && !source.isSet(Key.MODEL_NAME)) {
+                throw new InvalidSettingsException(Key.MODEL_NAME.property() + " (or " + Key.MODEL_NAME.environment()
+                        + ") is required to record with autoj.backend=onnx: it is the model id in every recorded key, so"
+                        + " name the weights you run (e.g. GAIR/autoj-13b for Auto-J-13B in fp32) and replay with the same name.");
+            }
         }
-        return new Settings(backend, endpoints, source.text(Key.MODEL_NAME), modelPath,
-                source.choice(Key.DEVICE, Device.class), mode, source.path(Key.STORE_DIR),
+        return new Settings(backend, endpoints, source.text(Key.MODEL_NAME), source.isSet(Key.MODEL_NAME), modelPath,
+                source.choice(Key.DEVICE, Device.class), source.choice(Key.DTYPE, Dtype.class), source.path(Key.ONNX_CACHE_DIR),
+                mode, source.path(Key.STORE_DIR),
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
                 source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints,
@@ -163,6 +182,25 @@ record Settings(
         private InvalidSettingsException invalid(String[] value, String accepted) {
             return new InvalidSettingsException("Invalid autoj configuration: " + value[1] + " = \"" + value[0]
                     + "\". Accepted values: " + accepted + ".");
+        }
+
+        /** Whether the key was given (as a parameter or in the environment) rather than defaulted. */
+        boolean isSet(Key key) {
+            return raw(key).map(v -> !v[1].endsWith("(default)")).orElse(false);
+        }
+
+        /** A folder the embedded engine can load: it exists and holds config.json and tokenizer.json. */
+        void checkpointFolder(Key key) {
+            String[] value = raw(key).orElseThrow();
+            Path folder = Path.of(value[0]);
+            String problem = !Files.isDirectory(folder) ? "it is not a folder"
+                    : !Files.isRegularFile(folder.resolve("config.json")) ? "it has no config.json"
+                    : !Files.isRegularFile(folder.resolve("tokenizer.json")) ? "it has no tokenizer.json" : null;
+            if (problem != null) {
+                throw new InvalidSettingsException("Invalid autoj configuration: " + value[1] + " = \"" + value[0] + "\" ("
+                        + problem + ", seen from " + Path.of("").toAbsolutePath() + "). Accepted values: a Hugging Face"
+                        + " model folder holding config.json, tokenizer.json and the *.safetensors weights.");
+            }
         }
 
         String text(Key key) {

@@ -97,4 +97,22 @@ class SettingsTest {
         assertThat(Settings.Key.MODEL_NAME.environment()).isEqualTo("AUTOJ_MODEL_NAME");
         assertThat(Settings.Key.MODEL_PATH.property()).isEqualTo("autoj.model.path");
     }
+
+    @Test
+    void theEmbeddedEngineNeedsACheckpointFolderAndANameToRecordUnder(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{}");
+        java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        Settings live = read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.dtype", "FP16"), Map.of());
+        assertThat(live.dtype()).isEqualTo(Settings.Dtype.FP16);
+        assertThat(live.modelNameSet()).isFalse();
+        assertThat(read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.mode", "record",
+                "autoj.model-name", "autoj-13b-fp16"), Map.of()).modelNameSet()).isTrue();
+        assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.mode", "record"),
+                Map.of())).hasMessageStartingWith("autoj.model-name (or AUTOJ_MODEL_NAME) is required to record with autoj.backend=onnx");
+        assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.dtype", "int3"),
+                Map.of())).hasMessage("Invalid autoj configuration: autoj.dtype = \"int3\". Accepted values: fp32, fp16.");
+        assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx"), Map.of("AUTOJ_MODEL_PATH", dir.resolve("x").toString())))
+                .hasMessageStartingWith("Invalid autoj configuration: AUTOJ_MODEL_PATH = \"" + dir.resolve("x") + "\" (it is not a folder");
+    }
 }

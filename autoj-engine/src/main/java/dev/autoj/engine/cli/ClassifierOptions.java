@@ -45,7 +45,7 @@ final class ClassifierOptions extends RunOptions {
         if (concurrency < 1) {
             throw usage("--concurrency must be at least 1, got " + concurrency);
         }
-        StoreMode effective = effectiveMode(!endpoints.isEmpty());
+        StoreMode effective = effectiveMode(endpoints);
         JudgmentStore judgmentStore = openStore(effective);
         Classifier.Warnings warnings = new Classifier.Warnings();
         Judges.Builder builder = Judges.builder().mode(effective).store(judgmentStore).onWarning(warnings);
@@ -54,8 +54,8 @@ final class ClassifierOptions extends RunOptions {
             // Judges requires a judge model; a classify-only run never judges, so the classifier fills that role.
             builder.modelId(modelName).classifierModelId(modelName);
         } else {
-            captured = new Classifier.CapturingBackend(backend("--classifier-endpoint", endpoints, modelName,
-                    Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
+            captured = new Classifier.CapturingBackend(backend("--classifier-endpoint", endpoints, "--classifier-model-name",
+                    modelName, effective, Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
             builder.backend(captured).classifier(captured);
         }
         Judge judge = build(builder, captured);
@@ -63,6 +63,6 @@ final class ClassifierOptions extends RunOptions {
     }
 
     String describe() {
-        return describe(effectiveMode(!endpoints.isEmpty()), endpoints, modelName);
+        return describe(effectiveMode(endpoints), endpoints, modelName);
     }
 }

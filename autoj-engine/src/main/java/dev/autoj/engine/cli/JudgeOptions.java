@@ -29,7 +29,8 @@ final class JudgeOptions extends RunOptions {
     List<String> endpoints = new ArrayList<>();
 
     @Option(names = "--model-name", paramLabel = "NAME", defaultValue = RemoteConfig.DEFAULT_MODEL,
-            description = "the judge model as the server names it; also keys the store (default: ${DEFAULT-VALUE})")
+            description = "the judge model as the server names it; also keys the store (default: ${DEFAULT-VALUE};"
+                    + " with --backend onnx: the --model folder's name, and required to record)")
     String modelName;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "" + GenerationRequest.AUTOJ_MAX_NEW_TOKENS,
@@ -53,13 +54,14 @@ final class JudgeOptions extends RunOptions {
         if (batch < 1) {
             throw usage("--batch must be at least 1, got " + batch);
         }
-        StoreMode effective = effectiveMode(!endpoints.isEmpty());
+        StoreMode effective = effectiveMode(endpoints);
         Judges.Builder builder = Judges.builder().mode(effective).maxNewTokens(maxNewTokens).store(openStore(effective));
         Backend backend = null;
         if (effective == StoreMode.REPLAY) {
             builder.modelId(modelName);
         } else {
-            backend = backend("--endpoint", endpoints, modelName, Math.max(maxNewTokens, RemoteConfig.DEFAULT_MAX_TOKENS));
+            backend = backend("--endpoint", endpoints, "--model-name", modelName, effective,
+                    Math.max(maxNewTokens, RemoteConfig.DEFAULT_MAX_TOKENS));
             builder.backend(backend);
         }
         return build(builder, backend);
@@ -75,6 +77,6 @@ final class JudgeOptions extends RunOptions {
     }
 
     String describe() {
-        return describe(effectiveMode(!endpoints.isEmpty()), endpoints, modelName);
+        return describe(effectiveMode(endpoints), endpoints, modelName);
     }
 }

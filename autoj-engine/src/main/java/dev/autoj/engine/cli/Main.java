@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "autoj",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Auto-J judge tools: build prompts, parse verdicts, classify queries, measure a judge on the Auto-J"
-                + " testbed, look after judgment stores.",
-        subcommands = {PromptCommand.class, ParseCommand.class, ClassifyCommand.class, EvalCommand.class, StoreCommand.class})
+        description = "Auto-J judge tools: build prompts, parse verdicts, judge requests, classify queries, measure a judge on the"
+                + " Auto-J testbed, look after judgment stores, generate with the embedded engine.",
+        subcommands = {PromptCommand.class, ParseCommand.class, JudgeCommand.class, ClassifyCommand.class, EvalCommand.class,
+            StoreCommand.class, GenerateCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -39,7 +40,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, classify, eval or store");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store or generate");
     }
 
     /**

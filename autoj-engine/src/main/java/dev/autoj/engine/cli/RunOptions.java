@@ -3,6 +3,9 @@ package dev.autoj.engine.cli;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.onnx.OnnxBackend;
+import dev.autoj.engine.backend.onnx.OnnxOptions;
+import dev.autoj.engine.backend.onnx.checkpoint.CheckpointException;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.eval.InputException;
@@ -32,18 +35,35 @@ abstract class RunOptions {
     enum BackendKind {
         /** An OpenAI-compatible completions server: vLLM, TGI, llama.cpp server, Ollama. */
         REMOTE,
-        /** The embedded ONNX Runtime engine; not part of this build yet. */
+        /** The embedded ONNX Runtime engine, running a Hugging Face checkpoint in this JVM. */
         ONNX
     }
 
-    private static final List<String> NAMES = List.of("--backend", "--token-env", "--timeout", "--concurrency", "--mode", "--store");
+    private static final List<String> NAMES = List.of("--backend", "--token-env", "--timeout", "--concurrency", "--mode", "--store",
+            "--model", "--dtype", "--device", "--cache-dir");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
     @Option(names = "--backend", paramLabel = "remote|onnx", defaultValue = "remote", converter = Converters.Backend.class,
-            description = "where the model runs (default: ${DEFAULT-VALUE}); onnx is not available in this build yet")
+            description = "where the model runs: a completions server, or the embedded ONNX engine (default: ${DEFAULT-VALUE})")
     BackendKind backendKind;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "--backend onnx: the Hugging Face model folder (config.json, tokenizer.json, *.safetensors)")
+    Path model;
+
+    @Option(names = "--dtype", paramLabel = "fp32|fp16", defaultValue = "fp32",
+            description = "--backend onnx: weight type in the session (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--device", paramLabel = "cpu", defaultValue = "cpu",
+            description = "--backend onnx: execution device (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "--backend onnx: where built ONNX graphs are kept (default: ~/.cache/autoj/onnx)")
+    Path cacheDir;
 
     @Option(names = "--token-env", paramLabel = "VAR",
             description = "environment variable holding the servers' bearer token (the token itself is never an option)")
@@ -60,7 +80,7 @@ abstract class RunOptions {
     @Option(names = "--mode", paramLabel = "live|record|replay", converter = Converters.Mode.class,
             description = "live: ask the model; record: answer from --store, ask the model and record what is missing;"
                     + " replay: answer only from --store, no back end needed (default: live without --store,"
-                    + " record with --store and an endpoint, replay with --store alone)")
+                    + " record with --store and an endpoint (or --model with --backend onnx), replay with --store alone)")
     StoreMode mode;
 
     @Option(names = "--store", paramLabel = "DIR", description = "the judgment store folder (see docs/record-replay.md)")
@@ -76,11 +96,12 @@ abstract class RunOptions {
     }
 
     /** The store mode: as given, or the builder's default from what is configured. */
-    StoreMode effectiveMode(boolean endpointsGiven) {
+    StoreMode effectiveMode(List<String> endpoints) {
         if (mode != null) {
             return mode;
         }
-        return store == null ? StoreMode.LIVE : endpointsGiven ? StoreMode.RECORD : StoreMode.REPLAY;
+        boolean modelGiven = backendKind == BackendKind.ONNX ? model != null : !endpoints.isEmpty();
+        return store == null ? StoreMode.LIVE : modelGiven ? StoreMode.RECORD : StoreMode.REPLAY;
     }
 
     /** The store, or null in live mode (which never touches it). */
@@ -102,13 +123,57 @@ abstract class RunOptions {
      * The back end serving {@code modelName}.
      *
      * @param endpointOption the option naming the model's servers, for messages
+     * @param nameOption the option naming the model, for messages
      */
-    Backend backend(String endpointOption, List<String> endpoints, String modelName, int maxTokens) {
+    Backend backend(String endpointOption, List<String> endpoints, String nameOption, String modelName, StoreMode effective,
+            int maxTokens) {
         return switch (backendKind) {
             case REMOTE -> remote(endpointOption, endpoints, modelName, maxTokens);
-            case ONNX -> throw usage("--backend onnx: the embedded ONNX engine is not available in this build yet;"
-                    + " use --backend remote " + endpointOption + " URL, or replay recorded judgments with --mode replay --store DIR");
+            case ONNX -> onnx(nameOption, modelName, effective, maxTokens);
         };
+    }
+
+    /**
+     * The embedded engine. Its model id is {@code --model-name} when given, else the folder's name;
+     * recording needs the name given, because store keys are shared and a folder name is local.
+     */
+    private Backend onnx(String nameOption, String modelName, StoreMode effective, int maxTokens) {
+        if (model == null) {
+            throw usage("--backend onnx runs the model in this JVM and needs its Hugging Face folder: --model DIR"
+                    + " (config.json, tokenizer.json, *.safetensors), or replay recorded judgments with --mode replay --store DIR");
+        }
+        if (!Files.isDirectory(model)) {
+            throw usage("--model " + model + " is not a folder; pass the Hugging Face model folder holding config.json,"
+                    + " tokenizer.json and the safetensors weights");
+        }
+        boolean named = mixee.commandLine().getParseResult().hasMatchedOption(nameOption);
+        if (effective == StoreMode.RECORD && !named) {
+            throw usage("--backend onnx --mode record needs " + nameOption + " NAME: the model id that keys the recorded"
+                    + " judgments (e.g. GAIR/autoj-13b for Auto-J-13B in fp32, or a name saying which weights and dtype);"
+                    + " replay them later with the same " + nameOption);
+        }
+        OnnxOptions options;
+        try {
+            options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype)).withMaxNewTokens(maxTokens);
+            OnnxOptions.Device.parse(device);
+            if (cacheDir != null) {
+                options = options.withCacheDir(cacheDir);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
+            throw new InputException(model, 0, "has no tokenizer.json, which the judge needs to turn prompts into tokens",
+                    "copy the model's tokenizer.json into the folder (the LLaMA-2 tokenizer for Auto-J-13B)");
+        }
+        OnnxBackend backend;
+        try {
+            backend = OnnxBackend.open(options);
+        } catch (CheckpointException e) {
+            throw new InputException(model, 0, "is not a usable model folder: " + e.getMessage(),
+                    "point --model at a LLaMA-family Hugging Face checkpoint", e);
+        }
+        return named && !modelName.equals(backend.modelId()) ? new NamedBackend(backend, modelName) : backend;
     }
 
     private Backend remote(String endpointOption, List<String> endpoints, String modelName, int maxTokens) {
@@ -146,9 +211,10 @@ abstract class RunOptions {
 
     /** One line saying which model runs how, for report headers. */
     String describe(StoreMode effective, List<String> endpoints, String modelName) {
+        String where = backendKind == BackendKind.ONNX ? "the embedded engine (" + model + ")" : String.join(", ", endpoints);
         return switch (effective) {
-            case LIVE -> modelName + ", live on " + String.join(", ", endpoints);
-            case RECORD -> modelName + ", record into " + store + " (missing judgments from " + String.join(", ", endpoints) + ")";
+            case LIVE -> modelName + ", live on " + where;
+            case RECORD -> modelName + ", record into " + store + " (missing judgments from " + where + ")";
             case REPLAY -> modelName + ", replay from " + store;
         };
     }

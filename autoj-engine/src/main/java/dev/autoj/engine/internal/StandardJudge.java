@@ -78,14 +78,7 @@ public final class StandardJudge implements Judge {
         List<Pending> pending = new ArrayList<>(requests.size() * 2);
         for (int i = 0; i < requests.size(); i++) {
             CompareRequest r = requests.get(i);
-            String where = "compare request " + i;
-            if (r == null) {
-                throw new IllegalArgumentException(where + " is null");
-            }
-            requireText(r.query(), "query", where);
-            requireResponse(r.response1(), "response1", where);
-            requireResponse(r.response2(), "response2", where);
-            Language language = requireLanguage(r.language(), where);
+            Language language = validate(r, i);
             pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
                     pairwiseRequest(r, r.response1(), r.response2(), "original")));
             pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response2(), r.response1()),
@@ -101,6 +94,37 @@ public final class StandardJudge implements Judge {
             comparisons.add(Comparison.of(original, swapped));
         }
         return List.copyOf(comparisons);
+    }
+
+    @Override
+    public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
+        requireList(requests, "compareInGivenOrderAll");
+        List<Pending> pending = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            CompareRequest r = requests.get(i);
+            Language language = validate(r, i);
+            pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
+                    pairwiseRequest(r, r.response1(), r.response2(), "original")));
+        }
+        List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
+                requests.stream().map(CompareRequest::query).toList());
+        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
+        List<Judgment> judgments = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            judgments.add(judgment(pending.get(i).prompt(), scenarios.get(i), outcomes.get(i)));
+        }
+        return List.copyOf(judgments);
+    }
+
+    private static Language validate(CompareRequest r, int index) {
+        String where = "compare request " + index;
+        if (r == null) {
+            throw new IllegalArgumentException(where + " is null");
+        }
+        requireText(r.query(), "query", where);
+        requireResponse(r.response1(), "response1", where);
+        requireResponse(r.response2(), "response2", where);
+        return requireLanguage(r.language(), where);
     }
 
     @Override

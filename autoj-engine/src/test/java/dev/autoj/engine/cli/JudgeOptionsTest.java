@@ -31,9 +31,18 @@ class JudgeOptionsTest {
     }
 
     @Test
-    void theOnnxBackEndIsAcceptedButNotInThisBuildYet() {
-        usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--endpoint", "http://127.0.0.1:9"),
-                "eval single", "--backend onnx: the embedded ONNX engine is not available in this build yet; use --backend remote");
+    void theOnnxBackEndNeedsAModelFolderAndANameToRecordUnder() throws IOException {
+        usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx"),
+                "eval single", "--backend onnx runs the model in this JVM and needs its Hugging Face folder: --model DIR");
+        usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--model", dir.resolve("absent").toString()),
+                "eval single", "--model " + dir.resolve("absent") + " is not a folder");
+        Path folder = Files.createDirectories(dir.resolve("model"));
+        usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--model", folder.toString(),
+                        "--store", dir.resolve("store").toString()),
+                "eval single", "--backend onnx --mode record needs --model-name NAME");
+        usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--model", folder.toString(),
+                        "--dtype", "int3"),
+                "eval single", "dtype \"int3\" is not supported");
     }
 
     @Test

@@ -29,6 +29,7 @@ final class LoopbackCompletionsServer implements AutoCloseable {
     private final ExecutorService handlers = Executors.newFixedThreadPool(8);
     private final Map<String, String> answers;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private volatile long delayMillis;
 
     LoopbackCompletionsServer(Map<String, String> answers) throws IOException {
         this.answers = answers;
@@ -46,6 +47,11 @@ final class LoopbackCompletionsServer implements AutoCloseable {
         return List.copyOf(bodies);
     }
 
+    /** Makes every later answer take this long, like a server that is busy generating. */
+    void delayEachAnswer(long millis) {
+        delayMillis = millis;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -53,6 +59,14 @@ final class LoopbackCompletionsServer implements AutoCloseable {
             JsonNode request = JSON.readTree(body);
             String prompt = request.path("prompt").asText();
             String text = answers.get(prompt);
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (text == null) {
                 ObjectNode error = JSON.createObjectNode();
                 error.putObject("error").put("message", "no answer for the prompt starting "

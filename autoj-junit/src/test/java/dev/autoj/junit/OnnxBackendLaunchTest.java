@@ -1,0 +1,98 @@
+package dev.autoj.junit;
+
+import static dev.autoj.assertions.AutoJAssertions.assertThatResponse;
+import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import dev.autoj.engine.Scenario;
+import dev.autoj.engine.SharedFiles;
+import dev.autoj.engine.backend.onnx.TinyLlama;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/**
+ * {@code autoj.backend=onnx} in a real JUnit launch: the extension loads a tiny random LLaMA checkpoint
+ * (LLaMA-2's vocabulary and real tokenizer) into the embedded engine and judges with it. A random model
+ * writes no rating, so a {@code scoresAtLeast(1)} assertion must fail with the no-verdict reason.
+ */
+class OnnxBackendLaunchTest {
+
+    @TempDir
+    Path dir;
+
+    @AutoJ
+    @ExtendWith(OnlyInTestKit.class)
+    static class GradedByTheEmbeddedEngine {
+        @Test
+        void scoresAtLeastOne() {
+            assertThatResponse("It is 4.").forQuery("What is 2 + 2?").inScenario(Scenario.MATH_REASONING).scoresAtLeast(1);
+        }
+    }
+
+    @AutoJ
+    @ExtendWith(OnlyInTestKit.class)
+    static class AlsoGraded {
+        @Test
+        void scoresAtLeastOne() {
+            assertThatResponse("Four.").forQuery("What is 2 + 2?").inScenario(Scenario.MATH_REASONING).scoresAtLeast(1);
+        }
+    }
+
+    private Path tinyRandomAutoJ() throws IOException {
+        Path tokenizer = SharedFiles.tokenizer("llama2");
+        TinyLlama.Spec spec = new TinyLlama.Spec("LlamaForCausalLM", 32000, 32, 64, 4, 2, 1, 1024, 20000.0, 3e-6, true, "F32", 1, 2);
+        TinyLlama model = TinyLlama.write(dir.resolve("tiny-autoj"), spec, 2024);
+        Files.copy(tokenizer, model.dir.resolve("tokenizer.json"));
+        return model.dir;
+    }
+
+    @Test
+    void aRandomModelsJudgmentFailsScoresAtLeastWithTheNoVerdictReason() throws IOException {
+        Path model = tinyRandomAutoJ();
+
+        EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
+                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.onnx.cache-dir", dir.resolve("cache").toString(),
+                "autoj.max-new-tokens", "12", "autoj.device", "cpu"), GradedByTheEmbeddedEngine.class);
+
+        results.testEvents().assertStatistics(s -> s.started(1).failed(1).succeeded(0));
+        results.testEvents().failed().assertEventsMatchExactly(event(test("scoresAtLeastOne"), finishedWithFailure(message(m ->
+                (m.contains("no verdict") || m.contains("no rating")) && m.contains("judge output truncated at 12 tokens")))));
+    }
+
+    @Test
+    void aModelPathThatIsNoCheckpointFailsTheRunOnceNamingTheKey() {
+        Path absent = dir.resolve("no-such-model");
+
+        EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
+                "autoj.mode", "live", "autoj.model.path", absent.toString()), GradedByTheEmbeddedEngine.class, AlsoGraded.class);
+
+        results.containerEvents().failed().assertEventsMatchExactly(event(container(), finishedWithFailure(message(
+                "Invalid autoj configuration: autoj.model.path = \"" + absent + "\" (it is not a folder, seen from "
+                        + Path.of("").toAbsolutePath() + "). Accepted values: a Hugging Face model folder holding config.json,"
+                        + " tokenizer.json and the *.safetensors weights."))));
+        results.testEvents().assertStatistics(s -> s.started(0));
+    }
+
+    @Test
+    void aCheckpointTheEngineCannotLoadFailsTheFirstTestNamingTheKeyAndSkipsTheRest() throws IOException {
+        Path model = tinyRandomAutoJ();
+        Files.writeString(model.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
+
+        EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
+                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.onnx.cache-dir", dir.resolve("cache").toString()),
+                GradedByTheEmbeddedEngine.class, AlsoGraded.class);
+
+        results.testEvents().assertStatistics(s -> s.started(2).failed(1).aborted(1));
+        results.testEvents().failed().assertEventsMatchExactly(event(finishedWithFailure(message(m ->
+                m.startsWith("autoj.model.path=" + model + ": the embedded engine cannot load this checkpoint: ")))));
+    }
+}
