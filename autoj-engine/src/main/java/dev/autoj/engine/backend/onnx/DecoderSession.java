@@ -111,12 +111,17 @@ final class DecoderSession implements AutoCloseable {
                             w.shape(), OnnxJavaType.FLOAT);
                 }
                 for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config)) {
-                    QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), int4.blockSize());
+                    QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), int4.blockSize(),
+                            int4.zeroPoints());
                     long blocks = q.blocksPerRow();
                     put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
                             new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
                     put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, q.scales(),
                             new long[] {q.outFeatures() * blocks}, OnnxJavaType.FLOAT);
+                    if (int4.zeroPoints()) {
+                        put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
+                                new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
+                    }
                 }
             } else {
                 for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {

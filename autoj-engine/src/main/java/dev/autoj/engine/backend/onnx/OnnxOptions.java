@@ -35,8 +35,8 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
         /** Half-precision weights (the CPU still computes in fp32). */
         FP16,
         /**
-         * Weight-only 4-bit: linear layers quantized in Java when the model loads (symmetric,
-         * blocks of 32, {@code MatMulNBits} with {@code accuracy_level} 4); embedding and norms
+         * Weight-only 4-bit: linear layers quantized in Java when the model loads (asymmetric
+         * with zero points, blocks of 32, {@code MatMulNBits} with {@code accuracy_level} 4); embedding and norms
          * stay fp32.
          */
         INT4;
