@@ -1,6 +1,7 @@
 package dev.autoj.engine.backend.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -115,5 +116,17 @@ class TorchBinCheckpointTest {
         Files.write(model.dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 0x02, 'N', '.'});
         Checkpoint checkpoint = Checkpoint.open(model.dir);
         assertThat(checkpoint.tensor("model.norm.weight", 64).file().getFileName().toString()).isEqualTo("model.safetensors");
+    }
+
+    @Test
+    void binWeightOfAnUnsupportedTypeIsNamed() throws IOException {
+        TinyLlama model = TinyLlama.write(temp.resolve("st"), TinyLlama.Spec.small(), 24);
+        Path bin = temp.resolve("bin");
+        writeBin(model, bin, 1, false);
+        TorchSave.write(bin.resolve("pytorch_model.bin"),
+                List.of(TorchSave.Item.contiguous("model.layers.0.self_attn.position_ids", "I64", new long[] {4}, "0")),
+                Map.of("0", new byte[32]), false);
+        assertThatThrownBy(() -> Checkpoint.open(bin)).hasMessageContaining("model.layers.0.self_attn.position_ids")
+                .hasMessageContaining("I64").hasMessageContaining("pytorch_model.bin");
     }
 }

@@ -24,8 +24,8 @@ import java.util.TreeSet;
 /**
  * The weights of a Hugging Face model folder: {@code model.safetensors}, or the shards listed in
  * {@code model.safetensors.index.json}; when neither is there, PyTorch's {@code pytorch_model.bin}
- * or the shards of {@code pytorch_model.bin.index.json} (see {@link TorchBin}). Headers are read and checked when the checkpoint opens;
- * tensor data is memory-mapped on demand.
+ * or the shards of {@code pytorch_model.bin.index.json} (see {@link TorchBin}). Headers are read
+ * and checked when the checkpoint opens; tensor data is memory-mapped on demand.
  *
  * <pre>{@code
  * Checkpoint weights = Checkpoint.open(Path.of("autoj-13b"));
@@ -124,7 +124,7 @@ public final class Checkpoint {
         return entries.containsKey(name);
     }
 
-    /** SHA-256 over the safetensors headers (names, dtypes, shapes, offsets) of every file, in order. */
+    /** SHA-256 over the safetensors headers (names, dtypes, shapes, offsets) of every file, in order; for .bin files, their pickles. */
     public String fingerprint() {
         return fingerprint;
     }
