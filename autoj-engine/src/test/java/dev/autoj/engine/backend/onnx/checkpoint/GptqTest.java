@@ -376,4 +376,32 @@ class GptqTest {
         assertThat(checkpoint.config()).isEqualTo(new GptqCheckpoint.Config(4, 64, false, true, "gptq"));
         assertThat(checkpoint.linear(LAYER).dequantize(3, 9)).isEqualTo(q.dequantized(3, 9));
     }
+
+    @Test
+    @DisplayName("a GPTQ checkpoint saved as .bin (IntStorage and HalfStorage) reads the same as from safetensors")
+    void gptqInBinFormatReadsTheSame() throws IOException {
+        Quantized q = new Quantized(16, 256, 128, false, true, 12);
+        Path st = temp.resolve("st");
+        q.write(st, true, null, 1);
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.copy(st.resolve("quantize_config.json"), bin.resolve("quantize_config.json"));
+        List<TorchSave.Item> items = new ArrayList<>();
+        Map<String, byte[]> storages = new LinkedHashMap<>();
+        for (StoredTensor t : Safetensors.read(st.resolve("model.safetensors"))) {
+            ByteBuffer data = t.map();
+            byte[] raw = new byte[data.remaining()];
+            data.get(raw);
+            String key = String.valueOf(storages.size());
+            storages.put(key, raw);
+            items.add(TorchSave.Item.contiguous(t.name(), t.dtype(), t.shape(), key));
+        }
+        TorchSave.write(bin.resolve("gptq_model-4bit-128g.bin"), items, storages, false);
+        GptqLinear linear = GptqCheckpoint.open(bin).linear(LAYER);
+        GptqLinear.Repacked repacked = linear.toMatMulNBits();
+        for (int n = 0; n < 16; n++) {
+            for (int j = 0; j < 256; j++) {
+                assertThat(repacked.weight().dequantize(n, j)).isEqualTo(q.dequantized(n, repacked.inputOrder()[j]));
+            }
+        }
+    }
 }
