@@ -83,6 +83,9 @@ final class Pickle {
             return pickle.run();
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw pickle.fail("an opcode's operand runs past the end of the pickle; the file is truncated or damaged");
+        } catch (StackOverflowError e) {
+            // A crafted pickle can build a list that contains itself and use it as a dict key.
+            throw pickle.fail("it builds a self-referencing or extremely nested value, which no state dict holds");
         }
     }
 
@@ -376,12 +379,27 @@ final class Pickle {
         return items;
     }
 
+    /** A shallow description: printing a crafted (cyclic) value in full could recurse forever. */
     private static String describe(Object value) {
         if (value instanceof Global g) {
             return g.qualified();
         }
-        String text = String.valueOf(value);
-        return text.length() > 120 ? text.substring(0, 120) + "…" : text;
+        if (value instanceof String text) {
+            return text.length() > 120 ? "'" + text.substring(0, 120) + "…'" : "'" + text + "'";
+        }
+        if (value == null || value instanceof Long || value instanceof Boolean || value instanceof Double) {
+            return String.valueOf(value);
+        }
+        if (value instanceof Tuple t) {
+            return "a tuple of " + t.items.size();
+        }
+        if (value instanceof List<?> list) {
+            return "a list of " + list.size();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return "a dict of " + map.size();
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     private CheckpointException fail(String detail) {

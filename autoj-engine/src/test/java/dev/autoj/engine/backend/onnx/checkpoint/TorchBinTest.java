@@ -214,4 +214,12 @@ class TorchBinTest {
         byte[] p = {(byte) 0x80, 2, 'X', 100, 0, 0, 0, 'a'};
         assertThatThrownBy(() -> Pickle.load(ByteBuffer.wrap(p), "x.bin")).hasMessageContaining("past the end");
     }
+
+    @Test
+    void selfContainingListUsedAsAKeyIsRefusedCleanly() {
+        // l = []; l.append(l); {l: 0}  (EMPTY_LIST, DUP, APPEND, then as a key: EMPTY_DICT, swap via memo)
+        byte[] p = {(byte) 0x80, 2, ']', 'q', 0, 'h', 0, 'a', '0', '}', 'h', 0, 'K', 0, 's', '.'};
+        assertThatThrownBy(() -> Pickle.load(ByteBuffer.wrap(p), "x.bin")).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("self-referencing");
+    }
 }
