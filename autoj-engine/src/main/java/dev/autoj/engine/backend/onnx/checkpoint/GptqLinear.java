@@ -129,11 +129,24 @@ public record GptqLinear(String name, int inFeatures, int outFeatures, int group
                 zeros.put(at, (byte) (zeros.get(at) | zero << (4 * (b & 1))));
                 scaleBuffer.putFloat((n * blocks + b) * 4, scale(g, n));
             }
-            long rowBase = (long) n * blocks * (blockSize / 2);
-            for (int k = 0; k < inFeatures; k++) {
-                int j = position[k];
-                int at = Math.toIntExact(rowBase + j / 2);
-                packed.put(at, (byte) (packed.get(at) | code(n, k) << (4 * (j & 1))));
+        });
+        // Codes: a task per slice of outputs walks qweight row by row, so each read is a run of
+        // neighbouring int32 words rather than one word per row (qweight is [K / 8, N]).
+        int slice = 64;
+        int rowBytes = blocks * blockSize / 2;
+        IntStream.range(0, (outFeatures + slice - 1) / slice).parallel().forEach(task -> {
+            int from = task * slice;
+            int to = Math.min(outFeatures, from + slice);
+            for (int r = 0; r < inFeatures / 8; r++) {
+                for (int n = from; n < to; n++) {
+                    int word = qweight.getInt(Math.toIntExact(((long) r * outFeatures + n) * 4));
+                    long rowBase = (long) n * rowBytes;
+                    for (int t = 0; t < 8; t++) {
+                        int j = position[r * 8 + t];
+                        int at = Math.toIntExact(rowBase + j / 2);
+                        packed.put(at, (byte) (packed.get(at) | ((word >>> (4 * t)) & 0xF) << (4 * (j & 1))));
+                    }
+                }
             }
         });
         QuantizedLinear weight = new QuantizedLinear(4, block, outFeatures, inFeatures, packed, scaleBuffer,
