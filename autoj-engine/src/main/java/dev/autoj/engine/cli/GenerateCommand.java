@@ -59,10 +59,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = "token budget (default: ${DEFAULT-VALUE}, Auto-J's)")
     int maxNewTokens;
 
-    @Option(names = "--dtype", paramLabel = "fp32|fp16", defaultValue = "fp32", description = "weight type (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32",
+            description = "weight type; int4 quantizes linear layers to 4 bits when loading (default: ${DEFAULT-VALUE})")
     String dtype;
 
-    @Option(names = "--device", paramLabel = "cpu", defaultValue = "cpu", description = "execution device (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu",
+            description = "execution device; auto uses CUDA when it can and falls back to the CPU (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "where built ONNX models are cached (default: ~/.cache/autoj/onnx)")
@@ -97,8 +99,8 @@ final class GenerateCommand implements Callable<Integer> {
                     + "model folder holding config.json, tokenizer.json and the safetensors weights");
         }
         try {
-            OnnxOptions options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype)).withMaxNewTokens(maxNewTokens);
-            OnnxOptions.Device.parse(device);
+            OnnxOptions options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype))
+                    .withDevice(OnnxOptions.Device.parse(device)).withMaxNewTokens(maxNewTokens);
             return cacheDir == null ? options : options.withCacheDir(cacheDir);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autoj.engine.backend.onnx.OnnxBackend;
+import dev.autoj.engine.backend.onnx.OnnxOptions;
 import dev.autoj.engine.backend.onnx.TinyLlama;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,9 +87,42 @@ class GenerateCommandTest {
     void usageErrors() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
         assertThat(run("--model", model.dir.toString(), "--prompt-ids", "1", "--dtype", "int3")).isEqualTo(2);
-        assertThat(err.toString()).contains("int3").contains("fp32 or fp16");
+        assertThat(err.toString()).contains("int3").contains("fp32, fp16 or int4");
         assertThat(run("--model", model.dir.toString())).isEqualTo(2);
         assertThat(run("--model", model.dir.toString(), "--prompt-ids", "1", "--device", "tpu")).isEqualTo(2);
-        assertThat(err.toString()).contains("tpu");
+        assertThat(err.toString()).contains("tpu").contains("auto, cuda or cpu");
+    }
+
+    @Test
+    @DisplayName("--dtype int4 generates what the back end generates with 4-bit weights")
+    void int4GeneratesWithFourBitWeights() throws Exception {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        int code = run("--model", model.dir.toString(), "--prompt-ids", "1,17,200,5", "--max-new-tokens", "8",
+                "--dtype", "int4", "--cache-dir", temp.resolve("cache").toString(), "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode line = new ObjectMapper().readTree(out.toString().strip());
+        List<Integer> ids = new ArrayList<>();
+        line.get("ids").forEach(n -> ids.add(n.asInt()));
+        try (OnnxBackend backend = OnnxBackend.open(OnnxOptions.of(model.dir).withDtype(OnnxOptions.Dtype.INT4)
+                .withCacheDir(temp.resolve("cache")))) {
+            assertThat(ids).containsExactlyElementsOf(
+                    java.util.Arrays.stream(backend.generateIds(new int[] {1, 17, 200, 5}, 8).ids()).boxed().toList());
+        }
+    }
+
+    @Test
+    @DisplayName("--device cuda without a usable CUDA exits with 1 and one line saying what is missing")
+    void cudaWithoutAGpuExitsWithOne() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        try (OnnxBackend probe = OnnxBackend.open(OnnxOptions.of(model.dir).withDevice(OnnxOptions.Device.AUTO)
+                .withCacheDir(temp.resolve("cache")))) {
+            Assumptions.assumeTrue(probe.device() == OnnxOptions.Device.CPU, "CUDA is usable on this machine");
+        }
+        int code = run("--model", model.dir.toString(), "--prompt-ids", "1,17", "--device", "cuda",
+                "--cache-dir", temp.resolve("cache").toString());
+        assertThat(code).isEqualTo(GenerateCommand.BAD_INPUT);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("generate: Device cuda was requested but ONNX Runtime could not use CUDA")
+                .contains("-Pgpu");
     }
 }

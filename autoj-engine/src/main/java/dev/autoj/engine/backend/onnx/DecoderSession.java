@@ -12,6 +12,7 @@ import dev.autoj.engine.backend.onnx.checkpoint.Checkpoint;
 import dev.autoj.engine.backend.onnx.checkpoint.DType;
 import dev.autoj.engine.backend.onnx.checkpoint.Halfs;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
+import dev.autoj.engine.backend.onnx.checkpoint.QuantizedLinear;
 import dev.autoj.engine.backend.onnx.checkpoint.Tensor;
 import dev.autoj.engine.backend.onnx.graph.LlamaGraph;
 import java.nio.ByteBuffer;
@@ -20,6 +21,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,22 +48,34 @@ final class DecoderSession implements AutoCloseable {
     /** Additive mask value for a forbidden key: large enough to vanish in softmax, finite so a row never becomes NaN. */
     private static final float MASKED = -1e30f;
 
+    private static final System.Logger LOG = System.getLogger(DecoderSession.class.getName());
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final List<OnnxTensor> weights;
     private final ModelConfig config;
+    private final OnnxOptions.Device device;
 
-    private DecoderSession(OrtEnvironment env, OrtSession session, List<OnnxTensor> weights, ModelConfig config) {
+    private DecoderSession(OrtEnvironment env, OrtSession session, List<OnnxTensor> weights,
+            ModelConfig config, OnnxOptions.Device device) {
         this.env = env;
         this.session = session;
         this.weights = weights;
         this.config = config;
+        this.device = device;
     }
 
-    /** The key/value cache of one sequence: the last step's outputs, fed back as the next step's past. */
+    /**
+     * The key/value cache of a batch of sequences: the last step's outputs, fed back as the next
+     * step's past, plus which cache slots hold real tokens (padding and the filler steps of
+     * finished sequences are masked out of attention).
+     */
     static final class KvCache implements AutoCloseable {
         private OrtSession.Result last;
         private int length;
+        private int batch = -1;
+        private boolean[][] valid = new boolean[0][];
+        private int[] realTokens = new int[0];
 
         int length() {
             return length;
@@ -76,26 +90,50 @@ final class DecoderSession implements AutoCloseable {
         }
     }
 
-    static DecoderSession open(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, Path modelFile) {
-        return onBigStack(() -> load(config, checkpoint, dtype, modelFile));
+    /**
+     * Opens a session on {@code device}. {@code int4} is the 4-bit layout when {@code dtype} is
+     * INT4 (ignored otherwise).
+     */
+    static DecoderSession open(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, LlamaGraph.Int4 int4,
+            OnnxOptions.Device device, Path modelFile) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, device, modelFile));
     }
 
-    private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, Path modelFile) {
+    private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype,
+            LlamaGraph.Int4 int4, OnnxOptions.Device device, Path modelFile) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> tensors = new ArrayList<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try {
             Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
-            for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
-                Tensor tensor = checkpoint.tensor(w.name(), w.shape());
-                OnnxTensor onnx = dtype == OnnxOptions.Dtype.FP32
-                        ? OnnxTensor.createTensor(env, asFloat32(tensor), w.shape(), OnnxJavaType.FLOAT)
-                        : OnnxTensor.createTensor(env, asFloat16(tensor), w.shape(), OnnxJavaType.FLOAT16);
-                tensors.add(onnx);
-                initializers.put(w.name(), onnx);
+            if (dtype == OnnxOptions.Dtype.INT4) {
+                for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config)) {
+                    put(env, initializers, tensors, w.name(), asFloat32(checkpoint.tensor(w.name(), w.shape())),
+                            w.shape(), OnnxJavaType.FLOAT);
+                }
+                for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config)) {
+                    QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), int4.blockSize(),
+                            int4.zeroPoints());
+                    long blocks = q.blocksPerRow();
+                    put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
+                            new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
+                    put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, q.scales(),
+                            new long[] {q.outFeatures() * blocks}, OnnxJavaType.FLOAT);
+                    if (int4.zeroPoints()) {
+                        put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
+                                new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
+                    }
+                }
+            } else {
+                for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+                    Tensor tensor = checkpoint.tensor(w.name(), w.shape());
+                    if (dtype == OnnxOptions.Dtype.FP32) {
+                        put(env, initializers, tensors, w.name(), asFloat32(tensor), w.shape(), OnnxJavaType.FLOAT);
+                    } else {
+                        put(env, initializers, tensors, w.name(), asFloat16(tensor), w.shape(), OnnxJavaType.FLOAT16);
+                    }
+                }
             }
-            options.addExternalInitializers(initializers);
-            OrtSession session = env.createSession(modelFile.toString(), options);
-            return new DecoderSession(env, session, tensors, config);
+            return start(env, config, checkpoint, device, modelFile, initializers, tensors);
         } catch (OrtException e) {
             tensors.forEach(OnnxTensor::close);
             throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
@@ -104,6 +142,60 @@ final class DecoderSession implements AutoCloseable {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    private static void put(OrtEnvironment env, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors,
+            String name, ByteBuffer data, long[] shape, OnnxJavaType type) throws OrtException {
+        OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape, type);
+        tensors.add(tensor);
+        initializers.put(name, tensor);
+    }
+
+    /**
+     * Creates the session on the requested device. CUDA is tried by adding its execution provider:
+     * ONNX Runtime lists CUDA among the available providers even where it cannot load, so only
+     * trying tells.
+     */
+    private static DecoderSession start(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+            OnnxOptions.Device device, Path modelFile, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors)
+            throws OrtException {
+        if (device != OnnxOptions.Device.CPU) {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.addCUDA(0);
+                options.addExternalInitializers(initializers);
+                OrtSession session = env.createSession(modelFile.toString(), options);
+                return new DecoderSession(env, session, tensors, config, OnnxOptions.Device.CUDA);
+            } catch (OrtException e) {
+                String reason = firstLine(e.getMessage());
+                if (device == OnnxOptions.Device.CUDA) {
+                    throw new BackendException("Device cuda was requested but ONNX Runtime could not use CUDA: " + reason
+                            + ". CUDA needs an NVIDIA GPU with its driver, the CUDA 12 and cuDNN 9 libraries on the "
+                            + "library path, and the GPU build of ONNX Runtime (build autoj-engine with -Pgpu, i.e. "
+                            + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime). Use device cpu or "
+                            + "auto to run without it.", e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "autoj onnx: CUDA unavailable (" + reason + "); running " + checkpoint.dir()
+                        .getFileName() + " on the CPU");
+            }
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.addExternalInitializers(initializers);
+            OrtSession session = env.createSession(modelFile.toString(), options);
+            return new DecoderSession(env, session, tensors, config, OnnxOptions.Device.CPU);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String line = message.strip().lines().findFirst().orElse("no message");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** Where the session actually runs: CUDA or CPU (never AUTO). */
+    OnnxOptions.Device device() {
+        return device;
     }
 
     /** Runs {@code task} on a fresh thread with {@link #LOADER_STACK_BYTES} of stack and returns its result. */
@@ -145,43 +237,84 @@ final class DecoderSession implements AutoCloseable {
     }
 
     /**
-     * Runs {@code ids} after what {@code cache} holds and appends them to it.
+     * Runs {@code ids} after what {@code cache} holds and appends them to it (one sequence).
      *
      * @param allPositions logits for every new position, or only for the last one
      * @return one row of vocabulary logits per requested position
      */
     float[][] forward(KvCache cache, int[] ids, boolean allPositions) {
+        boolean[] real = new boolean[ids.length];
+        Arrays.fill(real, true);
+        return forward(cache, new int[][] {ids}, new boolean[][] {real}, allPositions)[0];
+    }
+
+    /**
+     * Runs one step for a batch: {@code ids[b]} (all rows the same length) after what
+     * {@code cache} holds for row {@code b}. Tokens whose {@code real} flag is false (left
+     * padding of a shorter prompt, the filler of a finished sequence) are computed but hidden from
+     * every query, and take no position: a row's positions count its real tokens only, so a
+     * padded row sees exactly what it would see alone.
+     *
+     * @return per row, one row of vocabulary logits per requested position
+     */
+    float[][][] forward(KvCache cache, int[][] ids, boolean[][] real, boolean allPositions) {
+        int batch = ids.length;
         int past = cache.length;
-        int seq = ids.length;
+        int seq = ids[0].length;
         int total = past + seq;
         if (seq == 0) {
             throw new IllegalArgumentException("no tokens to run");
         }
-        if (total > config.contextWindow()) {
-            throw new BackendException("The sequence would reach " + total + " tokens, more than the model's context "
-                    + "window of " + config.contextWindow() + ".");
+        if (cache.batch >= 0 && cache.batch != batch) {
+            throw new IllegalArgumentException("cache holds " + cache.batch + " sequences, step has " + batch);
+        }
+        if (cache.batch < 0) {
+            cache.batch = batch;
+            cache.valid = new boolean[batch][0];
+            cache.realTokens = new int[batch];
+        }
+        for (int b = 0; b < batch; b++) {
+            if (cache.realTokens[b] + count(real[b]) > config.contextWindow()) {
+                throw new BackendException("The sequence would reach " + (cache.realTokens[b] + count(real[b]))
+                        + " tokens, more than the model's context window of " + config.contextWindow() + ".");
+            }
         }
         Map<String, OnnxTensor> owned = new HashMap<>();
         try {
-            long[] idArray = new long[seq];
-            long[] positions = new long[seq];
-            for (int i = 0; i < seq; i++) {
-                idArray[i] = ids[i];
-                positions[i] = past + i;
+            long[] idArray = new long[batch * seq];
+            long[] positions = new long[batch * seq];
+            boolean[][] valid = new boolean[batch][];
+            int[] realAfter = cache.realTokens.clone();
+            for (int b = 0; b < batch; b++) {
+                valid[b] = Arrays.copyOf(cache.valid[b], total);
+                for (int i = 0; i < seq; i++) {
+                    idArray[b * seq + i] = ids[b][i];
+                    positions[b * seq + i] = realAfter[b];
+                    if (real[b][i]) {
+                        realAfter[b]++;
+                        valid[b][past + i] = true;
+                    }
+                }
             }
-            float[] bias = new float[seq * total];
-            for (int i = 0; i < seq; i++) {
-                for (int j = past + i + 1; j < total; j++) {
-                    bias[i * total + j] = MASKED;
+            float[] bias = new float[batch * seq * total];
+            Arrays.fill(bias, MASKED);
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < seq; i++) {
+                    int row = (b * seq + i) * total;
+                    for (int j = 0; j <= past + i; j++) {
+                        if (valid[b][j]) {
+                            bias[row + j] = 0;
+                        }
+                    }
                 }
             }
             long[] wanted = allPositions ? java.util.stream.LongStream.range(0, seq).toArray() : new long[] {seq - 1};
-            owned.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {1, seq}));
-            owned.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, seq}));
-            owned.put("attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {1, 1, seq, total}));
+            owned.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {batch, seq}));
+            owned.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, seq}));
+            owned.put("attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {batch, 1, seq, total}));
             owned.put("logits_positions", OnnxTensor.createTensor(env, LongBuffer.wrap(wanted), new long[] {wanted.length}));
             Map<String, OnnxTensorLike> inputs = new HashMap<>(owned);
-            long[] emptyShape = {1, config.numKvHeads(), 0, config.headDim()};
+            long[] emptyShape = {batch, config.numKvHeads(), 0, config.headDim()};
             for (int l = 0; l < config.numLayers(); l++) {
                 for (String kind : new String[] {"key", "value"}) {
                     String name = "past_" + kind + "." + l;
@@ -195,9 +328,9 @@ final class DecoderSession implements AutoCloseable {
                 }
             }
             OrtSession.Result result = session.run(inputs);
-            float[][] logits;
+            float[][][] logits;
             try {
-                logits = logits(result.get("logits").orElseThrow(), wanted.length);
+                logits = logits(result.get("logits").orElseThrow(), batch, wanted.length);
             } catch (RuntimeException e) {
                 result.close();
                 throw e;
@@ -205,21 +338,33 @@ final class DecoderSession implements AutoCloseable {
             cache.close();
             cache.last = result;
             cache.length = total;
+            cache.valid = valid;
+            cache.realTokens = realAfter;
             return logits;
         } catch (OrtException e) {
-            throw new BackendException("ONNX Runtime failed on a step of " + seq + " tokens after " + past + ": "
-                    + e.getMessage(), e);
+            throw new BackendException("ONNX Runtime failed on a step of " + batch + " x " + seq + " tokens after " + past
+                    + ": " + e.getMessage(), e);
         } finally {
             owned.values().forEach(OnnxTensor::close);
         }
     }
 
-    private float[][] logits(OnnxValue value, int rows) {
+    private static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+
+    private float[][][] logits(OnnxValue value, int batch, int rows) {
         FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
         int vocab = config.vocabSize();
-        float[][] out = new float[rows][vocab];
-        for (int r = 0; r < rows; r++) {
-            buffer.get(out[r]);
+        float[][][] out = new float[batch][rows][vocab];
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+                buffer.get(out[b][r]);
+            }
         }
         return out;
     }

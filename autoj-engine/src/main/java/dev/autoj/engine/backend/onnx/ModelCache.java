@@ -35,8 +35,10 @@ final class ModelCache {
     record Entry(Path file, Outcome outcome) {
     }
 
-    static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype) {
-        String key = sha256((BUILDER_VERSION + "\n" + config + "\n" + checkpoint.fingerprint() + "\n" + dtype)
+    static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype,
+            LlamaGraph.Int4 int4) {
+        String key = sha256((BUILDER_VERSION + "\n" + config + "\n" + checkpoint.fingerprint() + "\n" + dtype
+                + (dtype == OnnxOptions.Dtype.INT4 ? "\n" + int4 : ""))
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 32);
         Path file = cacheDir.resolve(key + ".onnx");
         Path sum = cacheDir.resolve(key + ".onnx.sha256");
@@ -48,7 +50,11 @@ final class ModelCache {
                     return new Entry(file, Outcome.HIT);
                 }
             }
-            byte[] model = LlamaGraph.build(config, dtype == OnnxOptions.Dtype.FP16 ? ElemType.FLOAT16 : ElemType.FLOAT);
+            byte[] model = switch (dtype) {
+                case FP32 -> LlamaGraph.build(config, ElemType.FLOAT);
+                case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16);
+                case INT4 -> LlamaGraph.buildInt4(config, int4);
+            };
             Files.createDirectories(cacheDir);
             writeAtomically(file, model);
             writeAtomically(sum, sha256(model).getBytes(StandardCharsets.US_ASCII));

@@ -18,38 +18,57 @@ import java.util.Objects;
  * @param modelDir a Hugging Face model folder: {@code config.json}, {@code tokenizer.json} and
  *     {@code model.safetensors} or sharded safetensors with {@code model.safetensors.index.json}
  * @param dtype the element type weights are held in by the session
- * @param device where the model runs; only the CPU in this version
+ * @param device where the model runs: {@code AUTO} (CUDA if usable, else CPU), {@code CUDA} or {@code CPU}
  * @param maxNewTokens the most tokens any request may generate (a request asking for more is
  *     capped here); 1024 by default, Auto-J's budget
  * @param truncation what to do when prompt plus budget exceed the context window
  * @param cacheDir where built ONNX graphs are kept between runs
+ * @param maxBatchSize the most sequences decoded together; requests beyond it wait for the next batch
  */
-public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewTokens, Truncation truncation, Path cacheDir) {
+public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewTokens, Truncation truncation, Path cacheDir,
+        int maxBatchSize) {
 
     /** Element type of the weights inside the session. */
     public enum Dtype {
-        FP32, FP16;
+        /** Full precision. */
+        FP32,
+        /** Half-precision weights (the CPU still computes in fp32). */
+        FP16,
+        /**
+         * Weight-only 4-bit: linear layers quantized in Java when the model loads (asymmetric
+         * with zero points, blocks of 32, {@code MatMulNBits} with {@code accuracy_level} 4); embedding and norms
+         * stay fp32.
+         */
+        INT4;
 
-        /** Reads {@code fp32} or {@code fp16}, any case; the message lists the allowed values. */
+        /** Reads {@code fp32}, {@code fp16} or {@code int4}, any case; the message lists the allowed values. */
         public static Dtype parse(String text) {
             for (Dtype d : values()) {
                 if (d.name().equalsIgnoreCase(text)) {
                     return d;
                 }
             }
-            throw new IllegalArgumentException("dtype \"" + text + "\" is not supported; use fp32 or fp16");
+            throw new IllegalArgumentException("dtype \"" + text + "\" is not supported; use fp32, fp16 or int4");
         }
     }
 
     /** Execution device. */
     public enum Device {
+        /** CUDA when ONNX Runtime can use it, otherwise the CPU (one warning says why). */
+        AUTO,
+        /** CUDA GPU 0; an error when it cannot be used. */
+        CUDA,
+        /** The CPU. */
         CPU;
 
+        /** Reads {@code auto}, {@code cuda} or {@code cpu}, any case. */
         public static Device parse(String text) {
-            if ("cpu".equalsIgnoreCase(text)) {
-                return CPU;
+            for (Device d : values()) {
+                if (d.name().equalsIgnoreCase(text)) {
+                    return d;
+                }
             }
-            throw new IllegalArgumentException("device \"" + text + "\" is not supported yet; use cpu");
+            throw new IllegalArgumentException("device \"" + text + "\" is not supported; use auto, cuda or cpu");
         }
     }
 
@@ -65,8 +84,8 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
 
     public OnnxOptions {
         Objects.requireNonNull(modelDir, "modelDir: pass the Hugging Face model folder");
-        Objects.requireNonNull(dtype, "dtype: FP32 or FP16");
-        Objects.requireNonNull(device, "device: CPU");
+        Objects.requireNonNull(dtype, "dtype: FP32, FP16 or INT4");
+        Objects.requireNonNull(device, "device: AUTO, CUDA or CPU");
         Objects.requireNonNull(truncation, "truncation: REJECT, SHORTEN_BUDGET or DROP_PROMPT_START");
         Objects.requireNonNull(cacheDir, "cacheDir: a writable folder for built models");
         if (!Files.isDirectory(modelDir)) {
@@ -76,28 +95,45 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
         }
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
+        }
     }
 
-    /** fp32 on the CPU, Auto-J's budget of 1024, reject over-long prompts, cache under the user's cache folder. */
+    /** Default batch size: enough to keep a GPU busy, small enough for a 13B KV cache at 4096 tokens. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 8;
+
+    /**
+     * fp32 on the CPU, Auto-J's budget of 1024, reject over-long prompts, batches of up to 8,
+     * cache under the user's cache folder.
+     */
     public static OnnxOptions of(Path modelDir) {
         return new OnnxOptions(modelDir, Dtype.FP32, Device.CPU, GenerationRequest.AUTOJ_MAX_NEW_TOKENS,
-                Truncation.REJECT, defaultCacheDir());
+                Truncation.REJECT, defaultCacheDir(), DEFAULT_MAX_BATCH_SIZE);
+    }
+
+    public OnnxOptions withDevice(Device value) {
+        return new OnnxOptions(modelDir, dtype, value, maxNewTokens, truncation, cacheDir, maxBatchSize);
+    }
+
+    public OnnxOptions withMaxBatchSize(int value) {
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, cacheDir, value);
     }
 
     public OnnxOptions withDtype(Dtype value) {
-        return new OnnxOptions(modelDir, value, device, maxNewTokens, truncation, cacheDir);
+        return new OnnxOptions(modelDir, value, device, maxNewTokens, truncation, cacheDir, maxBatchSize);
     }
 
     public OnnxOptions withMaxNewTokens(int value) {
-        return new OnnxOptions(modelDir, dtype, device, value, truncation, cacheDir);
+        return new OnnxOptions(modelDir, dtype, device, value, truncation, cacheDir, maxBatchSize);
     }
 
     public OnnxOptions withTruncation(Truncation value) {
-        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, value, cacheDir);
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, value, cacheDir, maxBatchSize);
     }
 
     public OnnxOptions withCacheDir(Path value) {
-        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, value);
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, value, maxBatchSize);
     }
 
     /** {@code $XDG_CACHE_HOME/autoj/onnx}, else {@code ~/.cache/autoj/onnx}. */
@@ -110,6 +146,7 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
     @Override
     public String toString() {
         return "OnnxOptions[" + modelDir + ", " + dtype.name().toLowerCase(Locale.ROOT) + ", "
-                + device.name().toLowerCase(Locale.ROOT) + ", maxNewTokens=" + maxNewTokens + ", " + truncation + "]";
+                + device.name().toLowerCase(Locale.ROOT) + ", maxNewTokens=" + maxNewTokens + ", " + truncation + ", maxBatchSize="
+                + maxBatchSize + "]";
     }
 }

@@ -230,6 +230,20 @@ public final class TinyLlama {
         return (short) (sign | ((exp + 15) << 10) | mantissa);
     }
 
+    /** A reference over the same spec with some weights replaced (e.g. by their 4-bit dequantized values); writes nothing. */
+    TinyLlama withWeights(Map<String, float[]> replaced) {
+        TinyLlama copy = new TinyLlama(spec, dir);
+        copy.weights.putAll(weights);
+        copy.shapes.putAll(shapes);
+        replaced.forEach((name, values) -> {
+            if (!weights.containsKey(name) || weights.get(name).length != values.length) {
+                throw new IllegalArgumentException("no weight " + name + " of " + values.length + " elements");
+            }
+            copy.weights.put(name, values);
+        });
+        return copy;
+    }
+
     // ---- reference forward pass, double precision ----
 
     /** Logits of every position of {@code ids}, recomputed from scratch. */

@@ -23,8 +23,9 @@ import java.util.TreeSet;
 
 /**
  * The weights of a Hugging Face model folder: {@code model.safetensors}, or the shards listed in
- * {@code model.safetensors.index.json}. Headers are read and checked when the checkpoint opens;
- * tensor data is memory-mapped on demand.
+ * {@code model.safetensors.index.json}; when neither is there, PyTorch's {@code pytorch_model.bin}
+ * or the shards of {@code pytorch_model.bin.index.json} (see {@link TorchBin}). Headers are read
+ * and checked when the checkpoint opens; tensor data is memory-mapped on demand.
  *
  * <pre>{@code
  * Checkpoint weights = Checkpoint.open(Path.of("autoj-13b"));
@@ -58,6 +59,11 @@ public final class Checkpoint {
         Map<String, Entry> entries = new LinkedHashMap<>();
         Path index = dir.resolve(INDEX);
         Path single = dir.resolve(SINGLE);
+        if (!Files.isRegularFile(index) && !Files.isRegularFile(single)) {
+            // PyTorch .bin only when no safetensors are present: safetensors need no unpickling.
+            index = dir.resolve(TorchBin.INDEX);
+            single = dir.resolve(TorchBin.SINGLE);
+        }
         if (Files.isRegularFile(index)) {
             Map<String, String> weightMap = weightMap(index);
             for (String shard : new TreeSet<>(weightMap.values())) {
@@ -71,7 +77,7 @@ public final class Checkpoint {
                     throw new CheckpointException("Shard " + file + " listed in " + index + " (e.g. for tensor "
                             + example + ") does not exist. Download the missing shard or fix the index.");
                 }
-                readHeader(file, entries, digest);
+                readWeights(file, entries, digest);
             }
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
                 Entry entry = entries.get(e.getKey());
@@ -81,10 +87,10 @@ public final class Checkpoint {
                 }
             }
         } else if (Files.isRegularFile(single)) {
-            readHeader(single, entries, digest);
+            readWeights(single, entries, digest);
         } else {
             throw new CheckpointException("No weights in " + dir + ": expected " + SINGLE + " or " + INDEX
-                    + " with its shards. Only safetensors checkpoints are read; convert PyTorch .bin files first.");
+                    + " with its shards (or PyTorch's " + TorchBin.SINGLE + " or " + TorchBin.INDEX + ").");
         }
         return new Checkpoint(dir, entries, HexFormat.of().formatHex(digest.digest()));
     }
@@ -118,7 +124,7 @@ public final class Checkpoint {
         return entries.containsKey(name);
     }
 
-    /** SHA-256 over the safetensors headers (names, dtypes, shapes, offsets) of every file, in order. */
+    /** SHA-256 over the safetensors headers (names, dtypes, shapes, offsets) of every file, in order; for .bin files, their pickles. */
     public String fingerprint() {
         return fingerprint;
     }
@@ -142,6 +148,27 @@ public final class Checkpoint {
         Map<String, String> result = new TreeMap<>();
         map.properties().forEach(e -> result.put(e.getKey(), e.getValue().asText()));
         return result;
+    }
+
+    private static void readWeights(Path file, Map<String, Entry> entries, MessageDigest digest) {
+        if (!file.getFileName().toString().endsWith(".bin")) {
+            readHeader(file, entries, digest);
+            return;
+        }
+        TorchBin.Contents contents = TorchBin.contents(file);
+        digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        digest.update(contents.pickle());
+        for (StoredTensor t : contents.tensors()) {
+            DType dtype = DType.fromSafetensors(t.dtype());
+            if (dtype == null) {
+                throw new CheckpointException("Tensor " + t.name() + " in " + file + " has dtype " + t.dtype()
+                        + "; only F32, F16 and BF16 weights are supported. Convert the checkpoint to one of them.");
+            }
+            if (entries.putIfAbsent(t.name(), new Entry(file, dtype, t.shape(), t.begin(), t.end())) != null) {
+                throw new CheckpointException("Tensor " + t.name() + " appears in " + file + " and in "
+                        + entries.get(t.name()).file + "; a checkpoint holds each tensor once.");
+            }
+        }
     }
 
     private static void readHeader(Path file, Map<String, Entry> entries, MessageDigest digest) {

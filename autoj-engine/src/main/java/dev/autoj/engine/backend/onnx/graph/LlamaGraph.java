@@ -41,14 +41,63 @@ public final class LlamaGraph {
     public record Weight(String name, long[] shape) {
     }
 
+    /**
+     * Linear layers as {@code com.microsoft.MatMulNBits} with 4-bit weights. The graph reads, for
+     * each weight W of {@link #quantizedWeights}, the initializers {@code W.q4} (uint8 [out, blocks,
+     * blockSize/2]), {@code W.scales} (float [out·blocks]) and, with {@code zeroPoints},
+     * {@code W.zp} (uint8 [out·ceil(blocks/2)]), laid out as in
+     * {@link dev.autoj.engine.backend.onnx.checkpoint.QuantizedLinear}.
+     *
+     * @param accuracyLevel MatMulNBits' {@code accuracy_level}: 0 computes in fp32 from dequantized
+     *     weights, 4 quantizes activations to int8 per block and uses integer dot products
+     */
+    public record Int4(int blockSize, int accuracyLevel, boolean zeroPoints) {
+    }
+
+    /** Suffixes of the initializers that replace a 4-bit weight. */
+    public static final String Q4 = ".q4";
+    public static final String SCALES = ".scales";
+    public static final String ZERO_POINTS = ".zp";
+
     private final ModelConfig config;
     private final ElemType weightType;
+    private final Int4 int4;
     private final OnnxGraph g = new OnnxGraph();
     private final Map<String, String> castWeights = new HashMap<>();
 
-    private LlamaGraph(ModelConfig config, ElemType weightType) {
+    private LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4) {
         this.config = config;
         this.weightType = weightType;
+        this.int4 = int4;
+    }
+
+    /**
+     * The weights multiplied as linear layers, which 4-bit graphs quantize: every projection and
+     * the output head (the embedding matrix itself when embeddings are tied; the lookup keeps
+     * its full-precision copy).
+     */
+    public static List<Weight> quantizedWeights(ModelConfig c) {
+        List<Weight> list = new ArrayList<>();
+        for (Weight w : weights(c)) {
+            if (w.shape().length == 2 && !w.name().equals("model.embed_tokens.weight")) {
+                list.add(w);
+            }
+        }
+        if (c.tieWordEmbeddings()) {
+            list.add(new Weight("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()}));
+        }
+        return list;
+    }
+
+    /** The weights a 4-bit graph keeps in full precision: embedding lookup and norms. */
+    public static List<Weight> unquantizedWeights(ModelConfig c) {
+        List<Weight> list = new ArrayList<>();
+        for (Weight w : weights(c)) {
+            if (w.shape().length == 1 || w.name().equals("model.embed_tokens.weight")) {
+                list.add(w);
+            }
+        }
+        return list;
     }
 
     /** The checkpoint tensors a decoder of this shape reads, in graph order. */
@@ -82,13 +131,35 @@ public final class LlamaGraph {
         if (weightType == ElemType.INT64) {
             throw new IllegalArgumentException("weights are FLOAT or FLOAT16");
         }
-        return new LlamaGraph(config, weightType).build();
+        return new LlamaGraph(config, weightType, null).build();
+    }
+
+    /** The serialized model with 4-bit linear layers and fp32 embedding and norms. */
+    public static byte[] buildInt4(ModelConfig config, Int4 int4) {
+        if (int4.blockSize() < 16 || Integer.bitCount(int4.blockSize()) != 1) {
+            throw new IllegalArgumentException("block size must be a power of two of at least 16, got " + int4.blockSize());
+        }
+        return new LlamaGraph(config, ElemType.FLOAT, int4).build();
     }
 
     private byte[] build() {
         int d = config.headDim();
-        for (Weight w : weights(config)) {
-            g.externalInitializer(w.name(), weightType, w.shape());
+        if (int4 == null) {
+            for (Weight w : weights(config)) {
+                g.externalInitializer(w.name(), weightType, w.shape());
+            }
+        } else {
+            for (Weight w : unquantizedWeights(config)) {
+                g.externalInitializer(w.name(), ElemType.FLOAT, w.shape());
+            }
+            for (Weight w : quantizedWeights(config)) {
+                long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
+                g.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
+                g.externalInitializer(w.name() + SCALES, ElemType.FLOAT, new long[] {w.shape()[0] * blocks});
+                if (int4.zeroPoints()) {
+                    g.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
+                }
+            }
         }
         ropeTables();
         g.input("input_ids", ElemType.INT64, "batch", "seq");
@@ -184,6 +255,15 @@ public final class LlamaGraph {
 
     /** x·Wᵀ for a checkpoint weight W of shape [out, in]; x is [batch, seq, in]. */
     private String linear(String x, String weightName, long out) {
+        if (int4 != null) {
+            List<String> in = new ArrayList<>(List.of(x, weightName + Q4, weightName + SCALES));
+            if (int4.zeroPoints()) {
+                in.add(weightName + ZERO_POINTS);
+            }
+            return g.opIn("com.microsoft", "MatMulNBits", 1, in, Attr.i("K", weightShapeIn(weightName)), Attr.i("N", out),
+                    Attr.i("bits", 4), Attr.i("block_size", int4.blockSize()),
+                    Attr.i("accuracy_level", int4.accuracyLevel())).get(0);
+        }
         String flat = g.op("Reshape", List.of(x, g.constInt64(-1, weightShapeIn(weightName))));
         String product = g.op("Gemm", List.of(flat, weight(weightName)), Attr.i("transB", 1));
         String leading = g.op("Shape", List.of(x), Attr.i("end", -1));
@@ -192,7 +272,7 @@ public final class LlamaGraph {
     }
 
     private long weightShapeIn(String weightName) {
-        for (Weight w : weights(config)) {
+        for (Weight w : quantizedWeights(config)) {
             if (w.name().equals(weightName)) {
                 return w.shape()[1];
             }

@@ -14,7 +14,7 @@ public final class OnnxGraph {
 
     /** ONNX {@code TensorProto.DataType} values used here. */
     public enum ElemType {
-        FLOAT(1), INT64(7), FLOAT16(10);
+        FLOAT(1), UINT8(2), INT64(7), FLOAT16(10);
 
         final int code;
 
@@ -135,7 +135,12 @@ public final class OnnxGraph {
      * {@code SessionOptions.addExternalInitializers}; the location is never read from disk.
      */
     public void externalInitializer(String name, ElemType type, long[] dims) {
-        long bytes = (type == ElemType.FLOAT16 ? 2 : type == ElemType.INT64 ? 8 : 4);
+        long bytes = switch (type) {
+            case UINT8 -> 1;
+            case FLOAT16 -> 2;
+            case FLOAT -> 4;
+            case INT64 -> 8;
+        };
         for (long d : dims) {
             bytes *= d;
         }
