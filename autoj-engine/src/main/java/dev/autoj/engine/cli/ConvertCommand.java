@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
             "pytorch_model.bin.index.json) to safetensors (model.safetensors, or model-0000N-of-0000M.safetensors",
             "with model.safetensors.index.json), streaming tensor by tensor. Other files (config.json, tokenizer",
             "files) are copied. Nothing in the pickles is executed."})
-public final class ConvertCommand implements Callable<Integer> {
+final class ConvertCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

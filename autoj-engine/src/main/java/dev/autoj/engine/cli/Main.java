@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Auto-J judge tools: build prompts, parse verdicts, judge requests, classify queries, measure a judge on the"
-                + " Auto-J testbed, look after judgment stores, generate with the embedded engine.",
+                + " Auto-J testbed, look after judgment stores, generate with the embedded engine, convert checkpoints, check a judge"
+                + " against published Auto-J answers, gate merges on run summaries.",
         subcommands = {PromptCommand.class, ParseCommand.class, JudgeCommand.class, ClassifyCommand.class, EvalCommand.class,
-            StoreCommand.class, GenerateCommand.class})
+            StoreCommand.class, GenerateCommand.class, ConvertCommand.class, ConformanceCommand.class, GateCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -40,7 +41,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store or generate");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, convert, conformance or gate");
     }
 
     /**

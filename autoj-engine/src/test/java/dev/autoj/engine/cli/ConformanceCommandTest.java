@@ -72,10 +72,9 @@ class ConformanceCommandTest {
                 .endsWith("(see 'autoj conformance --help')");
     }
 
-    /** {@code autoj conformance} as the integrator will register it in {@link Main}. */
+    /** {@code autoj conformance} through {@link Main}. */
     private static CliRun conformance(String... args) {
         CommandLine cl = Main.commandLine();
-        cl.addSubcommand(new ConformanceCommand());
         String[] all = new String[args.length + 1];
         all[0] = "conformance";
         System.arraycopy(args, 0, all, 1, args.length);

@@ -92,10 +92,9 @@ class GateCommandTest {
         assertThat(run.errorLine()).contains("'-1' is not a number of losses; give a whole number, 0 or more");
     }
 
-    /** {@code autoj gate} as the integrator will register it in {@link Main}. */
+    /** {@code autoj gate} through {@link Main}. */
     private static CliRun gate(String... args) {
         CommandLine cl = Main.commandLine();
-        cl.addSubcommand(new GateCommand());
         String[] all = new String[args.length + 1];
         all[0] = "gate";
         System.arraycopy(args, 0, all, 1, args.length);
