@@ -30,7 +30,7 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Token fed for padding and for finished sequences; masked, so any valid id does. */
+    /** Token fed for padding; masked, so any valid id does. */
     private static final int FILLER = 0;
 
     private final DecoderSession session;
@@ -39,6 +39,7 @@ final class BatchScheduler implements AutoCloseable {
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final Object lock = new Object();
     private final IntConsumer batchStarted;
+    private volatile IntConsumer stepRows = rows -> { };
     private Thread worker;
     private boolean closed;
 
@@ -52,6 +53,11 @@ final class BatchScheduler implements AutoCloseable {
         this.config = config;
         this.maxBatch = maxBatch;
         this.batchStarted = batchStarted;
+    }
+
+    /** Tells {@code listener} the number of sequences in each decoding step after the prefill (tests observe shrinking). */
+    void onStep(IntConsumer listener) {
+        this.stepRows = listener;
     }
 
     /** Jobs waiting for a batch. */
@@ -149,16 +155,15 @@ final class BatchScheduler implements AutoCloseable {
         }
         long start = System.nanoTime();
         long prefill = 0;
-        int active = n;
         try (DecoderSession.KvCache cache = session.newCache()) {
             float[][][] logits = session.forward(cache, ids, real, false);
+            // rows[i]: the job whose sequence is row i of the cache; shrinks as sequences stop
+            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
             boolean first = true;
             while (true) {
-                for (int b = 0; b < n; b++) {
-                    if (reason[b] != null) {
-                        continue;
-                    }
-                    int next = OnnxBackend.argmax(logits[b][0]);
+                for (int i = 0; i < rows.length; i++) {
+                    int b = rows[i];
+                    int next = OnnxBackend.argmax(logits[i][0]);
                     if (config.eosIds().contains(next)) {
                         reason[b] = StopReason.EOS;
                     } else {
@@ -176,21 +181,31 @@ final class BatchScheduler implements AutoCloseable {
                     prefill = now - start;
                     first = false;
                 }
-                for (int b = 0; b < n; b++) {
-                    if (reason[b] != null && finished[b] == 0) {
+                int[] running = Arrays.stream(rows).filter(b -> reason[b] == null).toArray();
+                for (int b : rows) {
+                    if (reason[b] != null) {
                         finished[b] = now;
-                        active--;
                     }
                 }
-                if (active == 0) {
+                if (running.length == 0) {
                     break;
                 }
-                int[][] step = new int[n][1];
-                boolean[][] stepReal = new boolean[n][1];
-                for (int b = 0; b < n; b++) {
-                    boolean running = reason[b] == null;
-                    step[b][0] = running ? last[b] : FILLER;
-                    stepReal[b][0] = running;
+                if (running.length < rows.length) {
+                    int[] keep = new int[running.length];
+                    for (int i = 0, k = 0; i < rows.length; i++) {
+                        if (reason[rows[i]] == null) {
+                            keep[k++] = i;
+                        }
+                    }
+                    session.compact(cache, keep);
+                    rows = running;
+                }
+                stepRows.accept(rows.length);
+                int[][] step = new int[rows.length][1];
+                boolean[][] stepReal = new boolean[rows.length][1];
+                for (int i = 0; i < rows.length; i++) {
+                    step[i][0] = last[rows[i]];
+                    stepReal[i][0] = true;
                 }
                 logits = session.forward(cache, step, stepReal, false);
             }

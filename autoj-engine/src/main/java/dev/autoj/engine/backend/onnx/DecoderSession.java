@@ -72,6 +72,8 @@ final class DecoderSession implements AutoCloseable {
      */
     static final class KvCache implements AutoCloseable {
         private OrtSession.Result last;
+        /** Past tensors of a compacted batch, owned here (then {@code last} is null). */
+        private Map<String, OnnxTensor> compacted;
         private int length;
         private int batch = -1;
         private boolean[][] valid = new boolean[0][];
@@ -81,13 +83,73 @@ final class DecoderSession implements AutoCloseable {
             return length;
         }
 
+        /** Sequences in the cache; -1 before the first step. */
+        int batch() {
+            return batch;
+        }
+
+        /** The past tensor {@code present_<kind>.<layer>} of the last step, or null before the first. */
+        private OnnxTensor past(String name) {
+            if (compacted != null) {
+                return compacted.get(name);
+            }
+            return last == null ? null : (OnnxTensor) last.get(name).orElseThrow();
+        }
+
         @Override
         public void close() {
             if (last != null) {
                 last.close();
                 last = null;
             }
+            if (compacted != null) {
+                compacted.values().forEach(OnnxTensor::close);
+                compacted = null;
+            }
         }
+    }
+
+    /**
+     * Keeps only the rows {@code keep} (in that order) of the cache, so sequences that stopped no
+     * longer take part in later steps. Copies the remaining keys and values once.
+     */
+    void compact(KvCache cache, int[] keep) {
+        if (cache.batch < 0 || keep.length == cache.batch) {
+            return;
+        }
+        Map<String, OnnxTensor> kept = new HashMap<>();
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "present_" + kind + "." + l;
+                    OnnxTensor tensor = cache.past(name);
+                    long[] shape = tensor.getInfo().getShape();
+                    int row = Math.toIntExact(shape[1] * shape[2] * shape[3]);
+                    FloatBuffer all = tensor.getFloatBuffer();
+                    FloatBuffer out = ByteBuffer.allocateDirect(keep.length * row * 4).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    for (int b : keep) {
+                        out.put(all.slice(b * row, row));
+                    }
+                    out.rewind();
+                    kept.put(name, OnnxTensor.createTensor(env, out, new long[] {keep.length, shape[1], shape[2], shape[3]}));
+                }
+            }
+        } catch (OrtException e) {
+            kept.values().forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not shrink the key/value cache: " + e.getMessage(), e);
+        }
+        boolean[][] valid = new boolean[keep.length][];
+        int[] realTokens = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            valid[i] = cache.valid[keep[i]];
+            realTokens[i] = cache.realTokens[keep[i]];
+        }
+        cache.close();
+        cache.compacted = kept;
+        cache.batch = keep.length;
+        cache.valid = valid;
+        cache.realTokens = realTokens;
     }
 
     /**
@@ -318,12 +380,13 @@ final class DecoderSession implements AutoCloseable {
             for (int l = 0; l < config.numLayers(); l++) {
                 for (String kind : new String[] {"key", "value"}) {
                     String name = "past_" + kind + "." + l;
-                    if (cache.last == null) {
+                    OnnxTensor previous = cache.past("present_" + kind + "." + l);
+                    if (previous == null) {
                         OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
                         owned.put(name, empty);
                         inputs.put(name, empty);
                     } else {
-                        inputs.put(name, (OnnxTensor) cache.last.get("present_" + kind + "." + l).orElseThrow());
+                        inputs.put(name, previous);
                     }
                 }
             }
