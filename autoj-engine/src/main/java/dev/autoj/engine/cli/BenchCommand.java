@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.backend.onnx.MatVecProbe;
 import dev.autoj.engine.backend.onnx.OnnxBackend;
 import dev.autoj.engine.backend.onnx.OnnxOptions;
 import dev.autoj.engine.backend.onnx.SyntheticCheckpoint;
