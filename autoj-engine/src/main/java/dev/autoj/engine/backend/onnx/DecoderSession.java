@@ -13,6 +13,7 @@ import dev.autoj.engine.backend.onnx.checkpoint.DType;
 import dev.autoj.engine.backend.onnx.checkpoint.Halfs;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
 import dev.autoj.engine.backend.onnx.checkpoint.QuantizedLinear;
+import dev.autoj.engine.backend.onnx.checkpoint.QuantizedWeights;
 import dev.autoj.engine.backend.onnx.checkpoint.Tensor;
 import dev.autoj.engine.backend.onnx.graph.LlamaGraph;
 import java.nio.ByteBuffer;
@@ -154,15 +155,15 @@ final class DecoderSession implements AutoCloseable {
 
     /**
      * Opens a session on {@code device}. {@code int4} is the 4-bit layout when {@code dtype} is
-     * INT4 (ignored otherwise).
+     * INT4 (ignored otherwise), and {@code quantized} supplies the 4-bit weights in that layout.
      */
     static DecoderSession open(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, LlamaGraph.Int4 int4,
-            OnnxOptions.Device device, Path modelFile) {
-        return onBigStack(() -> load(config, checkpoint, dtype, int4, device, modelFile));
+            QuantizedWeights quantized, OnnxOptions.Device device, Path modelFile) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, modelFile));
     }
 
     private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype,
-            LlamaGraph.Int4 int4, OnnxOptions.Device device, Path modelFile) {
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, OnnxOptions.Device device, Path modelFile) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> tensors = new ArrayList<>();
         try {
@@ -173,8 +174,7 @@ final class DecoderSession implements AutoCloseable {
                             w.shape(), OnnxJavaType.FLOAT);
                 }
                 for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config)) {
-                    QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), int4.blockSize(),
-                            int4.zeroPoints());
+                    QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
                     long blocks = q.blocksPerRow();
                     put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
                             new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
@@ -204,6 +204,25 @@ final class DecoderSession implements AutoCloseable {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    /** The weight as the graph was built for it, or a clear error naming what differs. */
+    private static QuantizedLinear checked(QuantizedLinear q, LlamaGraph.Weight w, LlamaGraph.Int4 int4, Checkpoint checkpoint) {
+        String problem = null;
+        if (q.outFeatures() != w.shape()[0] || q.inFeatures() != w.shape()[1]) {
+            problem = "shape [" + q.outFeatures() + ", " + q.inFeatures() + "] instead of [" + w.shape()[0] + ", "
+                    + w.shape()[1] + "]";
+        } else if (q.blockSize() != int4.blockSize()) {
+            problem = "block size " + q.blockSize() + " instead of " + int4.blockSize();
+        } else if ((q.zeroPoints() != null) != int4.zeroPoints()) {
+            problem = int4.zeroPoints() ? "no zero points where the graph reads them" : "zero points the graph does not read";
+        }
+        if (problem != null) {
+            throw new BackendException("The 4-bit weight " + w.name() + " from " + checkpoint.dir() + " has " + problem
+                    + "; the decoder was built for blocks of " + int4.blockSize()
+                    + (int4.zeroPoints() ? " with" : " without") + " zero points.");
+        }
+        return q;
     }
 
     private static void put(OrtEnvironment env, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors,
