@@ -30,9 +30,6 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Token fed for padding; masked, so any valid id does. */
-    private static final int FILLER = 0;
-
     private final DecoderSession session;
     private final ModelConfig config;
     private final int maxBatch;
@@ -135,16 +132,6 @@ final class BatchScheduler implements AutoCloseable {
     /** Greedy decoding of {@code jobs} as one batch. */
     List<TokenGeneration> decode(List<Job> jobs) {
         int n = jobs.size();
-        int longest = jobs.stream().mapToInt(j -> j.prompt().length).max().orElseThrow();
-        int[][] ids = new int[n][longest];
-        boolean[][] real = new boolean[n][longest];
-        for (int b = 0; b < n; b++) {
-            int[] prompt = jobs.get(b).prompt();
-            int pad = longest - prompt.length;
-            Arrays.fill(ids[b], FILLER);
-            System.arraycopy(prompt, 0, ids[b], pad, prompt.length);
-            Arrays.fill(real[b], pad, longest, true);
-        }
         int[][] generated = new int[n][];
         int[] count = new int[n];
         StopReason[] reason = new StopReason[n];
@@ -155,8 +142,20 @@ final class BatchScheduler implements AutoCloseable {
         }
         long start = System.nanoTime();
         long prefill = 0;
-        try (DecoderSession.KvCache cache = session.newCache()) {
-            float[][][] logits = session.forward(cache, ids, real, false);
+        float[][][] logits = new float[n][][];
+        List<DecoderSession.KvCache> singles = new ArrayList<>();
+        DecoderSession.KvCache merged;
+        try {
+            for (int b = 0; b < n; b++) {
+                DecoderSession.KvCache single = session.newCache();
+                singles.add(single);
+                logits[b] = session.forward(single, jobs.get(b).prompt(), false);
+            }
+            merged = n == 1 ? singles.remove(0) : session.merge(singles);
+        } finally {
+            singles.forEach(DecoderSession.KvCache::close);
+        }
+        try (DecoderSession.KvCache cache = merged) {
             // rows[i]: the job whose sequence is row i of the cache; shrinks as sequences stop
             int[] rows = java.util.stream.IntStream.range(0, n).toArray();
             boolean first = true;

@@ -111,6 +111,55 @@ final class DecoderSession implements AutoCloseable {
     }
 
     /**
+     * One batch cache from single-sequence caches (each after its own prefill), left-padded to
+     * the longest: the padding slots hold zeros and are marked invalid, so they are masked from
+     * every later query. Prefilling one prompt at a time keeps the attention scores of a prefill
+     * at one sequence's size (they grow with the square of the prompt length), and gives every
+     * sequence exactly its single-run prefill.
+     */
+    KvCache merge(List<KvCache> singles) {
+        int n = singles.size();
+        int longest = singles.stream().mapToInt(KvCache::length).max().orElseThrow();
+        int kvHeads = config.numKvHeads();
+        int d = config.headDim();
+        Map<String, OnnxTensor> merged = new HashMap<>();
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "present_" + kind + "." + l;
+                    FloatBuffer out = ByteBuffer.allocateDirect(n * kvHeads * longest * d * 4).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    for (int b = 0; b < n; b++) {
+                        KvCache single = singles.get(b);
+                        FloatBuffer source = single.past(name).getFloatBuffer();
+                        int length = single.length;
+                        for (int h = 0; h < kvHeads; h++) {
+                            int target = ((b * kvHeads + h) * longest + (longest - length)) * d;
+                            out.put(target, source, h * length * d, length * d);
+                        }
+                    }
+                    merged.put(name, OnnxTensor.createTensor(env, out, new long[] {n, kvHeads, longest, d}));
+                }
+            }
+        } catch (OrtException e) {
+            merged.values().forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not build the batch key/value cache: " + e.getMessage(), e);
+        }
+        KvCache cache = new KvCache();
+        cache.compacted = merged;
+        cache.batch = n;
+        cache.length = longest;
+        cache.valid = new boolean[n][longest];
+        cache.realTokens = new int[n];
+        for (int b = 0; b < n; b++) {
+            int length = singles.get(b).length;
+            Arrays.fill(cache.valid[b], longest - length, longest, true);
+            cache.realTokens[b] = singles.get(b).realTokens[0];
+        }
+        return cache;
+    }
+
+    /**
      * Keeps only the rows {@code keep} (in that order) of the cache, so sequences that stopped no
      * longer take part in later steps. Copies the remaining keys and values once.
      */
