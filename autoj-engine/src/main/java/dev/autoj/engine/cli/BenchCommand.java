@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.backend.onnx.MatVecProbe;
 import dev.autoj.engine.backend.onnx.OnnxBackend;
 import dev.autoj.engine.backend.onnx.OnnxOptions;
 import dev.autoj.engine.backend.onnx.SyntheticCheckpoint;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Spec;
  * <p>Batch-1 decoding of a large model reads every weight once per token, so its speed is bound
  * by memory bandwidth: {@code bandwidth_ratio} = weight bytes read per step × steps per second ÷
  * measured bandwidth says how close the engine runs to that bound, comparably across machines.
+ * Speeds are the best of their runs; the bandwidth is the best of probes run before the model is
+ * loaded and after it is closed (an idle ONNX Runtime thread pool spins for a while and would
+ * steal cores from a probe run beside it).
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
@@ -79,11 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The figures of one run. */
     record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
-            double decodeBatch8, double bandwidth, String device, double loadAverage) {
-
-        double bandwidthRatio() {
-            return streamedBytesPerStep * decodeBatch1 / bandwidth;
-        }
+            double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage) {
     }
 
     @Override
@@ -127,8 +127,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Result run(Path work, long bytes, OnnxOptions.Dtype type, OnnxOptions.Device where, PrintWriter log)
             throws IOException {
-        double bandwidth = measureBandwidth();
-        progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", bandwidth / 1e9));
+        // Bandwidth is measured with no model session open: an idle ONNX Runtime thread pool
+        // spins for a while after each run and would steal cores from the probe.
+        double before = measureBandwidth();
+        progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
         SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
         Path model = work.resolve("model");
         long modelBytes = SyntheticCheckpoint.write(model, shape, 42);
@@ -137,6 +139,9 @@ public final class BenchCommand implements Callable<Integer> {
         OnnxOptions options = OnnxOptions.of(model).withDtype(type).withDevice(where).withCacheDir(work.resolve("cache"))
                 .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1));
         long start = System.nanoTime();
+        long streamed;
+        String device;
+        double[] result;
         try (OnnxBackend backend = OnnxBackend.open(options)) {
             progress(log, String.format(Locale.ROOT, "session on %s in %.1f s", backend.device(), (System.nanoTime() - start) / 1e9));
             Random random = new Random(7);
@@ -158,11 +163,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double batch8 = decodeRate(backend.generateIds(prompts, newTokens));
             progress(log, String.format(Locale.ROOT, "decode batch %d: %.2f tokens/s", BATCH, batch8));
-            bandwidth = Math.max(bandwidth, measureBandwidth());
-            progress(log, String.format(Locale.ROOT, "memory bandwidth, measured again: best %.1f GB/s", bandwidth / 1e9));
-            return new Result(modelBytes, backend.weightBytesPerStep(), prefill, batch1, batch8, bandwidth,
-                    backend.device().name().toLowerCase(Locale.ROOT), loadAverage());
+            streamed = backend.weightBytesPerStep();
+            device = backend.device().name().toLowerCase(Locale.ROOT);
+            result = new double[] {prefill, batch1, batch8};
         }
+        double after = measureBandwidth();
+        progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s after the model was closed", after / 1e9));
+        double bandwidth = Math.max(before, after);
+        return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
+                device, loadAverage());
     }
 
     private void progress(PrintWriter log, String line) {
@@ -196,8 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Read bandwidth of main memory: all cores each stream their slice of a 512 MB off-heap buffer
      * (far larger than any cache), once as bulk copies into a small on-heap chunk and once summed
      * in place with four accumulators; the best of six passes alternating the two. This is the access
-     * pattern of a memory-bound matrix-vector product. The benchmark measures before and after
-     * decoding and keeps the better figure, since other processes on a shared machine take turns.
+     * pattern of a memory-bound matrix-vector product.
      */
     static double measureBandwidth() {
         int threads = Runtime.getRuntime().availableProcessors();

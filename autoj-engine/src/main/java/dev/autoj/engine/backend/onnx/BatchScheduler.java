@@ -30,15 +30,13 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Token fed for padding and for finished sequences; masked, so any valid id does. */
-    private static final int FILLER = 0;
-
     private final DecoderSession session;
     private final ModelConfig config;
     private final int maxBatch;
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final Object lock = new Object();
     private final IntConsumer batchStarted;
+    private volatile IntConsumer stepRows = rows -> { };
     private Thread worker;
     private boolean closed;
 
@@ -52,6 +50,11 @@ final class BatchScheduler implements AutoCloseable {
         this.config = config;
         this.maxBatch = maxBatch;
         this.batchStarted = batchStarted;
+    }
+
+    /** Tells {@code listener} the number of sequences in each decoding step after the prefill (tests observe shrinking). */
+    void onStep(IntConsumer listener) {
+        this.stepRows = listener;
     }
 
     /** Jobs waiting for a batch. */
@@ -129,16 +132,6 @@ final class BatchScheduler implements AutoCloseable {
     /** Greedy decoding of {@code jobs} as one batch. */
     List<TokenGeneration> decode(List<Job> jobs) {
         int n = jobs.size();
-        int longest = jobs.stream().mapToInt(j -> j.prompt().length).max().orElseThrow();
-        int[][] ids = new int[n][longest];
-        boolean[][] real = new boolean[n][longest];
-        for (int b = 0; b < n; b++) {
-            int[] prompt = jobs.get(b).prompt();
-            int pad = longest - prompt.length;
-            Arrays.fill(ids[b], FILLER);
-            System.arraycopy(prompt, 0, ids[b], pad, prompt.length);
-            Arrays.fill(real[b], pad, longest, true);
-        }
         int[][] generated = new int[n][];
         int[] count = new int[n];
         StopReason[] reason = new StopReason[n];
@@ -149,16 +142,27 @@ final class BatchScheduler implements AutoCloseable {
         }
         long start = System.nanoTime();
         long prefill = 0;
-        int active = n;
-        try (DecoderSession.KvCache cache = session.newCache()) {
-            float[][][] logits = session.forward(cache, ids, real, false);
+        float[][][] logits = new float[n][][];
+        List<DecoderSession.KvCache> singles = new ArrayList<>();
+        DecoderSession.KvCache merged;
+        try {
+            for (int b = 0; b < n; b++) {
+                DecoderSession.KvCache single = session.newCache();
+                singles.add(single);
+                logits[b] = session.forward(single, jobs.get(b).prompt(), false);
+            }
+            merged = n == 1 ? singles.remove(0) : session.merge(singles);
+        } finally {
+            singles.forEach(DecoderSession.KvCache::close);
+        }
+        try (DecoderSession.KvCache cache = merged) {
+            // rows[i]: the job whose sequence is row i of the cache; shrinks as sequences stop
+            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
             boolean first = true;
             while (true) {
-                for (int b = 0; b < n; b++) {
-                    if (reason[b] != null) {
-                        continue;
-                    }
-                    int next = OnnxBackend.argmax(logits[b][0]);
+                for (int i = 0; i < rows.length; i++) {
+                    int b = rows[i];
+                    int next = OnnxBackend.argmax(logits[i][0]);
                     if (config.eosIds().contains(next)) {
                         reason[b] = StopReason.EOS;
                     } else {
@@ -176,21 +180,31 @@ final class BatchScheduler implements AutoCloseable {
                     prefill = now - start;
                     first = false;
                 }
-                for (int b = 0; b < n; b++) {
-                    if (reason[b] != null && finished[b] == 0) {
+                int[] running = Arrays.stream(rows).filter(b -> reason[b] == null).toArray();
+                for (int b : rows) {
+                    if (reason[b] != null) {
                         finished[b] = now;
-                        active--;
                     }
                 }
-                if (active == 0) {
+                if (running.length == 0) {
                     break;
                 }
-                int[][] step = new int[n][1];
-                boolean[][] stepReal = new boolean[n][1];
-                for (int b = 0; b < n; b++) {
-                    boolean running = reason[b] == null;
-                    step[b][0] = running ? last[b] : FILLER;
-                    stepReal[b][0] = running;
+                if (running.length < rows.length) {
+                    int[] keep = new int[running.length];
+                    for (int i = 0, k = 0; i < rows.length; i++) {
+                        if (reason[rows[i]] == null) {
+                            keep[k++] = i;
+                        }
+                    }
+                    session.compact(cache, keep);
+                    rows = running;
+                }
+                stepRows.accept(rows.length);
+                int[][] step = new int[rows.length][1];
+                boolean[][] stepReal = new boolean[rows.length][1];
+                for (int i = 0; i < rows.length; i++) {
+                    step[i][0] = last[rows[i]];
+                    stepReal[i][0] = true;
                 }
                 logits = session.forward(cache, step, stepReal, false);
             }

@@ -13,6 +13,7 @@ import dev.autoj.engine.backend.onnx.checkpoint.DType;
 import dev.autoj.engine.backend.onnx.checkpoint.Halfs;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
 import dev.autoj.engine.backend.onnx.checkpoint.QuantizedLinear;
+import dev.autoj.engine.backend.onnx.checkpoint.QuantizedWeights;
 import dev.autoj.engine.backend.onnx.checkpoint.Tensor;
 import dev.autoj.engine.backend.onnx.graph.LlamaGraph;
 import java.nio.ByteBuffer;
@@ -72,6 +73,8 @@ final class DecoderSession implements AutoCloseable {
      */
     static final class KvCache implements AutoCloseable {
         private OrtSession.Result last;
+        /** Past tensors of a compacted batch, owned here (then {@code last} is null). */
+        private Map<String, OnnxTensor> compacted;
         private int length;
         private int batch = -1;
         private boolean[][] valid = new boolean[0][];
@@ -81,26 +84,135 @@ final class DecoderSession implements AutoCloseable {
             return length;
         }
 
+        /** Sequences in the cache; -1 before the first step. */
+        int batch() {
+            return batch;
+        }
+
+        /** The past tensor {@code present_<kind>.<layer>} of the last step, or null before the first. */
+        private OnnxTensor past(String name) {
+            if (compacted != null) {
+                return compacted.get(name);
+            }
+            return last == null ? null : (OnnxTensor) last.get(name).orElseThrow();
+        }
+
         @Override
         public void close() {
             if (last != null) {
                 last.close();
                 last = null;
             }
+            if (compacted != null) {
+                compacted.values().forEach(OnnxTensor::close);
+                compacted = null;
+            }
         }
     }
 
     /**
+     * One batch cache from single-sequence caches (each after its own prefill), left-padded to
+     * the longest: the padding slots hold zeros and are marked invalid, so they are masked from
+     * every later query. Prefilling one prompt at a time keeps the attention scores of a prefill
+     * at one sequence's size (they grow with the square of the prompt length), and gives every
+     * sequence exactly its single-run prefill.
+     */
+    KvCache merge(List<KvCache> singles) {
+        int n = singles.size();
+        int longest = singles.stream().mapToInt(KvCache::length).max().orElseThrow();
+        int kvHeads = config.numKvHeads();
+        int d = config.headDim();
+        Map<String, OnnxTensor> merged = new HashMap<>();
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "present_" + kind + "." + l;
+                    FloatBuffer out = ByteBuffer.allocateDirect(n * kvHeads * longest * d * 4).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    for (int b = 0; b < n; b++) {
+                        KvCache single = singles.get(b);
+                        FloatBuffer source = single.past(name).getFloatBuffer();
+                        int length = single.length;
+                        for (int h = 0; h < kvHeads; h++) {
+                            int target = ((b * kvHeads + h) * longest + (longest - length)) * d;
+                            out.put(target, source, h * length * d, length * d);
+                        }
+                    }
+                    merged.put(name, OnnxTensor.createTensor(env, out, new long[] {n, kvHeads, longest, d}));
+                }
+            }
+        } catch (OrtException e) {
+            merged.values().forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not build the batch key/value cache: " + e.getMessage(), e);
+        }
+        KvCache cache = new KvCache();
+        cache.compacted = merged;
+        cache.batch = n;
+        cache.length = longest;
+        cache.valid = new boolean[n][longest];
+        cache.realTokens = new int[n];
+        for (int b = 0; b < n; b++) {
+            int length = singles.get(b).length;
+            Arrays.fill(cache.valid[b], longest - length, longest, true);
+            cache.realTokens[b] = singles.get(b).realTokens[0];
+        }
+        return cache;
+    }
+
+    /**
+     * Keeps only the rows {@code keep} (in that order) of the cache, so sequences that stopped no
+     * longer take part in later steps. Copies the remaining keys and values once.
+     */
+    void compact(KvCache cache, int[] keep) {
+        if (cache.batch < 0 || keep.length == cache.batch) {
+            return;
+        }
+        Map<String, OnnxTensor> kept = new HashMap<>();
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "present_" + kind + "." + l;
+                    OnnxTensor tensor = cache.past(name);
+                    long[] shape = tensor.getInfo().getShape();
+                    int row = Math.toIntExact(shape[1] * shape[2] * shape[3]);
+                    FloatBuffer all = tensor.getFloatBuffer();
+                    FloatBuffer out = ByteBuffer.allocateDirect(keep.length * row * 4).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    for (int b : keep) {
+                        out.put(all.slice(b * row, row));
+                    }
+                    out.rewind();
+                    kept.put(name, OnnxTensor.createTensor(env, out, new long[] {keep.length, shape[1], shape[2], shape[3]}));
+                }
+            }
+        } catch (OrtException e) {
+            kept.values().forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not shrink the key/value cache: " + e.getMessage(), e);
+        }
+        boolean[][] valid = new boolean[keep.length][];
+        int[] realTokens = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            valid[i] = cache.valid[keep[i]];
+            realTokens[i] = cache.realTokens[keep[i]];
+        }
+        cache.close();
+        cache.compacted = kept;
+        cache.batch = keep.length;
+        cache.valid = valid;
+        cache.realTokens = realTokens;
+    }
+
+    /**
      * Opens a session on {@code device}. {@code int4} is the 4-bit layout when {@code dtype} is
-     * INT4 (ignored otherwise).
+     * INT4 (ignored otherwise), and {@code quantized} supplies the 4-bit weights in that layout.
      */
     static DecoderSession open(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype, LlamaGraph.Int4 int4,
-            OnnxOptions.Device device, Path modelFile) {
-        return onBigStack(() -> load(config, checkpoint, dtype, int4, device, modelFile));
+            QuantizedWeights quantized, OnnxOptions.Device device, Path modelFile) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, modelFile));
     }
 
     private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, OnnxOptions.Dtype dtype,
-            LlamaGraph.Int4 int4, OnnxOptions.Device device, Path modelFile) {
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, OnnxOptions.Device device, Path modelFile) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> tensors = new ArrayList<>();
         try {
@@ -111,8 +223,7 @@ final class DecoderSession implements AutoCloseable {
                             w.shape(), OnnxJavaType.FLOAT);
                 }
                 for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config)) {
-                    QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), int4.blockSize(),
-                            int4.zeroPoints());
+                    QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
                     long blocks = q.blocksPerRow();
                     put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
                             new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
@@ -142,6 +253,25 @@ final class DecoderSession implements AutoCloseable {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    /** The weight as the graph was built for it, or a clear error naming what differs. */
+    private static QuantizedLinear checked(QuantizedLinear q, LlamaGraph.Weight w, LlamaGraph.Int4 int4, Checkpoint checkpoint) {
+        String problem = null;
+        if (q.outFeatures() != w.shape()[0] || q.inFeatures() != w.shape()[1]) {
+            problem = "shape [" + q.outFeatures() + ", " + q.inFeatures() + "] instead of [" + w.shape()[0] + ", "
+                    + w.shape()[1] + "]";
+        } else if (q.blockSize() != int4.blockSize()) {
+            problem = "block size " + q.blockSize() + " instead of " + int4.blockSize();
+        } else if ((q.zeroPoints() != null) != int4.zeroPoints()) {
+            problem = int4.zeroPoints() ? "no zero points where the graph reads them" : "zero points the graph does not read";
+        }
+        if (problem != null) {
+            throw new BackendException("The 4-bit weight " + w.name() + " from " + checkpoint.dir() + " has " + problem
+                    + "; the decoder was built for blocks of " + int4.blockSize()
+                    + (int4.zeroPoints() ? " with" : " without") + " zero points.");
+        }
+        return q;
     }
 
     private static void put(OrtEnvironment env, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors,
@@ -318,12 +448,13 @@ final class DecoderSession implements AutoCloseable {
             for (int l = 0; l < config.numLayers(); l++) {
                 for (String kind : new String[] {"key", "value"}) {
                     String name = "past_" + kind + "." + l;
-                    if (cache.last == null) {
+                    OnnxTensor previous = cache.past("present_" + kind + "." + l);
+                    if (previous == null) {
                         OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
                         owned.put(name, empty);
                         inputs.put(name, empty);
                     } else {
-                        inputs.put(name, (OnnxTensor) cache.last.get("present_" + kind + "." + l).orElseThrow());
+                        inputs.put(name, previous);
                     }
                 }
             }

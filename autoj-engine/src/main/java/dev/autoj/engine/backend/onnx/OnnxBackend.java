@@ -7,6 +7,7 @@ import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.onnx.checkpoint.Checkpoint;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
+import dev.autoj.engine.backend.onnx.checkpoint.QuantizedWeights;
 import dev.autoj.engine.backend.onnx.graph.LlamaGraph;
 import dev.autoj.engine.tokenizer.Tokenizer;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The embedded judge engine: a LLaMA-family Hugging Face checkpoint turned into an ONNX decoder
@@ -84,11 +86,19 @@ public final class OnnxBackend implements Backend {
 
     /** As {@link #open(OnnxOptions)} with another 4-bit layout (tests compare accuracy levels). */
     static OnnxBackend open(OnnxOptions options, LlamaGraph.Int4 int4) {
+        return open(options, int4, checkpoint -> QuantizedWeights.quantizing(checkpoint, int4.blockSize(), int4.zeroPoints()));
+    }
+
+    /**
+     * As {@link #open(OnnxOptions)} with 4-bit weights in the layout {@code int4} taken from
+     * {@code quantized} (for checkpoints already quantized, such as GPTQ) instead of quantized on load.
+     */
+    static OnnxBackend open(OnnxOptions options, LlamaGraph.Int4 int4, Function<Checkpoint, QuantizedWeights> quantized) {
         ModelConfig config = ModelConfig.read(options.modelDir());
         Checkpoint checkpoint = Checkpoint.open(options.modelDir());
         ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), int4);
-        DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, options.device(),
-                entry.file());
+        DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized.apply(checkpoint),
+                options.device(), entry.file());
         Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
         try {
             Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;

@@ -66,7 +66,7 @@ class BatchingTest {
     }
 
     @Test
-    @DisplayName("sequences that stop early (smaller budgets) leave the others' tokens unchanged")
+    @DisplayName("sequences that stop early (smaller budgets) leave the batch and the others' tokens unchanged")
     void earlyStopsDoNotDisturbTheRest() {
         List<int[]> prompts = prompts(5, 11);
         int[] budgets = {3, 40, 1, 17, 40};
@@ -75,7 +75,14 @@ class BatchingTest {
             jobs.add(new BatchScheduler.Job(prompts.get(i), budgets[i]));
         }
         BatchScheduler scheduler = new BatchScheduler(backend.session(), backend.config(), 8);
+        List<Integer> rowsPerStep = new ArrayList<>();
+        scheduler.onStep(rowsPerStep::add);
         List<TokenGeneration> batched = scheduler.decode(jobs);
+        int longest = java.util.Arrays.stream(batched.stream().mapToInt(g -> g.ids().length).toArray()).max().orElseThrow();
+        assertThat(rowsPerStep).as("one step per token after the first, fewer rows as sequences stop")
+                .hasSize(longest - 1).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(rowsPerStep.get(0)).as("the budget-1 sequence left after the prefill").isEqualTo(4);
+        assertThat(rowsPerStep.get(rowsPerStep.size() - 1)).isLessThan(4);
         for (int i = 0; i < prompts.size(); i++) {
             TokenGeneration alone = backend.generateIds(prompts.get(i), budgets[i]);
             assertThat(batched.get(i).ids()).as("prompt %d, budget %d", i, budgets[i]).containsExactly(alone.ids());

@@ -6,6 +6,7 @@ import dev.autoj.engine.backend.onnx.checkpoint.Checkpoint;
 import dev.autoj.engine.backend.onnx.checkpoint.DType;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
 import dev.autoj.engine.backend.onnx.checkpoint.QuantizedLinear;
+import dev.autoj.engine.backend.onnx.checkpoint.QuantizedWeights;
 import dev.autoj.engine.backend.onnx.checkpoint.Tensor;
 import dev.autoj.engine.backend.onnx.graph.LlamaGraph;
 import java.nio.ByteBuffer;
@@ -140,6 +141,21 @@ class Int4Test {
         assertThat((double) agree / positions).isGreaterThanOrEqualTo(INT4_TOP1_AGREEMENT);
         assertThat(maxError).isLessThan(INT4_MAX_LOGIT_ERROR).isGreaterThan(0);
         assertThat(sumError / positions / model.spec.vocab()).isLessThan(INT4_MEAN_LOGIT_ERROR);
+    }
+
+    @Test
+    @DisplayName("4-bit weights supplied in another layout than the graph's are rejected naming the tensor and the difference")
+    void suppliedWeightsOfAnotherLayoutAreRejected() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        OnnxOptions options = OnnxOptions.of(model.dir).withDtype(OnnxOptions.Dtype.INT4).withCacheDir(temp.resolve("cache"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxBackend.open(options, new LlamaGraph.Int4(32, 4, true),
+                        checkpoint -> QuantizedWeights.quantizing(checkpoint, 32, false)))
+                .isInstanceOf(dev.autoj.engine.backend.BackendException.class)
+                .hasMessageContaining("The 4-bit weight model.layers.0.self_attn.q_proj.weight")
+                .hasMessageContaining("has no zero points where the graph reads them");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxBackend.open(options, new LlamaGraph.Int4(32, 4, true),
+                        checkpoint -> QuantizedWeights.quantizing(checkpoint, 16, true)))
+                .hasMessageContaining("has block size 16 instead of 32");
     }
 
     private static Map<String, float[]> dequantize(TinyLlama model, int blockSize, boolean zeroPoints) {

@@ -22,7 +22,12 @@ import java.util.Map;
  * <p>Weights are initializers named as in the checkpoint, supplied at load time (external data),
  * kept in the Hugging Face {@code [out, in]} layout and multiplied with {@code Gemm transB=1}, so
  * a checkpoint already in the session's element type needs no copy. fp16 weights are cast to
- * fp32 inside the graph: the CPU execution provider computes in fp32.
+ * fp32 inside the graph: the CPU execution provider computes in fp32. In a 4-bit graph
+ * ({@link #buildInt4}) the linear layers are {@code com.microsoft.MatMulNBits} over packed
+ * weights and the rest stays fp32.
+ *
+ * <p>Batches: every row has its own position ids and its own rows of {@code attention_bias}, so
+ * left-padded prompts and finished sequences are masked per row.
  *
  * <p>Attention uses plain ONNX operators (MatMul, Softmax, with key/value heads repeated by
  * Expand for grouped-query attention) rather than {@code com.microsoft.GroupQueryAttention}:
