@@ -81,12 +81,9 @@ final class EngineJudges {
      * the folder's name (recording requires the name; {@link Settings} checks that).
      */
     private static Backend onnx(Settings settings) {
-        if (settings.device() == Settings.Device.CUDA) {
-            throw new ExtensionConfigurationException("autoj.device=cuda: this autoj-engine build runs the embedded engine"
-                    + " on the CPU only; set autoj.device to auto or cpu, or serve the judge with vLLM (autoj.backend=remote).");
-        }
         OnnxOptions options = OnnxOptions.of(settings.modelPath())
                 .withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()))
+                .withDevice(OnnxOptions.Device.valueOf(settings.device().name()))
                 .withMaxNewTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS));
         if (settings.onnxCacheDir() != null) {
             options = options.withCacheDir(settings.onnxCacheDir());

@@ -48,7 +48,7 @@ record Settings(
     enum Device { AUTO, CPU, CUDA }
 
     /** Weight type of the embedded engine's session. */
-    enum Dtype { FP32, FP16 }
+    enum Dtype { FP32, FP16, INT4 }
 
     enum Mode { LIVE, RECORD, REPLAY }
 

@@ -59,9 +59,11 @@ class OnnxBackendLaunchTest {
     void aRandomModelsJudgmentFailsScoresAtLeastWithTheNoVerdictReason() throws IOException {
         Path model = tinyRandomAutoJ();
 
+        // A random model cannot reproduce Auto-J's golden answers (nor fit them in its 1024-token window):
+        // the conformance check is off so that the launch reaches the assertion under test.
         EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
                 "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.onnx.cache-dir", dir.resolve("cache").toString(),
-                "autoj.max-new-tokens", "12", "autoj.device", "cpu"), GradedByTheEmbeddedEngine.class);
+                "autoj.max-new-tokens", "12", "autoj.device", "cpu", "autoj.conformance", "off"), GradedByTheEmbeddedEngine.class);
 
         results.testEvents().assertStatistics(s -> s.started(1).failed(1).succeeded(0));
         results.testEvents().failed().assertEventsMatchExactly(event(test("scoresAtLeastOne"), finishedWithFailure(message(m ->

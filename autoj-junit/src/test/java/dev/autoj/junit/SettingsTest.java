@@ -111,7 +111,7 @@ class SettingsTest {
         assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.mode", "record"),
                 Map.of())).hasMessageStartingWith("autoj.model-name (or AUTOJ_MODEL_NAME) is required to record with autoj.backend=onnx");
         assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.dtype", "int3"),
-                Map.of())).hasMessage("Invalid autoj configuration: autoj.dtype = \"int3\". Accepted values: fp32, fp16.");
+                Map.of())).hasMessage("Invalid autoj configuration: autoj.dtype = \"int3\". Accepted values: fp32, fp16, int4.");
         assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx"), Map.of("AUTOJ_MODEL_PATH", dir.resolve("x").toString())))
                 .hasMessageStartingWith("Invalid autoj configuration: AUTOJ_MODEL_PATH = \"" + dir.resolve("x") + "\" (it is not a folder");
     }

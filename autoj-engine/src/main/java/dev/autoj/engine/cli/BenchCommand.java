@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
             "as a share of this machine's memory bandwidth (measured by the same command). With --json one line:",
             "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
                     + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\"}"})
-public final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer> {
 
     private static final int BATCH = 8;
 

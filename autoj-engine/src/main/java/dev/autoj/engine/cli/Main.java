@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 + " Auto-J testbed, look after judgment stores, generate with the embedded engine, convert checkpoints, check a judge"
                 + " against published Auto-J answers, gate merges on run summaries.",
         subcommands = {PromptCommand.class, ParseCommand.class, JudgeCommand.class, ClassifyCommand.class, EvalCommand.class,
-            StoreCommand.class, GenerateCommand.class, ConvertCommand.class, ConformanceCommand.class, GateCommand.class})
+            StoreCommand.class, GenerateCommand.class, BenchCommand.class, ConvertCommand.class, ConformanceCommand.class, GateCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, convert, conformance or gate");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance or gate");
     }
 
     /**

@@ -53,12 +53,12 @@ abstract class RunOptions {
             description = "--backend onnx: the Hugging Face model folder (config.json, tokenizer.json, *.safetensors)")
     Path model;
 
-    @Option(names = "--dtype", paramLabel = "fp32|fp16", defaultValue = "fp32",
+    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32",
             description = "--backend onnx: weight type in the session (default: ${DEFAULT-VALUE})")
     String dtype;
 
-    @Option(names = "--device", paramLabel = "cpu", defaultValue = "cpu",
-            description = "--backend onnx: execution device (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu",
+            description = "--backend onnx: execution device; auto tries CUDA and falls back to the CPU (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
@@ -154,8 +154,8 @@ abstract class RunOptions {
         }
         OnnxOptions options;
         try {
-            options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype)).withMaxNewTokens(maxTokens);
-            OnnxOptions.Device.parse(device);
+            options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype)).withMaxNewTokens(maxTokens)
+                    .withDevice(OnnxOptions.Device.parse(device));
             if (cacheDir != null) {
                 options = options.withCacheDir(cacheDir);
             }
