@@ -303,6 +303,20 @@ public final class OnnxBackend implements Backend {
         }
     }
 
+    /**
+     * Opens whatever {@code options.modelDir()} holds: a decoder already exported to ONNX by
+     * Optimum or onnxruntime-genai ({@link ExportedDecoderBackend}), else a checkpoint converted
+     * here ({@link #open(OnnxOptions)}).
+     *
+     * <pre>{@code
+     * try (Backend backend = OnnxBackend.openAny(OnnxOptions.of(Path.of("models/llama-onnx")))) { ... }
+     * }</pre>
+     */
+    public static Backend openAny(OnnxOptions options) {
+        return ExportedDecoderBackend.isExportedDecoder(options.modelDir()) ? ExportedDecoderBackend.open(options)
+                : open(options);
+    }
+
     @Override
     public void close() {
         try {
