@@ -88,9 +88,9 @@ final class EngineJudges {
         if (settings.onnxCacheDir() != null) {
             options = options.withCacheDir(settings.onnxCacheDir());
         }
-        OnnxBackend backend;
+        Backend backend;
         try {
-            backend = OnnxBackend.open(options);
+            backend = OnnxBackend.openAny(options);
         } catch (BackendException e) {
             throw new ExtensionConfigurationException("autoj.model.path=" + settings.modelPath() + ": the embedded engine"
                     + " cannot load this checkpoint: " + e.getMessage() + " Point autoj.model.path at a LLaMA-family"

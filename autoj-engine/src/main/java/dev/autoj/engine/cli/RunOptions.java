@@ -166,9 +166,9 @@ abstract class RunOptions {
             throw new InputException(model, 0, "has no tokenizer.json, which the judge needs to turn prompts into tokens",
                     "copy the model's tokenizer.json into the folder (the LLaMA-2 tokenizer for Auto-J-13B)");
         }
-        OnnxBackend backend;
+        Backend backend;
         try {
-            backend = OnnxBackend.open(options);
+            backend = OnnxBackend.openAny(options);
         } catch (CheckpointException e) {
             throw new InputException(model, 0, "is not a usable model folder: " + e.getMessage(),
                     "point --model at a LLaMA-family Hugging Face checkpoint", e);

@@ -146,6 +146,18 @@ class ExportedDecoderTest {
     }
 
     @Test
+    void aFloat16CacheIsFedInItsOwnTypeAndStaysWithinTheFp16ToleranceOfTheReference() throws IOException {
+        Path dir = optimumFolder("half", "model.onnx", ExportedGraphWriter.Naming.optimum(true, false).withHalfCache());
+        try (ExportedDecoderBackend exported = ExportedDecoderBackend.open(options(dir))) {
+            assertThat(exported.decoder().cacheType()).isEqualTo(ai.onnxruntime.OnnxJavaType.FLOAT16);
+            float[][] stepped = exported.decoder().logitsWithCache(Arrays.copyOf(PROMPT, 4),
+                    Arrays.copyOfRange(PROMPT, 4, PROMPT.length));
+            double error = maxDifference(stepped, model.referenceLogits(PROMPT));
+            assertThat(error).isGreaterThan(0).isLessThan(OnnxBackendTest.FP16_TOLERANCE);
+        }
+    }
+
+    @Test
     void aMergedDecoderWithUseCacheBranchAndNoPositionIdsDecodesAsTheReference() throws IOException {
         Path dir = optimumFolder("merged", "decoder_model_merged.onnx", ExportedGraphWriter.Naming.optimum(false, true));
         try (ExportedDecoderBackend exported = ExportedDecoderBackend.open(options(dir))) {
@@ -160,7 +172,7 @@ class ExportedDecoderTest {
     void anOnnxruntimeGenaiFolderIsReadThroughGenaiConfigJson() throws IOException {
         Path dir = Files.createDirectories(temp.resolve("genai"));
         ExportedGraphWriter.Naming naming = new ExportedGraphWriter.Naming("past_key_values.%d.key", "past_key_values.%d.value",
-                "present.%d.key", "present.%d.value", true, false);
+                "present.%d.key", "present.%d.value", true, false, false);
         ExportedGraphWriter.write(dir.resolve("llama-tiny-cpu-fp32.onnx"), "llama-tiny-cpu-fp32.onnx.data", shape(), naming,
                 model.weights, model.shapes);
         Files.writeString(dir.resolve("genai_config.json"), """
@@ -186,7 +198,7 @@ class ExportedDecoderTest {
     @Test
     void aDecoderWithOtherNamesIsRejectedListingWhatWasFoundAndExpected() throws IOException {
         ExportedGraphWriter.Naming other = new ExportedGraphWriter.Naming("past_key.%d", "past_value.%d", "present_key.%d",
-                "present_value.%d", true, false);
+                "present_value.%d", true, false, false);
         Path dir = optimumFolder("other", "model.onnx", other);
         assertThatThrownBy(() -> ExportedDecoderBackend.open(options(dir)))
                 .isInstanceOf(BackendException.class)

@@ -26,11 +26,16 @@ public final class ExportedGraphWriter {
 
     /** Names and inputs of the graph to write. */
     public record Naming(String pastKey, String pastValue, String presentKey, String presentValue, boolean positionIds,
-            boolean useCacheBranch) {
+            boolean useCacheBranch, boolean halfCache) {
 
         public static Naming optimum(boolean positionIds, boolean useCacheBranch) {
             return new Naming("past_key_values.%d.key", "past_key_values.%d.value", "present.%d.key", "present.%d.value",
-                    positionIds, useCacheBranch);
+                    positionIds, useCacheBranch, false);
+        }
+
+        /** The same graph with a float16 key/value cache (as an fp16 export has). */
+        public Naming withHalfCache() {
+            return new Naming(pastKey, pastValue, presentKey, presentValue, positionIds, useCacheBranch, true);
         }
     }
 
@@ -106,14 +111,15 @@ public final class ExportedGraphWriter {
         if (naming.positionIds()) {
             g.input("position_ids", ElemType.INT64, "batch", "seq");
         }
+        ElemType cache = naming.halfCache() ? ElemType.FLOAT16 : ElemType.FLOAT;
         for (int l = 0; l < s.layers(); l++) {
-            g.input(String.format(naming.pastKey(), l), ElemType.FLOAT, "batch", s.kvHeads(), "past", d);
-            g.input(String.format(naming.pastValue(), l), ElemType.FLOAT, "batch", s.kvHeads(), "past", d);
+            g.input(String.format(naming.pastKey(), l), cache, "batch", s.kvHeads(), "past", d);
+            g.input(String.format(naming.pastValue(), l), cache, "batch", s.kvHeads(), "past", d);
         }
         g.output("logits", ElemType.FLOAT, "batch", "seq", s.vocab());
         for (int l = 0; l < s.layers(); l++) {
-            g.output(String.format(naming.presentKey(), l), ElemType.FLOAT, "batch", s.kvHeads(), "total", d);
-            g.output(String.format(naming.presentValue(), l), ElemType.FLOAT, "batch", s.kvHeads(), "total", d);
+            g.output(String.format(naming.presentKey(), l), cache, "batch", s.kvHeads(), "total", d);
+            g.output(String.format(naming.presentValue(), l), cache, "batch", s.kvHeads(), "total", d);
         }
         String seqLen = g.op("Shape", List.of("input_ids"), Attr.i("start", 1), Attr.i("end", 2));
         String totalLen = g.op("Shape", List.of("attention_mask"), Attr.i("start", 1), Attr.i("end", 2));
@@ -167,10 +173,8 @@ public final class ExportedGraphWriter {
         String q = rotate(heads(linear(x, p + "self_attn.q_proj.weight"), s.heads()), cos, sin);
         String k = rotate(heads(linear(x, p + "self_attn.k_proj.weight"), s.kvHeads()), cos, sin);
         String v = heads(linear(x, p + "self_attn.v_proj.weight"), s.kvHeads());
-        String keys = String.format(naming.presentKey(), l);
-        String values = String.format(naming.presentValue(), l);
-        g.named("", "Concat", List.of(String.format(naming.pastKey(), l), k), List.of(keys), Attr.i("axis", 2));
-        g.named("", "Concat", List.of(String.format(naming.pastValue(), l), v), List.of(values), Attr.i("axis", 2));
+        String keys = cached(String.format(naming.pastKey(), l), k, String.format(naming.presentKey(), l));
+        String values = cached(String.format(naming.pastValue(), l), v, String.format(naming.presentValue(), l));
         String scores = g.op("Div", List.of(g.op("MatMul", List.of(q, g.op("Transpose", List.of(repeat(keys)),
                 Attr.ints("perm", 0, 1, 3, 2)))), g.constFloat((float) Math.sqrt(d))));
         String probs = g.op("Softmax", List.of(g.op("Add", List.of(scores, bias))), Attr.i("axis", -1));
@@ -182,6 +186,17 @@ public final class ExportedGraphWriter {
         String act = g.op("Mul", List.of(g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate)))),
                 linear(y, p + "mlp.up_proj.weight")));
         return g.op("Add", List.of(h, linear(act, p + "mlp.down_proj.weight")));
+    }
+
+    /** Past and new keys (or values) as float, with the present output written in the cache's type. */
+    private String cached(String past, String fresh, String present) {
+        if (!naming.halfCache()) {
+            g.named("", "Concat", List.of(past, fresh), List.of(present), Attr.i("axis", 2));
+            return present;
+        }
+        String all = g.op("Concat", List.of(g.op("Cast", List.of(past), Attr.i("to", 1)), fresh), Attr.i("axis", 2));
+        g.named("", "Cast", List.of(all), List.of(present), Attr.i("to", 10));
+        return all;
     }
 
     /** [b, s, n·d] → [b, n, s, d]. */
