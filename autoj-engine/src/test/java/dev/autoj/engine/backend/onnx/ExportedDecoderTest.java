@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Generation;
+import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.onnx.graph.ExportedGraphWriter;
 import java.io.IOException;
@@ -218,6 +221,30 @@ class ExportedDecoderTest {
         assertThatThrownBy(() -> OnnxBackend.openAny(options(dir)))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("names the decoder file model.onnx, which is not in");
+    }
+
+    @Test
+    void anOptimumFolderWithTokenizerJsonAnswersTextRequestsAsTheNativeBackendDoes() throws IOException {
+        Path tokenizerJson = SharedFiles.tokenizer("llama2");
+        TinyLlama.Spec spec = TinyLlama.Spec.small().vocab(32000).shape(32, 64, 4, 2, 1).tied(true).maxPositions(1024);
+        model = TinyLlama.write(temp.resolve("tiny-32000"), spec, 2024);
+        Files.copy(tokenizerJson, model.dir.resolve("tokenizer.json"));
+        Path dir = optimumFolder("optimum-text", "model.onnx", ExportedGraphWriter.Naming.optimum(true, false));
+        Files.copy(tokenizerJson, dir.resolve("tokenizer.json"));
+        List<GenerationRequest> requests = List.of(new GenerationRequest("[INST] Is 2 + 2 four? [/INST]", 24),
+                new GenerationRequest("Write a haiku about tests.", 12));
+        try (Backend exported = OnnxBackend.openAny(options(dir)); OnnxBackend nativeBackend = OnnxBackend.open(options(model.dir))) {
+            List<Generation> external = exported.generate(requests);
+            List<Generation> reference = nativeBackend.generate(requests);
+            assertThat(exported.name()).isEqualTo("onnx");
+            assertThat(exported.modelId()).isEqualTo("optimum-text");
+            for (int i = 0; i < requests.size(); i++) {
+                assertThat(external.get(i).text()).isEqualTo(reference.get(i).text());
+                assertThat(external.get(i).stopReason()).isEqualTo(reference.get(i).stopReason());
+                assertThat(external.get(i).promptTokens()).isEqualTo(reference.get(i).promptTokens());
+                assertThat(external.get(i).generatedTokens()).isEqualTo(reference.get(i).generatedTokens()).isPositive();
+            }
+        }
     }
 
     @Test
