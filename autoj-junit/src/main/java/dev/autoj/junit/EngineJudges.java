@@ -94,7 +94,8 @@ final class EngineJudges {
         } catch (BackendException e) {
             throw new ExtensionConfigurationException("autoj.model.path=" + settings.modelPath() + ": the embedded engine"
                     + " cannot load this checkpoint: " + e.getMessage() + " Point autoj.model.path at a LLaMA-family"
-                    + " Hugging Face folder (config.json, tokenizer.json, *.safetensors).", e);
+                    + " Hugging Face folder (config.json, tokenizer.json, *.safetensors) or an Optimum / onnxruntime-genai"
+                    + " ONNX export.", e);
         }
         return settings.modelNameSet() ? new Named(backend, settings.modelName()) : backend;
     }

@@ -171,7 +171,7 @@ abstract class RunOptions {
             backend = OnnxBackend.openAny(options);
         } catch (CheckpointException e) {
             throw new InputException(model, 0, "is not a usable model folder: " + e.getMessage(),
-                    "point --model at a LLaMA-family Hugging Face checkpoint", e);
+                    "point --model at a LLaMA-family Hugging Face checkpoint or an Optimum / onnxruntime-genai ONNX export", e);
         }
         return named && !modelName.equals(backend.modelId()) ? new NamedBackend(backend, modelName) : backend;
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.backend.onnx.checkpoint.CheckpointException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -108,19 +109,19 @@ final class ExportedDecoder implements AutoCloseable {
         if (genaiConfig != null) {
             String name = genaiConfig.path("model").path("decoder").path("filename").asText("");
             if (name.isEmpty()) {
-                throw new BackendException(genai + " has no model.decoder.filename; onnxruntime-genai's builder writes the "
+                throw new CheckpointException(genai + " has no model.decoder.filename; onnxruntime-genai's builder writes the "
                         + "decoder's file name there (usually \"model.onnx\"). Add it.");
             }
             file = dir.resolve(name);
         } else {
             file = OPTIMUM_FILES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst()
-                    .orElseThrow(() -> new BackendException("No exported decoder in " + dir + ": expected "
+                    .orElseThrow(() -> new CheckpointException("No exported decoder in " + dir + ": expected "
                             + String.join(" or ", OPTIMUM_FILES) + " (Hugging Face Optimum) or genai_config.json "
                             + "(onnxruntime-genai); .onnx files found: " + onnxFiles(dir) + ". Rename the decoder file or "
                             + "write a genai_config.json that names it."));
         }
         if (!Files.isRegularFile(file)) {
-            throw new BackendException(genai + " names the decoder file " + file.getFileName() + ", which is not in "
+            throw new CheckpointException(genai + " names the decoder file " + file.getFileName() + ", which is not in "
                     + dir + ". Copy the .onnx file (and its .onnx.data / .onnx_data external weights) there.");
         }
         Limits limits = limits(dir, genaiConfig);
@@ -211,7 +212,7 @@ final class ExportedDecoder implements AutoCloseable {
         expectedOut.stream().filter(n -> !outputs.containsKey(n)).forEach(n -> missing.add("output " + n));
         List<String> unknown = inputs.keySet().stream().filter(n -> !known.contains(n)).toList();
         if (!missing.isEmpty() || !unknown.isEmpty()) {
-            throw new BackendException("The decoder " + file + " does not follow the " + io.convention()
+            throw new CheckpointException("The decoder " + file + " does not follow the " + io.convention()
                     + " naming. Missing: " + (missing.isEmpty() ? "nothing" : String.join(", ", missing))
                     + (unknown.isEmpty() ? "" : "; inputs it has that the engine cannot feed: " + String.join(", ", unknown))
                     + ". Found inputs " + new TreeSet<>(inputs.keySet()) + " and outputs " + new TreeSet<>(outputs.keySet())
@@ -225,13 +226,13 @@ final class ExportedDecoder implements AutoCloseable {
         TensorInfo past = (TensorInfo) inputs.get(String.format(io.pastKey(), 0)).getInfo();
         long[] shape = past.getShape();
         if (shape.length != 4 || shape[1] <= 0 || shape[3] <= 0) {
-            throw new BackendException("The cache input " + String.format(io.pastKey(), 0) + " of " + file + " has shape "
+            throw new CheckpointException("The cache input " + String.format(io.pastKey(), 0) + " of " + file + " has shape "
                     + Arrays.toString(shape) + "; the engine needs [batch, kv_heads, past_sequence, head_dim] with "
                     + "kv_heads and head_dim fixed.");
         }
         OnnxJavaType type = past.type;
         if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16) {
-            throw new BackendException("The cache of " + file + " holds " + type + "; only float32 and float16 caches are supported.");
+            throw new CheckpointException("The cache of " + file + " holds " + type + "; only float32 and float16 caches are supported.");
         }
         long[] logitsShape = ((TensorInfo) outputs.get(io.logits()).getInfo()).getShape();
         int vocab = logitsShape.length == 3 && logitsShape[2] > 0 ? Math.toIntExact(logitsShape[2]) : -1;
@@ -245,7 +246,7 @@ final class ExportedDecoder implements AutoCloseable {
         }
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
-            throw new BackendException("No config.json next to the exported decoder in " + dir + "; copy the model's "
+            throw new CheckpointException("No config.json next to the exported decoder in " + dir + "; copy the model's "
                     + "config.json there (Optimum writes it beside model.onnx): it gives eos_token_id and "
                     + "max_position_embeddings.");
         }
@@ -273,7 +274,7 @@ final class ExportedDecoder implements AutoCloseable {
         try {
             return new ObjectMapper().readTree(Files.readAllBytes(file));
         } catch (JacksonException e) {
-            throw new BackendException(file + " is not valid JSON: " + e.getOriginalMessage() + ". Restore the exported file.", e);
+            throw new CheckpointException(file + " is not valid JSON: " + e.getOriginalMessage() + ". Restore the exported file.", e);
         } catch (IOException e) {
             throw new BackendException("Cannot read " + file + ": " + e, e);
         }

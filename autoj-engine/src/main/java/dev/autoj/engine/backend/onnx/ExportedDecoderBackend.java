@@ -49,8 +49,9 @@ public final class ExportedDecoderBackend implements Backend {
      * Opens the exported decoder in {@link OnnxOptions#modelDir()}; {@code tokenizer.json} is
      * optional (without it only {@link #generateIds} works).
      *
-     * @throws BackendException when the graph's input and output names follow neither convention;
-     *     the message lists the names found and those expected
+     * @throws dev.autoj.engine.backend.onnx.checkpoint.CheckpointException when the folder is not a
+     *     usable export, e.g. the graph's input and output names follow neither convention (the
+     *     message lists the names found and those expected)
      */
     public static ExportedDecoderBackend open(OnnxOptions options) {
         ExportedDecoder decoder = ExportedDecoder.open(options.modelDir(), options.device());

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.backend.onnx.checkpoint.CheckpointException;
 import dev.autoj.engine.backend.onnx.graph.ExportedGraphWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,17 +41,12 @@ class ExportedDecoderTest {
     }
 
     private ExportedGraphWriter.Shape shape() {
-        TinyLlama.Spec s = model.spec;
-        return new ExportedGraphWriter.Shape(s.vocab(), s.hidden(), s.intermediate(), s.heads(), s.kvHeads(), s.layers(),
-                s.ropeTheta(), s.rmsEps(), s.tied());
+        return ExportedFolders.shape(model);
     }
 
     /** An Optimum output folder: the decoder file, its external data and config.json. */
     private Path optimumFolder(String name, String modelFile, ExportedGraphWriter.Naming naming) throws IOException {
-        Path dir = Files.createDirectories(temp.resolve(name));
-        Files.copy(model.dir.resolve("config.json"), dir.resolve("config.json"));
-        ExportedGraphWriter.write(dir.resolve(modelFile), modelFile + "_data", shape(), naming, model.weights, model.shapes);
-        return dir;
+        return ExportedFolders.optimum(model, temp.resolve(name), modelFile, naming);
     }
 
     private OnnxOptions options(Path dir) {
@@ -204,7 +199,7 @@ class ExportedDecoderTest {
                 "present_value.%d", true, false, false);
         Path dir = optimumFolder("other", "model.onnx", other);
         assertThatThrownBy(() -> ExportedDecoderBackend.open(options(dir)))
-                .isInstanceOf(BackendException.class)
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("does not follow the Hugging Face Optimum naming")
                 .hasMessageContaining("Missing: input past_key_values.0.key")
                 .hasMessageContaining("output present.0.key")
@@ -219,7 +214,7 @@ class ExportedDecoderTest {
         Files.writeString(dir.resolve("genai_config.json"),
                 "{\"model\": {\"eos_token_id\": 2, \"decoder\": {\"filename\": \"model.onnx\"}}}");
         assertThatThrownBy(() -> OnnxBackend.openAny(options(dir)))
-                .isInstanceOf(BackendException.class)
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("names the decoder file model.onnx, which is not in");
     }
 
@@ -230,7 +225,6 @@ class ExportedDecoderTest {
         model = TinyLlama.write(temp.resolve("tiny-32000"), spec, 2024);
         Files.copy(tokenizerJson, model.dir.resolve("tokenizer.json"));
         Path dir = optimumFolder("optimum-text", "model.onnx", ExportedGraphWriter.Naming.optimum(true, false));
-        Files.copy(tokenizerJson, dir.resolve("tokenizer.json"));
         List<GenerationRequest> requests = List.of(new GenerationRequest("[INST] Is 2 + 2 four? [/INST]", 24),
                 new GenerationRequest("Write a haiku about tests.", 12));
         try (Backend exported = OnnxBackend.openAny(options(dir)); OnnxBackend nativeBackend = OnnxBackend.open(options(model.dir))) {
