@@ -16,7 +16,8 @@ import java.util.Map;
  * Optimum's and onnxruntime-genai's input/output names ({@code input_ids}, {@code attention_mask},
  * optional {@code position_ids} and {@code use_cache_branch}, {@code past_key_values.L.key},
  * outputs {@code logits} for every position and {@code present.L.key}), the causal mask and the
- * rotary angles computed inside the graph from the 0/1 mask and positions, and the weights as
+ * rotary angles computed inside the graph from the 0/1 mask and positions ({@code use_cache_branch}
+ * checked against the past's length instead of choosing a branch), and the weights as
  * ONNX external data in a file beside the model, as those exporters store big models.
  *
  * <p>Built from plain ONNX operators with this project's {@link OnnxGraph}, sharing no code with
@@ -162,6 +163,16 @@ public final class ExportedGraphWriter {
         }
         String head = s.tied() ? "model.embed_tokens.weight" : "lm_head.weight";
         String logits = linear(norm(h, "model.norm.weight"), head);
+        if (naming.useCacheBranch()) {
+            // Optimum's merged graph picks a branch by this flag; here a flag that disagrees with
+            // the past's length negates the logits, so a caller feeding it wrongly is caught
+            String hasPast = g.op("Cast", List.of(g.op("Greater", List.of(g.op("Sub", List.of(totalLen, seqLen)),
+                    g.constInt64(0)))), Attr.i("to", 1));
+            String flag = g.op("Cast", List.of("use_cache_branch"), Attr.i("to", 1));
+            String wrong = g.op("Abs", List.of(g.op("Sub", List.of(flag, hasPast))));
+            String sign = g.op("Sub", List.of(g.constFloat(1f), g.op("Mul", List.of(wrong, g.constFloat(2f)))));
+            logits = g.op("Mul", List.of(logits, sign));
+        }
         g.named("", "Identity", List.of(logits), List.of("logits"));
         return g.toModel("exported_decoder", 17);
     }
