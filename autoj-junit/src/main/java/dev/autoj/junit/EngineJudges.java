@@ -4,8 +4,6 @@ import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.onnx.OnnxBackend;
 import dev.autoj.engine.backend.onnx.OnnxOptions;
 import dev.autoj.engine.backend.remote.RemoteBackend;
@@ -13,7 +11,6 @@ import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
-import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -96,25 +93,7 @@ final class EngineJudges {
                     + " cannot load this checkpoint: " + e.getMessage() + " Point autoj.model.path at a LLaMA-family"
                     + " Hugging Face folder (config.json, tokenizer.json, *.safetensors).", e);
         }
-        return settings.modelNameSet() ? new Named(backend, settings.modelName()) : backend;
-    }
-
-    /** The engine under the configured model id: a folder name differs between machines, store keys must not. */
-    private record Named(Backend delegate, String modelId) implements Backend {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            return delegate.generate(requests);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
+        return settings.modelNameSet() ? backend.withModelId(settings.modelName()) : backend;
     }
 
     /** Auto-J's scenario classifier, served like the judge (it only ever needs 30 new tokens). */

@@ -173,7 +173,7 @@ abstract class RunOptions {
             throw new InputException(model, 0, "is not a usable model folder: " + e.getMessage(),
                     "point --model at a LLaMA-family Hugging Face checkpoint", e);
         }
-        return named && !modelName.equals(backend.modelId()) ? new NamedBackend(backend, modelName) : backend;
+        return named ? backend.withModelId(modelName) : backend;
     }
 
     private Backend remote(String endpointOption, List<String> endpoints, String modelName, int maxTokens) {
