@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +92,52 @@ public final class GptqCheckpoint {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * True when {@code modelDir} declares GPTQ quantization: a {@code quantize_config.json}, or a
+     * {@code quantization_config} in {@code config.json}. {@link #open} then checks that it is a
+     * 4-bit GPTQ checkpoint it can read.
+     */
+    public static boolean isGptq(Path modelDir) {
+        if (Files.isRegularFile(modelDir.resolve("quantize_config.json"))) {
+            return true;
+        }
+        Path config = modelDir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            return false;
+        }
+        try {
+            JsonNode node = JSON.readTree(Files.readAllBytes(config));
+            return node != null && node.has("quantization_config");
+        } catch (IOException e) {
+            // ModelConfig.read reports an unreadable or invalid config.json with its own message.
+            return false;
+        }
+    }
+
+    /**
+     * The full-precision tensors (embeddings, norms, {@code lm_head}) as a {@link Checkpoint},
+     * whose fingerprint covers the quantization settings and the name, type, shape and place of
+     * every tensor, the quantized ones included.
+     */
+    public Checkpoint unquantized() {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        digest.update(("gptq " + config + "\n").getBytes(StandardCharsets.UTF_8));
+        for (StoredTensor t : tensors.values()) {
+            digest.update((t.name() + " " + t.file().getFileName() + " " + t.dtype() + " " + Arrays.toString(t.shape())
+                    + " " + t.begin() + " " + t.end() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return Checkpoint.of(dir, tensors.values(), HexFormat.of().formatHex(digest.digest()));
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     /** A tensor stored as is (embeddings, norms, lm_head), or {@code null} when absent. */
