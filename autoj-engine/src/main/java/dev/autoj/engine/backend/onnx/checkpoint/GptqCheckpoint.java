@@ -57,8 +57,11 @@ public final class GptqCheckpoint {
         Path dir = modelDir.toAbsolutePath().normalize();
         Config config = config(dir);
         if (config.bits() != 4) {
-            throw new CheckpointException(dir + " is a " + config.bits() + "-bit GPTQ checkpoint; only 4-bit weights map "
-                    + "to MatMulNBits here. Use a 4-bit GPTQ checkpoint or the fp16 weights.");
+            Path source = Files.isRegularFile(dir.resolve("quantize_config.json")) ? dir.resolve("quantize_config.json")
+                    : dir.resolve("config.json");
+            throw new CheckpointException(dir + " is a " + config.bits() + "-bit GPTQ checkpoint (\"bits\": " + config.bits()
+                    + " in " + source + "); only 4-bit weights map to MatMulNBits here. Use a 4-bit GPTQ checkpoint or the "
+                    + "fp16 weights.");
         }
         if (!config.format().equals("gptq") && !config.format().equals("gptq_v2")) {
             throw new CheckpointException(dir + " declares checkpoint_format \"" + config.format() + "\"; only AutoGPTQ's "
