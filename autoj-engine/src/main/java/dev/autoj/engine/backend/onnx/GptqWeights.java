@@ -68,7 +68,7 @@ final class GptqWeights implements QuantizedWeights {
                 orders.put(w.name(), order);
             }
         }
-        SortedNames names = new SortedNames();
+        OrderNames names = new OrderNames();
         for (int l = 0; l < config.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             names.share(orders, p + "self_attn.input_order", p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight",
@@ -82,7 +82,7 @@ final class GptqWeights implements QuantizedWeights {
     }
 
     /** Which order initializer each act-order weight reads. */
-    private static final class SortedNames {
+    private static final class OrderNames {
         final TreeMap<String, String> map = new TreeMap<>();
 
         /**

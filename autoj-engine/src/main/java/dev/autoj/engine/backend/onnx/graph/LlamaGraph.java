@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * a checkpoint already in the session's element type needs no copy. fp16 weights are cast to
  * fp32 inside the graph: the CPU execution provider computes in fp32. In a 4-bit graph
  * ({@link #buildInt4}) the linear layers are {@code com.microsoft.MatMulNBits} over packed
- * weights and the rest stays fp32.
+ * weights (the output head too unless {@link Int4#quantizedHead()} is false, as for GPTQ), act-order
+ * layers read their inputs through a {@code Gather} by an order initializer, and the rest stays fp32.
  *
  * <p>Batches: every row has its own position ids and its own rows of {@code attention_bias}, so
  * left-padded prompts and finished sequences are masked per row.
