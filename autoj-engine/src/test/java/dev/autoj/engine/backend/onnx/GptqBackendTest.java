@@ -9,9 +9,11 @@ import dev.autoj.engine.backend.onnx.checkpoint.CheckpointException;
 import dev.autoj.engine.backend.onnx.checkpoint.GptqCheckpoint;
 import dev.autoj.engine.backend.onnx.checkpoint.GptqFixture;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
+import dev.autoj.engine.backend.onnx.checkpoint.TorchSave;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,27 @@ class GptqBackendTest {
             TokenGeneration result = backend.generateIds(prompt, 16);
             assertThat(result.ids()).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
             assertThat(result.stopReason()).isEqualTo(expected.size() == 16 ? StopReason.LENGTH : StopReason.EOS);
+        }
+    }
+
+    @Test
+    @DisplayName("a GPTQ folder saved as PyTorch .bin gives bit-identical logits to the same weights in safetensors")
+    void binGptqFolderEqualsSafetensors() throws IOException {
+        TinyGptq gptq = TinyGptq.write(temp.resolve("gptq"), 7, 32, false, true, true);
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.copy(gptq.dir.resolve("config.json"), bin.resolve("config.json"));
+        Files.copy(gptq.dir.resolve("quantize_config.json"), bin.resolve("quantize_config.json"));
+        List<TorchSave.Item> items = new ArrayList<>();
+        Map<String, byte[]> storages = new LinkedHashMap<>();
+        gptq.tensors.forEach((name, t) -> {
+            String key = String.valueOf(storages.size());
+            storages.put(key, t.data().array());
+            items.add(TorchSave.Item.contiguous(name, t.dtype(), t.shape(), key));
+        });
+        TorchSave.write(bin.resolve("gptq_model-4bit-32g.bin"), items, storages, false);
+        try (OnnxBackend fromSafetensors = OnnxBackend.openGptq(options(gptq.dir), 0);
+                OnnxBackend fromBin = OnnxBackend.openGptq(options(bin), 0)) {
+            assertThat(fromBin.logitsOf(PROMPTS[1])).isDeepEqualTo(fromSafetensors.logitsOf(PROMPTS[1]));
         }
     }
 
