@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * The 4-bit weights of a GPTQ checkpoint, repacked (not requantized) for MatMulNBits, and the
  * graph layout they need: one block size for all layers, zero points unless the checkpoint is
- * symmetric, the head in full precision, and act-order input orders shared where layers read
+ * symmetric, the head in full precision unless the checkpoint quantized it too, and act-order input orders shared where layers read
  * the same activations in the same order.
  */
 final class GptqWeights implements QuantizedWeights {
@@ -39,7 +39,9 @@ final class GptqWeights implements QuantizedWeights {
      *     shape than config.json implies, or cannot be mapped to the common layout
      */
     static GptqWeights plan(ModelConfig config, GptqCheckpoint gptq, int accuracyLevel) {
-        LlamaGraph.Int4 probe = new LlamaGraph.Int4(16, accuracyLevel, false, false, new TreeMap<>());
+        // Some GPTQ tools quantize lm_head too (quantize_config "lm_head": true); then it is a GPTQ layer like the others.
+        boolean quantizedHead = !config.tieWordEmbeddings() && gptq.stored("lm_head.qweight") != null;
+        LlamaGraph.Int4 probe = new LlamaGraph.Int4(16, accuracyLevel, false, quantizedHead, new TreeMap<>());
         Map<String, int[]> orders = new LinkedHashMap<>();
         int blockSize = -1;
         String blockSource = null;
@@ -77,7 +79,8 @@ final class GptqWeights implements QuantizedWeights {
             names.share(orders, p + "mlp.input_order", p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight");
             names.share(orders, p + "mlp.down_proj.input_order", p + "mlp.down_proj.weight");
         }
-        LlamaGraph.Int4 layout = new LlamaGraph.Int4(blockSize, accuracyLevel, !gptq.config().sym(), false, names.map);
+        names.share(orders, "lm_head.input_order", "lm_head.weight");
+        LlamaGraph.Int4 layout = new LlamaGraph.Int4(blockSize, accuracyLevel, !gptq.config().sym(), quantizedHead, names.map);
         return new GptqWeights(gptq, layout, orders);
     }
 

@@ -67,6 +67,24 @@ class GptqBackendTest {
     }
 
     @Test
+    @DisplayName("a GPTQ folder whose lm_head is quantized too runs it as a GPTQ layer and equals the reference")
+    void quantizedHeadIsAGptqLayer() {
+        TinyGptq gptq = TinyGptq.write(temp.resolve("gptq"), 7, 32, false, true, true, true);
+        assertThat(gptq.tensors).containsKey("lm_head.qweight").doesNotContainKey("lm_head.weight");
+        try (OnnxBackend backend = OnnxBackend.openGptq(options(gptq.dir), 0)) {
+            double[][] expected = gptq.reference.referenceLogits(PROMPTS[0]);
+            float[][] actual = backend.logitsOf(PROMPTS[0]);
+            double max = 0;
+            for (int t = 0; t < expected.length; t++) {
+                for (int i = 0; i < expected[t].length; i++) {
+                    max = Math.max(max, Math.abs(actual[t][i] - expected[t][i]));
+                }
+            }
+            assertThat(max).isLessThan(1e-4);
+        }
+    }
+
+    @Test
     @DisplayName("a GPTQ folder saved as PyTorch .bin gives bit-identical logits to the same weights in safetensors")
     void binGptqFolderEqualsSafetensors() throws IOException {
         TinyGptq gptq = TinyGptq.write(temp.resolve("gptq"), 7, 32, false, true, true);

@@ -42,6 +42,12 @@ public final class TinyGptq {
      * order when {@code shareOrders}, each its own otherwise.
      */
     public static TinyGptq write(Path dir, long seed, int groupSize, boolean sym, boolean actOrder, boolean shareOrders) {
+        return write(dir, seed, groupSize, sym, actOrder, shareOrders, false);
+    }
+
+    /** As {@link #write(Path, long, int, boolean, boolean, boolean)}, with {@code lm_head} quantized too when {@code quantizeHead}. */
+    public static TinyGptq write(Path dir, long seed, int groupSize, boolean sym, boolean actOrder, boolean shareOrders,
+            boolean quantizeHead) {
         TinyLlama model = TinyLlama.write(dir.resolveSibling(dir.getFileName() + "-fp16"),
                 TinyLlama.Spec.small().stored("F16", 1), seed);
         Map<String, GptqFixture.Stored> tensors = new LinkedHashMap<>();
@@ -49,7 +55,7 @@ public final class TinyGptq {
         for (Map.Entry<String, float[]> e : model.weights.entrySet()) {
             String name = e.getKey();
             long[] shape = model.shapes.get(name);
-            if (name.startsWith("model.layers.") && name.endsWith("_proj.weight")) {
+            if (name.startsWith("model.layers.") && name.endsWith("_proj.weight") || quantizeHead && name.equals("lm_head.weight")) {
                 int out = (int) shape[0];
                 int in = (int) shape[1];
                 float[][] matrix = new float[out][in];
@@ -57,7 +63,7 @@ public final class TinyGptq {
                     System.arraycopy(e.getValue(), n * in, matrix[n], 0, in);
                 }
                 String prefix = name.substring(0, name.length() - ".weight".length());
-                int layer = Integer.parseInt(name.split("\\.")[2]);
+                int layer = name.startsWith("model.layers.") ? Integer.parseInt(name.split("\\.")[2]) : -1;
                 String projection = prefix.substring(prefix.lastIndexOf('.') + 1);
                 String input = switch (projection) {
                     case "q_proj", "k_proj", "v_proj" -> shareOrders ? "attention" : projection;
