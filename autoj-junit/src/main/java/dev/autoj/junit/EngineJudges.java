@@ -79,9 +79,11 @@ final class EngineJudges {
      */
     private static Backend onnx(Settings settings) {
         OnnxOptions options = OnnxOptions.of(settings.modelPath())
-                .withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()))
                 .withDevice(OnnxOptions.Device.valueOf(settings.device().name()))
                 .withMaxNewTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS));
+        if (settings.dtype() != null) {
+            options = options.withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()));
+        }
         if (settings.onnxCacheDir() != null) {
             options = options.withCacheDir(settings.onnxCacheDir());
         }
