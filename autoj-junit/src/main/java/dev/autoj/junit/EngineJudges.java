@@ -4,8 +4,6 @@ import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.onnx.OnnxBackend;
 import dev.autoj.engine.backend.onnx.OnnxOptions;
 import dev.autoj.engine.backend.remote.RemoteBackend;
@@ -13,7 +11,6 @@ import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
-import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -82,9 +79,11 @@ final class EngineJudges {
      */
     private static Backend onnx(Settings settings) {
         OnnxOptions options = OnnxOptions.of(settings.modelPath())
-                .withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()))
                 .withDevice(OnnxOptions.Device.valueOf(settings.device().name()))
                 .withMaxNewTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS));
+        if (settings.dtype() != null) {
+            options = options.withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()));
+        }
         if (settings.onnxCacheDir() != null) {
             options = options.withCacheDir(settings.onnxCacheDir());
         }
@@ -97,25 +96,7 @@ final class EngineJudges {
                     + " Hugging Face folder (config.json, tokenizer.json, *.safetensors) or an Optimum / onnxruntime-genai"
                     + " ONNX export.", e);
         }
-        return settings.modelNameSet() ? new Named(backend, settings.modelName()) : backend;
-    }
-
-    /** The engine under the configured model id: a folder name differs between machines, store keys must not. */
-    private record Named(Backend delegate, String modelId) implements Backend {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            return delegate.generate(requests);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
+        return settings.modelNameSet() ? backend.withModelId(settings.modelName()) : backend;
     }
 
     /** Auto-J's scenario classifier, served like the judge (it only ever needs 30 new tokens). */

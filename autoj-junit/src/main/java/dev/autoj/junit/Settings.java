@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The validated {@code autoj.*} configuration of one test run. Every value is read once, at the
- * edge: a bad value fails with the key, the value and the accepted values.
+ * edge: a bad value fails with the key, the value and the accepted values. Values without a default
+ * ({@code dtype}: the checkpoint decides; {@code onnxCacheDir}, {@code modelPath}, …) are null when unset.
  */
 record Settings(
         Backend backend,
@@ -62,7 +63,7 @@ record Settings(
         MODEL_NAME("model-name", "GAIR/autoj-13b"),
         MODEL_PATH("model.path", null),
         DEVICE("device", "auto"),
-        DTYPE("dtype", "fp32"),
+        DTYPE("dtype", null),
         ONNX_CACHE_DIR("onnx.cache-dir", null),
         MODE("mode", "live"),
         STORE_DIR("store.dir", "src/test/resources/autoj-store"),
@@ -140,7 +141,7 @@ record Settings(
             }
         }
         return new Settings(backend, endpoints, source.text(Key.MODEL_NAME), source.isSet(Key.MODEL_NAME), modelPath,
-                source.choice(Key.DEVICE, Device.class), source.choice(Key.DTYPE, Dtype.class), source.path(Key.ONNX_CACHE_DIR),
+                source.choice(Key.DEVICE, Device.class), source.optionalChoice(Key.DTYPE, Dtype.class), source.path(Key.ONNX_CACHE_DIR),
                 mode, source.path(Key.STORE_DIR),
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
@@ -209,6 +210,11 @@ record Settings(
 
         Path path(Key key) {
             return raw(key).map(v -> Path.of(v[0])).orElse(null);
+        }
+
+        /** A choice without a default: null when the key is not set. */
+        <E extends Enum<E>> E optionalChoice(Key key, Class<E> type) {
+            return raw(key).isPresent() ? choice(key, type) : null;
         }
 
         <E extends Enum<E>> E choice(Key key, Class<E> type) {

@@ -24,6 +24,19 @@ public interface Backend extends AutoCloseable {
      */
     List<Generation> generate(List<GenerationRequest> requests);
 
+    /**
+     * This back end under another model id, e.g. the embedded engine (which names its model after
+     * the folder, different on every machine) under {@code "GAIR/autoj-13b"}, so that store keys
+     * are the same wherever the judgments are recorded. Closing the result closes this back end.
+     *
+     * <pre>{@code
+     * Backend judge = OnnxBackend.open(OnnxOptions.of(dir)).withModelId("GAIR/autoj-13b");
+     * }</pre>
+     */
+    default Backend withModelId(String modelId) {
+        return modelId.equals(modelId()) ? this : new RenamedBackend(this, modelId);
+    }
+
     @Override
     default void close() {
     }

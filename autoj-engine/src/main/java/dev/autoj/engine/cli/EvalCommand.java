@@ -9,7 +9,6 @@ import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.eval.CategoryFigures;
 import dev.autoj.engine.eval.GroupFigures;
-import dev.autoj.engine.eval.InputException;
 import dev.autoj.engine.eval.JsonLines;
 import dev.autoj.engine.eval.NoVerdictItem;
 import dev.autoj.engine.eval.PairwiseEvaluation;
@@ -124,7 +123,7 @@ final class EvalCommand implements Callable<Integer> {
             List<Judge.CompareRequest> requests = new ArrayList<>(items.size());
             for (JsonLines.Line line : JsonLines.read(source)) {
                 requests.add(new Judge.CompareRequest(query(line), line.text("response 1"), line.text("response 2"),
-                        scenario(line, "scenario"), language));
+                        line.scenario("scenario"), language));
             }
             List<Comparison> comparisons = new ArrayList<>(requests.size());
             try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "pairs judged", requests.size())) {
@@ -214,7 +213,7 @@ final class EvalCommand implements Callable<Integer> {
         private RatingReport judgeSingle() {
             List<Judge.GradeRequest> requests = new ArrayList<>();
             for (JsonLines.Line line : JsonLines.read(source)) {
-                requests.add(new Judge.GradeRequest(query(line), line.text("response"), scenario(line, "scenario"), language));
+                requests.add(new Judge.GradeRequest(query(line), line.text("response"), line.scenario("scenario"), language));
             }
             List<Judgment> judgments = new ArrayList<>(requests.size());
             try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "responses judged", requests.size())) {
@@ -324,16 +323,6 @@ final class EvalCommand implements Callable<Integer> {
             throw line.fail("field \"prompt\" is blank", "give the user's query the responses answer");
         }
         return query;
-    }
-
-    private static Scenario scenario(JsonLines.Line line, String field) {
-        String name = line.text(field);
-        try {
-            return Scenario.byName(name);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(line.file(), line.number(), e.getMessage().replaceFirst("\\.$", ""),
-                    "correct field \"" + field + "\"", e);
-        }
     }
 
     static ObjectNode pairwiseJson(PairwiseReport report) {

@@ -59,8 +59,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "token budget (default: ${DEFAULT-VALUE}, Auto-J's)")
     int maxNewTokens;
 
-    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32",
-            description = "weight type; int4 quantizes linear layers to 4 bits when loading (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4",
+            description = "weight type; int4 quantizes linear layers to 4 bits when loading (default: fp32; int4 for a GPTQ folder, which runs only as int4)")
     String dtype;
 
     @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu",
@@ -99,8 +99,11 @@ final class GenerateCommand implements Callable<Integer> {
                     + "model folder holding config.json, tokenizer.json and the safetensors weights");
         }
         try {
-            OnnxOptions options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype))
-                    .withDevice(OnnxOptions.Device.parse(device)).withMaxNewTokens(maxNewTokens);
+            OnnxOptions options = OnnxOptions.of(model).withDevice(OnnxOptions.Device.parse(device))
+                    .withMaxNewTokens(maxNewTokens);
+            if (dtype != null) {
+                options = options.withDtype(OnnxOptions.Dtype.parse(dtype));
+            }
             return cacheDir == null ? options : options.withCacheDir(cacheDir);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -53,8 +53,8 @@ abstract class RunOptions {
             description = "--backend onnx: the Hugging Face model folder (config.json, tokenizer.json, *.safetensors)")
     Path model;
 
-    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32",
-            description = "--backend onnx: weight type in the session (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4",
+            description = "--backend onnx: weight type in the session (default: fp32; int4 for a GPTQ folder, which runs only as int4)")
     String dtype;
 
     @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu",
@@ -154,8 +154,10 @@ abstract class RunOptions {
         }
         OnnxOptions options;
         try {
-            options = OnnxOptions.of(model).withDtype(OnnxOptions.Dtype.parse(dtype)).withMaxNewTokens(maxTokens)
-                    .withDevice(OnnxOptions.Device.parse(device));
+            options = OnnxOptions.of(model).withMaxNewTokens(maxTokens).withDevice(OnnxOptions.Device.parse(device));
+            if (dtype != null) {
+                options = options.withDtype(OnnxOptions.Dtype.parse(dtype));
+            }
             if (cacheDir != null) {
                 options = options.withCacheDir(cacheDir);
             }
@@ -173,7 +175,7 @@ abstract class RunOptions {
             throw new InputException(model, 0, "is not a usable model folder: " + e.getMessage(),
                     "point --model at a LLaMA-family Hugging Face checkpoint or an Optimum / onnxruntime-genai ONNX export", e);
         }
-        return named && !modelName.equals(backend.modelId()) ? new NamedBackend(backend, modelName) : backend;
+        return named ? backend.withModelId(modelName) : backend;
     }
 
     private Backend remote(String endpointOption, List<String> endpoints, String modelName, int maxTokens) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autoj.engine.Scenario;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -43,6 +44,17 @@ public final class JsonLines {
                 throw fail("field \"" + field + "\" is " + describe(value) + ", not a string", "write it as a JSON string");
             }
             return value.asText();
+        }
+
+        /** A required scenario name ({@code "code_generation"}); an unknown one names the closest known names. */
+        public Scenario scenario(String field) {
+            String name = text(field);
+            try {
+                return Scenario.byName(name);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(file, number, e.getMessage().replaceFirst("\\.$", ""),
+                        "correct field \"" + field + "\"", e);
+            }
         }
 
         /** An optional string field, or null when absent or JSON null. */

@@ -62,7 +62,7 @@ public final class TestbedFiles {
     public static List<PairwiseItem> pairwiseItems(Path source) {
         List<PairwiseItem> items = new ArrayList<>();
         for (JsonLines.Line line : JsonLines.read(source)) {
-            items.add(new PairwiseItem(scenario(line, "scenario"), label(line, "label")));
+            items.add(new PairwiseItem(line.scenario("scenario"), label(line, "label")));
         }
         return items;
     }
@@ -107,7 +107,7 @@ public final class TestbedFiles {
     public static List<Scenario> scenarioCategories(Path source) {
         List<Scenario> out = new ArrayList<>();
         for (JsonLines.Line line : JsonLines.read(source)) {
-            out.add(scenario(line, "category"));
+            out.add(line.scenario("category"));
         }
         return out;
     }
@@ -117,7 +117,7 @@ public final class TestbedFiles {
         List<ScenarioAnswer> out = new ArrayList<>();
         for (JsonLines.Line line : JsonLines.read(pred)) {
             if (line.node().hasNonNull("scenario")) {
-                out.add(ScenarioAnswer.of(scenario(line, "scenario")));
+                out.add(ScenarioAnswer.of(line.scenario("scenario")));
             } else if (line.node().hasNonNull("output")) {
                 out.add(ScenarioAnswer.fromClassifierOutput(line.text("output")));
             } else {
@@ -126,16 +126,6 @@ public final class TestbedFiles {
             }
         }
         return out;
-    }
-
-    static Scenario scenario(JsonLines.Line line, String field) {
-        String name = line.text(field);
-        try {
-            return Scenario.byName(name);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(line.file(), line.number(), e.getMessage().replaceFirst("\\.$", ""),
-                    "correct field \"" + field + "\"", e);
-        }
     }
 
     private static Verdict label(JsonLines.Line line, String field) {

@@ -56,6 +56,27 @@ class GenerateCommandTest {
     }
 
     @Test
+    @DisplayName("generate --model on a GPTQ folder runs it as int4 without --dtype and continues as the reference on its dequantized weights")
+    void gptqFolderGenerates() throws Exception {
+        dev.autoj.engine.backend.onnx.TinyGptq gptq = dev.autoj.engine.backend.onnx.TinyGptq.write(temp.resolve("gptq"), 7, 32,
+                false, true, true);
+        int code = run("--model", gptq.dir.toString(), "--prompt-ids", "1,17,200,5", "--max-new-tokens", "6",
+                "--cache-dir", temp.resolve("cache").toString(), "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode line = new ObjectMapper().readTree(out.toString().strip());
+        List<Integer> ids = new ArrayList<>();
+        line.get("ids").forEach(n -> ids.add(n.asInt()));
+        // accuracy_level 4 (int8 activations) may in principle flip a near-tie; on this model it does not.
+        assertThat(ids).isEqualTo(gptq.reference.referenceGreedy(new int[] {1, 17, 200, 5}, 6));
+
+        int refused = run("--model", gptq.dir.toString(), "--prompt-ids", "1,17", "--dtype", "fp16",
+                "--cache-dir", temp.resolve("cache").toString());
+        assertThat(refused).isNotZero();
+        assertThat(err.toString()).contains("4-bit GPTQ checkpoint").contains("--dtype int4");
+    }
+
+    @Test
     @DisplayName("a long command line on a small main-thread stack does not crash the JVM (native recursion in ONNX Runtime start-up)")
     void longCommandLineDoesNotCrashTheJvm() throws Exception {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small().maxPositions(4096), 7);

@@ -218,11 +218,25 @@ final class DecoderSession implements AutoCloseable {
         try {
             Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
             if (dtype == OnnxOptions.Dtype.INT4) {
-                for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config)) {
+                for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
                     put(env, initializers, tensors, w.name(), asFloat32(checkpoint.tensor(w.name(), w.shape())),
                             w.shape(), OnnxJavaType.FLOAT);
                 }
-                for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config)) {
+                for (Map.Entry<String, String> e : int4.inputOrders().entrySet()) {
+                    if (!initializers.containsKey(e.getValue())) {
+                        int[] order = quantized.inputOrder(e.getKey());
+                        if (order == null) {
+                            throw new BackendException("The decoder was built to read the inputs of " + e.getKey()
+                                    + " in act-order, but " + checkpoint.dir() + " gives no order for it.");
+                        }
+                        ByteBuffer indices = ByteBuffer.allocateDirect(order.length * 8).order(ByteOrder.nativeOrder());
+                        for (int i = 0; i < order.length; i++) {
+                            indices.putLong(i * 8, order[i]);
+                        }
+                        put(env, initializers, tensors, e.getValue(), indices, new long[] {order.length}, OnnxJavaType.INT64);
+                    }
+                }
+                for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
                     QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
                     long blocks = q.blocksPerRow();
                     put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),

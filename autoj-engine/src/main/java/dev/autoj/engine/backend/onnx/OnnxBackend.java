@@ -6,6 +6,7 @@ import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.onnx.checkpoint.Checkpoint;
+import dev.autoj.engine.backend.onnx.checkpoint.GptqCheckpoint;
 import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
 import dev.autoj.engine.backend.onnx.checkpoint.QuantizedWeights;
 import dev.autoj.engine.backend.onnx.graph.LlamaGraph;
@@ -81,7 +82,29 @@ public final class OnnxBackend implements Backend {
      *     usable checkpoint; the message names the file and tensor
      */
     public static OnnxBackend open(OnnxOptions options) {
+        if (GptqCheckpoint.isGptq(options.modelDir())) {
+            return openGptq(options, INT4.accuracyLevel());
+        }
         return open(options, INT4);
+    }
+
+    /**
+     * A GPTQ folder run as int4: its own 4-bit weights repacked for MatMulNBits (nothing is
+     * requantized), act-order inputs gathered into the order the weights were packed in, the
+     * fp16 embedding, norms and head widened to fp32. {@code accuracyLevel} is MatMulNBits'
+     * (4 as for {@link OnnxOptions.Dtype#INT4}; tests use 0, which computes exactly in fp32).
+     */
+    static OnnxBackend openGptq(OnnxOptions options, int accuracyLevel) {
+        Path dir = options.modelDir();
+        if (options.dtype() != OnnxOptions.Dtype.INT4) {
+            throw new BackendException(dir + " is a 4-bit GPTQ checkpoint, which runs only as int4 (its own 4-bit weights in "
+                    + "MatMulNBits), not as " + options.dtype().name().toLowerCase(java.util.Locale.ROOT)
+                    + ". Use --dtype int4 or leave --dtype out; for fp16 or fp32 use the unquantized model.");
+        }
+        ModelConfig config = ModelConfig.read(dir);
+        GptqCheckpoint gptq = GptqCheckpoint.open(dir);
+        GptqWeights weights = GptqWeights.plan(config, gptq, accuracyLevel);
+        return start(options, config, gptq.unquantized(), weights.layout(), weights);
     }
 
     /** As {@link #open(OnnxOptions)} with another 4-bit layout (tests compare accuracy levels). */
@@ -96,8 +119,13 @@ public final class OnnxBackend implements Backend {
     static OnnxBackend open(OnnxOptions options, LlamaGraph.Int4 int4, Function<Checkpoint, QuantizedWeights> quantized) {
         ModelConfig config = ModelConfig.read(options.modelDir());
         Checkpoint checkpoint = Checkpoint.open(options.modelDir());
+        return start(options, config, checkpoint, int4, quantized.apply(checkpoint));
+    }
+
+    private static OnnxBackend start(OnnxOptions options, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
+            QuantizedWeights quantized) {
         ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), int4);
-        DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized.apply(checkpoint),
+        DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized,
                 options.device(), entry.file());
         Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
         try {
@@ -199,24 +227,35 @@ public final class OnnxBackend implements Backend {
      */
     public long weightBytesPerStep() {
         long bytes = 0;
-        for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
-            boolean embedding = w.name().equals("model.embed_tokens.weight");
-            long elements = 1;
-            for (long d : w.shape()) {
-                elements *= d;
-            }
-            if (options.dtype() == OnnxOptions.Dtype.INT4 && w.shape().length == 2 && !embedding) {
+        if (options.dtype() == OnnxOptions.Dtype.INT4) {
+            for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
                 bytes += int4Bytes(w.shape());
-            } else if (!embedding) {
-                bytes += elements * (options.dtype() == OnnxOptions.Dtype.FP16 && device() == OnnxOptions.Device.CUDA ? 2 : 4);
+            }
+            for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+                if (!w.name().equals("model.embed_tokens.weight") || !int4.quantizedHead() && config.tieWordEmbeddings()) {
+                    bytes += elements(w.shape()) * 4;
+                }
+            }
+            return bytes;
+        }
+        int width = options.dtype() == OnnxOptions.Dtype.FP16 && device() == OnnxOptions.Device.CUDA ? 2 : 4;
+        for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+            if (!w.name().equals("model.embed_tokens.weight")) {
+                bytes += elements(w.shape()) * width;
             }
         }
         if (config.tieWordEmbeddings()) {
-            long[] head = {config.vocabSize(), config.hiddenSize()};
-            bytes += options.dtype() == OnnxOptions.Dtype.INT4 ? int4Bytes(head)
-                    : head[0] * head[1] * (options.dtype() == OnnxOptions.Dtype.FP16 && device() == OnnxOptions.Device.CUDA ? 2 : 4);
+            bytes += (long) config.vocabSize() * config.hiddenSize() * width;
         }
         return bytes;
+    }
+
+    private static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     private long int4Bytes(long[] shape) {

@@ -1,6 +1,7 @@
 package dev.autoj.engine.backend.onnx;
 
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.onnx.checkpoint.GptqCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +38,7 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
         /**
          * Weight-only 4-bit: linear layers quantized in Java when the model loads (asymmetric
          * with zero points, blocks of 32, {@code MatMulNBits} with {@code accuracy_level} 4); embedding and norms
-         * stay fp32.
+         * stay fp32. A GPTQ folder runs only in this type, with its own 4-bit weights and an fp32 head.
          */
         INT4;
 
@@ -104,11 +105,12 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
 
     /**
-     * fp32 on the CPU, Auto-J's budget of 1024, reject over-long prompts, batches of up to 8,
-     * cache under the user's cache folder.
+     * fp32 (int4 for a GPTQ folder, whose weights are already 4-bit) on the CPU, Auto-J's budget
+     * of 1024, reject over-long prompts, batches of up to 8, cache under the user's cache folder.
      */
     public static OnnxOptions of(Path modelDir) {
-        return new OnnxOptions(modelDir, Dtype.FP32, Device.CPU, GenerationRequest.AUTOJ_MAX_NEW_TOKENS,
+        Dtype dtype = modelDir != null && GptqCheckpoint.isGptq(modelDir) ? Dtype.INT4 : Dtype.FP32;
+        return new OnnxOptions(modelDir, dtype, Device.CPU, GenerationRequest.AUTOJ_MAX_NEW_TOKENS,
                 Truncation.REJECT, defaultCacheDir(), DEFAULT_MAX_BATCH_SIZE);
     }
 

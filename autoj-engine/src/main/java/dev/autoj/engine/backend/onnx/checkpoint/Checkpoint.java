@@ -96,6 +96,22 @@ public final class Checkpoint {
     }
 
     /**
+     * The floating-point tensors among {@code stored} (the others, such as a GPTQ checkpoint's
+     * packed integers, are left to their own reader) as a checkpoint whose fingerprint is
+     * {@code fingerprint}.
+     */
+    static Checkpoint of(Path dir, Iterable<StoredTensor> stored, String fingerprint) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (StoredTensor t : stored) {
+            DType dtype = DType.fromSafetensors(t.dtype());
+            if (dtype != null) {
+                entries.put(t.name(), new Entry(t.file(), dtype, t.shape(), t.begin(), t.end()));
+            }
+        }
+        return new Checkpoint(dir, entries, fingerprint);
+    }
+
+    /**
      * The tensor {@code name}, checked against the shape the model config implies.
      *
      * @throws CheckpointException naming the tensor and file when it is absent or has another shape

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +57,11 @@ public final class GptqCheckpoint {
         Path dir = modelDir.toAbsolutePath().normalize();
         Config config = config(dir);
         if (config.bits() != 4) {
-            throw new CheckpointException(dir + " is a " + config.bits() + "-bit GPTQ checkpoint; only 4-bit weights map "
-                    + "to MatMulNBits here. Use a 4-bit GPTQ checkpoint or the fp16 weights.");
+            Path source = Files.isRegularFile(dir.resolve("quantize_config.json")) ? dir.resolve("quantize_config.json")
+                    : dir.resolve("config.json");
+            throw new CheckpointException(dir + " is a " + config.bits() + "-bit GPTQ checkpoint (\"bits\": " + config.bits()
+                    + " in " + source + "); only 4-bit weights map to MatMulNBits here. Use a 4-bit GPTQ checkpoint or the "
+                    + "fp16 weights.");
         }
         if (!config.format().equals("gptq") && !config.format().equals("gptq_v2")) {
             throw new CheckpointException(dir + " declares checkpoint_format \"" + config.format() + "\"; only AutoGPTQ's "
@@ -88,6 +95,52 @@ public final class GptqCheckpoint {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * True when {@code modelDir} declares GPTQ quantization: a {@code quantize_config.json}, or a
+     * {@code quantization_config} in {@code config.json}. {@link #open} then checks that it is a
+     * 4-bit GPTQ checkpoint it can read.
+     */
+    public static boolean isGptq(Path modelDir) {
+        if (Files.isRegularFile(modelDir.resolve("quantize_config.json"))) {
+            return true;
+        }
+        Path config = modelDir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            return false;
+        }
+        try {
+            JsonNode node = JSON.readTree(Files.readAllBytes(config));
+            return node != null && node.has("quantization_config");
+        } catch (IOException e) {
+            // ModelConfig.read reports an unreadable or invalid config.json with its own message.
+            return false;
+        }
+    }
+
+    /**
+     * The full-precision tensors (embeddings, norms, {@code lm_head}) as a {@link Checkpoint},
+     * whose fingerprint covers the quantization settings and the name, type, shape and place of
+     * every tensor, the quantized ones included.
+     */
+    public Checkpoint unquantized() {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        digest.update(("gptq " + config + "\n").getBytes(StandardCharsets.UTF_8));
+        for (StoredTensor t : tensors.values()) {
+            digest.update((t.name() + " " + t.file().getFileName() + " " + t.dtype() + " " + Arrays.toString(t.shape())
+                    + " " + t.begin() + " " + t.end() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return Checkpoint.of(dir, tensors.values(), HexFormat.of().formatHex(digest.digest()));
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     /** A tensor stored as is (embeddings, norms, lm_head), or {@code null} when absent. */

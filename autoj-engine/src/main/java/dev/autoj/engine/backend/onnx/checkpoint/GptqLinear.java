@@ -79,6 +79,14 @@ public record GptqLinear(String name, int inFeatures, int outFeatures, int group
     }
 
     /**
+     * The MatMulNBits block size {@link #toMatMulNBits} repacks into: the largest power of two
+     * that divides the group size, at most 128 (below 16 the layer cannot be repacked).
+     */
+    public int blockSize() {
+        return Math.min(Integer.lowestOneBit(groupSize), 128);
+    }
+
+    /**
      * Repacks into MatMulNBits blocks. The block size is the largest power of two that divides
      * the group size, at most 128 (128 for Auto-J's groups of 128; 128 with each scale repeated
      * for a single group per column), so every block lies in one GPTQ group and the result is
@@ -89,8 +97,7 @@ public record GptqLinear(String name, int inFeatures, int outFeatures, int group
      *     groups are not all of the same size
      */
     public Repacked toMatMulNBits() {
-        int block = Integer.lowestOneBit(groupSize);
-        block = Math.min(block, 128);
+        int block = blockSize();
         if (block < 16) {
             throw new CheckpointException(name + " has GPTQ groups of " + groupSize + " inputs; MatMulNBits blocks "
                     + "are powers of two of at least 16 that must divide the group. Re-quantize with group size 32, 64 or 128.");
@@ -156,9 +163,10 @@ public record GptqLinear(String name, int inFeatures, int outFeatures, int group
 
     /**
      * {@code null} for the plain grouping {@code g_idx[k] = k / groupSize}; for act-order, the
-     * inputs sorted by group (stably), which makes the grouping plain again.
+     * inputs sorted by group (stably), which makes the grouping plain again. Read from
+     * {@code g_idx} alone, so a graph can be planned without repacking the weights.
      */
-    private int[] inputOrder() {
+    public int[] inputOrder() {
         boolean plain = true;
         for (int k = 0; k < inFeatures && plain; k++) {
             plain = groupIndex[k] == k / groupSize;

@@ -19,6 +19,15 @@ public interface QuantizedWeights {
      */
     QuantizedLinear linear(String name, long[] shape);
 
+    /**
+     * For a weight whose 4-bit form reads its inputs in another order (GPTQ act-order), that
+     * order: input {@code j} of {@link #linear} is the layer's input {@code order[j]}.
+     * {@code null} (the default) when the inputs keep their order.
+     */
+    default int[] inputOrder(String name) {
+        return null;
+    }
+
     /** Quantizes each weight of {@code checkpoint} when asked (see {@link QuantizedLinear#quantize(Tensor, int, boolean)}). */
     static QuantizedWeights quantizing(Checkpoint checkpoint, int blockSize, boolean zeroPoints) {
         return (name, shape) -> QuantizedLinear.quantize(checkpoint.tensor(name, shape), blockSize, zeroPoints);

@@ -4,9 +4,15 @@ import dev.autoj.engine.backend.onnx.checkpoint.ModelConfig;
 import dev.autoj.engine.backend.onnx.graph.OnnxGraph.Attr;
 import dev.autoj.engine.backend.onnx.graph.OnnxGraph.ElemType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The ONNX graph of a LLaMA-family decoder with a key/value cache.
@@ -24,7 +30,8 @@ import java.util.Map;
  * a checkpoint already in the session's element type needs no copy. fp16 weights are cast to
  * fp32 inside the graph: the CPU execution provider computes in fp32. In a 4-bit graph
  * ({@link #buildInt4}) the linear layers are {@code com.microsoft.MatMulNBits} over packed
- * weights and the rest stays fp32.
+ * weights (the output head too unless {@link Int4#quantizedHead()} is false, as for GPTQ), act-order
+ * layers read their inputs through a {@code Gather} by an order initializer, and the rest stays fp32.
  *
  * <p>Batches: every row has its own position ids and its own rows of {@code attention_bias}, so
  * left-padded prompts and finished sequences are masked per row.
@@ -56,7 +63,24 @@ public final class LlamaGraph {
      * @param accuracyLevel MatMulNBits' {@code accuracy_level}: 0 computes in fp32 from dequantized
      *     weights, 4 quantizes activations to int8 per block and uses integer dot products
      */
-    public record Int4(int blockSize, int accuracyLevel, boolean zeroPoints) {
+    public record Int4(int blockSize, int accuracyLevel, boolean zeroPoints, boolean quantizedHead,
+            SortedMap<String, String> inputOrders) {
+
+        /**
+         * With {@code quantizedHead} false the output head stays a full-precision initializer (a
+         * GPTQ checkpoint keeps {@code lm_head} in fp16). {@code inputOrders} maps a weight to the
+         * int64 [in] initializer holding the order in which its MatMulNBits reads the inputs
+         * (GPTQ act-order): the graph gathers the activations by it first, once per input and
+         * order, so layers that share both (q/k/v, gate/up) share one Gather.
+         */
+        public Int4 {
+            inputOrders = Collections.unmodifiableSortedMap(new TreeMap<>(inputOrders));
+        }
+
+        /** Every linear layer and the head quantized, inputs in their order. */
+        public Int4(int blockSize, int accuracyLevel, boolean zeroPoints) {
+            this(blockSize, accuracyLevel, zeroPoints, true, new TreeMap<>());
+        }
     }
 
     /** Suffixes of the initializers that replace a 4-bit weight. */
@@ -69,6 +93,9 @@ public final class LlamaGraph {
     private final Int4 int4;
     private final OnnxGraph g = new OnnxGraph();
     private final Map<String, String> castWeights = new HashMap<>();
+    private final Set<String> quantized = new HashSet<>();
+    /** Activations already gathered into an act-order, by activation and order initializer. */
+    private final Map<String, String> gathered = new HashMap<>();
 
     private LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4) {
         this.config = config;
@@ -92,6 +119,30 @@ public final class LlamaGraph {
             list.add(new Weight("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()}));
         }
         return list;
+    }
+
+    /** The weights {@code int4} quantizes: as {@link #quantizedWeights(ModelConfig)}, less the head when it stays full precision. */
+    public static List<Weight> quantizedWeights(ModelConfig c, Int4 int4) {
+        List<Weight> list = new ArrayList<>();
+        for (Weight w : quantizedWeights(c)) {
+            if (int4.quantizedHead() || !w.name().equals(headName(c))) {
+                list.add(w);
+            }
+        }
+        return list;
+    }
+
+    /** The weights {@code int4} keeps in full precision: embedding lookup, norms, and the head when not quantized. */
+    public static List<Weight> unquantizedWeights(ModelConfig c, Int4 int4) {
+        List<Weight> list = unquantizedWeights(c);
+        if (!int4.quantizedHead() && !c.tieWordEmbeddings()) {
+            list.add(new Weight(headName(c), new long[] {c.vocabSize(), c.hiddenSize()}));
+        }
+        return list;
+    }
+
+    private static String headName(ModelConfig c) {
+        return c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     }
 
     /** The weights a 4-bit graph keeps in full precision: embedding lookup and norms. */
@@ -154,10 +205,16 @@ public final class LlamaGraph {
                 g.externalInitializer(w.name(), weightType, w.shape());
             }
         } else {
-            for (Weight w : unquantizedWeights(config)) {
+            for (Weight w : unquantizedWeights(config, int4)) {
                 g.externalInitializer(w.name(), ElemType.FLOAT, w.shape());
             }
-            for (Weight w : quantizedWeights(config)) {
+            for (String order : new LinkedHashSet<>(int4.inputOrders().values())) {
+                String user = int4.inputOrders().entrySet().stream().filter(e -> e.getValue().equals(order))
+                        .findFirst().orElseThrow().getKey();
+                g.externalInitializer(order, ElemType.INT64, new long[] {weightShapeIn(user)});
+            }
+            for (Weight w : quantizedWeights(config, int4)) {
+                quantized.add(w.name());
                 long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
                 g.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
                 g.externalInitializer(w.name() + SCALES, ElemType.FLOAT, new long[] {w.shape()[0] * blocks});
@@ -260,8 +317,11 @@ public final class LlamaGraph {
 
     /** x·Wᵀ for a checkpoint weight W of shape [out, in]; x is [batch, seq, in]. */
     private String linear(String x, String weightName, long out) {
-        if (int4 != null) {
-            List<String> in = new ArrayList<>(List.of(x, weightName + Q4, weightName + SCALES));
+        if (quantized.contains(weightName)) {
+            String order = int4.inputOrders().get(weightName);
+            String fed = order == null ? x : gathered.computeIfAbsent(x + "\u0000" + order,
+                    key -> g.op("Gather", List.of(x, order), Attr.i("axis", -1)));
+            List<String> in = new ArrayList<>(List.of(fed, weightName + Q4, weightName + SCALES));
             if (int4.zeroPoints()) {
                 in.add(weightName + ZERO_POINTS);
             }

@@ -8,19 +8,13 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.onnx.graph.OnnxGraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * GPTQ checkpoints written by the test in AutoGPTQ's layout (its own quantizer and packer, with
- * the formulas of AutoGPTQ's QuantLinear.pack), read back and repacked for MatMulNBits.
+ * GPTQ checkpoints written by the test in AutoGPTQ's layout ({@link GptqFixture}), read back and
+ * repacked for MatMulNBits.
  */
 class GptqTest {
 
@@ -41,152 +35,6 @@ class GptqTest {
 
     @TempDir
     Path temp;
-
-    /** The test's own GPTQ quantization of a random weight: codes, zero points, fp16 scales, g_idx. */
-    static final class Quantized {
-        final int out;
-        final int in;
-        final int groupSize;
-        final int groups;
-        final float[][] weight;
-        final int[][] code;
-        final int[][] zero;
-        final short[][] scaleHalf;
-        final int[] gIdx;
-
-        Quantized(int out, int in, int groupSize, boolean sym, boolean actOrder, long seed) {
-            this.out = out;
-            this.in = in;
-            this.groupSize = groupSize;
-            int size = groupSize <= 0 ? in : groupSize;
-            this.groups = (in + size - 1) / size;
-            Random random = new Random(seed);
-            weight = new float[out][in];
-            for (float[] row : weight) {
-                for (int k = 0; k < in; k++) {
-                    row[k] = (float) (random.nextGaussian() * 0.05);
-                }
-            }
-            // act-order: inputs are processed in a random order and grouped by that order.
-            List<Integer> processing = new ArrayList<>();
-            for (int k = 0; k < in; k++) {
-                processing.add(k);
-            }
-            if (actOrder) {
-                Collections.shuffle(processing, random);
-            }
-            gIdx = new int[in];
-            for (int j = 0; j < in; j++) {
-                gIdx[processing.get(j)] = j / size;
-            }
-            code = new int[out][in];
-            zero = new int[groups][out];
-            scaleHalf = new short[groups][out];
-            for (int g = 0; g < groups; g++) {
-                for (int n = 0; n < out; n++) {
-                    float min = 0;
-                    float max = 0;
-                    for (int k = 0; k < in; k++) {
-                        if (gIdx[k] == g) {
-                            min = Math.min(min, weight[n][k]);
-                            max = Math.max(max, weight[n][k]);
-                        }
-                    }
-                    float scale;
-                    if (sym) {
-                        float m = Math.max(-min, max);
-                        scale = 2 * m / 15;
-                        zero[g][n] = 8;
-                    } else {
-                        scale = (max - min) / 15;
-                        zero[g][n] = Math.round(-min / scale);
-                    }
-                    scaleHalf[g][n] = Halfs.floatToHalf(scale);
-                    float s = Halfs.halfToFloat(scaleHalf[g][n]);
-                    for (int k = 0; k < in; k++) {
-                        if (gIdx[k] == g) {
-                            code[n][k] = Math.max(0, Math.min(15, Math.round(weight[n][k] / s) + zero[g][n]));
-                        }
-                    }
-                }
-            }
-        }
-
-        float dequantized(int n, int k) {
-            int g = gIdx[k];
-            return (code[n][k] - zero[g][n]) * Halfs.halfToFloat(scaleHalf[g][n]);
-        }
-
-        /** Writes quantize_config.json and model.safetensors with AutoGPTQ's packing. */
-        void write(Path dir, boolean desc, String format, int zeroShift) throws IOException {
-            Files.createDirectories(dir);
-            ObjectNode config = new ObjectMapper().createObjectNode();
-            config.put("bits", 4).put("group_size", groupSize).put("desc_act", desc).put("sym", true)
-                    .put("true_sequential", true);
-            if (format != null) {
-                config.put("checkpoint_format", format);
-            }
-            Files.writeString(dir.resolve("quantize_config.json"), config.toString());
-            ByteBuffer qweight = le(in / 8 * out * 4);
-            for (int k = 0; k < in; k++) {
-                for (int n = 0; n < out; n++) {
-                    int at = ((k / 8) * out + n) * 4;
-                    qweight.putInt(at, qweight.getInt(at) | code[n][k] << (4 * (k % 8)));
-                }
-            }
-            ByteBuffer qzeros = le(groups * out / 8 * 4);
-            for (int g = 0; g < groups; g++) {
-                for (int n = 0; n < out; n++) {
-                    int at = (g * (out / 8) + n / 8) * 4;
-                    qzeros.putInt(at, qzeros.getInt(at) | ((zero[g][n] - zeroShift) & 0xF) << (4 * (n % 8)));
-                }
-            }
-            ByteBuffer scales = le(groups * out * 2);
-            for (int g = 0; g < groups; g++) {
-                for (int n = 0; n < out; n++) {
-                    scales.putShort((g * out + n) * 2, scaleHalf[g][n]);
-                }
-            }
-            ByteBuffer g = le(in * 4);
-            for (int k = 0; k < in; k++) {
-                g.putInt(k * 4, gIdx[k]);
-            }
-            Map<String, Object[]> tensors = new LinkedHashMap<>();
-            tensors.put(LAYER + ".qweight", new Object[] {"I32", new long[] {in / 8, out}, qweight});
-            tensors.put(LAYER + ".qzeros", new Object[] {"I32", new long[] {groups, out / 8}, qzeros});
-            tensors.put(LAYER + ".scales", new Object[] {"F16", new long[] {groups, out}, scales});
-            tensors.put(LAYER + ".g_idx", new Object[] {"I32", new long[] {in}, g});
-            writeSafetensors(dir.resolve("model.safetensors"), tensors);
-        }
-    }
-
-    static ByteBuffer le(int bytes) {
-        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    static void writeSafetensors(Path file, Map<String, Object[]> tensors) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode header = json.createObjectNode();
-        long offset = 0;
-        for (Map.Entry<String, Object[]> e : tensors.entrySet()) {
-            ObjectNode info = header.putObject(e.getKey());
-            info.put("dtype", (String) e.getValue()[0]);
-            ArrayNode shape = info.putArray("shape");
-            for (long d : (long[]) e.getValue()[1]) {
-                shape.add(d);
-            }
-            int bytes = ((ByteBuffer) e.getValue()[2]).capacity();
-            info.putArray("data_offsets").add(offset).add(offset + bytes);
-            offset += bytes;
-        }
-        byte[] head = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = le((int) (8 + head.length + offset));
-        out.putLong(head.length).put(head);
-        for (Object[] t : tensors.values()) {
-            out.put(((ByteBuffer) t[2]).array());
-        }
-        Files.write(file, out.array());
-    }
 
     @ParameterizedTest(name = "out {0}, in {1}, group {2}, sym {3}, act-order {4}")
     @CsvSource({
@@ -198,8 +46,8 @@ class GptqTest {
         "16, 384, 128, false, true"})
     @DisplayName("GPTQ reading and its MatMulNBits repacking both dequantize to exactly the test's own dequantization")
     void readAndRepackDequantizeExactly(int out, int in, int groupSize, boolean sym, boolean actOrder) throws IOException {
-        Quantized q = new Quantized(out, in, groupSize, sym, actOrder, 31L * out + in + groupSize);
-        q.write(temp, actOrder, null, 1);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(out, in, groupSize, sym, actOrder, 31L * out + in + groupSize);
+        q.write(temp, LAYER, actOrder, null, 1);
         GptqCheckpoint checkpoint = GptqCheckpoint.open(temp);
         assertThat(checkpoint.config().groupSize()).isEqualTo(groupSize);
         GptqLinear linear = checkpoint.linear(LAYER);
@@ -238,8 +86,8 @@ class GptqTest {
     void onnxRuntimeMatMulNBitsAgrees(boolean sym, boolean actOrder) throws Exception {
         int out = 32;
         int in = 384;
-        Quantized q = new Quantized(out, in, 128, sym, actOrder, 5);
-        q.write(temp, actOrder, null, 1);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(out, in, 128, sym, actOrder, 5);
+        q.write(temp, LAYER, actOrder, null, 1);
         GptqLinear.Repacked repacked = GptqCheckpoint.open(temp).linear(LAYER).toMatMulNBits();
         QuantizedLinear w = repacked.weight();
         int rows = 3;
@@ -314,8 +162,8 @@ class GptqTest {
 
     @Test
     void gptqV2FormatStoresZeroPointsWithoutTheOffset() throws IOException {
-        Quantized q = new Quantized(16, 128, 64, false, false, 3);
-        q.write(temp, false, "gptq_v2", 0);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 128, 64, false, false, 3);
+        q.write(temp, LAYER, false, "gptq_v2", 0);
         GptqLinear linear = GptqCheckpoint.open(temp).linear(LAYER);
         assertThat(linear.zeroOffset()).isZero();
         assertThat(linear.dequantize(5, 77)).isEqualTo(q.dequantized(5, 77));
@@ -325,9 +173,9 @@ class GptqTest {
     @Test
     @DisplayName("a zero point of 16 (stored 15 in AutoGPTQ's original format) is refused, naming layer, group and output")
     void zeroPointBeyondFourBitsIsRefused() throws IOException {
-        Quantized q = new Quantized(16, 128, 64, false, false, 4);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 128, 64, false, false, 4);
         q.zero[1][3] = 16;
-        q.write(temp, false, null, 1);
+        q.write(temp, LAYER, false, null, 1);
         assertThatThrownBy(() -> GptqCheckpoint.open(temp).linear(LAYER).toMatMulNBits())
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(LAYER).hasMessageContaining("zero point 16").hasMessageContaining("group 1, output 3");
@@ -335,8 +183,8 @@ class GptqTest {
 
     @Test
     void groupsNotAPowerOfTwoMultipleOfSixteenAreRefused() throws IOException {
-        Quantized q = new Quantized(16, 192, 24, true, false, 6);
-        q.write(temp, false, null, 1);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 192, 24, true, false, 6);
+        q.write(temp, LAYER, false, null, 1);
         GptqLinear linear = GptqCheckpoint.open(temp).linear(LAYER);
         assertThat(linear.dequantize(0, 100)).isEqualTo(q.dequantized(0, 100));
         assertThatThrownBy(linear::toMatMulNBits).hasMessageContaining("groups of 24");
@@ -344,21 +192,21 @@ class GptqTest {
 
     @Test
     void actOrderWithUnequalGroupsIsRefused() throws IOException {
-        Quantized q = new Quantized(16, 128, 64, true, true, 7);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 128, 64, true, true, 7);
         int moved = 0;
         while (q.gIdx[moved] != 0) {
             moved++;
         }
         q.gIdx[moved] = 1; // group 0 now has 63 inputs, group 1 has 65
-        q.write(temp, true, null, 1);
+        q.write(temp, LAYER, true, null, 1);
         assertThatThrownBy(() -> GptqCheckpoint.open(temp).linear(LAYER).toMatMulNBits())
                 .hasMessageContaining("g_idx gives group 0 63 inputs instead of 64");
     }
 
     @Test
     void missingTensorAndWrongBitsAreNamed() throws IOException {
-        Quantized q = new Quantized(16, 128, 64, true, false, 8);
-        q.write(temp, false, null, 1);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 128, 64, true, false, 8);
+        q.write(temp, LAYER, false, null, 1);
         assertThatThrownBy(() -> GptqCheckpoint.open(temp).linear("model.layers.1.mlp.up_proj"))
                 .hasMessageContaining("model.layers.1.mlp.up_proj.qweight").hasMessageContaining("missing");
         Files.writeString(temp.resolve("quantize_config.json"), "{\"bits\": 3, \"group_size\": 128}");
@@ -367,8 +215,8 @@ class GptqTest {
 
     @Test
     void quantizationConfigInsideConfigJsonIsRead() throws IOException {
-        Quantized q = new Quantized(16, 128, 64, true, false, 10);
-        q.write(temp, false, null, 1);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 128, 64, true, false, 10);
+        q.write(temp, LAYER, false, null, 1);
         Files.delete(temp.resolve("quantize_config.json"));
         Files.writeString(temp.resolve("config.json"), "{\"architectures\": [\"LlamaForCausalLM\"], \"quantization_config\": "
                 + "{\"quant_method\": \"gptq\", \"bits\": 4, \"group_size\": 64, \"desc_act\": false, \"sym\": true}}");
@@ -380,9 +228,9 @@ class GptqTest {
     @Test
     @DisplayName("a GPTQ checkpoint saved as .bin (IntStorage and HalfStorage) reads the same as from safetensors")
     void gptqInBinFormatReadsTheSame() throws IOException {
-        Quantized q = new Quantized(16, 256, 128, false, true, 12);
+        GptqFixture.Quantized q = new GptqFixture.Quantized(16, 256, 128, false, true, 12);
         Path st = temp.resolve("st");
-        q.write(st, true, null, 1);
+        q.write(st, LAYER, true, null, 1);
         Path bin = Files.createDirectories(temp.resolve("bin"));
         Files.copy(st.resolve("quantize_config.json"), bin.resolve("quantize_config.json"));
         List<TorchSave.Item> items = new ArrayList<>();
