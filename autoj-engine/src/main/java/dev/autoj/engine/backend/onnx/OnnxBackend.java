@@ -271,43 +271,9 @@ public final class OnnxBackend implements Backend {
 
     /** Checks the prompt and applies the truncation policy; runs on the caller's thread. */
     private BatchScheduler.Job prepare(int[] promptIds, int maxNewTokens) {
-        if (promptIds.length == 0) {
-            throw new BackendException("The prompt has no tokens; at least BOS is needed.");
-        }
-        for (int i = 0; i < promptIds.length; i++) {
-            if (promptIds[i] < 0 || promptIds[i] >= config.vocabSize()) {
-                throw new BackendException("Prompt token " + promptIds[i] + " at position " + i + " is outside the "
-                        + "vocabulary 0.." + (config.vocabSize() - 1) + " of " + options.modelDir() + ".");
-            }
-        }
-        int budget = Math.min(maxNewTokens, options.maxNewTokens());
-        int[] prompt = promptIds;
-        int window = config.contextWindow();
-        if (prompt.length + budget > window) {
-            switch (options.truncation()) {
-                case REJECT -> throw new BackendException("The prompt has " + prompt.length + " tokens and the budget "
-                        + budget + " more, " + (prompt.length + budget) + " in all, beyond the model's context window of "
-                        + window + ". Shorten the prompt, lower max new tokens, or choose a truncation policy "
-                        + "(SHORTEN_BUDGET or DROP_PROMPT_START).");
-                case SHORTEN_BUDGET -> budget = window - prompt.length;
-                case DROP_PROMPT_START -> {
-                    int keep = window - budget;
-                    if (keep >= 2) {
-                        int[] cut = new int[keep];
-                        cut[0] = prompt[0];
-                        System.arraycopy(prompt, prompt.length - (keep - 1), cut, 1, keep - 1);
-                        prompt = cut;
-                    } else {
-                        budget = 0;
-                    }
-                }
-            }
-            if (budget < 1) {
-                throw new BackendException("The prompt of " + promptIds.length + " tokens leaves no room to generate in "
-                        + "the context window of " + window + " tokens; shorten the prompt.");
-            }
-        }
-        return new BatchScheduler.Job(prompt, budget);
+        PromptFit fit = PromptFit.of(promptIds, maxNewTokens, options, config.vocabSize(), config.contextWindow(),
+                options.modelDir());
+        return new BatchScheduler.Job(fit.prompt(), fit.budget());
     }
 
     /** Index of the largest logit; the lowest index among equals, as a greedy judge must be reproducible. */
