@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -17,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,7 +37,6 @@ public final class Checkpoint {
     static final String SINGLE = "model.safetensors";
     static final String INDEX = "model.safetensors.index.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_HEADER = 100L << 20;
 
     private record Entry(Path file, DType dtype, long[] shape, long begin, long end) {
     }
@@ -167,14 +166,18 @@ public final class Checkpoint {
     }
 
     private static void readWeights(Path file, Map<String, Entry> entries, MessageDigest digest) {
-        if (!file.getFileName().toString().endsWith(".bin")) {
-            readHeader(file, entries, digest);
-            return;
-        }
-        TorchBin.Contents contents = TorchBin.contents(file);
+        List<StoredTensor> tensors;
         digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-        digest.update(contents.pickle());
-        for (StoredTensor t : contents.tensors()) {
+        if (file.getFileName().toString().endsWith(".bin")) {
+            TorchBin.Contents contents = TorchBin.contents(file);
+            digest.update(contents.pickle());
+            tensors = contents.tensors();
+        } else {
+            Safetensors.Contents contents = Safetensors.contents(file);
+            digest.update(contents.header());
+            tensors = contents.tensors();
+        }
+        for (StoredTensor t : tensors) {
             DType dtype = DType.fromSafetensors(t.dtype());
             if (dtype == null) {
                 throw new CheckpointException("Tensor " + t.name() + " in " + file + " has dtype " + t.dtype()
@@ -184,102 +187,6 @@ public final class Checkpoint {
                 throw new CheckpointException("Tensor " + t.name() + " appears in " + file + " and in "
                         + entries.get(t.name()).file + "; a checkpoint holds each tensor once.");
             }
-        }
-    }
-
-    private static void readHeader(Path file, Map<String, Entry> entries, MessageDigest digest) {
-        long size;
-        JsonNode header;
-        long dataStart;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            size = channel.size();
-            if (size < 8) {
-                throw truncated(file, "it has " + size + " bytes, fewer than the 8-byte header length");
-            }
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
-            long headerLength = lengthBytes.getLong(0);
-            if (headerLength <= 0 || headerLength > MAX_HEADER) {
-                throw new CheckpointException(file + " is not a safetensors file: its header length field says "
-                        + headerLength + " bytes. Re-download the file.");
-            }
-            if (8 + headerLength > size) {
-                throw truncated(file, "its header needs " + headerLength + " bytes but the file has " + size);
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, 8);
-            byte[] raw = headerBytes.array();
-            digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-            digest.update(raw);
-            header = JSON.readTree(new String(raw, StandardCharsets.UTF_8).strip());
-            dataStart = 8 + headerLength;
-        } catch (JacksonException e) {
-            throw new CheckpointException("The safetensors header of " + file + " is not valid JSON ("
-                    + e.getOriginalMessage() + "); the file is damaged. Re-download it.", e);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException("Weights file " + file + " does not exist.", e);
-        } catch (IOException e) {
-            throw new CheckpointException("Cannot read " + file + ": " + e, e);
-        }
-        if (header == null || !header.isObject()) {
-            throw new CheckpointException("The safetensors header of " + file + " is not a JSON object; the file is damaged.");
-        }
-        long dataSize = size - dataStart;
-        for (Map.Entry<String, JsonNode> field : header.properties()) {
-            String name = field.getKey();
-            if (name.equals("__metadata__")) {
-                continue;
-            }
-            JsonNode info = field.getValue();
-            String dtypeName = info.path("dtype").asText();
-            DType dtype = DType.fromSafetensors(dtypeName);
-            if (dtype == null) {
-                throw new CheckpointException("Tensor " + name + " in " + file + " has dtype " + dtypeName
-                        + "; only F32, F16 and BF16 weights are supported. Convert the checkpoint to one of them.");
-            }
-            JsonNode shapeNode = info.path("shape");
-            JsonNode offsets = info.path("data_offsets");
-            if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
-                throw new CheckpointException("Tensor " + name + " in " + file + " lacks a shape or data_offsets; "
-                        + "the header is damaged.");
-            }
-            long[] shape = new long[shapeNode.size()];
-            long elements = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeNode.get(i).asLong(-1);
-                if (shape[i] < 0) {
-                    throw new CheckpointException("Tensor " + name + " in " + file + " has a bad shape " + shapeNode + ".");
-                }
-                elements *= shape[i];
-            }
-            long begin = offsets.get(0).asLong(-1);
-            long end = offsets.get(1).asLong(-1);
-            if (begin < 0 || end - begin != elements * dtype.bytes()) {
-                throw new CheckpointException("Tensor " + name + " in " + file + " has data_offsets " + offsets
-                        + " that do not fit its shape " + shapeNode + " and dtype " + dtypeName + "; the header is damaged.");
-            }
-            if (end > dataSize) {
-                throw truncated(file, "tensor " + name + " ends at byte " + (dataStart + end) + " of " + size);
-            }
-            if (entries.putIfAbsent(name, new Entry(file, dtype, shape, dataStart + begin, dataStart + end)) != null) {
-                throw new CheckpointException("Tensor " + name + " appears in " + file + " and in "
-                        + entries.get(name).file + "; a checkpoint holds each tensor once.");
-            }
-        }
-    }
-
-    private static CheckpointException truncated(Path file, String detail) {
-        return new CheckpointException(file + " is truncated: " + detail + ". Re-download or re-copy the file.");
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long pos = position;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, pos);
-            if (n < 0) {
-                throw new IOException("unexpected end of file at byte " + pos);
-            }
-            pos += n;
         }
     }
 

@@ -39,18 +39,33 @@ public final class Safetensors {
 
     /** The tensors of one safetensors file, in header order. */
     public static List<StoredTensor> read(Path file) {
+        return contents(file).tensors();
+    }
+
+    /** A file's tensors and its raw header bytes (which identify the file's layout, e.g. for a cache key). */
+    record Contents(List<StoredTensor> tensors, byte[] header) {
+    }
+
+    static Contents contents(Path file) {
         JsonNode header;
+        byte[] raw;
         long dataStart;
         long size;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             size = channel.size();
-            long headerLength = size < 8 ? -1 : TorchZip.read(channel, 0, 8).getLong(0);
-            if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-                throw new CheckpointException(file + " is not a safetensors file or is truncated (header length "
-                        + headerLength + ", file size " + size + "). Re-download it.");
+            if (size < 8) {
+                throw truncated(file, "it has " + size + " bytes, fewer than the 8-byte header length");
             }
-            ByteBuffer raw = TorchZip.read(channel, 8, (int) headerLength);
-            header = JSON.readTree(StandardCharsets.UTF_8.decode(raw).toString().strip());
+            long headerLength = TorchZip.read(channel, 0, 8).getLong(0);
+            if (headerLength <= 0 || headerLength > MAX_HEADER) {
+                throw new CheckpointException(file + " is not a safetensors file: its header length field says "
+                        + headerLength + " bytes. Re-download the file.");
+            }
+            if (8 + headerLength > size) {
+                throw truncated(file, "its header needs " + headerLength + " bytes but the file has " + size);
+            }
+            raw = TorchZip.read(channel, 8, (int) headerLength).array();
+            header = JSON.readTree(new String(raw, StandardCharsets.UTF_8).strip());
             dataStart = 8 + headerLength;
         } catch (JacksonException e) {
             throw new CheckpointException("The safetensors header of " + file + " is not valid JSON ("
@@ -72,11 +87,15 @@ public final class Safetensors {
             JsonNode info = field.getValue();
             String dtype = info.path("dtype").asText();
             int width = StoredTensor.width(dtype);
+            if (width == 0) {
+                throw new CheckpointException("Tensor " + name + " in " + file + " has dtype \"" + dtype
+                        + "\", which is not a safetensors element type; the header is damaged or from a newer format.");
+            }
             JsonNode shapeNode = info.path("shape");
             JsonNode offsets = info.path("data_offsets");
-            if (width == 0 || !shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
-                throw new CheckpointException("Tensor " + name + " in " + file + " has an unknown dtype \"" + dtype
-                        + "\" or lacks a shape or data_offsets; the header is damaged or from a newer format.");
+            if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
+                throw new CheckpointException("Tensor " + name + " in " + file + " lacks a shape or data_offsets; "
+                        + "the header is damaged.");
             }
             long[] shape = new long[shapeNode.size()];
             long elements = 1;
@@ -89,14 +108,20 @@ public final class Safetensors {
             }
             long begin = offsets.get(0).asLong(-1);
             long end = offsets.get(1).asLong(-1);
-            if (begin < 0 || end - begin != elements * width || dataStart + end > size) {
+            if (begin < 0 || end - begin != elements * width) {
                 throw new CheckpointException("Tensor " + name + " in " + file + " has data_offsets " + offsets
-                        + " that do not fit its shape " + shapeNode + ", its dtype " + dtype + " or the file size "
-                        + size + "; the file is damaged or truncated.");
+                        + " that do not fit its shape " + shapeNode + " and dtype " + dtype + "; the header is damaged.");
+            }
+            if (dataStart + end > size) {
+                throw truncated(file, "tensor " + name + " ends at byte " + (dataStart + end) + " of " + size);
             }
             tensors.add(new StoredTensor(name, file, dtype, shape, dataStart + begin, dataStart + end));
         }
-        return tensors;
+        return new Contents(List.copyOf(tensors), raw);
+    }
+
+    private static CheckpointException truncated(Path file, String detail) {
+        return new CheckpointException(file + " is truncated: " + detail + ". Re-download or re-copy the file.");
     }
 
     /**
