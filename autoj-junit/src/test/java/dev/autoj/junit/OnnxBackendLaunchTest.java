@@ -8,7 +8,6 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.autoj.engine.Scenario;
-import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.backend.onnx.TinyLlama;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,17 +46,10 @@ class OnnxBackendLaunchTest {
         }
     }
 
-    private Path tinyRandomAutoJ() throws IOException {
-        Path tokenizer = SharedFiles.tokenizer("llama2");
-        TinyLlama.Spec spec = new TinyLlama.Spec("LlamaForCausalLM", 32000, 32, 64, 4, 2, 1, 1024, 20000.0, 3e-6, true, "F32", 1, 2);
-        TinyLlama model = TinyLlama.write(dir.resolve("tiny-autoj"), spec, 2024);
-        Files.copy(tokenizer, model.dir.resolve("tokenizer.json"));
-        return model.dir;
-    }
 
     @Test
     void aRandomModelsJudgmentFailsScoresAtLeastWithTheNoVerdictReason() throws IOException {
-        Path model = tinyRandomAutoJ();
+        Path model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj")).dir;
 
         // A random model cannot reproduce Auto-J's golden answers (nor fit them in its 1024-token window):
         // the conformance check is off so that the launch reaches the assertion under test.
@@ -86,7 +78,7 @@ class OnnxBackendLaunchTest {
 
     @Test
     void aCheckpointTheEngineCannotLoadFailsTheFirstTestNamingTheKeyAndSkipsTheRest() throws IOException {
-        Path model = tinyRandomAutoJ();
+        Path model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj")).dir;
         Files.writeString(model.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
 
         EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",

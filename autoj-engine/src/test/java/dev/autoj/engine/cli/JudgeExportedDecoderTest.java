@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.backend.onnx.ExportedFolders;
 import dev.autoj.engine.backend.onnx.TinyLlama;
 import dev.autoj.engine.backend.onnx.graph.ExportedGraphWriter;
@@ -26,13 +25,6 @@ class JudgeExportedDecoderTest {
     @TempDir
     Path dir;
 
-    private TinyLlama tinyRandomAutoJ() throws IOException {
-        Path tokenizer = SharedFiles.tokenizer("llama2");
-        TinyLlama.Spec spec = new TinyLlama.Spec("LlamaForCausalLM", 32000, 32, 64, 4, 2, 1, 1024, 20000.0, 3e-6, true, "F32", 1, 2);
-        TinyLlama model = TinyLlama.write(dir.resolve("tiny-autoj"), spec, 2024);
-        Files.copy(tokenizer, model.dir.resolve("tokenizer.json"));
-        return model;
-    }
 
     private CliRun judge(Path in, Path out, Path model) {
         return CliRun.of("judge", "--in", in.toString(), "--out", out.toString(), "--backend", "onnx", "--model",
@@ -42,7 +34,7 @@ class JudgeExportedDecoderTest {
 
     @Test
     void anOptimumExportJudgesAsTheCheckpointItCameFrom() throws IOException {
-        TinyLlama model = tinyRandomAutoJ();
+        TinyLlama model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj"));
         Path exported = ExportedFolders.optimum(model, dir.resolve("tiny-autoj-onnx"), "model.onnx",
                 ExportedGraphWriter.Naming.optimum(true, false));
         Path in = Files.writeString(dir.resolve("requests.jsonl"),
@@ -64,7 +56,7 @@ class JudgeExportedDecoderTest {
 
     @Test
     void anExportWithUnknownNamesIsBadInputListingTheNames() throws IOException {
-        TinyLlama model = tinyRandomAutoJ();
+        TinyLlama model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj"));
         Path exported = ExportedFolders.optimum(model, dir.resolve("odd-onnx"), "model.onnx",
                 new ExportedGraphWriter.Naming("cache_k.%d", "cache_v.%d", "new_k.%d", "new_v.%d", true, false, false));
         Path in = Files.writeString(dir.resolve("requests.jsonl"),

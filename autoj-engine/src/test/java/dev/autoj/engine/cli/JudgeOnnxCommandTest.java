@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.backend.onnx.TinyLlama;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,18 +25,10 @@ class JudgeOnnxCommandTest {
     @TempDir
     Path dir;
 
-    /** Vocabulary 32000 (LLaMA-2's), hidden 32, one layer, 4 query heads over 2, tied embeddings, 1024 positions. */
-    private TinyLlama tinyRandomAutoJ() throws IOException {
-        Path tokenizer = SharedFiles.tokenizer("llama2");
-        TinyLlama.Spec spec = new TinyLlama.Spec("LlamaForCausalLM", 32000, 32, 64, 4, 2, 1, 1024, 20000.0, 3e-6, true, "F32", 1, 2);
-        TinyLlama model = TinyLlama.write(dir.resolve("tiny-autoj"), spec, 2024);
-        Files.copy(tokenizer, model.dir.resolve("tokenizer.json"));
-        return model;
-    }
 
     @Test
     void aRandomModelGivesANoVerdictWithItsReasonThatReplaysIdentically() throws IOException {
-        TinyLlama model = tinyRandomAutoJ();
+        TinyLlama model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj"));
         Path in = Files.writeString(dir.resolve("requests.jsonl"),
                 "{\"protocol\":\"single\",\"query\":\"What is 2 + 2?\",\"response\":\"It is 4.\",\"scenario\":\"math_reasoning\"}\n",
                 StandardCharsets.UTF_8);
@@ -70,7 +61,7 @@ class JudgeOnnxCommandTest {
 
     @Test
     void aCheckpointThatCannotBeLoadedIsBadInputNamingTheFolder() throws IOException {
-        TinyLlama model = tinyRandomAutoJ();
+        TinyLlama model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj"));
         Files.writeString(model.dir.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
         Path in = Files.writeString(dir.resolve("requests.jsonl"),
                 "{\"protocol\":\"single\",\"query\":\"q\",\"response\":\"a\"}\n", StandardCharsets.UTF_8);
@@ -84,7 +75,7 @@ class JudgeOnnxCommandTest {
 
     @Test
     void theScenarioClassifierRunsOnTheEmbeddedEngineToo() throws IOException {
-        TinyLlama model = tinyRandomAutoJ();
+        TinyLlama model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj"));
         Path in = Files.writeString(dir.resolve("queries.jsonl"), "{\"query\":\"Write a haiku about rain\"}\n", StandardCharsets.UTF_8);
 
         CliRun run = CliRun.of("classify", "--in", in.toString(), "--backend", "onnx", "--model", model.dir.toString(),

@@ -3,6 +3,7 @@ package dev.autoj.engine.backend.onnx;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.SharedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -75,6 +76,19 @@ public final class TinyLlama {
     private TinyLlama(Spec spec, Path dir) {
         this.spec = spec;
         this.dir = dir;
+    }
+
+    /**
+     * A random one-layer model shaped for the judge path: LLaMA-2's vocabulary of 32000 with the real
+     * LLaMA-2 {@code tokenizer.json} copied in, hidden 32, 4 query heads over 2, tied embeddings,
+     * 1024 positions. Skips the calling test when ../shared is absent.
+     */
+    public static TinyLlama withLlama2Tokenizer(Path dir) throws IOException {
+        Path tokenizer = SharedFiles.tokenizer("llama2");
+        Spec spec = new Spec("LlamaForCausalLM", 32000, 32, 64, 4, 2, 1, 1024, 20000.0, 3e-6, true, "F32", 1, 2);
+        TinyLlama model = write(dir, spec, 2024);
+        Files.copy(tokenizer, model.dir.resolve("tokenizer.json"));
+        return model;
     }
 
     public static TinyLlama write(Path dir, Spec spec, long seed) {
