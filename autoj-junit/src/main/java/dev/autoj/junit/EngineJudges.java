@@ -4,8 +4,7 @@ import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
-import dev.autoj.engine.backend.onnx.OnnxBackend;
-import dev.autoj.engine.backend.onnx.OnnxOptions;
+import dev.autoj.engine.backend.EmbeddedRuntime;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
@@ -74,22 +73,18 @@ final class EngineJudges {
     }
 
     /**
-     * The embedded engine, loaded once for the run. Its model id is autoj.model-name when set, else
-     * the folder's name (recording requires the name; {@link Settings} checks that).
+     * The embedded engine (autoj-onnx, found on the class path), loaded once for the run. Its model id is
+     * autoj.model-name when set, else the folder's name (recording requires the name; {@link Settings} checks that).
      */
     private static Backend onnx(Settings settings) {
-        OnnxOptions options = OnnxOptions.of(settings.modelPath())
-                .withDevice(OnnxOptions.Device.valueOf(settings.device().name()))
-                .withMaxNewTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS));
-        if (settings.dtype() != null) {
-            options = options.withDtype(OnnxOptions.Dtype.valueOf(settings.dtype().name()));
-        }
-        if (settings.onnxCacheDir() != null) {
-            options = options.withCacheDir(settings.onnxCacheDir());
-        }
+        EmbeddedRuntime runtime = EmbeddedRuntime.find().orElseThrow(() -> new ExtensionConfigurationException(
+                "autoj.backend=onnx needs the embedded engine, which is not on the test class path: add the dependency "
+                + EmbeddedRuntime.ARTIFACT + " (test scope; for CUDA exclude com.microsoft.onnxruntime:onnxruntime from it"
+                + " and add com.microsoft.onnxruntime:onnxruntime_gpu), or judge through a server with autoj.backend=remote."));
         Backend backend;
         try {
-            backend = OnnxBackend.openAny(options);
+            backend = runtime.open(new EmbeddedRuntime.Model(settings.modelPath(), settings.dtype(), settings.device(),
+                    Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS), settings.onnxCacheDir()));
         } catch (BackendException e) {
             throw new ExtensionConfigurationException("autoj.model.path=" + settings.modelPath() + ": the embedded engine"
                     + " cannot load this checkpoint: " + e.getMessage() + " Point autoj.model.path at a LLaMA-family"

@@ -1,6 +1,8 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.PositionPolicy;
+import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.conformance.ConformanceMode;
 import java.net.URI;
 import java.nio.file.Files;
@@ -45,11 +47,6 @@ record Settings(
     static final String PREFIX = "autoj.";
 
     enum Backend { REMOTE, ONNX }
-
-    enum Device { AUTO, CPU, CUDA }
-
-    /** Weight type of the embedded engine's session. */
-    enum Dtype { FP32, FP16, INT4 }
 
     enum Mode { LIVE, RECORD, REPLAY }
 

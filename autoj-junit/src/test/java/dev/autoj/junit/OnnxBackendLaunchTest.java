@@ -8,7 +8,7 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.autoj.engine.Scenario;
-import dev.autoj.engine.backend.onnx.TinyLlama;
+import dev.autoj.onnx.TinyLlama;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -28,7 +28,7 @@ class SettingsTest {
         assertThat(s.maxNewTokens()).isEqualTo(1024);
         assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(s.concurrency()).isEqualTo(8);
-        assertThat(s.device()).isEqualTo(Settings.Device.AUTO);
+        assertThat(s.device()).isEqualTo(dev.autoj.engine.backend.Device.AUTO);
         assertThat(s.report()).isEqualTo(Settings.Report.AUTO);
         assertThat(s.summaryDir()).isEqualTo(Path.of("target/autoj"));
     }
@@ -104,7 +104,7 @@ class SettingsTest {
         java.nio.file.Files.writeString(dir.resolve("config.json"), "{}");
         java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), "{}");
         Settings live = read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.dtype", "FP16"), Map.of());
-        assertThat(live.dtype()).isEqualTo(Settings.Dtype.FP16);
+        assertThat(live.dtype()).isEqualTo(dev.autoj.engine.backend.Dtype.FP16);
         assertThat(live.modelNameSet()).isFalse();
         assertThat(read(Map.of("autoj.backend", "onnx", "autoj.model.path", dir.toString(), "autoj.mode", "record",
                 "autoj.model-name", "autoj-13b-fp16"), Map.of()).modelNameSet()).isTrue();

@@ -3,12 +3,9 @@ package dev.autoj.engine.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.engine.Judge;
-import dev.autoj.engine.cli.Main;
 import dev.autoj.engine.internal.AutoJTestbed;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +52,6 @@ class ConcurrentRecordingTest {
             other.destroyForcibly();
         }
         assertThat(other.exitValue()).as("second process output: %s", otherOutput).isZero();
-        StringWriter verifyOut = new StringWriter();
-        int verifyExit = Main.commandLine().setOut(new PrintWriter(verifyOut)).setErr(new PrintWriter(verifyOut))
-                .execute("store", "verify", "--store", store.toString());
-        assertThat(verifyExit).as(verifyOut.toString()).isZero();
         JudgmentStore opened = JudgmentStore.open(store);
         JudgmentStore.Verification v = opened.verify();
         assertThat(v.problems()).isEmpty();

@@ -1,0 +1,341 @@
+package dev.autoj.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.backend.Dtype;
+import dev.autoj.engine.backend.StopReason;
+import dev.autoj.onnx.MatVecProbe;
+import dev.autoj.onnx.OnnxBackend;
+import dev.autoj.onnx.OnnxOptions;
+import dev.autoj.onnx.SyntheticCheckpoint;
+import dev.autoj.onnx.TokenGeneration;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code autoj bench}: speed of the embedded engine on a synthetic random model of a chosen size
+ * against this machine's memory bandwidth, measured by the same run, e.g.
+ * {@code bench --size 1G --dtype fp32 --json}.
+ *
+ * <p>Batch-1 decoding of a large model reads every weight once per token, so its speed is bound
+ * by memory bandwidth: {@code bandwidth_ratio} = weight bytes read per step × steps per second ÷
+ * measured bandwidth says how close the engine runs to that bound, comparably across machines.
+ * Speeds are the best of their runs; the bandwidth is the best of probes run before the model is
+ * loaded and after it is closed (an idle ONNX Runtime thread pool spins for a while and would
+ * steal cores from a probe run beside it).
+ */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmarks the embedded ONNX engine on a synthetic random LLaMA-shaped model (no download):",
+            "prefill tokens/s, decode tokens/s at batch 1 and 8, and batch-1 weight bytes streamed per second",
+            "as a share of this machine's memory bandwidth (measured by the same command). With --json one line:",
+            "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
+                    + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\"}"})
+final class BenchCommand implements Callable<Integer> {
+
+    private static final int BATCH = 8;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "1G",
+            description = "F32 size of the synthetic model, e.g. 1G, 512M, 2.6G (from 2.5G on: Auto-J-13B's dimensions); "
+                    + "default: ${DEFAULT-VALUE}")
+    String size;
+
+    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32", description = "weight type (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu", description = "execution device (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "128", description = "prefill length (default: ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--new-tokens", paramLabel = "N", defaultValue = "32", description = "tokens decoded per sequence (default: ${DEFAULT-VALUE})")
+    int newTokens;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "where to write the model and its built graph (default: a temporary folder, deleted)")
+    Path dir;
+
+    @Option(names = "--json", description = "print one JSON line")
+    boolean json;
+
+    /** The figures of one run. */
+    record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
+            double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage) {
+    }
+
+    @Override
+    public Integer call() {
+        long bytes = parseSize(size);
+        Dtype type;
+        Device where;
+        try {
+            type = Dtype.parse(dtype);
+            where = Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (promptTokens < 2 || newTokens < 2) {
+            throw new ParameterException(spec.commandLine(), "--prompt-tokens and --new-tokens must be at least 2");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Path work = dir;
+        boolean temporary = work == null;
+        try {
+            if (temporary) {
+                work = Files.createTempDirectory("autoj-bench");
+            }
+            Result result = run(work, bytes, type, where, err);
+            print(result);
+            return ExitCode.OK;
+        } catch (BackendException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage().replace("\n", " "));
+            err.flush();
+            return ExitCode.BAD_INPUT;
+        } catch (IOException | UncheckedIOException e) {
+            err.println(spec.qualifiedName() + ": cannot write the synthetic model into " + work + ": " + e.getMessage());
+            err.flush();
+            return ExitCode.FAILURE;
+        } finally {
+            if (temporary && work != null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private Result run(Path work, long bytes, Dtype type, Device where, PrintWriter log)
+            throws IOException {
+        // Bandwidth is measured with no model session open: an idle ONNX Runtime thread pool
+        // spins for a while after each run and would steal cores from the probe.
+        double before = measureBandwidth();
+        progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
+        SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
+        Path model = work.resolve("model");
+        long modelBytes = SyntheticCheckpoint.write(model, shape, 42);
+        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
+                modelBytes / 1e9, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
+        OnnxOptions options = OnnxOptions.of(model).withDtype(type).withDevice(where).withCacheDir(work.resolve("cache"))
+                .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1));
+        long start = System.nanoTime();
+        long streamed;
+        String device;
+        double[] result;
+        try (OnnxBackend backend = OnnxBackend.open(options)) {
+            progress(log, String.format(Locale.ROOT, "session on %s in %.1f s", backend.device(), (System.nanoTime() - start) / 1e9));
+            Random random = new Random(7);
+            backend.generateIds(prompt(random, 8, shape.vocab()), 2);
+            double prefill = 0;
+            for (int i = 0; i < 2; i++) {
+                TokenGeneration g = backend.generateIds(prompt(random, promptTokens, shape.vocab()), 1);
+                prefill = Math.max(prefill, promptTokens * 1e9 / g.prefillNanos());
+            }
+            progress(log, String.format(Locale.ROOT, "prefill %.1f tokens/s", prefill));
+            double batch1 = 0;
+            for (int i = 0; i < 3; i++) {
+                batch1 = Math.max(batch1, decodeRate(backend.generateIds(List.of(prompt(random, 16, shape.vocab())), newTokens)));
+            }
+            progress(log, String.format(Locale.ROOT, "decode batch 1: %.2f tokens/s", batch1));
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < BATCH; i++) {
+                prompts.add(prompt(random, 16, shape.vocab()));
+            }
+            double batch8 = decodeRate(backend.generateIds(prompts, newTokens));
+            progress(log, String.format(Locale.ROOT, "decode batch %d: %.2f tokens/s", BATCH, batch8));
+            streamed = backend.weightBytesPerStep();
+            device = backend.device().name().toLowerCase(Locale.ROOT);
+            result = new double[] {prefill, batch1, batch8};
+        }
+        double after = measureBandwidth();
+        progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s after the model was closed", after / 1e9));
+        double bandwidth = Math.max(before, after);
+        return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
+                device, loadAverage());
+    }
+
+    private void progress(PrintWriter log, String line) {
+        if (!json) {
+            log.println("bench: " + line);
+            log.flush();
+        }
+    }
+
+    private static int[] prompt(Random random, int length, int vocab) {
+        int[] ids = new int[length];
+        ids[0] = 1;
+        for (int i = 1; i < length; i++) {
+            ids[i] = 3 + random.nextInt(vocab - 3);
+        }
+        return ids;
+    }
+
+    /** Decoded tokens after the first, over the time the batch took for them. */
+    static double decodeRate(List<TokenGeneration> batch) {
+        long tokens = 0;
+        long nanos = 0;
+        for (TokenGeneration g : batch) {
+            tokens += g.ids().length - 1 + (g.stopReason() == StopReason.EOS ? 1 : 0);
+            nanos = Math.max(nanos, g.decodeNanos());
+        }
+        return tokens <= 0 || nanos <= 0 ? 0 : tokens * 1e9 / nanos;
+    }
+
+    /**
+     * Read bandwidth of main memory: all cores each stream their slice of a 512 MB off-heap buffer
+     * (far larger than any cache), once as bulk copies into a small on-heap chunk and once summed
+     * in place with four accumulators; the best of six passes alternating the two. This is the access
+     * pattern of a memory-bound matrix-vector product.
+     */
+    static double measureBandwidth() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        long total = 512L << 20;
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) total);
+        long perThread = total / threads / 8 * 8;
+        double best = 0;
+        for (int pass = 0; pass < 6; pass++) {
+            int passIndex = pass;
+            List<Thread> workers = new ArrayList<>();
+            long[] sink = new long[threads];
+            long start = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                int index = t;
+                LongBuffer slice = buffer.slice((int) (t * perThread), (int) perThread).asLongBuffer();
+                Thread worker = new Thread(() -> {
+                    sink[index] = (passIndex & 1) == 0 ? readInChunks(slice) : sumInPlace(slice);
+                });
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while measuring memory bandwidth", e);
+                }
+            }
+            best = Math.max(best, perThread * threads * 1e9 / (System.nanoTime() - start));
+        }
+        return best;
+    }
+
+    private static long readInChunks(LongBuffer slice) {
+        long[] chunk = new long[8192];
+        LongBuffer view = slice.duplicate();
+        long sum = 0;
+        while (view.remaining() > 0) {
+            int n = Math.min(chunk.length, view.remaining());
+            view.get(chunk, 0, n);
+            sum += chunk[0] + chunk[n - 1];
+        }
+        return sum;
+    }
+
+    private static long sumInPlace(LongBuffer slice) {
+        int n = slice.limit();
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long s3 = 0;
+        for (int i = 0; i + 3 < n; i += 4) {
+            s0 += slice.get(i);
+            s1 += slice.get(i + 1);
+            s2 += slice.get(i + 2);
+            s3 += slice.get(i + 3);
+        }
+        return s0 + s1 + s2 + s3;
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private void print(Result r) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode line = mapper.createObjectNode();
+            line.put("model_bytes", r.modelBytes());
+            line.put("prefill_tokens_per_s", round(r.prefillTokensPerSecond()));
+            line.put("decode_tokens_per_s_batch1", round(r.decodeBatch1()));
+            line.put("decode_tokens_per_s_batch8", round(r.decodeBatch8()));
+            line.put("measured_bandwidth_bytes_per_s", Math.round(r.bandwidth()));
+            line.put("bandwidth_ratio", Math.round(r.bandwidthRatio() * 1000) / 1000.0);
+            try {
+                out.println(mapper.writeValueAsString(line));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a tree of plain values always serialises", e);
+            }
+        } else {
+            out.printf(Locale.ROOT, "model %.2f GB (%s, %s), %.2f GB of weights read per step%n", r.modelBytes() / 1e9,
+                    dtype.toLowerCase(Locale.ROOT), r.device(), r.streamedBytesPerStep() / 1e9);
+            out.printf(Locale.ROOT, "prefill           %10.1f tokens/s%n", r.prefillTokensPerSecond());
+            out.printf(Locale.ROOT, "decode batch 1    %10.2f tokens/s%n", r.decodeBatch1());
+            out.printf(Locale.ROOT, "decode batch %d    %10.2f tokens/s (%.1fx batch 1)%n", BATCH, r.decodeBatch8(),
+                    r.decodeBatch1() > 0 ? r.decodeBatch8() / r.decodeBatch1() : 0);
+            out.printf(Locale.ROOT, "memory bandwidth  %10.1f GB/s (measured)%n", r.bandwidth() / 1e9);
+            out.printf(Locale.ROOT, "bandwidth ratio   %10.3f (batch-1 weight bytes per second / bandwidth)%n", r.bandwidthRatio());
+            out.printf(Locale.ROOT, "load average      %10.2f on %d cores%n", r.loadAverage(), Runtime.getRuntime().availableProcessors());
+        }
+        out.flush();
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    /** {@code 1G}, {@code 512M}, {@code 2.6G}, {@code 300K} or plain bytes (powers of 1024). */
+    long parseSize(String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        if (!t.isEmpty() && "KMG".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("KMG".indexOf(t.charAt(t.length() - 1)) + 1));
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double value = Double.parseDouble(t);
+            if (value <= 0) {
+                throw new NumberFormatException();
+            }
+            return (long) (value * unit);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--size " + text + " is not a size; use e.g. 1G, 512M or 2.6G");
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the benchmark folder " + root + "; delete it by hand", e);
+        }
+    }
+}

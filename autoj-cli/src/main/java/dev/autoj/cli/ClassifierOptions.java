@@ -1,0 +1,68 @@
+package dev.autoj.cli;
+
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judges;
+import dev.autoj.engine.backend.remote.RemoteConfig;
+import dev.autoj.engine.internal.StandardJudge;
+import dev.autoj.engine.store.JudgmentStore;
+import dev.autoj.engine.store.StoreMode;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The scenario-classifier options, a picocli mixin for commands that classify queries
+ * ({@code classify}, {@code eval scenario}): {@code --classifier-endpoint},
+ * {@code --classifier-model-name} and the shared {@code --backend}, {@code --token-env},
+ * {@code --timeout}, {@code --concurrency}, {@code --mode}, {@code --store}.
+ *
+ * <pre>{@code
+ * try (Classifier c = classifier.build()) {
+ *     List<Classifier.Result> results = c.classifyAll(queries);
+ * }
+ * }</pre>
+ */
+final class ClassifierOptions extends RunOptions {
+
+    /** Auto-J's scenario classifier on Hugging Face. */
+    static final String DEFAULT_MODEL = "GAIR/autoj-scenario-classifier";
+
+    @Option(names = "--classifier-endpoint", paramLabel = "URL", split = ",",
+            description = "the scenario classifier's server(s), OpenAI-compatible /v1/completions; repeat it or separate with commas")
+    List<String> endpoints = new ArrayList<>();
+
+    @Option(names = "--classifier-model-name", paramLabel = "NAME", defaultValue = DEFAULT_MODEL,
+            description = "the classifier model as the server names it; also keys the store (default: ${DEFAULT-VALUE})")
+    String modelName;
+
+    @Override
+    List<String> modelOptionNames() {
+        return List.of("--classifier-endpoint", "--classifier-model-name");
+    }
+
+    /** Builds the classifier; the caller closes it. Replay mode builds no back end. */
+    Classifier build() {
+        if (concurrency < 1) {
+            throw usage("--concurrency must be at least 1, got " + concurrency);
+        }
+        StoreMode effective = effectiveMode(endpoints);
+        JudgmentStore judgmentStore = openStore(effective);
+        Classifier.Warnings warnings = new Classifier.Warnings();
+        Judges.Builder builder = Judges.builder().mode(effective).store(judgmentStore).onWarning(warnings);
+        Classifier.CapturingBackend captured = null;
+        if (effective == StoreMode.REPLAY) {
+            // Judges requires a judge model; a classify-only run never judges, so the classifier fills that role.
+            builder.modelId(modelName).classifierModelId(modelName);
+        } else {
+            captured = new Classifier.CapturingBackend(backend("--classifier-endpoint", endpoints, "--classifier-model-name",
+                    modelName, effective, Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
+            builder.backend(captured).classifier(captured);
+        }
+        Judge judge = build(builder, captured);
+        return new Classifier(judge, modelName, captured, judgmentStore, Math.min(concurrency, 64), warnings);
+    }
+
+    String describe() {
+        return describe(effectiveMode(endpoints), endpoints, modelName);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.autoj.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.cli.eval.JsonLines;
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Scenario;
+import dev.autoj.engine.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code autoj judge}: judges each request line with the configured judge and appends one judgment
+ * line per request to {@code --out}, as each batch finishes. Re-running with the same {@code --out}
+ * continues where the last run stopped.
+ */
+@Command(name = "judge",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Judges each request with Auto-J (live, recorded or replayed) and appends one judgment line per request to --out.",
+            "Input lines (each may add \"language\":\"zh\" and \"scenario\":\"<name>\"):",
+            "  {\"protocol\":\"single\",\"query\":…,\"response\":…}",
+            "  {\"protocol\":\"pairwise\",\"query\":…,\"response_1\":…,\"response_2\":…}",
+            "Output lines: {\"verdict\",\"rating\",\"no_verdict\",\"critique\",\"raw\",\"orders\":[…],\"consistent\",",
+            "  \"prompt_sha256\",\"model\",\"source\",\"latency_ms\",…}",
+            "Pairs are judged in both orders unless --no-swap. Re-running with the same --out skips what it holds."})
+final class JudgeCommand extends AutojCommand {
+
+    @Option(names = "--in", required = true, paramLabel = "FILE", description = "requests, JSON Lines")
+    Path in;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "judgments, JSON Lines; appended as they finish, so a stopped run continues when run again")
+    Path out;
+
+    @Option(names = "--no-swap", description = "judge pairs in the given order only (half the work, no position-bias check)")
+    boolean noSwap;
+
+    @Mixin
+    JudgeOptions judge;
+
+    /** One parsed request line. {@code response2} is null for a single-response request. */
+    private record Request(int line, boolean pairwise, String query, String response1, String response2, Language language,
+                           Scenario scenario, String sha256) {
+    }
+
+    @Override
+    void execute() {
+        List<Request> requests = new ArrayList<>();
+        for (JsonLines.Line line : JsonLines.read(in)) {
+            requests.add(request(line));
+        }
+        try (ResumableOutput output = ResumableOutput.open(out, requests.stream().map(Request::sha256).toList(), in)) {
+            List<Request> remaining = requests.subList(output.done(), requests.size());
+            if (remaining.isEmpty()) {
+                return;
+            }
+            try (Judge j = judge.build();
+                 Progress progress = new Progress(spec.commandLine().getErr(), "requests judged", remaining.size())) {
+                for (List<Request> batch : judge.batches(remaining)) {
+                    for (String line : judgeBatch(j, batch)) {
+                        output.append(line);
+                    }
+                    progress.advance(batch.size());
+                }
+            }
+        }
+    }
+
+    /** Judges one batch (its pairs in one call, its single responses in another); result lines in batch order. */
+    private List<String> judgeBatch(Judge j, List<Request> batch) {
+        List<Judge.CompareRequest> pairs = new ArrayList<>();
+        List<Judge.GradeRequest> singles = new ArrayList<>();
+        for (Request r : batch) {
+            if (r.pairwise()) {
+                pairs.add(new Judge.CompareRequest(r.query(), r.response1(), r.response2(), r.scenario(), r.language()));
+            } else {
+                singles.add(new Judge.GradeRequest(r.query(), r.response1(), r.scenario(), r.language()));
+            }
+        }
+        List<Comparison> comparisons = pairs.isEmpty() || noSwap ? List.of() : j.compareAll(pairs);
+        List<Judgment> oneOrder = pairs.isEmpty() || !noSwap ? List.of() : j.compareInGivenOrderAll(pairs);
+        List<Judgment> grades = singles.isEmpty() ? List.of() : j.gradeAll(singles);
+        List<String> lines = new ArrayList<>(batch.size());
+        int pair = 0;
+        int single = 0;
+        for (Request r : batch) {
+            ObjectNode node;
+            if (!r.pairwise()) {
+                node = single(grades.get(single++));
+            } else if (noSwap) {
+                node = givenOrder(oneOrder.get(pair++));
+            } else {
+                node = bothOrders(comparisons.get(pair++));
+            }
+            ObjectNode line = Json.object();
+            line.put("line", r.line());
+            line.put(ResumableOutput.HASH_FIELD, r.sha256());
+            line.put("protocol", r.pairwise() ? "pairwise" : "single");
+            line.setAll(node);
+            lines.add(Json.line(line));
+        }
+        return lines;
+    }
+
+    private static ObjectNode single(Judgment j) {
+        ObjectNode node = Json.object();
+        node.putNull("verdict");
+        Json.putNumber(node, "rating", j.rating());
+        node.put("no_verdict", j.noVerdictReason());
+        node.put("critique", j.critique());
+        node.put("raw", j.rawOutput());
+        node.putNull("consistent");
+        common(node, j, j.latency().toMillis());
+        return node;
+    }
+
+    private static ObjectNode givenOrder(Judgment j) {
+        ObjectNode node = Json.object();
+        node.put("verdict", verdict(j.verdict()));
+        node.putNull("rating");
+        node.put("no_verdict", j.noVerdictReason());
+        node.put("critique", j.critique());
+        node.put("raw", j.rawOutput());
+        node.putArray("orders").add(order("original", j));
+        node.putNull("consistent");
+        common(node, j, j.latency().toMillis());
+        return node;
+    }
+
+    private static ObjectNode bothOrders(Comparison c) {
+        ObjectNode node = Json.object();
+        node.put("verdict", verdict(c.combined()));
+        node.putNull("rating");
+        node.put("no_verdict", c.combined() != null ? null : noVerdict(c));
+        node.put("critique", c.original().critique());
+        node.put("raw", c.original().rawOutput());
+        ArrayNode orders = node.putArray("orders");
+        orders.add(order("original", c.original()));
+        orders.add(order("swapped", c.swapped()));
+        node.put("consistent", c.consistent());
+        common(node, c.original(), c.original().latency().plus(c.swapped().latency()).toMillis());
+        return node;
+    }
+
+    private static String noVerdict(Comparison c) {
+        List<String> reasons = new ArrayList<>(2);
+        if (c.original().isNoVerdict()) {
+            reasons.add("original order: " + c.original().noVerdictReason());
+        }
+        if (c.swapped().isNoVerdict()) {
+            reasons.add("swapped order: " + c.swapped().noVerdictReason());
+        }
+        return String.join("; ", reasons);
+    }
+
+    /** One order of a pair; {@code verdict} names positions as the judge saw them. */
+    private static ObjectNode order(String name, Judgment j) {
+        ObjectNode node = Json.object();
+        node.put("order", name);
+        node.put("verdict", verdict(j.verdict()));
+        Verdict original = j.verdict() == null || name.equals("original") ? j.verdict() : j.verdict().swapped();
+        node.put("verdict_in_original_positions", verdict(original));
+        node.put("no_verdict", j.noVerdictReason());
+        node.put("critique", j.critique());
+        node.put("raw", j.rawOutput());
+        node.put("prompt_sha256", j.promptSha256());
+        node.put("source", j.source());
+        node.put("latency_ms", j.latency().toMillis());
+        node.put("prompt_tokens", j.promptTokens());
+        node.put("generated_tokens", j.generatedTokens());
+        return node;
+    }
+
+    private static void common(ObjectNode node, Judgment j, long latencyMs) {
+        node.put("scenario", j.scenario().id());
+        node.put("language", j.language().name().toLowerCase(Locale.ROOT));
+        node.put("prompt_sha256", j.promptSha256());
+        node.put("model", j.modelId());
+        node.put("source", j.source());
+        node.put("latency_ms", latencyMs);
+        ArrayNode warnings = node.putArray("warnings");
+        j.warnings().forEach(warnings::add);
+    }
+
+    private static String verdict(Verdict v) {
+        return v == null ? null : v.name();
+    }
+
+    private Request request(JsonLines.Line line) {
+        String protocol = line.text("protocol").trim().toLowerCase(Locale.ROOT);
+        Language language = PromptCommand.language(line);
+        String query = line.text("query");
+        if (query.isBlank()) {
+            throw line.fail("field \"query\" is blank", "write the user's query the response answers");
+        }
+        String name = line.optionalText("scenario");
+        Scenario scenario = null;
+        if (name != null) {
+            scenario = Scenario.find(name).orElseThrow(() -> line.fail("unknown scenario \"" + name + "\"",
+                    "use one of Auto-J's scenario names (docs/scenarios.md), e.g. \"code_generation\", or leave \"scenario\" out"));
+        }
+        return switch (protocol) {
+            case "single" -> new Request(line.number(), false, query, line.text("response"), null, language, scenario,
+                    hash(protocol, language, scenario, query, line.text("response"), null));
+            case "pairwise" -> new Request(line.number(), true, query, line.text("response_1"), line.text("response_2"),
+                    language, scenario, hash(protocol, language, scenario, query, line.text("response_1"), line.text("response_2")));
+            case "scenario" -> throw line.fail("protocol \"scenario\" classifies a query, it judges nothing",
+                    "use autoj classify for scenario classification, or \"single\" / \"pairwise\" here");
+            default -> throw line.fail("unknown protocol \"" + line.text("protocol") + "\"", "use \"single\" or \"pairwise\"");
+        };
+    }
+
+    /** Identifies a request and how it is judged, so that a resumed run recognises its own lines. */
+    private String hash(String protocol, Language language, Scenario scenario, String query, String response1, String response2) {
+        ObjectNode canonical = Json.object();
+        canonical.put("protocol", protocol);
+        canonical.put("language", language.name());
+        canonical.put("scenario", scenario == null ? null : scenario.id());
+        canonical.put("query", query);
+        canonical.put("response_1", response1);
+        canonical.put("response_2", response2);
+        canonical.put("swap", !noSwap && response2 != null);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.line(canonical).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.autoj.onnx;
+
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.StopReason;
+import dev.autoj.onnx.checkpoint.ModelConfig;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.IntConsumer;
+
+/**
+ * One decoding thread fed by a queue: it takes up to {@code maxBatch} waiting jobs and decodes
+ * them as one batch, so concurrent callers share every forward pass; jobs that arrive while a
+ * batch runs wait for the next one.
+ *
+ * <p>A batch is left-padded to its longest prompt. Padding, and the filler steps of sequences that
+ * already stopped, are hidden from attention and take no position (see
+ * {@link DecoderSession#forward(DecoderSession.KvCache, int[][], boolean[][], boolean)}), so each
+ * sequence's tokens are those it would get alone.
+ */
+final class BatchScheduler implements AutoCloseable {
+
+    /** A prompt already checked against the vocabulary and the context window, and its budget. */
+    record Job(int[] prompt, int budget, CompletableFuture<TokenGeneration> result) {
+        Job(int[] prompt, int budget) {
+            this(prompt, budget, new CompletableFuture<>());
+        }
+    }
+
+    private final DecoderSession session;
+    private final ModelConfig config;
+    private final int maxBatch;
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final Object lock = new Object();
+    private final IntConsumer batchStarted;
+    private volatile IntConsumer stepRows = rows -> { };
+    private Thread worker;
+    private boolean closed;
+
+    BatchScheduler(DecoderSession session, ModelConfig config, int maxBatch) {
+        this(session, config, maxBatch, size -> { });
+    }
+
+    /** With {@code batchStarted} told each batch's size on the decoding thread before it runs (tests observe batching). */
+    BatchScheduler(DecoderSession session, ModelConfig config, int maxBatch, IntConsumer batchStarted) {
+        this.session = session;
+        this.config = config;
+        this.maxBatch = maxBatch;
+        this.batchStarted = batchStarted;
+    }
+
+    /** Tells {@code listener} the number of sequences in each decoding step after the prefill (tests observe shrinking). */
+    void onStep(IntConsumer listener) {
+        this.stepRows = listener;
+    }
+
+    /** Jobs waiting for a batch. */
+    int queued() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    /** Queues {@code jobs} together (so they share a batch when they fit) and waits for all of them. */
+    List<TokenGeneration> submitAndWait(List<Job> jobs) {
+        synchronized (lock) {
+            if (closed) {
+                throw new BackendException("The ONNX back end is closed; open a new one.");
+            }
+            if (worker == null) {
+                worker = new Thread(this::run, "autoj-onnx-decoder");
+                worker.setDaemon(true);
+                worker.start();
+            }
+            queue.addAll(jobs);
+            lock.notifyAll();
+        }
+        List<TokenGeneration> out = new ArrayList<>();
+        for (Job job : jobs) {
+            out.add(await(job));
+        }
+        return out;
+    }
+
+    private static TokenGeneration await(Job job) {
+        try {
+            return job.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("Interrupted while waiting for a generation; the request was abandoned.", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BackendException backend) {
+                throw new BackendException(backend.getMessage(), backend);
+            }
+            throw new BackendException("Generation failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void run() {
+        while (true) {
+            List<Job> batch = new ArrayList<>();
+            synchronized (lock) {
+                while (queue.isEmpty() && !closed) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                while (!queue.isEmpty() && batch.size() < maxBatch) {
+                    batch.add(queue.poll());
+                }
+            }
+            try {
+                batchStarted.accept(batch.size());
+                List<TokenGeneration> results = decode(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result().complete(results.get(i));
+                }
+            } catch (RuntimeException | Error e) {
+                batch.forEach(job -> job.result().completeExceptionally(e));
+            }
+        }
+    }
+
+    /** Greedy decoding of {@code jobs} as one batch. */
+    List<TokenGeneration> decode(List<Job> jobs) {
+        int n = jobs.size();
+        int[][] generated = new int[n][];
+        int[] count = new int[n];
+        StopReason[] reason = new StopReason[n];
+        long[] finished = new long[n];
+        int[] last = new int[n];
+        for (int b = 0; b < n; b++) {
+            generated[b] = new int[jobs.get(b).budget()];
+        }
+        long start = System.nanoTime();
+        long prefill = 0;
+        float[][][] logits = new float[n][][];
+        List<DecoderSession.KvCache> singles = new ArrayList<>();
+        DecoderSession.KvCache merged;
+        try {
+            for (int b = 0; b < n; b++) {
+                DecoderSession.KvCache single = session.newCache();
+                singles.add(single);
+                logits[b] = session.forward(single, jobs.get(b).prompt(), false);
+            }
+            merged = n == 1 ? singles.remove(0) : session.merge(singles);
+        } finally {
+            singles.forEach(DecoderSession.KvCache::close);
+        }
+        try (DecoderSession.KvCache cache = merged) {
+            // rows[i]: the job whose sequence is row i of the cache; shrinks as sequences stop
+            int[] rows = java.util.stream.IntStream.range(0, n).toArray();
+            boolean first = true;
+            while (true) {
+                for (int i = 0; i < rows.length; i++) {
+                    int b = rows[i];
+                    int next = OnnxBackend.argmax(logits[i][0]);
+                    if (config.eosIds().contains(next)) {
+                        reason[b] = StopReason.EOS;
+                    } else {
+                        generated[b][count[b]++] = next;
+                        last[b] = next;
+                        if (RepetitionGuard.loops(generated[b], count[b])) {
+                            reason[b] = StopReason.REPETITION;
+                        } else if (count[b] == generated[b].length) {
+                            reason[b] = StopReason.LENGTH;
+                        }
+                    }
+                }
+                long now = System.nanoTime();
+                if (first) {
+                    prefill = now - start;
+                    first = false;
+                }
+                int[] running = Arrays.stream(rows).filter(b -> reason[b] == null).toArray();
+                for (int b : rows) {
+                    if (reason[b] != null) {
+                        finished[b] = now;
+                    }
+                }
+                if (running.length == 0) {
+                    break;
+                }
+                if (running.length < rows.length) {
+                    int[] keep = new int[running.length];
+                    for (int i = 0, k = 0; i < rows.length; i++) {
+                        if (reason[rows[i]] == null) {
+                            keep[k++] = i;
+                        }
+                    }
+                    session.compact(cache, keep);
+                    rows = running;
+                }
+                stepRows.accept(rows.length);
+                int[][] step = new int[rows.length][1];
+                boolean[][] stepReal = new boolean[rows.length][1];
+                for (int i = 0; i < rows.length; i++) {
+                    step[i][0] = last[rows[i]];
+                    stepReal[i][0] = true;
+                }
+                logits = session.forward(cache, step, stepReal, false);
+            }
+        }
+        List<TokenGeneration> out = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            out.add(new TokenGeneration(Arrays.copyOf(generated[b], count[b]), reason[b], jobs.get(b).prompt().length,
+                    prefill, finished[b] - start - prefill));
+        }
+        return out;
+    }
+
+    /** Stops the decoding thread; jobs still queued fail with a clear error. */
+    @Override
+    public void close() {
+        Thread thread;
+        synchronized (lock) {
+            closed = true;
+            thread = worker;
+            lock.notifyAll();
+        }
+        if (thread != null) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<Job> left;
+        synchronized (lock) {
+            left = new ArrayList<>(queue);
+            queue.clear();
+        }
+        left.forEach(job -> job.result().completeExceptionally(
+                new BackendException("The ONNX back end was closed before this request ran.")));
+    }
+}

@@ -1,0 +1,553 @@
+package dev.autoj.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.backend.Dtype;
+import dev.autoj.onnx.checkpoint.Checkpoint;
+import dev.autoj.onnx.checkpoint.DType;
+import dev.autoj.onnx.checkpoint.Halfs;
+import dev.autoj.onnx.checkpoint.ModelConfig;
+import dev.autoj.onnx.checkpoint.QuantizedLinear;
+import dev.autoj.onnx.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.checkpoint.Tensor;
+import dev.autoj.onnx.graph.LlamaGraph;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * One ONNX Runtime session over a built decoder, its weights handed to the session as external
+ * initializers (memory-mapped checkpoint bytes when the element type already matches, converted
+ * direct buffers otherwise). Not thread-safe; the backend serialises calls.
+ */
+final class DecoderSession implements AutoCloseable {
+
+    /**
+     * Stack of the thread that creates the ONNX Runtime environment and sessions. Native code
+     * there recurses to a depth that grows with the length of the process's command line: with
+     * a 512-token {@code --prompt-ids} list it overflowed Java's default 1 MB stack and the JVM
+     * died with SIGSEGV (no Java exception, no error file). Only touched pages are committed, so
+     * a generous reservation costs address space, not memory.
+     */
+    static final long LOADER_STACK_BYTES = 256L << 20;
+
+    /** Additive mask value for a forbidden key: large enough to vanish in softmax, finite so a row never becomes NaN. */
+    private static final float MASKED = -1e30f;
+
+    private static final System.Logger LOG = System.getLogger(DecoderSession.class.getName());
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final List<OnnxTensor> weights;
+    private final ModelConfig config;
+    private final Device device;
+
+    private DecoderSession(OrtEnvironment env, OrtSession session, List<OnnxTensor> weights,
+            ModelConfig config, Device device) {
+        this.env = env;
+        this.session = session;
+        this.weights = weights;
+        this.config = config;
+        this.device = device;
+    }
+
+    /**
+     * The key/value cache of a batch of sequences: the last step's outputs, fed back as the next
+     * step's past, plus which cache slots hold real tokens (padding and the filler steps of
+     * finished sequences are masked out of attention).
+     */
+    static final class KvCache implements AutoCloseable {
+        private OrtSession.Result last;
+        /** Past tensors of a compacted batch, owned here (then {@code last} is null). */
+        private Map<String, OnnxTensor> compacted;
+        private int length;
+        private int batch = -1;
+        private boolean[][] valid = new boolean[0][];
+        private int[] realTokens = new int[0];
+
+        int length() {
+            return length;
+        }
+
+        /** Sequences in the cache; -1 before the first step. */
+        int batch() {
+            return batch;
+        }
+
+        /** The past tensor {@code present_<kind>.<layer>} of the last step, or null before the first. */
+        private OnnxTensor past(String name) {
+            if (compacted != null) {
+                return compacted.get(name);
+            }
+            return last == null ? null : (OnnxTensor) last.get(name).orElseThrow();
+        }
+
+        @Override
+        public void close() {
+            if (last != null) {
+                last.close();
+                last = null;
+            }
+            if (compacted != null) {
+                compacted.values().forEach(OnnxTensor::close);
+                compacted = null;
+            }
+        }
+    }
+
+    /**
+     * One batch cache from single-sequence caches (each after its own prefill), left-padded to
+     * the longest: the padding slots hold zeros and are marked invalid, so they are masked from
+     * every later query. Prefilling one prompt at a time keeps the attention scores of a prefill
+     * at one sequence's size (they grow with the square of the prompt length), and gives every
+     * sequence exactly its single-run prefill.
+     */
+    KvCache merge(List<KvCache> singles) {
+        int n = singles.size();
+        int longest = singles.stream().mapToInt(KvCache::length).max().orElseThrow();
+        int kvHeads = config.numKvHeads();
+        int d = config.headDim();
+        Map<String, OnnxTensor> merged = new HashMap<>();
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "present_" + kind + "." + l;
+                    FloatBuffer out = ByteBuffer.allocateDirect(n * kvHeads * longest * d * 4).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    for (int b = 0; b < n; b++) {
+                        KvCache single = singles.get(b);
+                        FloatBuffer source = single.past(name).getFloatBuffer();
+                        int length = single.length;
+                        for (int h = 0; h < kvHeads; h++) {
+                            int target = ((b * kvHeads + h) * longest + (longest - length)) * d;
+                            out.put(target, source, h * length * d, length * d);
+                        }
+                    }
+                    merged.put(name, OnnxTensor.createTensor(env, out, new long[] {n, kvHeads, longest, d}));
+                }
+            }
+        } catch (OrtException e) {
+            merged.values().forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not build the batch key/value cache: " + e.getMessage(), e);
+        }
+        KvCache cache = new KvCache();
+        cache.compacted = merged;
+        cache.batch = n;
+        cache.length = longest;
+        cache.valid = new boolean[n][longest];
+        cache.realTokens = new int[n];
+        for (int b = 0; b < n; b++) {
+            int length = singles.get(b).length;
+            Arrays.fill(cache.valid[b], longest - length, longest, true);
+            cache.realTokens[b] = singles.get(b).realTokens[0];
+        }
+        return cache;
+    }
+
+    /**
+     * Keeps only the rows {@code keep} (in that order) of the cache, so sequences that stopped no
+     * longer take part in later steps. Copies the remaining keys and values once.
+     */
+    void compact(KvCache cache, int[] keep) {
+        if (cache.batch < 0 || keep.length == cache.batch) {
+            return;
+        }
+        Map<String, OnnxTensor> kept = new HashMap<>();
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "present_" + kind + "." + l;
+                    OnnxTensor tensor = cache.past(name);
+                    long[] shape = tensor.getInfo().getShape();
+                    int row = Math.toIntExact(shape[1] * shape[2] * shape[3]);
+                    FloatBuffer all = tensor.getFloatBuffer();
+                    FloatBuffer out = ByteBuffer.allocateDirect(keep.length * row * 4).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    for (int b : keep) {
+                        out.put(all.slice(b * row, row));
+                    }
+                    out.rewind();
+                    kept.put(name, OnnxTensor.createTensor(env, out, new long[] {keep.length, shape[1], shape[2], shape[3]}));
+                }
+            }
+        } catch (OrtException e) {
+            kept.values().forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not shrink the key/value cache: " + e.getMessage(), e);
+        }
+        boolean[][] valid = new boolean[keep.length][];
+        int[] realTokens = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            valid[i] = cache.valid[keep[i]];
+            realTokens[i] = cache.realTokens[keep[i]];
+        }
+        cache.close();
+        cache.compacted = kept;
+        cache.batch = keep.length;
+        cache.valid = valid;
+        cache.realTokens = realTokens;
+    }
+
+    /**
+     * Opens a session on {@code device}. {@code int4} is the 4-bit layout when {@code dtype} is
+     * INT4 (ignored otherwise), and {@code quantized} supplies the 4-bit weights in that layout.
+     */
+    static DecoderSession open(ModelConfig config, Checkpoint checkpoint, Dtype dtype, LlamaGraph.Int4 int4,
+            QuantizedWeights quantized, Device device, Path modelFile) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, modelFile));
+    }
+
+    private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, Dtype dtype,
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Path modelFile) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<OnnxTensor> tensors = new ArrayList<>();
+        try {
+            Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
+            if (dtype == Dtype.INT4) {
+                for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+                    put(env, initializers, tensors, w.name(), asFloat32(checkpoint.tensor(w.name(), w.shape())),
+                            w.shape(), OnnxJavaType.FLOAT);
+                }
+                for (Map.Entry<String, String> e : int4.inputOrders().entrySet()) {
+                    if (!initializers.containsKey(e.getValue())) {
+                        int[] order = quantized.inputOrder(e.getKey());
+                        if (order == null) {
+                            throw new BackendException("The decoder was built to read the inputs of " + e.getKey()
+                                    + " in act-order, but " + checkpoint.dir() + " gives no order for it.");
+                        }
+                        ByteBuffer indices = ByteBuffer.allocateDirect(order.length * 8).order(ByteOrder.nativeOrder());
+                        for (int i = 0; i < order.length; i++) {
+                            indices.putLong(i * 8, order[i]);
+                        }
+                        put(env, initializers, tensors, e.getValue(), indices, new long[] {order.length}, OnnxJavaType.INT64);
+                    }
+                }
+                for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+                    QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
+                    long blocks = q.blocksPerRow();
+                    put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
+                            new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
+                    put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, q.scales(),
+                            new long[] {q.outFeatures() * blocks}, OnnxJavaType.FLOAT);
+                    if (int4.zeroPoints()) {
+                        put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
+                                new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
+                    }
+                }
+            } else {
+                for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+                    Tensor tensor = checkpoint.tensor(w.name(), w.shape());
+                    if (dtype == Dtype.FP32) {
+                        put(env, initializers, tensors, w.name(), asFloat32(tensor), w.shape(), OnnxJavaType.FLOAT);
+                    } else {
+                        put(env, initializers, tensors, w.name(), asFloat16(tensor), w.shape(), OnnxJavaType.FLOAT16);
+                    }
+                }
+            }
+            return start(env, config, checkpoint, device, modelFile, initializers, tensors);
+        } catch (OrtException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
+                    + " (" + modelFile + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    /** The weight as the graph was built for it, or a clear error naming what differs. */
+    private static QuantizedLinear checked(QuantizedLinear q, LlamaGraph.Weight w, LlamaGraph.Int4 int4, Checkpoint checkpoint) {
+        String problem = null;
+        if (q.outFeatures() != w.shape()[0] || q.inFeatures() != w.shape()[1]) {
+            problem = "shape [" + q.outFeatures() + ", " + q.inFeatures() + "] instead of [" + w.shape()[0] + ", "
+                    + w.shape()[1] + "]";
+        } else if (q.blockSize() != int4.blockSize()) {
+            problem = "block size " + q.blockSize() + " instead of " + int4.blockSize();
+        } else if ((q.zeroPoints() != null) != int4.zeroPoints()) {
+            problem = int4.zeroPoints() ? "no zero points where the graph reads them" : "zero points the graph does not read";
+        }
+        if (problem != null) {
+            throw new BackendException("The 4-bit weight " + w.name() + " from " + checkpoint.dir() + " has " + problem
+                    + "; the decoder was built for blocks of " + int4.blockSize()
+                    + (int4.zeroPoints() ? " with" : " without") + " zero points.");
+        }
+        return q;
+    }
+
+    private static void put(OrtEnvironment env, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors,
+            String name, ByteBuffer data, long[] shape, OnnxJavaType type) throws OrtException {
+        OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape, type);
+        tensors.add(tensor);
+        initializers.put(name, tensor);
+    }
+
+    /**
+     * Creates the session on the requested device. CUDA is tried by adding its execution provider:
+     * ONNX Runtime lists CUDA among the available providers even where it cannot load, so only
+     * trying tells.
+     */
+    private static DecoderSession start(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+            Device device, Path modelFile, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors)
+            throws OrtException {
+        if (device != Device.CPU) {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.addCUDA(0);
+                options.addExternalInitializers(initializers);
+                OrtSession session = env.createSession(modelFile.toString(), options);
+                return new DecoderSession(env, session, tensors, config, Device.CUDA);
+            } catch (OrtException e) {
+                String reason = firstLine(e.getMessage());
+                if (device == Device.CUDA) {
+                    throw new BackendException("Device cuda was requested but ONNX Runtime could not use CUDA: " + reason
+                            + ". CUDA needs an NVIDIA GPU with its driver, the CUDA 12 and cuDNN 9 libraries on the "
+                            + "library path, and the GPU build of ONNX Runtime (build autoj-engine with -Pgpu, i.e. "
+                            + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime). Use device cpu or "
+                            + "auto to run without it.", e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "autoj onnx: CUDA unavailable (" + reason + "); running " + checkpoint.dir()
+                        .getFileName() + " on the CPU");
+            }
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.addExternalInitializers(initializers);
+            OrtSession session = env.createSession(modelFile.toString(), options);
+            return new DecoderSession(env, session, tensors, config, Device.CPU);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String line = message.strip().lines().findFirst().orElse("no message");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** Where the session actually runs: CUDA or CPU (never AUTO). */
+    Device device() {
+        return device;
+    }
+
+    /** Runs {@code task} on a fresh thread with {@link #LOADER_STACK_BYTES} of stack and returns its result. */
+    private static <T> T onBigStack(Supplier<T> task) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.set(task.get());
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, "autoj-onnx-loader", LOADER_STACK_BYTES);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable error = failure.get();
+        if (error instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (error instanceof Error fatal) {
+            throw fatal;
+        }
+        return result.get();
+    }
+
+    KvCache newCache() {
+        return new KvCache();
+    }
+
+    /**
+     * Runs {@code ids} after what {@code cache} holds and appends them to it (one sequence).
+     *
+     * @param allPositions logits for every new position, or only for the last one
+     * @return one row of vocabulary logits per requested position
+     */
+    float[][] forward(KvCache cache, int[] ids, boolean allPositions) {
+        boolean[] real = new boolean[ids.length];
+        Arrays.fill(real, true);
+        return forward(cache, new int[][] {ids}, new boolean[][] {real}, allPositions)[0];
+    }
+
+    /**
+     * Runs one step for a batch: {@code ids[b]} (all rows the same length) after what
+     * {@code cache} holds for row {@code b}. Tokens whose {@code real} flag is false (left
+     * padding of a shorter prompt, the filler of a finished sequence) are computed but hidden from
+     * every query, and take no position: a row's positions count its real tokens only, so a
+     * padded row sees exactly what it would see alone.
+     *
+     * @return per row, one row of vocabulary logits per requested position
+     */
+    float[][][] forward(KvCache cache, int[][] ids, boolean[][] real, boolean allPositions) {
+        int batch = ids.length;
+        int past = cache.length;
+        int seq = ids[0].length;
+        int total = past + seq;
+        if (seq == 0) {
+            throw new IllegalArgumentException("no tokens to run");
+        }
+        if (cache.batch >= 0 && cache.batch != batch) {
+            throw new IllegalArgumentException("cache holds " + cache.batch + " sequences, step has " + batch);
+        }
+        if (cache.batch < 0) {
+            cache.batch = batch;
+            cache.valid = new boolean[batch][0];
+            cache.realTokens = new int[batch];
+        }
+        for (int b = 0; b < batch; b++) {
+            if (cache.realTokens[b] + count(real[b]) > config.contextWindow()) {
+                throw new BackendException("The sequence would reach " + (cache.realTokens[b] + count(real[b]))
+                        + " tokens, more than the model's context window of " + config.contextWindow() + ".");
+            }
+        }
+        Map<String, OnnxTensor> owned = new HashMap<>();
+        try {
+            long[] idArray = new long[batch * seq];
+            long[] positions = new long[batch * seq];
+            boolean[][] valid = new boolean[batch][];
+            int[] realAfter = cache.realTokens.clone();
+            for (int b = 0; b < batch; b++) {
+                valid[b] = Arrays.copyOf(cache.valid[b], total);
+                for (int i = 0; i < seq; i++) {
+                    idArray[b * seq + i] = ids[b][i];
+                    positions[b * seq + i] = realAfter[b];
+                    if (real[b][i]) {
+                        realAfter[b]++;
+                        valid[b][past + i] = true;
+                    }
+                }
+            }
+            float[] bias = new float[batch * seq * total];
+            Arrays.fill(bias, MASKED);
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < seq; i++) {
+                    int row = (b * seq + i) * total;
+                    for (int j = 0; j <= past + i; j++) {
+                        if (valid[b][j]) {
+                            bias[row + j] = 0;
+                        }
+                    }
+                }
+            }
+            long[] wanted = allPositions ? java.util.stream.LongStream.range(0, seq).toArray() : new long[] {seq - 1};
+            owned.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {batch, seq}));
+            owned.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, seq}));
+            owned.put("attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {batch, 1, seq, total}));
+            owned.put("logits_positions", OnnxTensor.createTensor(env, LongBuffer.wrap(wanted), new long[] {wanted.length}));
+            Map<String, OnnxTensorLike> inputs = new HashMap<>(owned);
+            long[] emptyShape = {batch, config.numKvHeads(), 0, config.headDim()};
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "past_" + kind + "." + l;
+                    OnnxTensor previous = cache.past("present_" + kind + "." + l);
+                    if (previous == null) {
+                        OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
+                        owned.put(name, empty);
+                        inputs.put(name, empty);
+                    } else {
+                        inputs.put(name, previous);
+                    }
+                }
+            }
+            OrtSession.Result result = session.run(inputs);
+            float[][][] logits;
+            try {
+                logits = logits(result.get("logits").orElseThrow(), batch, wanted.length);
+            } catch (RuntimeException e) {
+                result.close();
+                throw e;
+            }
+            cache.close();
+            cache.last = result;
+            cache.length = total;
+            cache.valid = valid;
+            cache.realTokens = realAfter;
+            return logits;
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed on a step of " + batch + " x " + seq + " tokens after " + past
+                    + ": " + e.getMessage(), e);
+        } finally {
+            owned.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+
+    private float[][][] logits(OnnxValue value, int batch, int rows) {
+        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+        int vocab = config.vocabSize();
+        float[][][] out = new float[batch][rows][vocab];
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+                buffer.get(out[b][r]);
+            }
+        }
+        return out;
+    }
+
+    private static ByteBuffer asFloat32(Tensor tensor) {
+        if (tensor.dtype() == DType.F32) {
+            return tensor.data();
+        }
+        int n = Math.toIntExact(tensor.elements());
+        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            out.putFloat(i * 4, tensor.get(i));
+        }
+        return out;
+    }
+
+    private static ByteBuffer asFloat16(Tensor tensor) {
+        if (tensor.dtype() == DType.F16) {
+            return tensor.data();
+        }
+        int n = Math.toIntExact(tensor.elements());
+        ByteBuffer out = ByteBuffer.allocateDirect(n * 2).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            out.putShort(i * 2, Halfs.floatToHalf(tensor.get(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime could not close the decoder session: " + e.getMessage(), e);
+        } finally {
+            weights.forEach(OnnxTensor::close);
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package dev.autoj.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.backend.StopReason;
+import dev.autoj.onnx.checkpoint.CheckpointException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A decoder ONNX file exported by another tool (Hugging Face Optimum or onnxruntime-genai's model
+ * builder), run by ONNX Runtime with the engine's greedy loop. The graph's inputs and outputs
+ * are mapped by name ({@link Io}); the key/value cache layout ([batch, kv_heads, seq, head_dim])
+ * and its element type are read from the session's input descriptions.
+ *
+ * <p>One sequence at a time: the external graphs take a 0/1 {@code attention_mask} whose
+ * padding semantics (left padding, positions) differ between exporters, so batching them is not
+ * attempted; {@link ExportedDecoderBackend} decodes requests one after another.
+ */
+final class ExportedDecoder implements AutoCloseable {
+
+    /** The file names Optimum gives a causal-LM decoder, preferred in this order. */
+    static final List<String> OPTIMUM_FILES = List.of("model.onnx", "decoder_model_merged.onnx");
+
+    /**
+     * Names of a decoder's inputs and outputs; {@code %d} in the cache names stands for the layer.
+     *
+     * @param positionIds null when the graph derives positions from the mask (older Optimum exports)
+     * @param useCacheBranch null unless the graph is an Optimum merged decoder
+     */
+    record Io(String convention, String inputIds, String attentionMask, String positionIds, String useCacheBranch,
+            String pastKey, String pastValue, String logits, String presentKey, String presentValue) {
+
+        static Io optimum(Set<String> inputs) {
+            return new Io("Hugging Face Optimum", "input_ids", "attention_mask",
+                    inputs.contains("position_ids") ? "position_ids" : null,
+                    inputs.contains("use_cache_branch") ? "use_cache_branch" : null,
+                    "past_key_values.%d.key", "past_key_values.%d.value", "logits", "present.%d.key", "present.%d.value");
+        }
+    }
+
+    /** What {@code config.json} or {@code genai_config.json} says about generation. */
+    record Limits(int contextWindow, Set<Integer> eosIds) {
+    }
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Io io;
+    private final Path file;
+    private final int layers;
+    private final long kvHeads;
+    private final long headDim;
+    private final OnnxJavaType cacheType;
+    private final int vocab;
+    private final Limits limits;
+    private final Device device;
+
+    private ExportedDecoder(OrtEnvironment env, OrtSession session, Io io, Path file, int layers, long kvHeads,
+            long headDim, OnnxJavaType cacheType, int vocab, Limits limits, Device device) {
+        this.env = env;
+        this.session = session;
+        this.io = io;
+        this.file = file;
+        this.layers = layers;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.cacheType = cacheType;
+        this.vocab = vocab;
+        this.limits = limits;
+        this.device = device;
+    }
+
+    /** True when {@code dir} holds an exported decoder rather than a checkpoint to convert. */
+    static boolean isExported(Path dir) {
+        if (Files.isRegularFile(dir.resolve("genai_config.json"))) {
+            return true;
+        }
+        return OPTIMUM_FILES.stream().anyMatch(name -> Files.isRegularFile(dir.resolve(name)));
+    }
+
+    /** Opens the decoder in {@code dir}; errors name the folder and what was found. */
+    static ExportedDecoder open(Path dir, Device device) {
+        Path genai = dir.resolve("genai_config.json");
+        JsonNode genaiConfig = Files.isRegularFile(genai) ? readJson(genai) : null;
+        Path file;
+        if (genaiConfig != null) {
+            String name = genaiConfig.path("model").path("decoder").path("filename").asText("");
+            if (name.isEmpty()) {
+                throw new CheckpointException(genai + " has no model.decoder.filename; onnxruntime-genai's builder writes the "
+                        + "decoder's file name there (usually \"model.onnx\"). Add it.");
+            }
+            file = dir.resolve(name);
+        } else {
+            file = OPTIMUM_FILES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst()
+                    .orElseThrow(() -> new CheckpointException("No exported decoder in " + dir + ": expected "
+                            + String.join(" or ", OPTIMUM_FILES) + " (Hugging Face Optimum) or genai_config.json "
+                            + "(onnxruntime-genai); .onnx files found: " + onnxFiles(dir) + ". Rename the decoder file or "
+                            + "write a genai_config.json that names it."));
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(genai + " names the decoder file " + file.getFileName() + ", which is not in "
+                    + dir + ". Copy the .onnx file (and its .onnx.data / .onnx_data external weights) there.");
+        }
+        Limits limits = limits(dir, genaiConfig);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try {
+            Device used = Device.CPU;
+            if (device != Device.CPU) {
+                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                    options.addCUDA(0);
+                    session = env.createSession(file.toString(), options);
+                    used = Device.CUDA;
+                } catch (OrtException e) {
+                    if (device == Device.CUDA) {
+                        throw new BackendException("Device cuda was requested for " + file + " but ONNX Runtime could "
+                                + "not use CUDA: " + e.getMessage() + ". Use device cpu or auto, or the GPU build "
+                                + "(-Pgpu) on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9.", e);
+                    }
+                    System.getLogger(ExportedDecoder.class.getName()).log(System.Logger.Level.WARNING,
+                            "autoj onnx: CUDA unavailable; running " + file.getFileName() + " on the CPU");
+                }
+            }
+            if (session == null) {
+                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                    session = env.createSession(file.toString(), options);
+                }
+            }
+            Io io = genaiConfig != null ? genaiIo(genai, genaiConfig) : Io.optimum(session.getInputNames());
+            ExportedDecoder decoder = inspect(env, session, io, file, limits, used);
+            session = null;
+            return decoder;
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime could not load the exported decoder " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    System.getLogger(ExportedDecoder.class.getName()).log(System.Logger.Level.WARNING,
+                            "autoj onnx: closing the rejected session of " + file + " failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static Io genaiIo(Path genai, JsonNode root) {
+        JsonNode decoder = root.path("model").path("decoder");
+        JsonNode in = decoder.path("inputs");
+        JsonNode out = decoder.path("outputs");
+        return new Io("onnxruntime-genai (" + genai.getFileName() + ")",
+                in.path("input_ids").asText("input_ids"),
+                in.path("attention_mask").asText("attention_mask"),
+                in.has("position_ids") ? in.get("position_ids").asText() : null,
+                null,
+                in.path("past_key_names").asText("past_key_values.%d.key"),
+                in.path("past_value_names").asText("past_key_values.%d.value"),
+                out.path("logits").asText("logits"),
+                out.path("present_key_names").asText("present.%d.key"),
+                out.path("present_value_names").asText("present.%d.value"));
+    }
+
+    /** Checks the graph against {@code io} and reads the cache layout; the error lists found and expected names. */
+    private static ExportedDecoder inspect(OrtEnvironment env, OrtSession session, Io io, Path file, Limits limits,
+            Device device) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        int layers = 0;
+        while (inputs.containsKey(String.format(io.pastKey(), layers))) {
+            layers++;
+        }
+        List<String> expectedIn = new ArrayList<>(List.of(io.inputIds(), io.attentionMask()));
+        if (io.positionIds() != null) {
+            expectedIn.add(io.positionIds());
+        }
+        List<String> expectedOut = new ArrayList<>(List.of(io.logits()));
+        for (int l = 0; l < Math.max(layers, 1); l++) {
+            expectedIn.add(String.format(io.pastKey(), l));
+            expectedIn.add(String.format(io.pastValue(), l));
+            expectedOut.add(String.format(io.presentKey(), l));
+            expectedOut.add(String.format(io.presentValue(), l));
+        }
+        Set<String> known = new LinkedHashSet<>(expectedIn);
+        if (io.useCacheBranch() != null) {
+            known.add(io.useCacheBranch());
+        }
+        List<String> missing = new ArrayList<>();
+        expectedIn.stream().filter(n -> !inputs.containsKey(n)).forEach(n -> missing.add("input " + n));
+        expectedOut.stream().filter(n -> !outputs.containsKey(n)).forEach(n -> missing.add("output " + n));
+        List<String> unknown = inputs.keySet().stream().filter(n -> !known.contains(n)).toList();
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            throw new CheckpointException("The decoder " + file + " does not follow the " + io.convention()
+                    + " naming. Missing: " + (missing.isEmpty() ? "nothing" : String.join(", ", missing))
+                    + (unknown.isEmpty() ? "" : "; inputs it has that the engine cannot feed: " + String.join(", ", unknown))
+                    + ". Found inputs " + new TreeSet<>(inputs.keySet()) + " and outputs " + new TreeSet<>(outputs.keySet())
+                    + ". Expected inputs " + io.inputIds() + ", " + io.attentionMask() + ", optional "
+                    + (io.positionIds() != null ? io.positionIds() : "position_ids") + " and use_cache_branch, "
+                    + io.pastKey() + " / " + io.pastValue() + " per layer; outputs " + io.logits() + ", "
+                    + io.presentKey() + " / " + io.presentValue() + ". Export with Optimum (optimum-cli export onnx "
+                    + "--task text-generation-with-past) or onnxruntime-genai's builder, or write a genai_config.json "
+                    + "naming the graph's inputs and outputs.");
+        }
+        TensorInfo past = (TensorInfo) inputs.get(String.format(io.pastKey(), 0)).getInfo();
+        long[] shape = past.getShape();
+        if (shape.length != 4 || shape[1] <= 0 || shape[3] <= 0) {
+            throw new CheckpointException("The cache input " + String.format(io.pastKey(), 0) + " of " + file + " has shape "
+                    + Arrays.toString(shape) + "; the engine needs [batch, kv_heads, past_sequence, head_dim] with "
+                    + "kv_heads and head_dim fixed.");
+        }
+        OnnxJavaType type = past.type;
+        if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16) {
+            throw new CheckpointException("The cache of " + file + " holds " + type + "; only float32 and float16 caches are supported.");
+        }
+        long[] logitsShape = ((TensorInfo) outputs.get(io.logits()).getInfo()).getShape();
+        int vocab = logitsShape.length == 3 && logitsShape[2] > 0 ? Math.toIntExact(logitsShape[2]) : -1;
+        return new ExportedDecoder(env, session, io, file, layers, shape[1], shape[3], type, vocab, limits, device);
+    }
+
+    private static Limits limits(Path dir, JsonNode genaiConfig) {
+        if (genaiConfig != null) {
+            JsonNode model = genaiConfig.path("model");
+            return new Limits(model.path("context_length").asInt(Integer.MAX_VALUE), ids(model.path("eos_token_id")));
+        }
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            throw new CheckpointException("No config.json next to the exported decoder in " + dir + "; copy the model's "
+                    + "config.json there (Optimum writes it beside model.onnx): it gives eos_token_id and "
+                    + "max_position_embeddings.");
+        }
+        JsonNode root = readJson(config);
+        JsonNode generation = Files.isRegularFile(dir.resolve("generation_config.json"))
+                ? readJson(dir.resolve("generation_config.json")).path("eos_token_id") : null;
+        Set<Integer> eos = ids(root.path("eos_token_id"));
+        if (generation != null) {
+            eos.addAll(ids(generation));
+        }
+        return new Limits(root.path("max_position_embeddings").asInt(Integer.MAX_VALUE), eos);
+    }
+
+    private static Set<Integer> ids(JsonNode node) {
+        Set<Integer> out = new LinkedHashSet<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asInt()));
+        } else if (node.isInt()) {
+            out.add(node.asInt());
+        }
+        return out;
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (JacksonException e) {
+            throw new CheckpointException(file + " is not valid JSON: " + e.getOriginalMessage() + ". Restore the exported file.", e);
+        } catch (IOException e) {
+            throw new BackendException("Cannot read " + file + ": " + e, e);
+        }
+    }
+
+    Io io() {
+        return io;
+    }
+
+    int layers() {
+        return layers;
+    }
+
+    OnnxJavaType cacheType() {
+        return cacheType;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    /** The vocabulary size from the logits' shape, or -1 when the graph leaves it symbolic. */
+    int vocab() {
+        return vocab;
+    }
+
+    /** Greedy continuation of {@code prompt} with the key/value cache, as {@link BatchScheduler} does for one sequence. */
+    TokenGeneration generate(int[] prompt, int budget) {
+        long start = System.nanoTime();
+        long prefill = 0;
+        int[] generated = new int[budget];
+        int count = 0;
+        StopReason reason = null;
+        try (Cache cache = new Cache()) {
+            float[] logits = last(step(cache, prompt));
+            while (true) {
+                int next = OnnxBackend.argmax(logits);
+                if (prefill == 0) {
+                    prefill = System.nanoTime() - start;
+                }
+                if (limits.eosIds().contains(next)) {
+                    reason = StopReason.EOS;
+                } else {
+                    generated[count++] = next;
+                    if (RepetitionGuard.loops(generated, count)) {
+                        reason = StopReason.REPETITION;
+                    } else if (count == budget) {
+                        reason = StopReason.LENGTH;
+                    }
+                }
+                if (reason != null) {
+                    break;
+                }
+                logits = last(step(cache, new int[] {next}));
+            }
+        }
+        return new TokenGeneration(Arrays.copyOf(generated, count), reason, prompt.length, prefill,
+                System.nanoTime() - start - prefill);
+    }
+
+    /** Logits of every position of {@code ids} run in one step from an empty cache (tests compare). */
+    float[][] logitsOf(int[] ids) {
+        try (Cache cache = new Cache()) {
+            return step(cache, ids);
+        }
+    }
+
+    /** Logits after {@code prefix} and then {@code rest} one token at a time (tests check the cache path). */
+    float[][] logitsWithCache(int[] prefix, int[] rest) {
+        try (Cache cache = new Cache()) {
+            List<float[]> rows = new ArrayList<>(Arrays.asList(step(cache, prefix)));
+            for (int id : rest) {
+                rows.add(step(cache, new int[] {id})[0]);
+            }
+            return rows.toArray(new float[0][]);
+        }
+    }
+
+    private static float[] last(float[][] rows) {
+        return rows[rows.length - 1];
+    }
+
+    /** The presents of the previous step, fed back as the next step's past. */
+    private final class Cache implements AutoCloseable {
+        OrtSession.Result last;
+        int length;
+
+        @Override
+        public void close() {
+            if (last != null) {
+                last.close();
+                last = null;
+            }
+        }
+    }
+
+    private float[][] step(Cache cache, int[] ids) {
+        int seq = ids.length;
+        int total = cache.length + seq;
+        if (total > limits.contextWindow()) {
+            throw new BackendException("The sequence would reach " + total + " tokens, more than the context window of "
+                    + limits.contextWindow() + " of " + file + ".");
+        }
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            Map<String, OnnxTensorLike> inputs = new HashMap<>();
+            long[] idArray = Arrays.stream(ids).asLongStream().toArray();
+            long[] mask = new long[total];
+            Arrays.fill(mask, 1);
+            inputs.put(io.inputIds(), own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {1, seq})));
+            inputs.put(io.attentionMask(), own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, total})));
+            if (io.positionIds() != null) {
+                long[] positions = new long[seq];
+                for (int i = 0; i < seq; i++) {
+                    positions[i] = cache.length + i;
+                }
+                inputs.put(io.positionIds(), own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, seq})));
+            }
+            if (io.useCacheBranch() != null) {
+                inputs.put(io.useCacheBranch(), own(owned, OnnxTensor.createTensor(env, new boolean[] {cache.last != null})));
+            }
+            long[] emptyShape = {1, kvHeads, 0, headDim};
+            for (int l = 0; l < layers; l++) {
+                feed(inputs, owned, cache, String.format(io.pastKey(), l), String.format(io.presentKey(), l), emptyShape);
+                feed(inputs, owned, cache, String.format(io.pastValue(), l), String.format(io.presentValue(), l), emptyShape);
+            }
+            OrtSession.Result result = session.run(inputs);
+            float[][] logits;
+            try {
+                logits = logits((OnnxTensor) result.get(io.logits()).orElseThrow(), seq);
+            } catch (RuntimeException e) {
+                result.close();
+                throw e;
+            }
+            cache.close();
+            cache.last = result;
+            cache.length = total;
+            return logits;
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed on a step of " + seq + " tokens after " + cache.length
+                    + " in the exported decoder " + file + ": " + e.getMessage(), e);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    private void feed(Map<String, OnnxTensorLike> inputs, List<OnnxTensor> owned, Cache cache, String past, String present,
+            long[] emptyShape) throws OrtException {
+        if (cache.last == null) {
+            OnnxTensor empty = cacheType == OnnxJavaType.FLOAT16
+                    ? OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0), emptyShape, OnnxJavaType.FLOAT16)
+                    : OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
+            inputs.put(past, own(owned, empty));
+        } else {
+            inputs.put(past, (OnnxTensor) cache.last.get(present).orElseThrow());
+        }
+    }
+
+    private static OnnxTensor own(List<OnnxTensor> owned, OnnxTensor tensor) {
+        owned.add(tensor);
+        return tensor;
+    }
+
+    /** Rows of logits for the step's positions; a graph that returns only the last position gives one row. */
+    private float[][] logits(OnnxTensor tensor, int seq) {
+        long[] shape = tensor.getInfo().getShape();
+        int width = Math.toIntExact(shape[shape.length - 1]);
+        int rows = shape.length == 3 ? Math.toIntExact(shape[1]) : 1;
+        if (rows != seq && rows != 1) {
+            throw new BackendException("The decoder " + file + " returned logits of shape " + Arrays.toString(shape)
+                    + " for " + seq + " tokens; expected [1, " + seq + ", vocab] or [1, 1, vocab].");
+        }
+        FloatBuffer buffer = tensor.getFloatBuffer();
+        float[][] out = new float[rows][width];
+        for (float[] row : out) {
+            buffer.get(row);
+        }
+        return out;
+    }
+
+    /** Every {@code .onnx} file in {@code dir}, for error messages. */
+    static List<String> onnxFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".onnx")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime could not close the exported decoder " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

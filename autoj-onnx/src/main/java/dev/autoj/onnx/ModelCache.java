@@ -1,0 +1,90 @@
+package dev.autoj.onnx;
+
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Dtype;
+import dev.autoj.onnx.checkpoint.Checkpoint;
+import dev.autoj.onnx.checkpoint.ModelConfig;
+import dev.autoj.onnx.graph.LlamaGraph;
+import dev.autoj.onnx.graph.OnnxGraph.ElemType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Built decoder graphs on disk, one file per checkpoint and options, each beside a file holding
+ * its SHA-256. An entry whose bytes do not match its checksum (a crash mid-write, a damaged disk)
+ * is rebuilt, never loaded. Writes go to a temporary file moved into place, so parallel test JVMs
+ * sharing a cache never see half a file.
+ */
+final class ModelCache {
+
+    /** Bump when the graph builder changes what it writes, so old entries are not reused. */
+    static final String BUILDER_VERSION = "llama-plain-attention-1";
+
+    private ModelCache() {
+    }
+
+    /** How the cache served a request. */
+    enum Outcome { HIT, BUILT, REBUILT }
+
+    record Entry(Path file, Outcome outcome) {
+    }
+
+    static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, Dtype dtype,
+            LlamaGraph.Int4 int4) {
+        String key = sha256((BUILDER_VERSION + "\n" + config + "\n" + checkpoint.fingerprint() + "\n" + dtype
+                + (dtype == Dtype.INT4 ? "\n" + int4 : ""))
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+        Path file = cacheDir.resolve(key + ".onnx");
+        Path sum = cacheDir.resolve(key + ".onnx.sha256");
+        boolean present = Files.isRegularFile(file) || Files.isRegularFile(sum);
+        try {
+            if (Files.isRegularFile(file) && Files.isRegularFile(sum)) {
+                String expected = Files.readString(sum, StandardCharsets.US_ASCII).strip();
+                if (expected.equals(sha256(Files.readAllBytes(file)))) {
+                    return new Entry(file, Outcome.HIT);
+                }
+            }
+            byte[] model = switch (dtype) {
+                case FP32 -> LlamaGraph.build(config, ElemType.FLOAT);
+                case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16);
+                case INT4 -> LlamaGraph.buildInt4(config, int4);
+            };
+            Files.createDirectories(cacheDir);
+            writeAtomically(file, model);
+            writeAtomically(sum, sha256(model).getBytes(StandardCharsets.US_ASCII));
+            return new Entry(file, present ? Outcome.REBUILT : Outcome.BUILT);
+        } catch (IOException e) {
+            throw new BackendException("Cannot use the model cache folder " + cacheDir + ": " + e
+                    + ". Point the cache directory at a writable folder.", e);
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temp, bytes);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

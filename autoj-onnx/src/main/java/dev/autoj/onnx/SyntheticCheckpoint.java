@@ -1,0 +1,177 @@
+package dev.autoj.onnx;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.onnx.checkpoint.ModelConfig;
+import dev.autoj.onnx.graph.LlamaGraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Writes a LLaMA-shaped checkpoint of random F32 weights ({@code config.json} and one
+ * {@code model.safetensors}) for benchmarks and big-model checks: no download, and the weights
+ * go straight into the memory-mapped file tensor by tensor, never onto the heap.
+ *
+ * <pre>{@code
+ * SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(1L << 30);
+ * SyntheticCheckpoint.write(Path.of("/tmp/bench-model"), shape, 42);
+ * }</pre>
+ */
+public final class SyntheticCheckpoint {
+
+    /** Dimensions of the synthetic decoder (multi-head attention, untied head, as Auto-J). */
+    public record Shape(int hidden, int intermediate, int heads, int layers, int vocab, int maxPositions) {
+
+        /** Auto-J-13B's dimensions (LLaMA-2-13B) with {@code layers} layers: a slice of the real model's size. */
+        public static Shape autojSlice(int layers) {
+            return new Shape(5120, 13824, 40, layers, 32000, 4096);
+        }
+
+        /**
+         * A shape of about {@code bytes} of F32 weights with as many layers as fit (at least
+         * one): below 256 MB a toy (hidden 256, vocabulary 4096) for quick checks; below 2.5 GB
+         * hidden 2048, intermediate 5504, 16 heads, vocabulary 32000; from there Auto-J-13B's
+         * dimensions.
+         */
+        public static Shape ofSize(long bytes) {
+            Shape base = bytes < (256L << 20) ? new Shape(256, 688, 4, 1, 4096, 4096)
+                    : bytes < 2_500_000_000L ? new Shape(2048, 5504, 16, 1, 32000, 4096) : autojSlice(1);
+            long perLayer = base.layerParameters() * 4;
+            long fixed = (base.parameters() - base.layerParameters()) * 4;
+            int layers = (int) Math.max(1, Math.round((double) (bytes - fixed) / perLayer));
+            return new Shape(base.hidden, base.intermediate, base.heads, layers, base.vocab, base.maxPositions);
+        }
+
+        long layerParameters() {
+            return 4L * hidden * hidden + 3L * hidden * intermediate + 2L * hidden;
+        }
+
+        /** Every weight, embedding included. */
+        public long parameters() {
+            return layers * layerParameters() + 2L * vocab * hidden + hidden;
+        }
+
+        /** Weights read from memory for every decoded token: all but the embedding table (only one row of it is read). */
+        public long streamedParameters() {
+            return parameters() - (long) vocab * hidden;
+        }
+    }
+
+    private SyntheticCheckpoint() {
+    }
+
+    /** Writes the checkpoint into {@code dir} (created if missing) and returns its F32 size in bytes. */
+    public static long write(Path dir, Shape shape, long seed) {
+        try {
+            Files.createDirectories(dir);
+            writeConfig(dir, shape);
+            ModelConfig config = ModelConfig.read(dir);
+            List<LlamaGraph.Weight> weights = LlamaGraph.weights(config);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode header = json.createObjectNode();
+            header.putObject("__metadata__").put("format", "pt");
+            long offset = 0;
+            for (LlamaGraph.Weight w : weights) {
+                ObjectNode info = header.putObject(w.name());
+                info.put("dtype", "F32");
+                long elements = 1;
+                com.fasterxml.jackson.databind.node.ArrayNode dims = info.putArray("shape");
+                for (long d : w.shape()) {
+                    dims.add(d);
+                    elements *= d;
+                }
+                info.putArray("data_offsets").add(offset).add(offset + elements * 4);
+                offset += elements * 4;
+            }
+            byte[] headerBytes = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+            int padded = (headerBytes.length + 7) / 8 * 8;
+            long dataStart = 8 + padded;
+            Path file = dir.resolve("model.safetensors");
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                MappedByteBuffer head = channel.map(FileChannel.MapMode.READ_WRITE, 0, dataStart);
+                head.order(ByteOrder.LITTLE_ENDIAN).putLong(padded).put(headerBytes);
+                while (head.position() < dataStart) {
+                    head.put((byte) ' ');
+                }
+                head.force();
+                long position = dataStart;
+                int index = 0;
+                for (LlamaGraph.Weight w : weights) {
+                    long elements = 1;
+                    for (long d : w.shape()) {
+                        elements *= d;
+                    }
+                    fill(channel, position, elements, w, seed * 1_000_003L + index++);
+                    position += elements * 4;
+                }
+            }
+            return offset;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the synthetic checkpoint into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Norm weights 1; matrices uniform with standard deviation 1/sqrt(in), which keeps
+     * activations of a random model in range. Rows are filled in parallel, each from its own
+     * xorshift stream, so the bytes depend on the seed only.
+     */
+    private static void fill(FileChannel channel, long position, long elements, LlamaGraph.Weight w, long seed)
+            throws IOException {
+        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * 4);
+        buffer.order(ByteOrder.LITTLE_ENDIAN);
+        if (w.shape().length == 1) {
+            for (int i = 0; i < elements; i++) {
+                buffer.putFloat(i * 4, 1f);
+            }
+        } else {
+            int rows = Math.toIntExact(w.shape()[0]);
+            int cols = Math.toIntExact(w.shape()[1]);
+            float amplitude = (float) (Math.sqrt(3.0) / Math.sqrt(cols));
+            IntStream.range(0, rows).parallel().forEach(r -> {
+                long state = (seed + r) * 0x9E3779B97F4A7C15L | 1;
+                int base = r * cols * 4;
+                for (int c = 0; c < cols; c++) {
+                    state ^= state << 13;
+                    state ^= state >>> 7;
+                    state ^= state << 17;
+                    float unit = ((state >>> 40) / (float) (1L << 24)) * 2f - 1f;
+                    buffer.putFloat(base + c * 4, unit * amplitude);
+                }
+            });
+        }
+        buffer.force();
+    }
+
+    private static void writeConfig(Path dir, Shape s) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = json.createObjectNode();
+        config.putArray("architectures").add("LlamaForCausalLM");
+        config.put("model_type", "llama");
+        config.put("hidden_size", s.hidden());
+        config.put("intermediate_size", s.intermediate());
+        config.put("num_attention_heads", s.heads());
+        config.put("num_key_value_heads", s.heads());
+        config.put("num_hidden_layers", s.layers());
+        config.put("vocab_size", s.vocab());
+        config.put("max_position_embeddings", s.maxPositions());
+        config.put("rms_norm_eps", 1e-5);
+        config.put("rope_theta", 10000.0);
+        config.put("tie_word_embeddings", false);
+        config.put("hidden_act", "silu");
+        config.put("bos_token_id", 1);
+        config.put("eos_token_id", 2);
+        config.put("torch_dtype", "float32");
+        Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.autoj.onnx.graph;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds an ONNX {@code ModelProto} node by node. Field numbers are those of {@code onnx.proto}
+ * (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto,
+ * OperatorSetIdProto).
+ */
+public final class OnnxGraph {
+
+    /** ONNX {@code TensorProto.DataType} values used here. */
+    public enum ElemType {
+        FLOAT(1), UINT8(2), INT64(7), FLOAT16(10);
+
+        final int code;
+
+        ElemType(int code) {
+            this.code = code;
+        }
+    }
+
+    /** One node attribute; make them with the static factories. */
+    public record Attr(String name, int type, long i, float f, long[] ints) {
+
+        public static Attr i(String name, long value) {
+            return new Attr(name, 2, value, 0, null);
+        }
+
+        public static Attr f(String name, float value) {
+            return new Attr(name, 1, 0, value, null);
+        }
+
+        public static Attr ints(String name, long... values) {
+            return new Attr(name, 7, 0, 0, values);
+        }
+
+        Proto encode() {
+            Proto p = new Proto().string(1, name).varint(20, type);
+            switch (type) {
+                case 1 -> p.fixed32(2, f);
+                case 2 -> p.varint(3, i);
+                case 7 -> {
+                    for (long v : ints) {
+                        p.varint(8, v);
+                    }
+                }
+                default -> throw new IllegalStateException("attribute type " + type);
+            }
+            return p;
+        }
+    }
+
+    private final List<Proto> nodes = new ArrayList<>();
+    private final List<Proto> initializers = new ArrayList<>();
+    private final List<Proto> inputs = new ArrayList<>();
+    private final List<Proto> outputs = new ArrayList<>();
+    private int counter;
+
+    /** Adds a node of the default ONNX domain with one output and returns that output's name. */
+    public String op(String opType, List<String> in, Attr... attrs) {
+        return opIn("", opType, 1, in, attrs).get(0);
+    }
+
+    /** Adds a node with {@code outputs} fresh outputs and returns their names. */
+    public List<String> opIn(String domain, String opType, int outputs, List<String> in, Attr... attrs) {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < outputs; k++) {
+            out.add(opType + "_" + counter + (outputs > 1 ? "_" + k : ""));
+        }
+        named(domain, opType, in, out, attrs);
+        return out;
+    }
+
+    /** Adds a node whose outputs carry the given names (graph outputs need fixed names). */
+    public void named(String domain, String opType, List<String> in, List<String> out, Attr... attrs) {
+        Proto node = new Proto();
+        for (String name : in) {
+            node.string(1, name);
+        }
+        for (String name : out) {
+            node.string(2, name);
+        }
+        node.string(3, opType + "_" + counter++).string(4, opType);
+        for (Attr attr : attrs) {
+            node.message(5, attr.encode());
+        }
+        if (!domain.isEmpty()) {
+            node.string(7, domain);
+        }
+        nodes.add(node);
+    }
+
+    /** A graph input; each dim is an Integer (fixed) or a String (symbolic). */
+    public void input(String name, ElemType type, Object... dims) {
+        inputs.add(valueInfo(name, type, dims));
+    }
+
+    public void output(String name, ElemType type, Object... dims) {
+        outputs.add(valueInfo(name, type, dims));
+    }
+
+    /** A small constant stored in the model itself. */
+    public String constInt64(long... values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            raw.putLong(v);
+        }
+        String name = "const_" + counter++;
+        initializers.add(tensor(name, ElemType.INT64, new long[] {values.length}).bytes(9, raw.array()));
+        return name;
+    }
+
+    public String constFloat(float value) {
+        ByteBuffer raw = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
+        String name = "const_" + counter++;
+        initializers.add(tensor(name, ElemType.FLOAT, new long[0]).bytes(9, raw.array()));
+        return name;
+    }
+
+    /** A float tensor stored in the model bytes (little-endian). */
+    public void floatInitializer(String name, long[] dims, float[] values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            raw.putFloat(v);
+        }
+        initializers.add(tensor(name, ElemType.FLOAT, dims).bytes(9, raw.array()));
+    }
+
+    /**
+     * A tensor marked as external data whose bytes the session receives at load time through
+     * {@code SessionOptions.addExternalInitializers}; the location is never read from disk.
+     */
+    public void externalInitializer(String name, ElemType type, long[] dims) {
+        long bytes = switch (type) {
+            case UINT8 -> 1;
+            case FLOAT16 -> 2;
+            case FLOAT -> 4;
+            case INT64 -> 8;
+        };
+        for (long d : dims) {
+            bytes *= d;
+        }
+        initializers.add(tensor(name, type, dims)
+                .message(13, new Proto().string(1, "location").string(2, "autoj-supplied-at-load"))
+                .message(13, new Proto().string(1, "offset").string(2, "0"))
+                .message(13, new Proto().string(1, "length").string(2, Long.toString(bytes)))
+                .varint(14, 1));
+    }
+
+    /** The serialized {@code ModelProto}: IR version 8, default opset {@code opset}, plus com.microsoft 1. */
+    public byte[] toModel(String graphName, int opset) {
+        Proto graph = new Proto();
+        nodes.forEach(n -> graph.message(1, n));
+        graph.string(2, graphName);
+        initializers.forEach(t -> graph.message(5, t));
+        inputs.forEach(v -> graph.message(11, v));
+        outputs.forEach(v -> graph.message(12, v));
+        return new Proto()
+                .varint(1, 8)
+                .string(2, "autoj")
+                .message(7, graph)
+                .message(8, new Proto().string(1, "").varint(2, opset))
+                .message(8, new Proto().string(1, "com.microsoft").varint(2, 1))
+                .toByteArray();
+    }
+
+    private static Proto tensor(String name, ElemType type, long[] dims) {
+        Proto t = new Proto();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        return t.varint(2, type.code).string(8, name);
+    }
+
+    private static Proto valueInfo(String name, ElemType type, Object... dims) {
+        Proto shape = new Proto();
+        for (Object dim : dims) {
+            Proto d = new Proto();
+            if (dim instanceof Integer n) {
+                d.varint(1, n);
+            } else {
+                d.string(2, (String) dim);
+            }
+            shape.message(1, d);
+        }
+        Proto tensorType = new Proto().varint(1, type.code).message(2, shape);
+        return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
+    }
+}
