@@ -2,6 +2,7 @@ package dev.autoj.cli;
 
 import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.conformance.ConformanceException;
 import dev.autoj.engine.store.StoreException;
 import dev.autoj.onnx.tokenizer.TokenizerException;
 import java.io.PrintWriter;
@@ -40,6 +41,9 @@ abstract class AutojCommand implements Callable<Integer> {
             return fail(e.getMessage(), ExitCode.FAILURE);
         } catch (CheckFailedException e) {
             return fail(e.getMessage(), ExitCode.CHECK_FAILED);
+        } catch (ConformanceException e) {
+            return fail(e.getMessage() + " (the conformance check before the first judgment; --conformance warn or off to go on"
+                    + " anyway, docs/conformance.md)", ExitCode.CHECK_FAILED);
         } catch (RuntimeException e) {
             return fail("unexpected failure: " + e + " (please report it with the command line)", ExitCode.FAILURE);
         }

@@ -1,8 +1,10 @@
 package dev.autoj.cli;
 
 import dev.autoj.engine.Judge;
+import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.remote.RemoteConfig;
+import dev.autoj.engine.conformance.ConformanceMode;
 import dev.autoj.engine.internal.StandardJudge;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
@@ -42,11 +44,13 @@ final class ClassifierOptions extends RunOptions {
 
     /** Builds the classifier; the caller closes it. Replay mode builds no back end. */
     Classifier build() {
-        if (concurrency < 1) {
-            throw usage("--concurrency must be at least 1, got " + concurrency);
-        }
-        StoreMode effective = effectiveMode(endpoints);
-        JudgmentStore judgmentStore = openStore(effective);
+        // The classifier runs on the same settings path as the judge, as the model of its own spec; Auto-J's
+        // golden set checks a judge, not a classifier, so no conformance check runs here.
+        JudgeSpec spec = validate(spec("--classifier-endpoint", endpoints, "--classifier-model-name", modelName)
+                .modelName(modelName).conformance(ConformanceMode.OFF)
+                .maxNewTokens(Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
+        StoreMode effective = spec.mode();
+        JudgmentStore judgmentStore = effective == StoreMode.LIVE ? null : JudgmentStore.open(spec.storeDir());
         Classifier.Warnings warnings = new Classifier.Warnings();
         Judges.Builder builder = Judges.builder().mode(effective).store(judgmentStore).onWarning(warnings);
         Classifier.CapturingBackend captured = null;
@@ -54,15 +58,23 @@ final class ClassifierOptions extends RunOptions {
             // Judges requires a judge model; a classify-only run never judges, so the classifier fills that role.
             builder.modelId(modelName).classifierModelId(modelName);
         } else {
-            captured = new Classifier.CapturingBackend(backend("--classifier-endpoint", endpoints, "--classifier-model-name",
-                    modelName, effective, Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
+            captured = new Classifier.CapturingBackend(open(spec, JudgeSpec::openBackend));
             builder.backend(captured).classifier(captured);
         }
-        Judge judge = build(builder, captured);
-        return new Classifier(judge, modelName, captured, judgmentStore, Math.min(concurrency, 64), warnings);
+        Judge judge;
+        try {
+            judge = builder.build();
+        } catch (IllegalArgumentException e) {
+            if (captured != null) {
+                captured.close();
+            }
+            throw usage(e.getMessage());
+        }
+        return new Classifier(judge, modelName, captured, judgmentStore, Math.min(spec.concurrency(), 64), warnings);
     }
 
     String describe() {
-        return describe(effectiveMode(endpoints), endpoints, modelName);
+        return validate(spec("--classifier-endpoint", endpoints, "--classifier-model-name", modelName).modelName(modelName)
+                .conformance(ConformanceMode.OFF)).describe();
     }
 }

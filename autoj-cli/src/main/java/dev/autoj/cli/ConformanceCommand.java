@@ -41,7 +41,7 @@ final class ConformanceCommand extends AutojCommand {
     @Override
     void execute() {
         ConformanceReport report;
-        try (Judge j = judge.build()) {
+        try (Judge j = judge.buildUnchecked()) {
             report = Conformance.check(j);
         }
         if (json) {

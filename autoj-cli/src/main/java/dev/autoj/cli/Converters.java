@@ -1,14 +1,13 @@
 package dev.autoj.cli;
 
+import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.conformance.ConformanceMode;
 import dev.autoj.engine.store.StoreMode;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -60,46 +59,38 @@ final class Converters {
     }
 
     /** {@code remote} or {@code onnx}. */
-    static final class Backend implements ITypeConverter<RunOptions.BackendKind> {
+    static final class Backend implements ITypeConverter<JudgeSpec.BackendKind> {
         @Override
-        public RunOptions.BackendKind convert(String value) {
-            for (RunOptions.BackendKind kind : RunOptions.BackendKind.values()) {
-                if (kind.name().equalsIgnoreCase(value.trim())) {
-                    return kind;
-                }
+        public JudgeSpec.BackendKind convert(String value) {
+            try {
+                return JudgeSpec.parseChoice(value, JudgeSpec.BackendKind.class);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown back end '" + value + "'; use remote or onnx");
             }
-            throw new TypeConversionException("unknown back end '" + value + "'; use remote or onnx");
         }
     }
 
-    /** A positive duration: {@code 90s}, {@code 500ms}, {@code 5m}, {@code 1h}, or ISO-8601 such as {@code PT5M}. */
-    static final class PositiveDuration implements ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+    /** The conformance check: {@code strict}, {@code warn} or {@code off}. */
+    static final class Conformance implements ITypeConverter<ConformanceMode> {
+        @Override
+        public ConformanceMode convert(String value) {
+            try {
+                return JudgeSpec.parseChoice(value, ConformanceMode.class);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown conformance mode '" + value + "'; use strict, warn or off");
+            }
+        }
+    }
 
+    /** A positive duration, read as everywhere in autoj: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h}, ISO-8601 {@code PT5M}. */
+    static final class PositiveDuration implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            Duration d;
-            Matcher m = SHORT.matcher(v);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            } else {
-                try {
-                    d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-                } catch (DateTimeParseException e) {
-                    throw new TypeConversionException("'" + value + "' is not a duration; write e.g. 90s, 500ms, 5m or 1h");
-                }
+            try {
+                return JudgeSpec.parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            if (d.isZero() || d.isNegative()) {
-                throw new TypeConversionException("'" + value + "' is not a positive duration; write e.g. 90s or 5m");
-            }
-            return d;
         }
     }
 }

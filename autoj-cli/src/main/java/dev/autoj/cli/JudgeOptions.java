@@ -1,11 +1,10 @@
 package dev.autoj.cli;
 
 import dev.autoj.engine.Judge;
-import dev.autoj.engine.Judges;
-import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.remote.RemoteConfig;
-import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.conformance.ConformanceMode;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -41,30 +40,33 @@ final class JudgeOptions extends RunOptions {
             description = "requests per judge call; a pair is two prompts (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--conformance", paramLabel = "strict|warn|off", defaultValue = "strict", converter = Converters.Conformance.class,
+            description = "in live and record modes, check the judge on Auto-J's golden set before the first judgment, as"
+                    + " the JUnit extension does: strict stops a judge that does not reproduce Auto-J, warn logs it"
+                    + " (default: ${DEFAULT-VALUE}; docs/conformance.md)")
+    ConformanceMode conformance;
+
     @Override
     List<String> modelOptionNames() {
         return List.of("--endpoint", "--model-name", "--max-new-tokens", "--batch");
     }
 
-    /** Builds the judge; the caller closes it. Replay mode builds no back end. */
-    Judge build() {
-        if (maxNewTokens < 1) {
-            throw usage("--max-new-tokens must be at least 1, got " + maxNewTokens + " (Auto-J's setting is 1024)");
-        }
+    /** The judge's settings, validated. */
+    JudgeSpec spec() {
         if (batch < 1) {
             throw usage("--batch must be at least 1, got " + batch);
         }
-        StoreMode effective = effectiveMode(endpoints);
-        Judges.Builder builder = Judges.builder().mode(effective).maxNewTokens(maxNewTokens).store(openStore(effective));
-        Backend backend = null;
-        if (effective == StoreMode.REPLAY) {
-            builder.modelId(modelName);
-        } else {
-            backend = backend("--endpoint", endpoints, "--model-name", modelName, effective,
-                    Math.max(maxNewTokens, RemoteConfig.DEFAULT_MAX_TOKENS));
-            builder.backend(backend);
-        }
-        return build(builder, backend);
+        return validate(spec("--endpoint", endpoints, "--model-name", modelName).maxNewTokens(maxNewTokens).conformance(conformance));
+    }
+
+    /** Opens the judge, with the conformance check before its first judgment; the caller closes it. */
+    Judge build() {
+        return open(spec(), JudgeSpec::open);
+    }
+
+    /** Opens the judge without the conformance check, for the command that runs that check itself. */
+    Judge buildUnchecked() {
+        return open(spec().toBuilder().conformance(ConformanceMode.OFF).build(), JudgeSpec::open);
     }
 
     /** Splits requests into the judge calls of one run. */
@@ -77,6 +79,6 @@ final class JudgeOptions extends RunOptions {
     }
 
     String describe() {
-        return describe(effectiveMode(endpoints), endpoints, modelName);
+        return spec().describe();
     }
 }

@@ -1,18 +1,11 @@
 package dev.autoj.cli;
 
 import dev.autoj.cli.eval.InputException;
-import dev.autoj.engine.Judge;
-import dev.autoj.engine.Judges;
-import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
-import dev.autoj.engine.backend.remote.RemoteBackend;
-import dev.autoj.engine.backend.remote.RemoteConfig;
-import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
-import dev.autoj.onnx.OnnxBackend;
-import dev.autoj.onnx.OnnxOptions;
-import dev.autoj.onnx.checkpoint.CheckpointException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,17 +22,9 @@ import picocli.CommandLine.Spec;
  * how to reach it, and how the judgment store is used. Commands mix in {@link JudgeOptions} or
  * {@link ClassifierOptions}, which add the model's own endpoint and name.
  *
- * <p>A new kind of back end is one {@link BackendKind} constant and one case in {@link #backend}.
+ * <p>The options become the engine's {@link JudgeSpec}, the one settings→judge path the JUnit extension uses too.
  */
 abstract class RunOptions {
-
-    /** The back ends a model can run on. */
-    enum BackendKind {
-        /** An OpenAI-compatible completions server: vLLM, TGI, llama.cpp server, Ollama. */
-        REMOTE,
-        /** The embedded ONNX Runtime engine, running a Hugging Face checkpoint in this JVM. */
-        ONNX
-    }
 
     private static final List<String> NAMES = List.of("--backend", "--token-env", "--timeout", "--concurrency", "--mode", "--store",
             "--model", "--dtype", "--device", "--cache-dir");
@@ -49,7 +34,7 @@ abstract class RunOptions {
 
     @Option(names = "--backend", paramLabel = "remote|onnx", defaultValue = "remote", converter = Converters.Backend.class,
             description = "where the model runs: a completions server, or the embedded ONNX engine (default: ${DEFAULT-VALUE})")
-    BackendKind backendKind;
+    JudgeSpec.BackendKind backendKind;
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "--backend onnx: the Hugging Face model folder (config.json, tokenizer.json, *.safetensors)")
@@ -59,7 +44,7 @@ abstract class RunOptions {
             description = "--backend onnx: weight type in the session (default: fp32; int4 for a GPTQ folder, which runs only as int4)")
     String dtype;
 
-    @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu",
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
             description = "--backend onnx: execution device; auto tries CUDA and falls back to the CPU (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -72,7 +57,7 @@ abstract class RunOptions {
     String tokenEnv;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
-            description = "time allowed for one whole generation request, e.g. 90s or 5m (default: 5m)")
+            description = "time allowed for one whole generation request, e.g. 90s or 5m (default: 5m, as autoj.timeout)")
     Duration timeout;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
@@ -97,129 +82,92 @@ abstract class RunOptions {
         return Stream.concat(NAMES.stream(), modelOptionNames().stream()).anyMatch(parsed::hasMatchedOption);
     }
 
-    /** The store mode: as given, or the builder's default from what is configured. */
-    StoreMode effectiveMode(List<String> endpoints) {
-        if (mode != null) {
-            return mode;
+    /**
+     * The engine's judge settings from these options, for the model behind {@code endpointOption} /
+     * {@code nameOption}; messages name the options. The mode, when not given, follows from what is
+     * configured: live without {@code --store}, record with a store and a model, replay with a store alone.
+     */
+    JudgeSpec.Builder spec(String endpointOption, List<String> endpoints, String nameOption, String modelName) {
+        boolean named = mixee.commandLine().getParseResult().hasMatchedOption(nameOption);
+        JudgeSpec.Builder spec = JudgeSpec.builder().naming(naming(endpointOption, nameOption)).backend(backendKind)
+                .concurrency(concurrency).tokenEnv(tokenEnv).storeDir(store).modelPath(model).cacheDir(cacheDir);
+        try {
+            spec.endpoints(JudgeSpec.parseEndpoints(String.join(",", endpoints))).device(Device.parse(device));
+            if (dtype != null) {
+                spec.dtype(Dtype.parse(dtype));
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        boolean modelGiven = backendKind == BackendKind.ONNX ? model != null : !endpoints.isEmpty();
-        return store == null ? StoreMode.LIVE : modelGiven ? StoreMode.RECORD : StoreMode.REPLAY;
+        if (named) {
+            spec.modelName(modelName);
+        }
+        if (timeout != null) {
+            spec.timeout(timeout);
+        }
+        return spec.impliedMode(mode != null, mode);
     }
 
-    /** The store, or null in live mode (which never touches it). */
-    JudgmentStore openStore(StoreMode effective) {
-        if (effective == StoreMode.LIVE) {
-            return null;
+    /**
+     * Opens the judge's settings; a setting the spec refuses is a usage error. A replay store that is
+     * not a folder and a model folder the engine cannot load are bad input, as any other input file.
+     */
+    JudgeSpec validate(JudgeSpec.Builder builder) {
+        JudgeSpec spec;
+        try {
+            spec = builder.build();
+        } catch (JudgeSpec.InvalidSpecException e) {
+            throw usage(e.getMessage());
         }
-        if (store == null) {
-            throw usage("--mode " + name(effective) + " needs --store DIR, the judgment store folder");
-        }
-        if (effective == StoreMode.REPLAY && !Files.isDirectory(store)) {
-            throw new InputException(store, 0, "is not a folder, so it holds no judgments to replay",
+        if (spec.mode() == StoreMode.REPLAY && !Files.isDirectory(spec.storeDir())) {
+            throw new InputException(spec.storeDir(), 0, "is not a folder, so it holds no judgments to replay",
                     "import the published Auto-J outputs (autoj store import-testbed) or record judgments with --mode record first");
         }
-        return JudgmentStore.open(store);
+        return spec;
     }
 
-    /**
-     * The back end serving {@code modelName}.
-     *
-     * @param endpointOption the option naming the model's servers, for messages
-     * @param nameOption the option naming the model, for messages
-     */
-    Backend backend(String endpointOption, List<String> endpoints, String nameOption, String modelName, StoreMode effective,
-            int maxTokens) {
-        return switch (backendKind) {
-            case REMOTE -> remote(endpointOption, endpoints, modelName, maxTokens);
-            case ONNX -> onnx(nameOption, modelName, effective, maxTokens);
-        };
-    }
-
-    /**
-     * The embedded engine. Its model id is {@code --model-name} when given, else the folder's name;
-     * recording needs the name given, because store keys are shared and a folder name is local.
-     */
-    private Backend onnx(String nameOption, String modelName, StoreMode effective, int maxTokens) {
-        if (model == null) {
-            throw usage("--backend onnx runs the model in this JVM and needs its Hugging Face folder: --model DIR"
-                    + " (config.json, tokenizer.json, *.safetensors), or replay recorded judgments with --mode replay --store DIR");
-        }
-        if (!Files.isDirectory(model)) {
-            throw usage("--model " + model + " is not a folder; pass the Hugging Face model folder holding config.json,"
-                    + " tokenizer.json and the safetensors weights");
-        }
-        boolean named = mixee.commandLine().getParseResult().hasMatchedOption(nameOption);
-        if (effective == StoreMode.RECORD && !named) {
-            throw usage("--backend onnx --mode record needs " + nameOption + " NAME: the model id that keys the recorded"
-                    + " judgments (e.g. GAIR/autoj-13b for Auto-J-13B in fp32, or a name saying which weights and dtype);"
-                    + " replay them later with the same " + nameOption);
-        }
-        OnnxOptions options;
+    /** Runs {@code open} on the spec; a model folder the embedded engine cannot load is bad input. */
+    <T> T open(JudgeSpec spec, java.util.function.Function<JudgeSpec, T> open) {
         try {
-            options = OnnxOptions.of(model).withMaxNewTokens(maxTokens).withDevice(Device.parse(device));
-            if (dtype != null) {
-                options = options.withDtype(Dtype.parse(dtype));
-            }
-            if (cacheDir != null) {
-                options = options.withCacheDir(cacheDir);
-            }
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
-            throw new InputException(model, 0, "has no tokenizer.json, which the judge needs to turn prompts into tokens",
-                    "copy the model's tokenizer.json into the folder (the LLaMA-2 tokenizer for Auto-J-13B)");
-        }
-        Backend backend;
-        try {
-            backend = OnnxBackend.openAny(options);
-        } catch (CheckpointException e) {
-            throw new InputException(model, 0, "is not a usable model folder: " + e.getMessage(),
-                    "point --model at a LLaMA-family Hugging Face checkpoint or an Optimum / onnxruntime-genai ONNX export", e);
-        }
-        return named ? backend.withModelId(modelName) : backend;
-    }
-
-    private Backend remote(String endpointOption, List<String> endpoints, String modelName, int maxTokens) {
-        if (endpoints.isEmpty()) {
-            throw usage("a live model run needs its server: " + endpointOption + " URL[,URL…] (e.g. http://judge-host:8000),"
-                    + " or replay recorded judgments with --mode replay --store DIR");
-        }
-        try {
-            RemoteConfig.Builder config = RemoteConfig.builder()
-                    .endpoints(String.join(",", endpoints))
-                    .modelName(modelName)
-                    .concurrency(concurrency)
-                    .maxTokens(maxTokens)
-                    .bearerTokenEnv(tokenEnv);
-            if (timeout != null) {
-                config.requestTimeout(timeout);
-            }
-            return new RemoteBackend(config.build());
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-    }
-
-    /** Builds the judge; a setting the builder refuses is a usage error, and the back end is closed then. */
-    Judge build(Judges.Builder builder, Backend backend) {
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) {
-            if (backend != null) {
-                backend.close();
+            return open.apply(spec);
+        } catch (JudgeSpec.InvalidSpecException e) {
+            if (e.getCause() instanceof BackendException && model != null) {
+                throw new InputException(model, 0, "is not a usable model folder: " + e.getCause().getMessage(),
+                        "point --model at a LLaMA-family Hugging Face checkpoint or an Optimum / onnxruntime-genai ONNX export", e);
             }
             throw usage(e.getMessage());
         }
     }
 
-    /** One line saying which model runs how, for report headers. */
-    String describe(StoreMode effective, List<String> endpoints, String modelName) {
-        String where = backendKind == BackendKind.ONNX ? "the embedded engine (" + model + ")" : String.join(", ", endpoints);
-        return switch (effective) {
-            case LIVE -> modelName + ", live on " + where;
-            case RECORD -> modelName + ", record into " + store + " (missing judgments from " + where + ")";
-            case REPLAY -> modelName + ", replay from " + store;
+    /** Settings named as this command's options. */
+    private static JudgeSpec.Naming naming(String endpointOption, String nameOption) {
+        return new JudgeSpec.Naming() {
+            @Override
+            public String name(JudgeSpec.Setting setting) {
+                return switch (setting) {
+                    case BACKEND -> "--backend";
+                    case ENDPOINTS -> endpointOption;
+                    case MODEL_NAME -> nameOption;
+                    case MODEL_PATH -> "--model";
+                    case DTYPE -> "--dtype";
+                    case DEVICE -> "--device";
+                    case CACHE_DIR -> "--cache-dir";
+                    case MODE -> "--mode";
+                    case STORE_DIR -> "--store";
+                    case MAX_NEW_TOKENS -> "--max-new-tokens";
+                    case TIMEOUT -> "--timeout";
+                    case CONCURRENCY -> "--concurrency";
+                    case TOKEN_ENV -> "--token-env";
+                    case CLASSIFIER_MODEL_NAME -> "--classifier-model-name";
+                    case CLASSIFIER_ENDPOINTS -> "--classifier-endpoint";
+                    case CONFORMANCE -> "--conformance";
+                };
+            }
+
+            @Override
+            public String assign(JudgeSpec.Setting setting, String value) {
+                return name(setting) + " " + value;
+            }
         };
     }
 

@@ -121,7 +121,7 @@ class ClassifyCommandTest {
         CliRun run = CliRun.of("classify", "--in", queries.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLine()).startsWith("autoj classify: a live model run needs its server: --classifier-endpoint URL");
+        assertThat(run.errorLine()).startsWith("autoj classify: --classifier-endpoint is required for a remote judge in mode live");
     }
 
     @Test

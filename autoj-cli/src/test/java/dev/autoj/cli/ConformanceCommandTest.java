@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.conformance.GoldenServer;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code autoj conformance} against the loopback server of published Auto-J answers (see {@link GoldenServer}). */
@@ -34,6 +38,37 @@ class ConformanceCommandTest {
             assertThat(run.exitCode()).isEqualTo(5);
             assertThat(run.out()).containsPattern("pairwise line 70, original order +language_polishing +Response 1 +Response 2 +DIFFERS");
             assertThat(run.errorLine()).startsWith("autoj conformance: judge does not reproduce Auto-J: ");
+        }
+    }
+
+    @Test
+    void recordingWithAJudgeThatDoesNotReproduceAutoJStopsBeforeAnythingIsRecorded(@TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("in.jsonl"),
+                "{\"protocol\":\"single\",\"query\":\"Say hi\",\"response\":\"Hi!\",\"scenario\":\"chitchat\"}\n", StandardCharsets.UTF_8);
+        Path store = dir.resolve("store");
+        try (GoldenServer server = GoldenServer.wrong()) {
+            CliRun run = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(), "--endpoint",
+                    server.url(), "--mode", "record", "--store", store.toString());
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(5);
+            assertThat(run.errorLine()).startsWith("autoj judge: judge does not reproduce Auto-J: ")
+                    .contains("--conformance warn or off");
+        }
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void recordingWithAFaithfulJudgeRunsTheCheckFirstThenJudges(@TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("in.jsonl"),
+                "{\"protocol\":\"single\",\"query\":\"Say hi\",\"response\":\"Hi!\",\"scenario\":\"chitchat\"}\n", StandardCharsets.UTF_8);
+        try (GoldenServer server = GoldenServer.faithful()) {
+            CliRun run = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(), "--endpoint",
+                    server.url(), "--mode", "record", "--store", dir.resolve("store").toString());
+
+            // The golden set's 28 prompts went to the judge before the one item; the faithful server answers only those,
+            // so the item itself gets the server's refusal as its no-verdict reason, and the run goes on.
+            assertThat(server.requests().size()).isGreaterThanOrEqualTo(19);
+            assertThat(run.err()).doesNotContain("does not reproduce");
         }
     }
 

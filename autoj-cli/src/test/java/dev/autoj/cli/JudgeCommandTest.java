@@ -200,7 +200,7 @@ class JudgeCommandTest {
         CliRun run;
         List<String> bodies;
         try (LoopbackCompletionsServer server = publishedCritiques()) {
-            run = CliRun.of("judge", "--in", in.toString(), "--out", out.toString(), "--endpoint", server.url());
+            run = CliRun.of("judge", "--in", in.toString(), "--out", out.toString(), "--endpoint", server.url(), "--conformance", "off");
             bodies = server.bodies();
         }
 
@@ -231,9 +231,9 @@ class JudgeCommandTest {
         List<String> bodies;
         String afterFirst;
         try (LoopbackCompletionsServer server = publishedCritiques()) {
-            first = CliRun.of("judge", "--in", subset.toString(), "--out", out.toString(), "--endpoint", server.url());
+            first = CliRun.of("judge", "--in", subset.toString(), "--out", out.toString(), "--endpoint", server.url(), "--conformance", "off");
             afterFirst = Files.readString(out);
-            second = CliRun.of("judge", "--in", full.toString(), "--out", out.toString(), "--endpoint", server.url(), "--batch", "1");
+            second = CliRun.of("judge", "--in", full.toString(), "--out", out.toString(), "--endpoint", server.url(), "--conformance", "off", "--batch", "1");
             bodies = server.bodies();
         }
 
@@ -259,7 +259,7 @@ class JudgeCommandTest {
         Path out = dir.resolve("killed-out.jsonl");
         try (LoopbackCompletionsServer server = publishedCritiques()) {
             server.delayEachAnswer(400);
-            String[] args = {"judge", "--in", in.toString(), "--out", out.toString(), "--endpoint", server.url(), "--batch", "1"};
+            String[] args = {"judge", "--in", in.toString(), "--out", out.toString(), "--endpoint", server.url(), "--conformance", "off", "--batch", "1"};
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName()));
             command.addAll(List.of(args));

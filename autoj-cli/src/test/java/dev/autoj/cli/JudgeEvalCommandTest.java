@@ -104,7 +104,7 @@ class JudgeEvalCommandTest {
         CliRun live;
         List<String> bodies;
         try (LoopbackCompletionsServer server = publishedCritiques()) {
-            live = CliRun.of("eval", "single", "--source", file("testdata_critique.jsonl"), "--endpoint", server.url(),
+            live = CliRun.of("eval", "single", "--source", file("testdata_critique.jsonl"), "--endpoint", server.url(), "--conformance", "off",
                     "--concurrency", "4", "--json");
             bodies = server.bodies();
         }
@@ -128,7 +128,7 @@ class JudgeEvalCommandTest {
         Path recorded = dir.resolve("recorded-store");
         CliRun record;
         try (LoopbackCompletionsServer server = publishedCritiques()) {
-            record = CliRun.of("eval", "single", "--source", file("testdata_critique.jsonl"), "--endpoint", server.url(),
+            record = CliRun.of("eval", "single", "--source", file("testdata_critique.jsonl"), "--endpoint", server.url(), "--conformance", "off",
                     "--mode", "record", "--store", recorded.toString(), "--json");
         }
         CliRun replay = CliRun.of("eval", "single", "--source", file("testdata_critique.jsonl"), "--mode", "replay",
@@ -151,7 +151,7 @@ class JudgeEvalCommandTest {
         CliRun run;
         try (LoopbackCompletionsServer a = publishedCritiques(); LoopbackCompletionsServer b = publishedCritiques()) {
             run = CliRun.of("eval", "single", "--source", three.toString(), "--endpoint", refusing + "," + a.url(),
-                    "--endpoint", b.url(), "--json");
+                    "--endpoint", b.url(), "--conformance", "off", "--json");
             assertThat(a.bodies().size() + b.bodies().size()).isEqualTo(3);
         }
 
@@ -183,7 +183,7 @@ class JudgeEvalCommandTest {
     void aServerErrorFailsOnOneLineWithExitCode4() throws IOException {
         CliRun run;
         try (LoopbackCompletionsServer server = publishedCritiques()) {
-            run = CliRun.of("eval", "single", "--source", changedItem().toString(), "--endpoint", server.url());
+            run = CliRun.of("eval", "single", "--source", changedItem().toString(), "--endpoint", server.url(), "--conformance", "off");
         }
 
         assertThat(run.exitCode()).isEqualTo(4);

@@ -36,7 +36,7 @@ class JudgeOnnxCommandTest {
         Path recorded = dir.resolve("recorded.jsonl");
         Path replayed = dir.resolve("replayed.jsonl");
 
-        CliRun record = CliRun.of("judge", "--in", in.toString(), "--out", recorded.toString(), "--backend", "onnx",
+        CliRun record = CliRun.of("judge", "--in", in.toString(), "--out", recorded.toString(), "--backend", "onnx", "--conformance", "off",
                 "--model", model.dir.toString(), "--model-name", "tiny-random-llama", "--cache-dir", dir.resolve("cache").toString(),
                 "--max-new-tokens", "12", "--store", store.toString());
         CliRun replay = CliRun.of("judge", "--in", in.toString(), "--out", replayed.toString(), "--mode", "replay",
@@ -66,7 +66,7 @@ class JudgeOnnxCommandTest {
         Path in = Files.writeString(dir.resolve("requests.jsonl"),
                 "{\"protocol\":\"single\",\"query\":\"q\",\"response\":\"a\"}\n", StandardCharsets.UTF_8);
 
-        CliRun run = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(), "--backend", "onnx",
+        CliRun run = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(), "--backend", "onnx", "--conformance", "off",
                 "--model", model.dir.toString(), "--cache-dir", dir.resolve("cache").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);

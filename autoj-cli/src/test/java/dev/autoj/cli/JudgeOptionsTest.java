@@ -33,13 +33,15 @@ class JudgeOptionsTest {
     @Test
     void theOnnxBackEndNeedsAModelFolderAndANameToRecordUnder() throws IOException {
         usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx"),
-                "eval single", "--backend onnx runs the model in this JVM and needs its Hugging Face folder: --model DIR");
+                "eval single", "--model is required for the embedded judge in mode live: give the Hugging Face folder");
         usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--model", dir.resolve("absent").toString()),
-                "eval single", "--model " + dir.resolve("absent") + " is not a folder");
+                "eval single", "--model = " + dir.resolve("absent") + ": it is not a folder");
         Path folder = Files.createDirectories(dir.resolve("model"));
+        Files.writeString(folder.resolve("config.json"), "{}");
+        Files.writeString(folder.resolve("tokenizer.json"), "{}");
         usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--model", folder.toString(),
                         "--store", dir.resolve("store").toString()),
-                "eval single", "--backend onnx --mode record needs --model-name NAME");
+                "eval single", "--model-name is required to record with the embedded judge");
         usageError(CliRun.of("eval", "single", "--source", source, "--backend", "onnx", "--model", folder.toString(),
                         "--dtype", "int3"),
                 "eval single", "dtype \"int3\" is not supported");
@@ -52,15 +54,15 @@ class JudgeOptionsTest {
         usageError(CliRun.of("eval", "single", "--source", source, "--mode", "replayed"),
                 "eval single", "Invalid value for option '--mode': unknown mode 'replayed'; use live, record or replay");
         usageError(CliRun.of("eval", "single", "--source", source, "--endpoint", "http://127.0.0.1:9", "--timeout", "soon"),
-                "eval single", "Invalid value for option '--timeout': 'soon' is not a duration; write e.g. 90s, 500ms, 5m or 1h");
+                "eval single", "Invalid value for option '--timeout': \"soon\" is not a positive duration; use e.g. 500ms, 90s (seconds are the default unit), 5m, 1h or ISO-8601 PT5M");
     }
 
     @Test
     void aLiveRunNeedsAnEndpointAndRecordingNeedsAStore() {
         usageError(CliRun.of("eval", "single", "--source", source, "--model-name", "my-judge"),
-                "eval single", "a live model run needs its server: --endpoint URL[,URL…]");
+                "eval single", "--endpoint is required for a remote judge in mode live: give one or more base URLs");
         usageError(CliRun.of("eval", "single", "--source", source, "--endpoint", "http://127.0.0.1:9", "--mode", "record"),
-                "eval single", "--mode record needs --store DIR, the judgment store folder");
+                "eval single", "--mode record needs a judgment store: set --store to its folder");
     }
 
     @Test

@@ -1,8 +1,15 @@
 package dev.autoj.junit;
 
 import dev.autoj.engine.Judge;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -10,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The extension behind {@link AutoJ}. The run's state lives in the root store, so every class
@@ -20,6 +26,7 @@ final class AutoJExtension implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AutoJExtension.class);
     private static final String STATE = "run";
+    private static final System.Logger LOG = System.getLogger(AutoJExtension.class.getName());
 
     private final JudgeFactory factory;
 
@@ -38,7 +45,8 @@ final class AutoJExtension implements BeforeAllCallback, BeforeEachCallback, Aft
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        state(context);
+        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        store.getOrComputeIfAbsent(STATE, key -> start(context));
     }
 
     @Override
@@ -63,27 +71,43 @@ final class AutoJExtension implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private RunState state(ExtensionContext context) {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
-        boolean[] createdHere = {false};
-        Object state = store.getOrComputeIfAbsent(STATE, key -> {
-            createdHere[0] = true;
-            return start(context);
-        });
+        Object state = store.getOrComputeIfAbsent(STATE, key -> start(context));
         if (state instanceof StartFailure failure) {
-            if (createdHere[0]) {
-                throw new ExtensionConfigurationException(failure.message());
-            }
-            throw new TestAbortedException("Skipped: the autoj configuration is invalid (reported once, at the first "
-                    + "test class that uses @AutoJ): " + failure.message());
+            // Every test of every class fails with the same reason: an invalid configuration never passes a gate,
+            // and no class reports zero tests.
+            throw new ExtensionConfigurationException(failure.message());
         }
         return (RunState) state;
     }
 
     private Object start(ExtensionContext context) {
         try {
-            Settings settings = Settings.read(context::getConfigurationParameter, System::getenv);
+            Settings settings = Settings.read(context::getConfigurationParameter, System::getenv, fileProperties(),
+                    System.getenv().keySet());
+            settings.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+            LOG.log(System.Logger.Level.INFO, "autoj: " + settings.judge().describe() + "; settings: "
+                    + (settings.origins().isEmpty() ? "all defaults" : String.join(", ", settings.origins().entrySet().stream()
+                            .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue()).toList())));
             return new RunState(settings, factory, reporters(settings));
         } catch (Settings.InvalidSettingsException e) {
             return new StartFailure(e.getMessage());
+        }
+    }
+
+    /** The test class path's {@code junit-platform.properties}, read to rank it below the environment. */
+    private static Map<String, String> fileProperties() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream("junit-platform.properties")) {
+            if (in == null) {
+                return Map.of();
+            }
+            Properties properties = new Properties();
+            properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            Map<String, String> values = new HashMap<>();
+            properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+            return values;
+        } catch (IOException unreadable) {
+            return Map.of();
         }
     }
 

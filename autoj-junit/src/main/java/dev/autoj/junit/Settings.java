@@ -1,79 +1,50 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.PositionPolicy;
-import dev.autoj.engine.backend.Device;
-import dev.autoj.engine.backend.Dtype;
-import dev.autoj.engine.conformance.ConformanceMode;
-import java.net.URI;
-import java.nio.file.Files;
+import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.JudgeSpec.Setting;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The validated {@code autoj.*} configuration of one test run. Every value is read once, at the
- * edge: a bad value fails with the key, the value and the accepted values. Values without a default
- * ({@code dtype}: the checkpoint decides; {@code onnxCacheDir}, {@code modelPath}, …) are null when unset.
+ * The validated {@code autoj.*} configuration of one test run: the engine's {@link JudgeSpec} (one
+ * settings→judge path, shared with the CLI) and what only the extension uses. Every value is read
+ * once, at the edge; a bad value fails with the key, where it came from, the value and the accepted
+ * values; an unknown {@code autoj.*} key is named with the closest known one.
+ *
+ * <p>Precedence, highest first: a launcher parameter or {@code -D} system property, then the
+ * {@code AUTOJ_*} environment, then {@code junit-platform.properties}, then the default — so an
+ * environment variable set for one CI job beats a committed file.
+ *
+ * @param judge the judge's settings
+ * @param positionPolicy how both orders of a pairwise judgment decide
+ * @param report where judgments are reported
+ * @param summaryDir where the run summary is written
+ * @param origins each judge setting's effective value and where it came from, for the start log
+ * @param warnings unknown or deprecated keys, one line each
  */
-record Settings(
-        Backend backend,
-        List<URI> endpoints,
-        String modelName,
-        boolean modelNameSet,
-        Path modelPath,
-        Device device,
-        Dtype dtype,
-        Path onnxCacheDir,
-        Mode mode,
-        Path storeDir,
-        PositionPolicy positionPolicy,
-        int maxNewTokens,
-        Duration timeout,
-        int concurrency,
-        Report report,
-        Path summaryDir,
-        String tokenEnv,
-        String classifierModelName,
-        List<URI> classifierEndpoints,
-        ConformanceMode conformance) {
-
-    static final String PREFIX = "autoj.";
-
-    enum Backend { REMOTE, ONNX }
-
-    enum Mode { LIVE, RECORD, REPLAY }
+record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, Path summaryDir, Map<String, String> origins,
+        List<String> warnings) {
 
     /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
     enum Report { AUTO, ALLURE, JUNIT, BOTH }
 
-    /** Every key with its default, as documented in docs/junit-extension.md. */
+    /** The extension's own keys, with their defaults (the judge's are {@link Setting}). */
     enum Key {
-        BACKEND("backend", "remote"),
-        ENDPOINTS("endpoints", null),
-        MODEL_NAME("model-name", "GAIR/autoj-13b"),
-        MODEL_PATH("model.path", null),
-        DEVICE("device", "auto"),
-        DTYPE("dtype", null),
-        ONNX_CACHE_DIR("onnx.cache-dir", null),
-        MODE("mode", "live"),
-        STORE_DIR("store.dir", "src/test/resources/autoj-store"),
         POSITION_POLICY("position-policy", "both"),
-        MAX_NEW_TOKENS("max-new-tokens", "1024"),
-        TIMEOUT("timeout", "120s"),
-        CONCURRENCY("concurrency", "8"),
         REPORT("report", "auto"),
-        SUMMARY_DIR("summary.dir", "target/autoj"),
-        TOKEN_ENV("token-env", null),
-        CLASSIFIER_MODEL_NAME("classifier.model-name", null),
-        CLASSIFIER_ENDPOINTS("classifier.endpoints", null),
-        CONFORMANCE("conformance", "strict");
+        SUMMARY_DIR("summary.dir", "target/autoj");
 
         final String suffix;
         final String defaultValue;
@@ -83,215 +54,254 @@ record Settings(
             this.defaultValue = defaultValue;
         }
 
-        /** The configuration-parameter / system-property form, e.g. {@code autoj.store.dir}. */
         String property() {
-            return PREFIX + suffix;
+            return Setting.PREFIX + suffix;
         }
 
-        /** The environment form, e.g. {@code AUTOJ_STORE_DIR}. */
         String environment() {
-            return "AUTOJ_" + suffix.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            return Setting.environmentOf(suffix);
         }
     }
 
+    /** The extension's default store folder, relative to the project: committed with the tests. */
+    static final String DEFAULT_STORE_DIR = "src/test/resources/autoj-store";
+
     /**
-     * Reads every key: first {@code parameters} (JUnit configuration parameters, which already
-     * cover launcher parameters, then system properties, then {@code junit-platform.properties}),
-     * then the {@code AUTOJ_*} environment, then the default.
-     *
-     * @throws InvalidSettingsException naming the key, where it came from, the value and the accepted values
+     * Keys read elsewhere, known so that they are not reported as unknown: the managed judge server
+     * ({@code autoj.server.*}), set-level decisions, and this repository's own test infrastructure.
      */
-    static Settings read(Function<String, Optional<String>> parameters, Function<String, String> environment) {
-        Source source = new Source(parameters, environment);
-        Backend backend = source.choice(Key.BACKEND, Backend.class);
-        Mode mode = source.choice(Key.MODE, Mode.class);
-        List<URI> endpoints = source.endpoints(Key.ENDPOINTS);
-        String classifierModel = source.text(Key.CLASSIFIER_MODEL_NAME);
-        List<URI> classifierEndpoints = source.endpoints(Key.CLASSIFIER_ENDPOINTS);
-        if (classifierEndpoints.isEmpty()) {
-            classifierEndpoints = endpoints;
-        }
-        if (classifierModel == null && !source.endpoints(Key.CLASSIFIER_ENDPOINTS).isEmpty()) {
-            throw new InvalidSettingsException(Key.CLASSIFIER_ENDPOINTS.property() + " is set but "
-                    + Key.CLASSIFIER_MODEL_NAME.property() + " (or " + Key.CLASSIFIER_MODEL_NAME.environment()
-                    + ") is not: name the scenario-classifier model the endpoints serve, e.g. GAIR/autoj-scenario-classifier.");
-        }
-        Path modelPath = source.path(Key.MODEL_PATH);
-        if (mode != Mode.REPLAY && backend == Backend.REMOTE && endpoints.isEmpty()) {
-            throw new InvalidSettingsException(Key.ENDPOINTS.property() + " (or " + Key.ENDPOINTS.environment()
-                    + ") is required for autoj.backend=remote in mode " + mode.name().toLowerCase(Locale.ROOT)
-                    + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; "
-                    + "or set autoj.mode=replay to judge from recorded judgments only.");
-        }
-        if (mode != Mode.REPLAY && backend == Backend.ONNX) {
-            if (modelPath == null) {
-                throw new InvalidSettingsException(Key.MODEL_PATH.property() + " (or " + Key.MODEL_PATH.environment()
-                        + ") is required for autoj.backend=onnx in mode " + mode.name().toLowerCase(Locale.ROOT)
-                        + ": give the Hugging Face folder of the Auto-J checkpoint (config.json, tokenizer.json, *.safetensors);"
-                        + " or set autoj.mode=replay.");
-            }
-            source.checkpointFolder(Key.MODEL_PATH);
-            if (mode == Mode.RECORD && !source.isSet(Key.MODEL_NAME)) {
-                throw new InvalidSettingsException(Key.MODEL_NAME.property() + " (or " + Key.MODEL_NAME.environment()
-                        + ") is required to record with autoj.backend=onnx: it is the model id in every recorded key, so"
-                        + " name the weights you run (e.g. GAIR/autoj-13b for Auto-J-13B in fp32) and replay with the same name.");
-            }
-        }
-        return new Settings(backend, endpoints, source.text(Key.MODEL_NAME), source.isSet(Key.MODEL_NAME), modelPath,
-                source.choice(Key.DEVICE, Device.class), source.optionalChoice(Key.DTYPE, Dtype.class), source.path(Key.ONNX_CACHE_DIR),
-                mode, source.path(Key.STORE_DIR),
-                source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
-                source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
-                source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints,
-                source.choice(Key.CONFORMANCE, ConformanceMode.class));
+    private static final List<String> OTHER_KEYS = List.of("server.command", "server.startup-timeout", "server.dir",
+            "server.env.", "inconclusive", "shared.dir", "jar", "bigModelTest");
+
+    /** The configuration as read from the run: launcher/{@code -D}, environment, {@code junit-platform.properties}. */
+    interface Sources {
+        /** A launcher parameter or system property (JUnit's configuration parameters). */
+        Optional<String> parameter(String key);
+
+        /** An environment variable. */
+        String environment(String name);
+
+        /** The test class path's {@code junit-platform.properties}. */
+        Map<String, String> file();
+
+        /** Every {@code autoj.*} key given as a system property (launcher parameters cannot be listed). */
+        Set<String> parameterKeys();
+
+        /** Every environment variable name. */
+        Set<String> environmentNames();
     }
 
     /** A configuration value that cannot be used; the message names the key and the accepted values. */
     static final class InvalidSettingsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         InvalidSettingsException(String message) {
             super(message);
         }
     }
 
-    private static final class Source {
-        private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
-
-        private final Function<String, Optional<String>> parameters;
-        private final Function<String, String> environment;
-
-        Source(Function<String, Optional<String>> parameters, Function<String, String> environment) {
-            this.parameters = parameters;
-            this.environment = environment;
-        }
-
-        /** The raw value and where it came from, or the default. */
-        private Optional<String[]> raw(Key key) {
-            Optional<String> parameter = parameters.apply(key.property()).map(String::strip).filter(v -> !v.isEmpty());
-            if (parameter.isPresent()) {
-                return Optional.of(new String[] {parameter.get(), key.property()});
-            }
-            String env = environment.apply(key.environment());
-            if (env != null && !env.isBlank()) {
-                return Optional.of(new String[] {env.strip(), key.environment()});
-            }
-            return Optional.ofNullable(key.defaultValue).map(d -> new String[] {d, key.property() + " (default)"});
-        }
-
-        private InvalidSettingsException invalid(String[] value, String accepted) {
-            return new InvalidSettingsException("Invalid autoj configuration: " + value[1] + " = \"" + value[0]
-                    + "\". Accepted values: " + accepted + ".");
-        }
-
-        /** Whether the key was given (as a parameter or in the environment) rather than defaulted. */
-        boolean isSet(Key key) {
-            return raw(key).map(v -> !v[1].endsWith("(default)")).orElse(false);
-        }
-
-        /** A folder the embedded engine can load: it exists and holds config.json and tokenizer.json. */
-        void checkpointFolder(Key key) {
-            String[] value = raw(key).orElseThrow();
-            Path folder = Path.of(value[0]);
-            String problem = !Files.isDirectory(folder) ? "it is not a folder"
-                    : !Files.isRegularFile(folder.resolve("config.json")) ? "it has no config.json"
-                    : !Files.isRegularFile(folder.resolve("tokenizer.json")) ? "it has no tokenizer.json" : null;
-            if (problem != null) {
-                throw new InvalidSettingsException("Invalid autoj configuration: " + value[1] + " = \"" + value[0] + "\" ("
-                        + problem + ", seen from " + Path.of("").toAbsolutePath() + "). Accepted values: a Hugging Face"
-                        + " model folder holding config.json, tokenizer.json and the *.safetensors weights.");
-            }
-        }
-
-        String text(Key key) {
-            return raw(key).map(v -> v[0]).orElse(null);
-        }
-
-        Path path(Key key) {
-            return raw(key).map(v -> Path.of(v[0])).orElse(null);
-        }
-
-        /** A choice without a default: null when the key is not set. */
-        <E extends Enum<E>> E optionalChoice(Key key, Class<E> type) {
-            return raw(key).isPresent() ? choice(key, type) : null;
-        }
-
-        <E extends Enum<E>> E choice(Key key, Class<E> type) {
-            String[] value = raw(key).orElseThrow();
-            String normalized = value[0].toUpperCase(Locale.ROOT).replace('-', '_');
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equals(normalized)) {
-                    return constant;
+    /**
+     * Reads every key.
+     *
+     * @throws InvalidSettingsException naming the key, where it came from, the value and the accepted values
+     */
+    static Settings read(Sources sources) {
+        List<String> warnings = new ArrayList<>(unknownKeys(sources));
+        Map<String, String> origins = new LinkedHashMap<>();
+        JudgeSpec.Builder spec = JudgeSpec.builder();
+        boolean storeGiven = false;
+        for (Setting setting : Setting.values()) {
+            Optional<Value> value = lookup(sources, setting.key(), warnings);
+            for (String old : setting.oldKeys()) {
+                if (value.isEmpty()) {
+                    value = lookup(sources, old, warnings);
+                    value.ifPresent(v -> warnings.add("autoj configuration: " + v.origin() + " is a deprecated spelling; use "
+                            + (v.origin().startsWith("AUTOJ_") ? setting.environment() : setting.property()) + " instead"));
                 }
             }
-            throw invalid(value, names(type));
-        }
-
-        PositionPolicy positionPolicy() {
-            String[] value = raw(Key.POSITION_POLICY).orElseThrow();
-            return PositionPolicy.find(value[0]).orElseThrow(() -> invalid(value,
-                    String.join(", ", Arrays.stream(PositionPolicy.values()).map(PositionPolicy::configName).toList())));
-        }
-
-        int integer(Key key, int min, int max) {
-            String[] value = raw(key).orElseThrow();
-            try {
-                int n = Integer.parseInt(value[0]);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException notANumber) {
-                // reported below with the accepted range
-            }
-            throw invalid(value, "a whole number from " + min + " to " + max);
-        }
-
-        Duration duration(Key key) {
-            String[] value = raw(key).orElseThrow();
-            Matcher m = DURATION.matcher(value[0].toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                String unit = m.group(2) == null ? "s" : m.group(2);
-                Duration d = switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofSeconds(n);
-                };
-                if (!d.isZero()) {
-                    return d;
-                }
-            }
-            throw invalid(value, "a positive duration such as 500ms, 90s (seconds are the default unit), 5m or 1h");
-        }
-
-        List<URI> endpoints(Key key) {
-            Optional<String[]> value = raw(key);
             if (value.isEmpty()) {
-                return List.of();
+                continue;
             }
-            List<URI> uris = new ArrayList<>();
-            for (String part : value.get()[0].split(",")) {
-                String s = part.strip();
-                if (s.isEmpty()) {
-                    continue;
-                }
-                try {
-                    URI uri = URI.create(s);
-                    if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                        uris.add(uri);
-                        continue;
-                    }
-                } catch (IllegalArgumentException malformed) {
-                    // reported below with the accepted form
-                }
-                throw invalid(value.get(), "comma-separated http(s) base URLs such as http://judge-1:8000,http://judge-2:8000 ("
-                        + "\"" + s + "\" is not one)");
+            Value v = value.get();
+            storeGiven |= setting == Setting.STORE_DIR;
+            try {
+                spec.set(setting, v.text());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingsException("Invalid autoj configuration: " + v.origin() + " = \"" + v.text()
+                        + "\". Accepted values: " + accepted(setting, e) + ".");
             }
-            return List.copyOf(uris);
+            origins.put(setting.property(), v.text() + " (from " + v.origin() + ")");
         }
+        if (!storeGiven) {
+            spec.storeDir(Path.of(DEFAULT_STORE_DIR));
+        }
+        JudgeSpec judge;
+        try {
+            judge = spec.build();
+        } catch (JudgeSpec.InvalidSpecException e) {
+            throw new InvalidSettingsException("Invalid autoj configuration: " + e.getMessage());
+        }
+        Value policy = lookup(sources, Key.POSITION_POLICY.suffix, warnings).orElse(new Value(Key.POSITION_POLICY.defaultValue,
+                Key.POSITION_POLICY.property() + " (default)"));
+        PositionPolicy positionPolicy = PositionPolicy.find(policy.text()).orElseThrow(() -> invalid(policy,
+                String.join(", ", Arrays.stream(PositionPolicy.values()).map(PositionPolicy::configName).toList())));
+        Value reportValue = lookup(sources, Key.REPORT.suffix, warnings).orElse(new Value(Key.REPORT.defaultValue,
+                Key.REPORT.property() + " (default)"));
+        Report report;
+        try {
+            report = JudgeSpec.parseChoice(reportValue.text(), Report.class);
+        } catch (IllegalArgumentException e) {
+            throw invalid(reportValue, JudgeSpec.choices(Report.class));
+        }
+        Path summaryDir = Path.of(lookup(sources, Key.SUMMARY_DIR.suffix, warnings).map(Value::text).orElse(Key.SUMMARY_DIR.defaultValue));
+        return new Settings(judge, positionPolicy, report, summaryDir, Map.copyOf(origins), List.copyOf(warnings));
+    }
 
-        private static <E extends Enum<E>> String names(Class<E> type) {
-            return String.join(", ", Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+    /** Reads the run's own sources: JUnit's configuration parameters, the environment, {@code junit-platform.properties}. */
+    static Settings read(Function<String, Optional<String>> parameters, Function<String, String> environment,
+            Map<String, String> file, Set<String> environmentNames) {
+        return read(new Sources() {
+            @Override
+            public Optional<String> parameter(String key) {
+                return parameters.apply(key);
+            }
+
+            @Override
+            public String environment(String name) {
+                return environment.apply(name);
+            }
+
+            @Override
+            public Map<String, String> file() {
+                return file;
+            }
+
+            @Override
+            public Set<String> parameterKeys() {
+                return System.getProperties().stringPropertyNames();
+            }
+
+            @Override
+            public Set<String> environmentNames() {
+                return environmentNames;
+            }
+        });
+    }
+
+    private record Value(String text, String origin) {
+    }
+
+    /**
+     * One key's value by precedence. JUnit's configuration parameters also hold the file's values; a
+     * parameter equal to the file's value and not a system property is taken as the file's, so the
+     * environment beats it.
+     */
+    private static Optional<Value> lookup(Sources sources, String suffix, List<String> warnings) {
+        String property = Setting.PREFIX + suffix;
+        String env = Setting.environmentOf(suffix);
+        Optional<String> parameter = sources.parameter(property).map(String::strip).filter(v -> !v.isEmpty());
+        String fileValue = Optional.ofNullable(sources.file().get(property)).map(String::strip).orElse(null);
+        boolean fromFile = parameter.isPresent() && parameter.get().equals(fileValue) && System.getProperty(property) == null;
+        if (parameter.isPresent() && !fromFile) {
+            return Optional.of(new Value(parameter.get(), property));
         }
+        String envValue = sources.environment(env);
+        if (envValue != null && !envValue.isBlank()) {
+            return Optional.of(new Value(envValue.strip(), env));
+        }
+        if (fileValue != null && !fileValue.isEmpty()) {
+            return Optional.of(new Value(fileValue, property + " in junit-platform.properties"));
+        }
+        return Optional.empty();
+    }
+
+    private static String accepted(Setting setting, IllegalArgumentException e) {
+        return switch (setting) {
+            case BACKEND -> JudgeSpec.choices(JudgeSpec.BackendKind.class);
+            case DTYPE -> JudgeSpec.choices(dev.autoj.engine.backend.Dtype.class);
+            case DEVICE -> JudgeSpec.choices(dev.autoj.engine.backend.Device.class);
+            case MODE -> JudgeSpec.choices(dev.autoj.engine.store.StoreMode.class);
+            case CONFORMANCE -> JudgeSpec.choices(dev.autoj.engine.conformance.ConformanceMode.class);
+            case TIMEOUT -> "a positive duration such as 500ms, 90s (seconds are the default unit), 5m, 1h or PT5M";
+            case MAX_NEW_TOKENS -> "a whole number from 1 to 4096";
+            case CONCURRENCY -> "a whole number from 1 to 1024";
+            case ENDPOINTS, CLASSIFIER_ENDPOINTS -> "comma-separated http(s) base URLs such as http://judge-1:8000,http://judge-2:8000 ("
+                    + e.getMessage().substring(0, e.getMessage().indexOf(" is not")) + " is not one)";
+            default -> e.getMessage();
+        };
+    }
+
+    private static InvalidSettingsException invalid(Value value, String accepted) {
+        return new InvalidSettingsException("Invalid autoj configuration: " + value.origin() + " = \"" + value.text()
+                + "\". Accepted values: " + accepted + ".");
+    }
+
+    /** Every key suffix the extension knows, current and deprecated. */
+    static Set<String> knownKeys() {
+        Set<String> known = new TreeSet<>();
+        for (Setting s : Setting.values()) {
+            known.add(s.key());
+            known.addAll(s.oldKeys());
+        }
+        for (Key k : Key.values()) {
+            known.add(k.suffix);
+        }
+        known.addAll(OTHER_KEYS);
+        return known;
+    }
+
+    private static boolean isKnown(String suffix, Set<String> known) {
+        return known.contains(suffix) || known.stream().anyMatch(k -> k.endsWith(".") && suffix.startsWith(k));
+    }
+
+    /** One warning per unknown key, naming the closest known one. */
+    private static List<String> unknownKeys(Sources sources) {
+        Set<String> known = knownKeys();
+        Map<String, String> envForms = new LinkedHashMap<>();
+        for (String k : known) {
+            envForms.put(Setting.environmentOf(k), k);
+        }
+        List<String> warnings = new ArrayList<>();
+        Stream.concat(sources.parameterKeys().stream(), sources.file().keySet().stream())
+                .filter(k -> k.startsWith(Setting.PREFIX)).distinct().sorted()
+                .map(k -> k.substring(Setting.PREFIX.length()))
+                .filter(suffix -> !isKnown(suffix, known))
+                .forEach(suffix -> warnings.add("autoj configuration: unknown key " + Setting.PREFIX + suffix
+                        + " is ignored; did you mean " + Setting.PREFIX + closest(suffix, known) + "?"));
+        sources.environmentNames().stream().filter(n -> n.startsWith("AUTOJ_")).sorted()
+                .filter(n -> !envForms.containsKey(n) && envForms.keySet().stream().noneMatch(e -> e.endsWith("_") && n.startsWith(e)))
+                .forEach(n -> warnings.add("autoj configuration: unknown environment variable " + n + " is ignored; did you mean "
+                        + Setting.environmentOf(closest(n.substring(6).toLowerCase(Locale.ROOT).replace('_', '.'), known)) + "?"));
+        return warnings;
+    }
+
+    private static String closest(String suffix, Set<String> known) {
+        return known.stream().filter(k -> !k.endsWith("."))
+                .min(Comparator.comparingInt((String k) -> distance(normalize(suffix), normalize(k))).thenComparing(k -> k))
+                .orElseThrow();
+    }
+
+    private static String normalize(String key) {
+        return key.toLowerCase(Locale.ROOT).replace('-', '.').replace('_', '.');
+    }
+
+    /** Levenshtein distance: the number of single-character edits between two keys. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                row[j] = Math.min(substitution, Math.min(previous[j], row[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = row;
+            row = swap;
+        }
+        return previous[b.length()];
     }
 }

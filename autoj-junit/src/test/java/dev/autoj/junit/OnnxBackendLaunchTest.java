@@ -54,7 +54,7 @@ class OnnxBackendLaunchTest {
         // A random model cannot reproduce Auto-J's golden answers (nor fit them in its 1024-token window):
         // the conformance check is off so that the launch reaches the assertion under test.
         EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
-                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.onnx.cache-dir", dir.resolve("cache").toString(),
+                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.model.cache-dir", dir.resolve("cache").toString(),
                 "autoj.max-new-tokens", "12", "autoj.device", "cpu", "autoj.conformance", "off"), GradedByTheEmbeddedEngine.class);
 
         results.testEvents().assertStatistics(s -> s.started(1).failed(1).succeeded(0));
@@ -63,17 +63,18 @@ class OnnxBackendLaunchTest {
     }
 
     @Test
-    void aModelPathThatIsNoCheckpointFailsTheRunOnceNamingTheKey() {
+    void aModelPathThatIsNoCheckpointFailsEveryTestNamingTheKey() {
         Path absent = dir.resolve("no-such-model");
 
         EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
                 "autoj.mode", "live", "autoj.model.path", absent.toString()), GradedByTheEmbeddedEngine.class, AlsoGraded.class);
 
-        results.containerEvents().failed().assertEventsMatchExactly(event(container(), finishedWithFailure(message(
-                "Invalid autoj configuration: autoj.model.path = \"" + absent + "\" (it is not a folder, seen from "
-                        + Path.of("").toAbsolutePath() + "). Accepted values: a Hugging Face model folder holding config.json,"
-                        + " tokenizer.json and the *.safetensors weights."))));
-        results.testEvents().assertStatistics(s -> s.started(0));
+        String expected = "Invalid autoj configuration: autoj.model.path (or AUTOJ_MODEL_PATH) = " + absent + ": it is not a folder"
+                + " (seen from " + Path.of("").toAbsolutePath() + "); give a Hugging Face model folder holding config.json,"
+                + " tokenizer.json and the *.safetensors weights, or an Optimum / onnxruntime-genai export.";
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        results.testEvents().failed().assertEventsMatchExactly(finishedWithFailure(message(expected)),
+                finishedWithFailure(message(expected)));
     }
 
     @Test
@@ -82,11 +83,11 @@ class OnnxBackendLaunchTest {
         Files.writeString(model.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
 
         EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.backend", "onnx",
-                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.onnx.cache-dir", dir.resolve("cache").toString()),
+                "autoj.mode", "live", "autoj.model.path", model.toString(), "autoj.model.cache-dir", dir.resolve("cache").toString()),
                 GradedByTheEmbeddedEngine.class, AlsoGraded.class);
 
         results.testEvents().assertStatistics(s -> s.started(2).failed(1).aborted(1));
         results.testEvents().failed().assertEventsMatchExactly(event(finishedWithFailure(message(m ->
-                m.startsWith("autoj.model.path=" + model + ": the embedded engine cannot load this checkpoint: ")))));
+                m.startsWith("autoj.model.path (or AUTOJ_MODEL_PATH) = " + model + ": the embedded engine cannot load this model: ")))));
     }
 }

@@ -18,7 +18,7 @@ public class ReplayMissException extends StoreException {
                 + (java.nio.file.Files.isDirectory(storeDirectory) ? "" : "; the store directory does not exist")
                 + ". Prompt: \"" + JudgmentStore.preview(prompt, 160) + "\". The judged texts, the model id or the token"
                 + " budget changed since the store was recorded. Record it against a live judge, e.g."
-                + " `mvn test -Dautoj.mode=record -Dautoj.store.dir=" + storeDirectory + " -Dautoj.model-name=" + modelId
+                + " `mvn test -Dautoj.mode=record -Dautoj.store.dir=" + storeDirectory + " -Dautoj.model.name=" + modelId
                 + " -Dautoj.endpoints=http://<judge-host>:8000`"
                 + " or `java -jar autoj.jar judge --mode record --store " + storeDirectory + " --model-name " + modelId
                 + " --endpoint http://<judge-host>:8000 --in requests.jsonl --out judgments.jsonl`,"
