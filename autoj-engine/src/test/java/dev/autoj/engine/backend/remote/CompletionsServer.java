@@ -59,16 +59,21 @@ final class CompletionsServer implements AutoCloseable {
     private final AtomicInteger modelRequests = new AtomicInteger();
     private volatile List<String> models;
 
-    private CompletionsServer(List<Script> script) throws IOException {
+    private CompletionsServer(int port, List<Script> script) throws IOException {
         this.script = script;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
         server.start();
     }
 
     static CompletionsServer start(Script... script) throws IOException {
-        return new CompletionsServer(List.of(script));
+        return new CompletionsServer(0, List.of(script));
+    }
+
+    /** A server on the port of {@code endpoint}, e.g. one that refused connections until now. */
+    static CompletionsServer startOn(URI endpoint, Script... script) throws IOException {
+        return new CompletionsServer(endpoint.getPort(), List.of(script));
     }
 
     static CompletionsServer replying(Reply... replies) throws IOException {

@@ -1,0 +1,28 @@
+package dev.autoj.engine.backend.remote;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Time that moves only when the backend sleeps or the test says so: cool-offs without waiting. */
+final class FakeTime implements Ticker, Sleeper {
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+
+    @Override
+    public long nanos() {
+        return nanos.get();
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        sleeps.add(duration);
+        nanos.addAndGet(duration.toNanos());
+    }
+
+    void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+}
