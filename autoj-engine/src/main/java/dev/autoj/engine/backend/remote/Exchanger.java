@@ -180,6 +180,7 @@ final class Exchanger {
             List<String> served = null;
             try {
                 HttpResponse<String> response = entry.getValue().get(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                fleet.answered(endpoint);
                 if (response.statusCode() / 100 == 2) {
                     served = CompletionsProtocol.parseModelIds(response.body());
                 }

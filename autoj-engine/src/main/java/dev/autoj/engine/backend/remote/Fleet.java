@@ -78,6 +78,8 @@ final class Fleet {
         final URI uri;
         Health health = Health.UP;
         boolean probing;
+        /** Whether it ever answered: only a fleet that was up is worth waiting for. */
+        boolean answered;
         long downUntil;
         int ejectionsInARow;
         int consecutiveErrors;
@@ -152,7 +154,9 @@ final class Fleet {
                         .min(Comparator.comparingLong(n -> n.downUntil - now)).orElse(null);
                 boolean probing = nodes.stream().anyMatch(n -> n.probing);
                 if (next == null && !probing) {
-                    throw new Unavailable(unavailable("no configured endpoint serves the model", now));
+                    // Not a dead judge but a misconfigured one: no Unavailable, so the circuit breaker stays shut.
+                    throw new BackendException("no configured endpoint serves the model \"" + config.modelName()
+                            + "\": " + describe(now) + ". " + Exchanger.MODEL_HINT);
                 }
                 if (next == null || (probing && next.downUntil - deadline > 0)) {
                     // Only probes are out: their outcome decides; a release signals.
@@ -161,6 +165,12 @@ final class Fleet {
                     }
                     awaitChange(deadline - now);
                     continue;
+                }
+                if (nodes.stream().noneMatch(n -> n.answered)) {
+                    // Nothing ever answered: a judge that was not started or a wrong address, not an outage
+                    // to ride out. Waiting the whole request timeout would only delay the error.
+                    throw new Unavailable(unavailable("every endpoint is down and none has answered since the start",
+                            now));
                 }
                 if (next.downUntil - deadline > 0) {
                     throw new Unavailable(unavailable("every endpoint is down and none comes back within the"
@@ -195,6 +205,7 @@ final class Fleet {
             }
             switch (outcome) {
                 case ANSWERED -> {
+                    n.answered = true;
                     n.consecutiveErrors = 0;
                     if (n.health == Health.DOWN && lease.probe()) {
                         n.health = Health.UP;
@@ -237,6 +248,16 @@ final class Fleet {
             if (n.health == Health.UP) {
                 eject(n, description);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At start: the endpoint answered (with anything); it is alive. */
+    void answered(URI endpoint) {
+        lock.lock();
+        try {
+            node(endpoint).answered = true;
         } finally {
             lock.unlock();
         }

@@ -10,6 +10,8 @@ final class FakeTime implements Ticker, Sleeper {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    /** Runs during the next sleep, e.g. to bring a server back while the backend waits for it. */
+    volatile Runnable duringNextSleep;
 
     @Override
     public long nanos() {
@@ -20,6 +22,11 @@ final class FakeTime implements Ticker, Sleeper {
     public void sleep(Duration duration) {
         sleeps.add(duration);
         nanos.addAndGet(duration.toNanos());
+        Runnable hook = duringNextSleep;
+        duringNextSleep = null;
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     void advance(Duration duration) {

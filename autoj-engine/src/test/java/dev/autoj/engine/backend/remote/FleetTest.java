@@ -173,28 +173,83 @@ class FleetTest {
                     .hasMessageContaining(a.base() + " serves [GAIR/autoj-scenario-classifier]")
                     .hasMessageContaining(b.base() + " serves [autoj-13b-q4_k_m, llama3]")
                     .hasMessageContaining("autoj.model-name in JUnit, --model-name in the CLI");
+            // Later requests say the same, not that the judge is unreachable.
+            assertThatThrownBy(() -> backend.generate(prompts(1)))
+                    .hasMessageContaining("no configured endpoint serves the model \"GAIR/autoj-13b\"")
+                    .hasMessageContaining(b.base() + " (not used; last error at ")
+                    .hasMessageNotContaining("unreachable");
             assertThat(a.requests()).isEmpty();
             assertThat(b.requests()).isEmpty();
         }
     }
 
     @Test
-    void withEveryEndpointDownTheRequestFailsNamingEachWithItsLastError() throws Exception {
+    void withEveryEndpointDownFromTheStartTheRequestFailsAtOnceNamingEachWithItsLastError() throws Exception {
         URI a = CompletionsServer.refusingEndpoint();
         URI b = CompletionsServer.refusingEndpoint();
         URI c = CompletionsServer.refusingEndpoint();
         try (RemoteBackend backend = backend(config(a, b, c).maxRetries(1).build())) {
             assertThatThrownBy(() -> backend.generate(prompts(1)))
                     .isInstanceOf(BackendException.class)
-                    .hasMessageContaining("every endpoint is down")
+                    .hasMessageContaining("every endpoint is down and none has answered since the start")
                     .hasMessageContaining(a + " (down")
                     .hasMessageContaining(b + " (down")
                     .hasMessageContaining(c + " (down")
                     .hasMessageContaining("connection failed")
                     .hasMessageNotContaining("maxRetries");
-            // It waited for cool-offs within the request timeout (3 s), on the fake clock.
+            // Nothing ever answered: a judge that is not running is not waited for.
+            assertThat(time.sleeps).isEmpty();
+        }
+    }
+
+    @Test
+    void whenAFleetThatWasUpGoesDownARequestWaitsForTheFirstEndpointToComeBack() throws Exception {
+        CompletionsServer first = CompletionsServer.start(FleetTest::echo);
+        URI a = first.base();
+        try (RemoteBackend backend = backend(config(a).build())) {
+            assertThat(backend.generate(prompts(1))).hasSize(1);
+            first.close();
+            CompletionsServer[] restarted = new CompletionsServer[1];
+            time.duringNextSleep = () -> {
+                try {
+                    restarted[0] = CompletionsServer.startOn(a, FleetTest::echo);
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            try {
+                assertThat(backend.generate(prompts(1))).extracting(Generation::text)
+                        .containsExactly("echo [INST] prompt 0 [/INST]");
+                assertThat(restarted[0].requests()).as("the probe, which was the waiting request").hasSize(1);
+                assertThat(time.sleeps).hasSize(1);
+                assertThat(status(backend, a).health()).isEqualTo(Fleet.Health.UP);
+            } finally {
+                if (restarted[0] != null) {
+                    restarted[0].close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void whenAFleetThatWasUpStaysDownTheRequestWaitsAtMostTheRequestTimeoutThenNamesEachEndpoint() throws Exception {
+        CompletionsServer one = CompletionsServer.start(FleetTest::echo);
+        CompletionsServer two = CompletionsServer.start(FleetTest::echo);
+        URI a = one.base();
+        URI b = two.base();
+        try (RemoteBackend backend = backend(config(a, b).build())) {
+            assertThat(backend.generate(prompts(4))).hasSize(4);
+            one.close();
+            two.close();
+
+            assertThatThrownBy(() -> backend.generate(prompts(1)))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("every endpoint is down and none comes back within the request timeout")
+                    .hasMessageContaining(a + " (down")
+                    .hasMessageContaining(b + " (down")
+                    .hasMessageContaining("connection failed");
             Duration waited = time.sleeps.stream().reduce(Duration.ZERO, Duration::plus);
-            System.out.println("all down: waited " + time.sleeps + " = " + waited + " of fake time");
+            System.out.println("fleet down: waited " + time.sleeps + " = " + waited + " of fake time (request timeout 3 s)");
             assertThat(waited).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3));
         }
     }
