@@ -63,6 +63,14 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // One line per log record (java.util.logging's default format takes two), e.g. one per retry of the
+        // remote judge; read when the console handler is created, i.e. before the first record. A user's own
+        // logging configuration wins.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null
+                && System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         CommandLine cl = commandLine();
         // JSON Lines are UTF-8 whatever the platform's console encoding.
         cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));

@@ -180,7 +180,10 @@ public final class StandardJudge implements Judge {
         for (int i = 0; i < queries.size(); i++) {
             String answer = outcomes.get(i).raw().strip();
             Optional<Scenario> found = Scenario.find(answer);
-            if (found.isEmpty()) {
+            if (outcomes.get(i).stopReason() == StopReason.REJECTED) {
+                warn("The scenario classifier (" + settings.classifierModelId() + ") could not classify the query \""
+                        + preview(queries.get(i), 60) + "\", so the scenario is 'default': " + outcomes.get(i).note());
+            } else if (found.isEmpty()) {
                 warn("The scenario classifier (" + settings.classifierModelId() + ") answered \"" + preview(answer, 60)
                         + "\" for the query \"" + preview(queries.get(i), 60) + "\"; that is not one of the 60 scenario"
                         + " names, so the scenario is 'default'. Name the scenario in the request to avoid guessing.");
@@ -219,7 +222,8 @@ public final class StandardJudge implements Judge {
     /**
      * The judge's answer to one prompt, live or replayed. {@code raw} is null for a stored verdict
      * label (the published pairwise outputs), whose {@code storedResult} is then the verdict and
-     * whose {@code note} says where the label comes from.
+     * whose {@code note} says where the label comes from. A prompt the back end rejected has an empty
+     * {@code raw}, stop reason {@code REJECTED} and the back end's reason as {@code note}.
      */
     private record Outcome(String raw, ParsedVerdict storedResult, StopReason stopReason, int promptTokens,
                            int generatedTokens, Duration latency, String backend, String source, String note) {
@@ -269,9 +273,12 @@ public final class StandardJudge implements Judge {
         for (List<Integer> indexes : missing.values()) {
             Generation generation = generations.get(g++);
             Pending first = pending.get(indexes.get(0));
+            // A rejected prompt (e.g. too long for the server) is a no-verdict judgment of its own; the rest of the
+            // batch keeps its judgments. It is not recorded: the server's limits may change, the prompt's judgment not.
             Outcome live = new Outcome(generation.text(), null, generation.stopReason(), generation.promptTokens(),
-                    generation.generatedTokens(), generation.latency(), backend.name(), "live:" + backend.name(), null);
-            if (store != null) {
+                    generation.generatedTokens(), generation.latency(), backend.name(), "live:" + backend.name(),
+                    generation.rejection());
+            if (store != null && !generation.isRejected()) {
                 Prompt prompt = first.prompt();
                 ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
                 store.record(new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
@@ -309,6 +316,10 @@ public final class StandardJudge implements Judge {
     private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens) {
         ParsedVerdict parsed = VerdictParser.parse(prompt.protocol(), prompt.language(), outcome.raw());
         int tokens = outcome.generatedTokens() >= 0 ? outcome.generatedTokens() : maxNewTokens;
+        if (outcome.stopReason() == StopReason.REJECTED) {
+            return ParsedVerdict.noVerdict("the judge's server rejected this prompt, so there is no judgment: "
+                    + outcome.note());
+        }
         if (outcome.stopReason() == StopReason.REPETITION) {
             return ParsedVerdict.noVerdict("the judge fell into a repetition loop and was stopped after " + tokens
                     + " generated tokens; its output holds no usable verdict (the loop starts somewhere in the critique)."

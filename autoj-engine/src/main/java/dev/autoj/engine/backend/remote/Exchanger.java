@@ -19,78 +19,205 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
-/** One HTTP exchange with retries, backoff and failover across the configured endpoints. */
+/**
+ * One HTTP exchange with retries, backoff and failover across the configured endpoints, routed by
+ * the {@link Fleet}'s view of their health and guarded by the {@link CircuitBreaker}.
+ */
 final class Exchanger {
 
     private static final System.Logger LOG = System.getLogger(RemoteBackend.class.getName());
+
+    // Hints name what a user can actually set: the JUnit key and the CLI option (docs/junit-extension.md, docs/cli.md).
+    static final String TIMEOUT_HINT = "raise the request timeout (autoj.timeout in JUnit, --timeout in the CLI)";
+    static final String ENDPOINTS_HINT = "check that the servers are up and that the endpoints are right"
+            + " (autoj.endpoints in JUnit, --endpoint in the CLI; for the scenario classifier autoj.classifier.endpoints,"
+            + " --classifier-endpoint)";
+    static final String MODEL_HINT = "set the model name to one they serve (autoj.model-name in JUnit, --model-name in"
+            + " the CLI; for the scenario classifier autoj.classifier.model-name, --classifier-model-name), or point the"
+            + " endpoints at servers of this model";
+    static final String TOKEN_HINT = "(autoj.token-env in JUnit, --token-env in the CLI)";
+
+    /** The status codes that say "this request", not "this server": the rest of a batch goes on. */
+    private static final Set<Integer> PER_REQUEST_REJECTIONS = Set.of(400, 413, 422);
 
     private final RemoteConfig config;
     private final HttpClient http;
     private final String bearerToken;
     private final Sleeper sleeper;
     private final DoubleSupplier jitter;
-    private final AtomicInteger nextEndpoint = new AtomicInteger();
+    private final Ticker ticker;
+    private final Fleet fleet;
+    private final CircuitBreaker breaker;
 
-    Exchanger(RemoteConfig config, HttpClient http, String bearerToken, Sleeper sleeper, DoubleSupplier jitter) {
+    Exchanger(RemoteConfig config, HttpClient http, String bearerToken, Sleeper sleeper, DoubleSupplier jitter,
+              Ticker ticker) {
         this.config = config;
         this.http = http;
         this.bearerToken = bearerToken;
         this.sleeper = sleeper;
         this.jitter = jitter;
+        this.ticker = ticker;
+        this.fleet = new Fleet(config, ticker, sleeper, jitter);
+        this.breaker = new CircuitBreaker(config, ticker, jitter, ENDPOINTS_HINT + ", or " + TIMEOUT_HINT);
     }
 
-    /** What went wrong with one attempt that is worth another try. */
-    private record Failure(URI endpoint, String description, boolean notConnected, Duration retryAfter,
-                           Throwable cause) {
+    /**
+     * What went wrong with one attempt that is worth another try.
+     *
+     * @param notConnected no connection was made, so the server never saw the request
+     * @param unreachable the endpoint is down at once (no connection, or the connection broke)
+     * @param transport no HTTP answer at all (connection failure or timeout): the judge may be dead
+     */
+    private record Failure(URI endpoint, String description, boolean notConnected, boolean unreachable,
+                           boolean transport, Duration retryAfter, Throwable cause) {
     }
 
     /** What a server said; {@code retryAfter} is its Retry-After header, or null. */
     private record Answer(URI endpoint, int status, String body, Duration retryAfter) {
     }
 
+    Fleet fleet() {
+        return fleet;
+    }
+
     Generation complete(GenerationRequest request) {
         long started = System.nanoTime();
         String body = CompletionsProtocol.requestBody(config.modelName(), request.prompt(), request.maxNewTokens());
-        List<URI> endpoints = config.endpoints();
-        int start = Math.floorMod(nextEndpoint.getAndIncrement(), endpoints.size());
-        Answer answer = exchange("POST", CompletionsProtocol.COMPLETIONS_PATH, endpoints, start,
-                uri -> requestTo(uri).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                        .header("Content-Type", "application/json")
-                        .build());
+        boolean probe = breaker.admit();
+        Answer answer;
+        try {
+            answer = exchange(probe, uri -> requestTo(uri, config.requestTimeout())
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json")
+                    .build());
+        } finally {
+            if (probe) {
+                breaker.probeAbandoned();
+            }
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - started);
+        if (PER_REQUEST_REJECTIONS.contains(answer.status())) {
+            return Generation.rejected(rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer).getMessage(), latency);
+        }
+        if (answer.status() < 200 || answer.status() >= 300) {
+            throw rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer);
+        }
         try {
             Completion c = CompletionsProtocol.parseCompletion(answer.body(), request.maxNewTokens());
-            return new Generation(c.text(), c.stopReason(), c.promptTokens(), c.completionTokens(),
-                    Duration.ofNanos(System.nanoTime() - started));
+            return new Generation(c.text(), c.stopReason(), c.promptTokens(), c.completionTokens(), latency);
         } catch (MalformedResponse e) {
             throw malformed(answer, CompletionsProtocol.COMPLETIONS_PATH, e);
         }
     }
 
+    /** {@code GET /v1/models} of one endpoint, retried on that endpoint like a completion. */
     List<String> models(URI endpoint) {
-        Answer answer = exchange("GET", CompletionsProtocol.MODELS_PATH, List.of(endpoint), 0,
-                uri -> requestTo(uri).GET().build());
-        try {
-            return CompletionsProtocol.parseModelIds(answer.body());
-        } catch (MalformedResponse e) {
-            throw malformed(answer, CompletionsProtocol.MODELS_PATH, e);
+        int attempts = config.maxRetries() + 1;
+        Failure last = null;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            if (last != null) {
+                pause(attempt, last, endpoint, "GET", CompletionsProtocol.MODELS_PATH, false);
+            }
+            Answer answer;
+            try {
+                answer = send(endpoint, requestTo(URI.create(endpoint + CompletionsProtocol.MODELS_PATH),
+                        config.requestTimeout()).GET().build(), config.requestTimeout());
+            } catch (IOException e) {
+                last = failure(endpoint, e);
+                continue;
+            }
+            if (answer.status() == 429 || answer.status() >= 500) {
+                last = serverError(answer);
+                continue;
+            }
+            if (answer.status() < 200 || answer.status() >= 300) {
+                throw rejected("GET", CompletionsProtocol.MODELS_PATH, answer);
+            }
+            try {
+                return CompletionsProtocol.parseModelIds(answer.body());
+            } catch (MalformedResponse e) {
+                throw malformed(answer, CompletionsProtocol.MODELS_PATH, e);
+            }
+        }
+        throw new BackendException("GET " + endpoint + CompletionsProtocol.MODELS_PATH + " gave up after " + attempts
+                + " attempt" + (attempts == 1 ? "" : "s") + "; the last failed with: " + last.description() + ". "
+                + ENDPOINTS_HINT, last.cause());
+    }
+
+    /**
+     * Before the first request: one {@code GET /v1/models} per endpoint, all at once, each allowed
+     * the connect timeout to answer. An endpoint that lists other models is excluded and named; one
+     * that cannot be reached starts its cool-off; one without a usable list (404, an old server, a
+     * proxy) is used as configured.
+     *
+     * @throws BackendException when every endpoint lists its models and none lists the configured one
+     */
+    void checkServedModels() {
+        Duration timeout = config.connectTimeout().compareTo(config.requestTimeout()) < 0
+                ? config.connectTimeout() : config.requestTimeout();
+        Map<URI, CompletableFuture<HttpResponse<String>>> pending = new LinkedHashMap<>();
+        for (URI endpoint : config.endpoints()) {
+            pending.put(endpoint, http.sendAsync(requestTo(URI.create(endpoint + CompletionsProtocol.MODELS_PATH),
+                    timeout).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        }
+        List<String> elsewhere = new ArrayList<>();
+        int usable = 0;
+        for (Map.Entry<URI, CompletableFuture<HttpResponse<String>>> entry : pending.entrySet()) {
+            URI endpoint = entry.getKey();
+            List<String> served = null;
+            try {
+                HttpResponse<String> response = entry.getValue().get(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                fleet.answered(endpoint);
+                if (response.statusCode() / 100 == 2) {
+                    served = CompletionsProtocol.parseModelIds(response.body());
+                }
+            } catch (TimeoutException e) {
+                entry.getValue().cancel(true);
+            } catch (InterruptedException e) {
+                pending.values().forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new BackendException("interrupted while asking the remote judge's endpoints which models they serve", e);
+            } catch (ExecutionException e) {
+                Throwable cause = unwrap(e);
+                if (cause instanceof IOException io && failure(endpoint, io).notConnected()) {
+                    fleet.unreachable(endpoint, failure(endpoint, io).description());
+                }
+            } catch (MalformedResponse e) {
+                // Not a model list: maybe a proxy that only routes completions; the completions will tell.
+            }
+            if (served == null || served.contains(config.modelName())) {
+                usable++;
+                continue;
+            }
+            String reason = (served.isEmpty() ? "serves no model" : "serves " + served) + ", not \""
+                    + config.modelName() + "\"";
+            fleet.exclude(endpoint, reason);
+            elsewhere.add(endpoint + " " + reason);
+            LOG.log(System.Logger.Level.WARNING, () -> "autoj remote backend: endpoint " + endpoint + " " + reason
+                    + " (GET " + CompletionsProtocol.MODELS_PATH + "); it is not used");
+        }
+        if (usable == 0) {
+            throw new BackendException("none of the remote judge's endpoints serves the model \"" + config.modelName()
+                    + "\": " + String.join("; ", elsewhere) + ". " + MODEL_HINT);
         }
     }
 
-    private HttpRequest.Builder requestTo(URI url) {
+    private HttpRequest.Builder requestTo(URI url, Duration timeout) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(url)
-                .timeout(config.requestTimeout())
+                .timeout(timeout)
                 .header("Accept", "application/json");
         if (bearerToken != null) {
             builder.header("Authorization", "Bearer " + bearerToken);
@@ -98,51 +225,97 @@ final class Exchanger {
         return builder;
     }
 
-    private Answer exchange(String method, String path, List<URI> endpoints, int start,
-                            Function<URI, HttpRequest> build) {
-        int attempts = config.maxRetries() + 1;
+    /**
+     * Sends one completion until it gets an answer that is not a 5xx/429. Each attempt goes where
+     * the fleet says; an attempt that could not connect, or that probed an endpoint known to be
+     * down, costs no retry (the fleet's cool-offs and the request timeout bound those instead).
+     */
+    private Answer exchange(boolean probe, Function<URI, HttpRequest> build) {
+        String path = CompletionsProtocol.COMPLETIONS_PATH;
+        long deadline = ticker.nanos() + config.requestTimeout().toNanos();
+        // The probe after the breaker opened tries once: it is there to learn, not to insist.
+        int budget = probe ? 0 : config.maxRetries();
+        int charged = 0;
+        int attempts = 0;
         Set<URI> tried = new LinkedHashSet<>();
         Failure last = null;
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            URI endpoint = endpoints.get((start + attempt) % endpoints.size());
-            if (last != null) {
-                pause(attempt, last, endpoint, tried.contains(endpoint), method, path);
+        boolean lastFree = false;
+        while (true) {
+            if (attempts > 0 && !probe) {
+                breaker.check();
             }
-            tried.add(endpoint);
-            Answer answer;
+            Fleet.Lease lease;
             try {
-                answer = send(endpoint, build.apply(URI.create(endpoint + path)));
-            } catch (IOException e) {
-                last = failure(endpoint, e);
-                continue;
+                lease = fleet.acquire(tried, deadline);
+            } catch (Fleet.Unavailable e) {
+                breaker.trip(probe, e.getMessage(), last == null ? null : last.cause());
+                throw new BackendException("POST " + path + " found no endpoint to send to" + (attempts == 0 ? ""
+                        : " after " + attempts + " attempt" + (attempts == 1 ? "" : "s")) + ": " + e.getMessage()
+                        + ". " + ENDPOINTS_HINT, last == null ? null : last.cause());
             }
-            int status = answer.status();
-            if (status >= 200 && status < 300) {
-                return answer;
+            URI endpoint = lease.endpoint();
+            Fleet.Outcome outcome = Fleet.Outcome.NONE;
+            String description = null;
+            try {
+                if (last != null) {
+                    pause(charged, last, endpoint, "POST", path, lastFree);
+                }
+                attempts++;
+                tried.add(endpoint);
+                Failure failure;
+                try {
+                    Answer answer = send(endpoint, build.apply(URI.create(endpoint + path)),
+                            config.requestTimeout().plus(config.connectTimeout()));
+                    int status = answer.status();
+                    if (status != 429 && status < 500) {
+                        outcome = Fleet.Outcome.ANSWERED;
+                        breaker.answered(probe);
+                        return answer;
+                    }
+                    failure = serverError(answer);
+                } catch (IOException e) {
+                    failure = failure(endpoint, e);
+                }
+                outcome = failure.unreachable() ? Fleet.Outcome.UNREACHABLE : Fleet.Outcome.SERVER_ERROR;
+                description = failure.description();
+                boolean free = failure.notConnected() || lease.probe();
+                if (!free) {
+                    charged++;
+                }
+                last = failure;
+                lastFree = free;
+                if (charged > budget) {
+                    throw gaveUp(probe, attempts, tried, failure);
+                }
+            } finally {
+                fleet.release(lease, outcome, description);
             }
-            if (status == 429 || status >= 500) {
-                String description = "HTTP " + status + " " + snippet(answer.body())
-                        + (answer.retryAfter() == null ? "" : " with Retry-After " + answer.retryAfter().toMillis() + " ms");
-                last = new Failure(endpoint, description, false, answer.retryAfter(), null);
-                continue;
-            }
-            throw rejected(method, path, answer);
         }
-        throw new BackendException(method + " " + path + " gave up after " + attempts + " attempt"
-                + (attempts == 1 ? "" : "s") + " (maxRetries " + config.maxRetries() + ") on " + tried
-                + "; the last, to " + last.endpoint() + ", failed with: " + last.description()
-                + ". Check that the server is up and serving \"" + config.modelName()
-                + "\", or raise maxRetries / requestTimeout in the remote backend settings", last.cause());
+    }
+
+    private BackendException gaveUp(boolean probe, int attempts, Set<URI> tried, Failure last) {
+        String hint;
+        if (last.transport()) {
+            breaker.trip(probe, "POST " + CompletionsProtocol.COMPLETIONS_PATH + " on " + last.endpoint() + ": "
+                    + last.description(), last.cause());
+            hint = last.unreachable() ? ENDPOINTS_HINT : TIMEOUT_HINT + ", or " + ENDPOINTS_HINT;
+        } else {
+            breaker.answered(probe);
+            hint = "the servers are overloaded or failing; check their logs, and " + ENDPOINTS_HINT;
+        }
+        return new BackendException("POST " + CompletionsProtocol.COMPLETIONS_PATH + " gave up after " + attempts
+                + " attempt" + (attempts == 1 ? "" : "s") + " on " + tried + "; the last, to " + last.endpoint()
+                + ", failed with: " + last.description() + ". The model is \"" + config.modelName() + "\"; " + hint,
+                last.cause());
     }
 
     /** Sends once. Exceptions are the retryable transport failures; anything the server says is an answer. */
-    private Answer send(URI endpoint, HttpRequest request) throws IOException {
+    private Answer send(URI endpoint, HttpRequest request, Duration limit) throws IOException {
         CompletableFuture<HttpResponse<String>> pending =
                 http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         // The request timeout of the JDK client stops at the response headers; this bounds the body too.
-        long limitMillis = config.requestTimeout().plus(config.connectTimeout()).toMillis();
         try {
-            HttpResponse<String> response = pending.get(limitMillis, TimeUnit.MILLISECONDS);
+            HttpResponse<String> response = pending.get(limit.toMillis(), TimeUnit.MILLISECONDS);
             Duration retryAfter = response.headers().firstValue("Retry-After").map(Exchanger::retryAfter).orElse(null);
             return new Answer(endpoint, response.statusCode(), response.body(), retryAfter);
         } catch (TimeoutException e) {
@@ -153,8 +326,7 @@ final class Exchanger {
             Thread.currentThread().interrupt();
             throw new BackendException("interrupted while waiting for " + request.method() + " " + request.uri(), e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
+            Throwable cause = unwrap(e);
             if (cause instanceof IOException io) {
                 throw io;
             }
@@ -162,33 +334,47 @@ final class Exchanger {
         }
     }
 
+    private static Throwable unwrap(ExecutionException e) {
+        return e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                ? e.getCause().getCause() : e.getCause();
+    }
+
+    private Failure serverError(Answer answer) {
+        String description = "HTTP " + answer.status() + " " + snippet(answer.body())
+                + (answer.retryAfter() == null ? "" : " with Retry-After " + answer.retryAfter().toMillis() + " ms");
+        return new Failure(answer.endpoint(), description, false, false, false, answer.retryAfter(), null);
+    }
+
     private Failure failure(URI endpoint, IOException e) {
         if (e instanceof HttpConnectTimeoutException) {
             return new Failure(endpoint, "no connection within " + config.connectTimeout().toMillis()
-                    + " ms (connectTimeout)", true, null, e);
+                    + " ms (the connect timeout)", true, true, true, null, e);
         }
         if (e instanceof ConnectException) {
-            return new Failure(endpoint, "connection failed (" + describe(e) + ")", true, null, e);
+            return new Failure(endpoint, "connection failed (" + describe(e) + ")", true, true, true, null, e);
         }
         if (e instanceof HttpTimeoutException) {
             return new Failure(endpoint, "timed out: no complete response within "
-                    + config.requestTimeout().toMillis() + " ms (requestTimeout)", false, null, e);
+                    + config.requestTimeout().toMillis() + " ms (the request timeout)", false, false, true, null, e);
         }
-        return new Failure(endpoint, "I/O error (" + describe(e) + ")", false, null, e);
+        // A reset or a connection closed mid-answer: the server is going away.
+        return new Failure(endpoint, "I/O error (" + describe(e) + ")", false, true, true, null, e);
     }
 
-    private void pause(int attempt, Failure last, URI next, boolean nextAlreadyTried, String method, String path) {
+    /** Waits before retry number {@code charged} (free retries go at once) and logs exactly one line for it. */
+    private void pause(int charged, Failure last, URI next, String method, String path, boolean free) {
         Duration wait;
-        if (last.notConnected() && !nextAlreadyTried) {
+        if (free) {
             wait = Duration.ZERO;
         } else if (last.retryAfter() != null) {
             wait = min(last.retryAfter(), config.backoffCap());
         } else {
-            wait = backoff(attempt);
+            wait = backoff(charged);
         }
         LOG.log(System.Logger.Level.INFO, () -> "autoj remote backend: " + method + " " + path + " on "
-                + last.endpoint() + " failed: " + last.description() + "; retry " + attempt + " of "
-                + config.maxRetries() + " on " + next + " in " + wait.toMillis() + " ms");
+                + last.endpoint() + " failed: " + last.description() + "; "
+                + (free ? "trying " + next + " at once (no retry used)"
+                        : "retry " + charged + " of " + config.maxRetries() + " on " + next + " in " + wait.toMillis() + " ms"));
         if (wait.isZero()) {
             return;
         }
@@ -233,14 +419,14 @@ final class Exchanger {
         String hint;
         if (status == 401 || status == 403) {
             hint = config.bearerTokenEnv() == null
-                    ? "the server wants a bearer token: set bearerTokenEnv to the environment variable holding it"
-                    : "check the token in the environment variable " + config.bearerTokenEnv() + " (bearerTokenEnv)";
+                    ? "the server wants a bearer token: name the environment variable holding it " + TOKEN_HINT
+                    : "check the token in the environment variable " + config.bearerTokenEnv() + " " + TOKEN_HINT;
         } else if (status == 404) {
             hint = "check the endpoint's base URL and that the model \"" + config.modelName()
                     + "\" is served (GET " + answer.endpoint() + CompletionsProtocol.MODELS_PATH + " lists them)";
-        } else if (status == 400 || status == 413 || status == 422) {
+        } else if (PER_REQUEST_REJECTIONS.contains(status)) {
             hint = "the server refused this request; a prompt plus max_tokens longer than the model's context"
-                    + " window (4096 tokens for Auto-J-13B) is the usual cause";
+                    + " window (4096 tokens for Auto-J-13B) is the usual cause: shorten the judged texts";
         } else if (status >= 300 && status < 400) {
             hint = "the endpoint redirects elsewhere; configure the URL it redirects to as the endpoint";
         } else {

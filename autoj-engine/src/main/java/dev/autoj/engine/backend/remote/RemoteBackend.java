@@ -34,12 +34,17 @@ import java.util.regex.Pattern;
  *
  * <p>Each request is {@code POST {endpoint}/v1/completions} with the body
  * {@code {"model":…,"prompt":…,"temperature":0,"top_p":1,"max_tokens":N}}, exactly these fields in
- * this order. Requests start on the endpoints in turn (round-robin). A connection error, a timeout,
- * HTTP 429 or 5xx is retried up to {@link RemoteConfig#maxRetries()} times, each retry on the next
- * endpoint, after an exponential backoff with jitter (or the server's {@code Retry-After}, capped);
- * when the next endpoint has not been tried yet and the last one could not even be connected to,
- * the retry goes out at once. Other 4xx answers and malformed responses fail at once, with the
- * status and an excerpt of what the server said.
+ * this order. Before the first request, one {@code GET /v1/models} per endpoint leaves out the
+ * endpoints that serve another model. Each request goes to the healthy endpoint with the fewest
+ * requests outstanding; an endpoint that cannot be connected to, or that fails several times in a
+ * row, is left alone for a cool-off and then probed by one request (see {@code Fleet}). A timeout,
+ * a broken connection, HTTP 429 or 5xx is retried up to {@link RemoteConfig#maxRetries()} times, on
+ * another endpoint when there is one, after an exponential backoff with jitter (or the server's
+ * {@code Retry-After}, capped); an attempt that could not connect costs no retry and the next goes
+ * out at once. Once a request gave up because the judge was unreachable, later requests fail at
+ * once for a while (see {@code CircuitBreaker}). HTTP 400/413/422 (a prompt the server will not
+ * take) becomes a {@linkplain Generation#rejected rejected generation} of that request only; other
+ * 4xx answers and malformed responses fail at once, with the status and an excerpt of what the server said.
  *
  * <p>Thread-safe. At most {@link RemoteConfig#concurrency()} requests are in flight at a time,
  * across all callers; the requests of one {@link #generate} call go out concurrently up to that
@@ -54,6 +59,8 @@ public final class RemoteBackend implements Backend {
     private final RemoteConfig config;
     private final ExecutorService workers;
     private final Exchanger exchanger;
+    /** Whether the endpoints were asked for their models: once, before the first request (replay never asks). */
+    private volatile boolean modelsChecked;
 
     /**
      * A backend for the given servers; reads the bearer token (if configured) from the environment.
@@ -65,6 +72,11 @@ public final class RemoteBackend implements Backend {
     }
 
     RemoteBackend(RemoteConfig config, Function<String, String> environment, Sleeper sleeper, DoubleSupplier jitter) {
+        this(config, environment, sleeper, jitter, Ticker.SYSTEM);
+    }
+
+    RemoteBackend(RemoteConfig config, Function<String, String> environment, Sleeper sleeper, DoubleSupplier jitter,
+                  Ticker ticker) {
         if (config == null) {
             throw new IllegalArgumentException("remote backend: config must not be null; build one with RemoteConfig.builder()");
         }
@@ -76,7 +88,7 @@ public final class RemoteBackend implements Backend {
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.exchanger = new Exchanger(config, http, bearerToken, sleeper, jitter);
+        this.exchanger = new Exchanger(config, http, bearerToken, sleeper, jitter, ticker);
         this.workers = Executors.newFixedThreadPool(config.concurrency(), workerThreads());
     }
 
@@ -115,9 +127,10 @@ public final class RemoteBackend implements Backend {
             if (request.maxNewTokens() > config.maxTokens()) {
                 throw new BackendException("request " + (i + 1) + " of " + requests.size() + " asks for "
                         + request.maxNewTokens() + " new tokens, more than the remote backend's maxTokens ("
-                        + config.maxTokens() + "); raise maxTokens in the remote backend settings");
+                        + config.maxTokens() + "); lower the request's budget or raise RemoteConfig.maxTokens");
             }
         }
+        checkServedModelsOnce();
         List<Future<Generation>> futures = new ArrayList<>(requests.size());
         try {
             for (GenerationRequest request : requests) {
@@ -145,6 +158,24 @@ public final class RemoteBackend implements Backend {
                     + config.endpoints());
         }
         return exchanger.models(endpoint);
+    }
+
+    /** Each endpoint's health as the backend sees it now: for tests and diagnostics. */
+    List<Fleet.Status> fleetStatus() {
+        return exchanger.fleet().status();
+    }
+
+    private void checkServedModelsOnce() {
+        if (modelsChecked) {
+            return;
+        }
+        synchronized (this) {
+            if (!modelsChecked) {
+                // Set first: a failed check is not repeated; the excluded endpoints stay excluded and say why.
+                modelsChecked = true;
+                exchanger.checkServedModels();
+            }
+        }
     }
 
     /** Stops the worker threads; requests still in flight are abandoned and their callers get a BackendException. */
@@ -190,13 +221,13 @@ public final class RemoteBackend implements Backend {
         }
         String value = environment.apply(variable);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("remote backend setting bearerTokenEnv names the environment variable "
-                    + variable + ", which is unset or blank; export it with the server's API key,"
-                    + " or drop bearerTokenEnv if the server needs no token");
+            throw new IllegalArgumentException("the bearer token's environment variable " + variable + " "
+                    + Exchanger.TOKEN_HINT + " is unset or blank; export it with the server's API key,"
+                    + " or name no token variable if the server needs no token");
         }
         String token = value.strip();
         if (!TOKEN_CHARS.matcher(token).matches()) {
-            throw new IllegalArgumentException("the environment variable " + variable + " (bearerTokenEnv) holds"
+            throw new IllegalArgumentException("the environment variable " + variable + " " + Exchanger.TOKEN_HINT + " holds"
                     + " spaces, line breaks or non-ASCII characters, which cannot go into an Authorization header;"
                     + " set it to the bare token");
         }

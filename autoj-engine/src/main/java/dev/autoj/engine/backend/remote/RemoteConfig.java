@@ -36,6 +36,15 @@ import java.util.regex.Pattern;
  * @param concurrency the most requests in flight at once, across all callers of one backend
  * @param maxTokens the largest {@code max_tokens} this backend sends; larger requests fail before sending
  * @param bearerTokenEnv the environment variable holding the bearer token, or {@code null} for none
+ * @param coolOffBase how long an endpoint that cannot be reached is left alone the first time; doubles
+ *     with each further ejection in a row
+ * @param coolOffCap the longest an endpoint is left alone before one request probes it again
+ * @param ejectAfterErrors how many 5xx/429 answers or request timeouts in a row take an endpoint out
+ *     (one busy 503 does not)
+ * @param endpointConcurrency the most requests in flight at once on one endpoint
+ * @param breakerCoolOff how long the whole backend fails at once after a request gave up because the
+ *     judge was unreachable or timing out; doubles with each failed probe
+ * @param breakerCoolOffCap the longest the backend fails at once before one request probes the judge
  */
 public record RemoteConfig(
         List<URI> endpoints,
@@ -47,7 +56,13 @@ public record RemoteConfig(
         Duration backoffCap,
         int concurrency,
         int maxTokens,
-        String bearerTokenEnv) {
+        String bearerTokenEnv,
+        Duration coolOffBase,
+        Duration coolOffCap,
+        int ejectAfterErrors,
+        int endpointConcurrency,
+        Duration breakerCoolOff,
+        Duration breakerCoolOffCap) {
 
     /** Auto-J's model id on Hugging Face, which vLLM serves under that name by default. */
     public static final String DEFAULT_MODEL = "GAIR/autoj-13b";
@@ -59,6 +74,16 @@ public record RemoteConfig(
     public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(30);
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final int DEFAULT_MAX_TOKENS = 1024;
+    public static final Duration DEFAULT_COOL_OFF_BASE = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_COOL_OFF_CAP = Duration.ofSeconds(60);
+    /** Several in a row: a single 503 from a busy server is load, five in a row are a sick server. */
+    public static final int DEFAULT_EJECT_AFTER_ERRORS = 5;
+    /**
+     * A probe after the breaker opened costs up to one request timeout, so the backend stays shut long
+     * enough that a dead judge costs a run about one timeout, not one per test.
+     */
+    public static final Duration DEFAULT_BREAKER_COOL_OFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_BREAKER_COOL_OFF_CAP = Duration.ofMinutes(5);
 
     private static final int MAX_CONCURRENCY = 1024;
     private static final int MAX_RETRIES_LIMIT = 100;
@@ -85,6 +110,23 @@ public record RemoteConfig(
         }
         if (maxTokens < 1) {
             throw invalid("maxTokens", "must be at least 1, got " + maxTokens);
+        }
+        requirePositive("coolOffBase", coolOffBase);
+        requirePositive("coolOffCap", coolOffCap);
+        if (coolOffCap.compareTo(coolOffBase) < 0) {
+            throw invalid("coolOffCap", "must be at least coolOffBase (" + coolOffBase + "), got " + coolOffCap);
+        }
+        if (ejectAfterErrors < 1 || ejectAfterErrors > MAX_RETRIES_LIMIT) {
+            throw invalid("ejectAfterErrors", "must be between 1 and " + MAX_RETRIES_LIMIT + ", got " + ejectAfterErrors);
+        }
+        if (endpointConcurrency < 1 || endpointConcurrency > MAX_CONCURRENCY) {
+            throw invalid("endpointConcurrency", "must be between 1 and " + MAX_CONCURRENCY + ", got " + endpointConcurrency);
+        }
+        requirePositive("breakerCoolOff", breakerCoolOff);
+        requirePositive("breakerCoolOffCap", breakerCoolOffCap);
+        if (breakerCoolOffCap.compareTo(breakerCoolOff) < 0) {
+            throw invalid("breakerCoolOffCap", "must be at least breakerCoolOff (" + breakerCoolOff + "), got "
+                    + breakerCoolOffCap);
         }
         if (bearerTokenEnv != null && !ENV_NAME.matcher(bearerTokenEnv).matches()) {
             throw invalid("bearerTokenEnv", "must be the NAME of an environment variable (letters, digits, _),"
@@ -177,6 +219,13 @@ public record RemoteConfig(
         private int concurrency = DEFAULT_CONCURRENCY;
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private String bearerTokenEnv;
+        private Duration coolOffBase = DEFAULT_COOL_OFF_BASE;
+        private Duration coolOffCap = DEFAULT_COOL_OFF_CAP;
+        private int ejectAfterErrors = DEFAULT_EJECT_AFTER_ERRORS;
+        /** 0: as many as {@link #concurrency}, i.e. bounded by the total only. */
+        private int endpointConcurrency;
+        private Duration breakerCoolOff = DEFAULT_BREAKER_COOL_OFF;
+        private Duration breakerCoolOffCap = DEFAULT_BREAKER_COOL_OFF_CAP;
 
         private Builder() {
         }
@@ -192,6 +241,12 @@ public record RemoteConfig(
             concurrency = c.concurrency;
             maxTokens = c.maxTokens;
             bearerTokenEnv = c.bearerTokenEnv;
+            coolOffBase = c.coolOffBase;
+            coolOffCap = c.coolOffCap;
+            ejectAfterErrors = c.ejectAfterErrors;
+            endpointConcurrency = c.endpointConcurrency == c.concurrency ? 0 : c.endpointConcurrency;
+            breakerCoolOff = c.breakerCoolOff;
+            breakerCoolOffCap = c.breakerCoolOffCap;
         }
 
         /** Comma-separated base URLs, e.g. {@code "http://a:8000,http://b:8000"}. */
@@ -260,9 +315,39 @@ public record RemoteConfig(
             return this;
         }
 
+        /**
+         * How long an endpoint that refused a connection (or gave {@code ejectAfterErrors} errors in a
+         * row) is left alone: {@code base} the first time, doubling to {@code cap}, with jitter.
+         */
+        public Builder coolOff(Duration base, Duration cap) {
+            this.coolOffBase = base;
+            this.coolOffCap = cap;
+            return this;
+        }
+
+        public Builder ejectAfterErrors(int consecutiveErrors) {
+            this.ejectAfterErrors = consecutiveErrors;
+            return this;
+        }
+
+        /** The most requests in flight on one endpoint; by default the total {@link #concurrency} bound. */
+        public Builder endpointConcurrency(int perEndpoint) {
+            this.endpointConcurrency = perEndpoint;
+            return this;
+        }
+
+        /** How long the backend fails at once after the judge proved unreachable: {@code base}, doubling to {@code cap}. */
+        public Builder circuitBreaker(Duration base, Duration cap) {
+            this.breakerCoolOff = base;
+            this.breakerCoolOffCap = cap;
+            return this;
+        }
+
         public RemoteConfig build() {
             return new RemoteConfig(endpoints, modelName, connectTimeout, requestTimeout, maxRetries,
-                    backoffBase, backoffCap, concurrency, maxTokens, bearerTokenEnv);
+                    backoffBase, backoffCap, concurrency, maxTokens, bearerTokenEnv, coolOffBase, coolOffCap,
+                    ejectAfterErrors, endpointConcurrency == 0 ? concurrency : endpointConcurrency,
+                    breakerCoolOff, breakerCoolOffCap);
         }
     }
 }

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP server on 127.0.0.1 (ephemeral port) that answers like vLLM's OpenAI completions
  * API, following a script: request n gets the n-th reply, the last reply repeats.
+ *
+ * <p>{@code GET /v1/models} is answered apart from the script and not counted in {@link #requests()}:
+ * with the list given to {@link #serving}, or 404 (a server without a model list) by default.
  */
 final class CompletionsServer implements AutoCloseable {
 
@@ -53,17 +56,24 @@ final class CompletionsServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<Script> script;
+    private final AtomicInteger modelRequests = new AtomicInteger();
+    private volatile List<String> models;
 
-    private CompletionsServer(List<Script> script) throws IOException {
+    private CompletionsServer(int port, List<Script> script) throws IOException {
         this.script = script;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
         server.start();
     }
 
     static CompletionsServer start(Script... script) throws IOException {
-        return new CompletionsServer(List.of(script));
+        return new CompletionsServer(0, List.of(script));
+    }
+
+    /** A server on the port of {@code endpoint}, e.g. one that refused connections until now. */
+    static CompletionsServer startOn(URI endpoint, Script... script) throws IOException {
+        return new CompletionsServer(endpoint.getPort(), List.of(script));
     }
 
     static CompletionsServer replying(Reply... replies) throws IOException {
@@ -111,6 +121,16 @@ final class CompletionsServer implements AutoCloseable {
         return new Reply(status, body, headers, Duration.ZERO);
     }
 
+    /** Lists these models at {@code GET /v1/models}. */
+    CompletionsServer serving(String... modelIds) {
+        models = List.of(modelIds);
+        return this;
+    }
+
+    int modelRequests() {
+        return modelRequests.get();
+    }
+
     URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -124,6 +144,25 @@ final class CompletionsServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("GET") && exchange.getRequestURI().getPath().equals("/v1/models")) {
+            modelRequests.incrementAndGet();
+            try (exchange) {
+                List<String> served = models;
+                if (served == null) {
+                    exchange.sendResponseHeaders(404, -1);
+                    return;
+                }
+                ObjectNode root = JSON.createObjectNode();
+                root.put("object", "list");
+                com.fasterxml.jackson.databind.node.ArrayNode data = root.putArray("data");
+                served.forEach(id -> data.addObject().put("id", id).put("object", "model"));
+                byte[] bytes = root.toString().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            return;
+        }
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try (exchange) {

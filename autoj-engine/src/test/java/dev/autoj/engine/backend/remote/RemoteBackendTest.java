@@ -140,7 +140,10 @@ class RemoteBackendTest {
                     .hasMessageContaining("gave up after 2 attempts")
                     .hasMessageContaining(server.base().toString())
                     .hasMessageContaining("timed out")
-                    .hasMessageContaining("200 ms (requestTimeout)");
+                    .hasMessageContaining("200 ms (the request timeout)")
+                    .hasMessageContaining("autoj.timeout in JUnit, --timeout in the CLI")
+                    .hasMessageNotContaining("requestTimeout")
+                    .hasMessageNotContaining("maxRetries");
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
             assertThat(server.requests()).hasSize(2);
@@ -185,7 +188,7 @@ class RemoteBackendTest {
             assertThatThrownBy(() -> backend.generate(prompts(3).subList(0, 1)))
                     .isInstanceOf(BackendException.class)
                     .hasMessageContaining("request 1 of 1")
-                    .hasMessageContaining("gave up after 3 attempts (maxRetries 2)")
+                    .hasMessageContaining("gave up after 3 attempts on [" + server.base() + "]")
                     .hasMessageContaining("to " + server.base())
                     .hasMessageContaining("HTTP 500")
                     .hasMessageContaining("CUDA out of memory");
@@ -215,9 +218,10 @@ class RemoteBackendTest {
         try (RemoteBackend backend = backend(config(dead).maxRetries(1).build())) {
             assertThatThrownBy(() -> backend.generate(prompts(1)))
                     .isInstanceOf(BackendException.class)
-                    .hasMessageContaining("gave up after 2 attempts")
-                    .hasMessageContaining("to " + dead)
-                    .hasMessageContaining("connection failed");
+                    .hasMessageContaining("every endpoint is down")
+                    .hasMessageContaining(dead + " (down")
+                    .hasMessageContaining("connection failed")
+                    .hasMessageContaining("autoj.endpoints in JUnit, --endpoint in the CLI");
         }
     }
 
@@ -234,18 +238,24 @@ class RemoteBackendTest {
     }
 
     @Test
-    void badRequestIsNotRetriedAndQuotesTheServer() throws Exception {
+    void badRequestRejectsThatRequestOnlyWithoutRetryAndQuotesTheServer() throws Exception {
         String vllmError = "{\"object\":\"error\",\"message\":\"This model's maximum context length is 4096 tokens."
                 + " However, you requested 5120 tokens.\",\"type\":\"BadRequestError\",\"code\":400}";
-        try (CompletionsServer server = CompletionsServer.replying(json(400, vllmError));
+        try (CompletionsServer server = CompletionsServer.start(
+                r -> r.body().contains("prompt 1 ") ? json(400, vllmError) : echo(r));
              RemoteBackend backend = backend(config(server.base()).maxRetries(3).build())) {
-            assertThatThrownBy(() -> backend.generate(prompts(1)))
-                    .isInstanceOf(BackendException.class)
-                    .hasMessageContaining("POST " + server.base() + "/v1/completions was rejected with HTTP 400 (not retried)")
-                    .hasMessageContaining("maximum context length is 4096 tokens")
-                    .hasMessageContaining("context window");
+            List<Generation> out = backend.generate(prompts(3));
 
-            assertThat(server.requests()).hasSize(1);
+            assertThat(out).extracting(Generation::stopReason)
+                    .containsExactly(StopReason.EOS, StopReason.REJECTED, StopReason.EOS);
+            assertThat(out.get(0).text()).isEqualTo("echo [INST] prompt 0 [/INST]");
+            assertThat(out.get(2).text()).isEqualTo("echo [INST] prompt 2 [/INST]");
+            assertThat(out.get(1).text()).isEmpty();
+            assertThat(out.get(1).rejection())
+                    .contains("POST " + server.base() + "/v1/completions was rejected with HTTP 400 (not retried)")
+                    .contains("maximum context length is 4096 tokens")
+                    .contains("context window");
+            assertThat(server.requests()).hasSize(3);
             assertThat(waits).isEmpty();
         }
     }
@@ -381,14 +391,13 @@ class RemoteBackendTest {
 
     @Test
     void servedModelsListsTheIdsOfOneEndpoint() throws Exception {
-        try (CompletionsServer server = CompletionsServer.replying(json(200,
-                "{\"object\":\"list\",\"data\":[{\"id\":\"GAIR/autoj-13b\",\"object\":\"model\"},"
-                        + "{\"id\":\"GAIR/autoj-scenario-classifier\",\"object\":\"model\"}]}"));
+        try (CompletionsServer server = CompletionsServer.replying(completion("x", "stop", 1, 1))
+                .serving("GAIR/autoj-13b", "GAIR/autoj-scenario-classifier");
              RemoteBackend backend = backend(config(server.base()).build())) {
             assertThat(backend.servedModels(server.base()))
                     .containsExactly("GAIR/autoj-13b", "GAIR/autoj-scenario-classifier");
-            assertThat(server.requests()).extracting(Recorded::method, Recorded::path)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/v1/models"));
+            assertThat(server.modelRequests()).isEqualTo(1);
+            assertThat(server.requests()).isEmpty();
         }
     }
 

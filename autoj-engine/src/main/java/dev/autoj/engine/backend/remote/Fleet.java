@@ -1,0 +1,391 @@
+package dev.autoj.engine.backend.remote;
+
+import dev.autoj.engine.backend.BackendException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * What the backend knows about each endpoint, and where the next attempt goes.
+ *
+ * <ul>
+ *   <li>An endpoint that cannot be connected to (refused, connect timeout, reset) is <em>down</em> at
+ *       once for a cool-off: {@code coolOffBase}, doubling with each ejection in a row up to
+ *       {@code coolOffCap}, with jitter so that many clients do not come back in step.</li>
+ *   <li>5xx, 429 and request timeouts only count: {@code ejectAfterErrors} of them in a row take the
+ *       endpoint down, so one busy 503 does not.</li>
+ *   <li>When a cool-off ends, the next attempt probes the endpoint alone (half-open); only an answer
+ *       puts it back into rotation.</li>
+ *   <li>Up endpoints are chosen by fewest requests outstanding (ties in turn), so a slow server gets
+ *       less traffic; each takes at most {@code endpointConcurrency} at once.</li>
+ *   <li>An endpoint that does not serve the model (found at start) is <em>excluded</em> for good.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: one lock guards every endpoint's state.
+ */
+final class Fleet {
+
+    private static final System.Logger LOG = System.getLogger(RemoteBackend.class.getName());
+
+    enum Health { UP, DOWN, EXCLUDED }
+
+    /** What one attempt showed about its endpoint. */
+    enum Outcome {
+        /** The server answered with something other than 5xx/429: it is alive. */
+        ANSWERED,
+        /** 5xx, 429 or a request timeout: counts toward ejection. */
+        SERVER_ERROR,
+        /** No connection, or the connection broke: down at once. */
+        UNREACHABLE,
+        /** The attempt was abandoned (interrupted, closed): nothing learned. */
+        NONE
+    }
+
+    /**
+     * One endpoint as the backend sees it, for messages and tests.
+     *
+     * @param attempts attempts sent to it (probes included)
+     * @param probes attempts that probed it after a cool-off
+     * @param ejections how often it was taken down
+     */
+    record Status(URI endpoint, Health health, boolean probing, int inFlight, int attempts, int probes,
+                  int ejections, int consecutiveErrors, String lastError) {
+    }
+
+    /** Every endpoint is down or excluded and none comes back before the request's deadline. */
+    static final class Unavailable extends BackendException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** An endpoint lent to one attempt; give it back with {@link #release}. */
+    record Lease(URI endpoint, boolean probe, Node node) {
+    }
+
+    private static final class Node {
+        final URI uri;
+        Health health = Health.UP;
+        boolean probing;
+        /** Whether it ever answered: only a fleet that was up is worth waiting for. */
+        boolean answered;
+        long downUntil;
+        int ejectionsInARow;
+        int consecutiveErrors;
+        int inFlight;
+        int attempts;
+        int probes;
+        int ejections;
+        String lastError;
+        Instant lastErrorAt;
+
+        Node(URI uri) {
+            this.uri = uri;
+        }
+    }
+
+    private final RemoteConfig config;
+    private final Ticker ticker;
+    private final Sleeper sleeper;
+    private final DoubleSupplier jitter;
+    private final List<Node> nodes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private int nextTie;
+
+    Fleet(RemoteConfig config, Ticker ticker, Sleeper sleeper, DoubleSupplier jitter) {
+        this.config = config;
+        this.ticker = ticker;
+        this.sleeper = sleeper;
+        this.jitter = jitter;
+        this.nodes = config.endpoints().stream().map(Node::new).toList();
+    }
+
+    /**
+     * An endpoint for the next attempt: one whose cool-off is over (as a probe), else the up endpoint
+     * with the fewest requests outstanding, preferring those this request has not tried. When every
+     * endpoint is down, waits for the first cool-off to end, unless that is past {@code deadline}.
+     *
+     * @throws Unavailable when no endpoint can take the attempt before the deadline
+     */
+    Lease acquire(Set<URI> tried, long deadline) {
+        Node forced = null;
+        lock.lock();
+        try {
+            while (true) {
+                long now = ticker.nanos();
+                Node probe = null;
+                for (Node n : nodes) {
+                    boolean due = n.health == Health.DOWN && !n.probing && (n.downUntil - now <= 0 || n == forced);
+                    if (due && (probe == null || n.downUntil - probe.downUntil < 0)) {
+                        probe = n;
+                    }
+                }
+                if (probe != null) {
+                    probe.probing = true;
+                    probe.probes++;
+                    return lend(probe, true);
+                }
+                forced = null;
+                Node best = leastOutstanding(tried, true);
+                if (best == null) {
+                    best = leastOutstanding(tried, false);
+                }
+                if (best != null) {
+                    return lend(best, false);
+                }
+                if (nodes.stream().anyMatch(n -> n.health == Health.UP)) {
+                    // Every up endpoint is at endpointConcurrency: a release signals.
+                    awaitChange(TimeUnit.SECONDS.toNanos(1));
+                    continue;
+                }
+                Node next = nodes.stream().filter(n -> n.health == Health.DOWN && !n.probing)
+                        .min(Comparator.comparingLong(n -> n.downUntil - now)).orElse(null);
+                boolean probing = nodes.stream().anyMatch(n -> n.probing);
+                if (next == null && !probing) {
+                    // Not a dead judge but a misconfigured one: no Unavailable, so the circuit breaker stays shut.
+                    throw new BackendException("no configured endpoint serves the model \"" + config.modelName()
+                            + "\": " + describe(now) + ". " + Exchanger.MODEL_HINT);
+                }
+                if (next == null || (probing && next.downUntil - deadline > 0)) {
+                    // Only probes are out: their outcome decides; a release signals.
+                    if (deadline - now <= 0) {
+                        throw new Unavailable(unavailable("every endpoint is down", now));
+                    }
+                    awaitChange(deadline - now);
+                    continue;
+                }
+                if (nodes.stream().noneMatch(n -> n.answered)) {
+                    // Nothing ever answered: a judge that was not started or a wrong address, not an outage
+                    // to ride out. Waiting the whole request timeout would only delay the error.
+                    throw new Unavailable(unavailable("every endpoint is down and none has answered since the start",
+                            now));
+                }
+                if (next.downUntil - deadline > 0) {
+                    throw new Unavailable(unavailable("every endpoint is down and none comes back within the"
+                            + " request timeout", now));
+                }
+                long wait = Math.max(0, next.downUntil - now);
+                lock.unlock();
+                try {
+                    sleeper.sleep(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BackendException("interrupted while waiting for a remote judge endpoint to come back", e);
+                } finally {
+                    lock.lock();
+                }
+                // Even if the ticker did not move (a test's sleeper), the wait was for this one.
+                forced = next;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives an endpoint back with what the attempt showed about it. */
+    void release(Lease lease, Outcome outcome, String description) {
+        lock.lock();
+        try {
+            Node n = lease.node();
+            n.inFlight--;
+            if (lease.probe()) {
+                n.probing = false;
+            }
+            switch (outcome) {
+                case ANSWERED -> {
+                    n.answered = true;
+                    n.consecutiveErrors = 0;
+                    if (n.health == Health.DOWN && lease.probe()) {
+                        n.health = Health.UP;
+                        n.ejectionsInARow = 0;
+                        LOG.log(System.Logger.Level.INFO, () -> "autoj remote backend: endpoint " + n.uri
+                                + " answered its probe and takes traffic again");
+                    } else if (n.health == Health.UP) {
+                        n.ejectionsInARow = 0;
+                    }
+                }
+                case SERVER_ERROR -> {
+                    noteError(n, description);
+                    n.consecutiveErrors++;
+                    if (lease.probe() || (n.health == Health.UP && n.consecutiveErrors >= config.ejectAfterErrors())) {
+                        eject(n, n.consecutiveErrors + " error" + (n.consecutiveErrors == 1 ? "" : "s")
+                                + " in a row, the last: " + description);
+                    }
+                }
+                case UNREACHABLE -> {
+                    noteError(n, description);
+                    if (lease.probe() || n.health == Health.UP) {
+                        eject(n, description);
+                    }
+                }
+                case NONE -> {
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At start: the endpoint could not be reached; leave it alone for a cool-off. */
+    void unreachable(URI endpoint, String description) {
+        lock.lock();
+        try {
+            Node n = node(endpoint);
+            noteError(n, description);
+            if (n.health == Health.UP) {
+                eject(n, description);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At start: the endpoint answered (with anything); it is alive. */
+    void answered(URI endpoint) {
+        lock.lock();
+        try {
+            node(endpoint).answered = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At start: the endpoint does not serve the model; it is never used. */
+    void exclude(URI endpoint, String reason) {
+        lock.lock();
+        try {
+            Node n = node(endpoint);
+            n.health = Health.EXCLUDED;
+            noteError(n, reason);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<Status> status() {
+        lock.lock();
+        try {
+            return nodes.stream().map(n -> new Status(n.uri, n.health, n.probing, n.inFlight, n.attempts, n.probes,
+                    n.ejections, n.consecutiveErrors, n.lastError)).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Each endpoint with its state and last error, for messages. */
+    String describe() {
+        lock.lock();
+        try {
+            return describe(ticker.nanos());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String unavailable(String what, long now) {
+        return what + ": " + describe(now);
+    }
+
+    private String describe(long now) {
+        List<String> parts = new ArrayList<>();
+        for (Node n : nodes) {
+            String state = switch (n.health) {
+                case UP -> "up";
+                case EXCLUDED -> "not used";
+                case DOWN -> n.probing ? "down, being probed" : n.downUntil - now > 0
+                        ? "down for another " + millis(n.downUntil - now) + " ms" : "down, due for a probe";
+            };
+            parts.add(n.uri + " (" + state + (n.lastError == null ? "" : "; last error at " + n.lastErrorAt + ": "
+                    + n.lastError) + ")");
+        }
+        return String.join(", ", parts);
+    }
+
+    private Lease lend(Node n, boolean probe) {
+        n.inFlight++;
+        n.attempts++;
+        return new Lease(n.uri, probe, n);
+    }
+
+    /** The up endpoint with the fewest requests outstanding and room for one more; ties in turn. */
+    private Node leastOutstanding(Set<URI> tried, boolean untriedOnly) {
+        Node best = null;
+        int size = nodes.size();
+        for (int k = 0; k < size; k++) {
+            Node n = nodes.get((nextTie + k) % size);
+            if (n.health != Health.UP || n.inFlight >= config.endpointConcurrency()
+                    || (untriedOnly && tried.contains(n.uri))) {
+                continue;
+            }
+            if (best == null || n.inFlight < best.inFlight) {
+                best = n;
+            }
+        }
+        if (best != null) {
+            nextTie = (nodes.indexOf(best) + 1) % size;
+        }
+        return best;
+    }
+
+    private void eject(Node n, String why) {
+        Duration coolOff = coolOff(n.ejectionsInARow++);
+        n.health = Health.DOWN;
+        n.downUntil = ticker.nanos() + coolOff.toNanos();
+        n.ejections++;
+        String others = nodes.stream().filter(o -> o.health == Health.UP).map(o -> o.uri.toString())
+                .collect(Collectors.joining(", "));
+        LOG.log(System.Logger.Level.WARNING, () -> "autoj remote backend: endpoint " + n.uri + " is down for "
+                + coolOff.toMillis() + " ms, then one request probes it; cause: " + why + "; requests go to "
+                + (others.isEmpty() ? "no other endpoint (all are down)" : others));
+    }
+
+    /** Cool-off n (0-based): between half and all of min(cap, base * 2^n). */
+    private Duration coolOff(int ejectionsInARow) {
+        Duration full = config.coolOffBase();
+        for (int i = 0; i < ejectionsInARow && full.compareTo(config.coolOffCap()) < 0; i++) {
+            full = full.multipliedBy(2);
+        }
+        if (full.compareTo(config.coolOffCap()) > 0) {
+            full = config.coolOffCap();
+        }
+        double fraction = 0.5 + 0.5 * Math.min(1.0, Math.max(0.0, jitter.getAsDouble()));
+        return Duration.ofNanos((long) (full.toNanos() * fraction));
+    }
+
+    private static void noteError(Node n, String description) {
+        n.lastError = description;
+        n.lastErrorAt = Instant.now();
+    }
+
+    private void awaitChange(long nanos) {
+        try {
+            changed.awaitNanos(Math.max(1, Math.min(nanos, TimeUnit.SECONDS.toNanos(1))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("interrupted while waiting for a remote judge endpoint", e);
+        }
+    }
+
+    private Node node(URI endpoint) {
+        return nodes.stream().filter(n -> n.uri.equals(endpoint)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(endpoint + " is not a configured endpoint"));
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}
