@@ -14,6 +14,7 @@ import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.protocol.UnencodableTextException;
 import dev.autoj.engine.protocol.VerdictParser;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.ReplayMissException;
@@ -296,6 +297,7 @@ public final class StandardJudge implements Judge {
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
         ParsedVerdict parsed = outcome.raw() == null ? outcome.storedResult() : interpret(prompt, outcome, settings.maxNewTokens());
         List<String> warnings = new ArrayList<>(prompt.warnings());
+        warnings.addAll(parsed.warnings());
         if (outcome.raw() == null) {
             warnings.add(outcome.note() != null ? outcome.note() : LABEL_ONLY_WARNING);
         }
@@ -305,9 +307,12 @@ public final class StandardJudge implements Judge {
                 outcome.source(), outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings);
     }
 
-    /** Parses an output; a cut-off generation without a verdict says why it was cut. */
+    /**
+     * Parses an output, skipping verdict markers the judge copied from the judged texts; a cut-off
+     * generation without a verdict says why it was cut.
+     */
     private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens) {
-        ParsedVerdict parsed = VerdictParser.parse(prompt.protocol(), prompt.language(), outcome.raw());
+        ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
         int tokens = outcome.generatedTokens() >= 0 ? outcome.generatedTokens() : maxNewTokens;
         if (outcome.stopReason() == StopReason.REPETITION) {
             return ParsedVerdict.noVerdict("the judge fell into a repetition loop and was stopped after " + tokens
@@ -355,11 +360,15 @@ public final class StandardJudge implements Judge {
         }
     }
 
-    /** An empty response is a real model answer (the testbed has one) and is judged; null is a caller's mistake. */
+    /**
+     * An empty response is a real model answer (the testbed has one) and is judged; null is a caller's
+     * mistake, and so is half a character (it would reach the judge and the store key as '?').
+     */
     private static void requireResponse(String value, String argument, String where) {
         if (value == null) {
             throw new IllegalArgumentException(where + ": " + argument + " must not be null (pass \"\" for an empty answer)");
         }
+        UnencodableTextException.requireEncodable(where + ": " + argument, value);
     }
 
     private static Language requireLanguage(Language language, String where) {

@@ -380,7 +380,8 @@ public final class JudgmentStore {
             return "its \"key\" field " + keyField + " differs from its file name";
         }
         if (judgment.rawOutput() != null && judgment.protocol() != Protocol.SCENARIO) {
-            ParsedVerdict parsed = VerdictParser.parse(judgment.protocol(), judgment.language(), judgment.rawOutput());
+            ParsedVerdict parsed = VerdictParser.parse(judgment.protocol(), judgment.language(), judgment.rawOutput(),
+                    judgedTexts(judgment.request()));
             boolean cut = judgment.stopReason() == StopReason.REPETITION
                     || (judgment.stopReason() == StopReason.LENGTH && parsed.isNoVerdict());
             if (!cut && !StoredJudgment.sameResult(parsed, judgment.result())) {
@@ -388,6 +389,20 @@ public final class JudgmentStore {
             }
         }
         return null;
+    }
+
+    /**
+     * The judged texts of a recorded request, named as the prompt shows them, so that verify reads a
+     * raw output as the judge did when it recorded it (skipping markers copied from these texts).
+     */
+    static Map<String, String> judgedTexts(Map<String, String> request) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (String field : List.of("query", "response", "response_1", "response_2")) {
+            if (request.get(field) != null) {
+                texts.put(field.replace('_', ' '), request.get(field));
+            }
+        }
+        return texts;
     }
 
     /**
