@@ -133,6 +133,8 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
         isNotNull();
         Objects.requireNonNull(baseline, "baseline");
         String q = Resolve.query(query, assertion);
+        Resolve.encodable("The response", actual);
+        Resolve.encodable("The baseline", baseline);
         Judge j = Resolve.judge(judge);
         Scenario s = Resolve.scenario(scenario, j, q);
         scenario = s;
@@ -180,6 +182,7 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
     private Judgment grade() {
         if (grade == null) {
             String q = Resolve.query(query, "grading");
+            Resolve.encodable("The response", actual);
             Judge j = Resolve.judge(judge);
             Scenario s = Resolve.scenario(scenario, j, q);
             scenario = s;
