@@ -18,6 +18,9 @@ import dev.autoj.engine.protocol.UnencodableTextException;
 import dev.autoj.engine.protocol.VerdictParser;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.ReplayMissException;
+import dev.autoj.engine.store.StoreConflictException;
+import dev.autoj.engine.store.StoreException;
+import dev.autoj.engine.store.StoreWriteException;
 import dev.autoj.engine.store.StoreMode;
 import dev.autoj.engine.store.StoredJudgment;
 import java.time.Clock;
@@ -267,6 +270,9 @@ public final class StandardJudge implements Judge {
                     + " prompts; a back end must answer every prompt in order.");
         }
         int g = 0;
+        List<StoredJudgment> unsaved = new ArrayList<>();
+        StoreException writeFailure = null;
+        StoreConflictException conflict = null;
         for (List<Integer> indexes : missing.values()) {
             Generation generation = generations.get(g++);
             Pending first = pending.get(indexes.get(0));
@@ -275,14 +281,34 @@ public final class StandardJudge implements Judge {
             if (store != null) {
                 Prompt prompt = first.prompt();
                 ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
-                store.record(new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
+                StoredJudgment recorded = new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
                         first.request(), prompt.text(), generation.text(), null, result, live.source(),
                         generation.stopReason(), generation.promptTokens(), generation.generatedTokens(),
-                        settings.clock().instant()));
+                        settings.clock().instant());
+                // Every answer of the batch is offered to the store before any failure is raised:
+                // one bad shard folder must not cost the judgments that fit elsewhere.
+                try {
+                    store.record(recorded);
+                } catch (StoreConflictException e) {
+                    conflict = conflict == null ? e : conflict;
+                } catch (StoreException e) {
+                    unsaved.add(recorded);
+                    writeFailure = writeFailure == null ? e : writeFailure;
+                }
             }
             for (int i : indexes) {
                 outcomes[i] = live;
             }
+        }
+        if (writeFailure != null) {
+            StoreWriteException kept = store.keepUnsaved(unsaved, batch.size(), writeFailure);
+            if (conflict != null) {
+                kept.addSuppressed(conflict);
+            }
+            throw kept;
+        }
+        if (conflict != null) {
+            throw conflict;
         }
         return List.of(outcomes);
     }
