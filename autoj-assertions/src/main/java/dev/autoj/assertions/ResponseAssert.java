@@ -120,7 +120,14 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
      */
     public AbstractStringAssert<?> critique() {
         isNotNull();
-        Judgment judgment = latest != null ? latest : grade();
+        Judgment judgment = latest;
+        if (judgment == null) {
+            judgment = grade();
+            // A grading made only for its critique is still a judgment the judge was paid for: it is
+            // reported (Allure step, run summary) like any other, as "critique" with no expectation of its own.
+            Resolve.report(new JudgmentReport("critique", "a critique to check (graded for critique())",
+                    Resolve.query(query, "critique"), actual, null, judgment.scenario(), language, null, null, judgment, true, null));
+        }
         String critique = judgment.critique();
         String description = "critique by the judge (" + judgment.source() + ")";
         AbstractStringAssert<?> critiqueAssert = soft != null
