@@ -2,6 +2,7 @@ package dev.autoj.assertions;
 
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Scenario;
+import dev.autoj.engine.protocol.UnencodableTextException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
@@ -48,7 +49,17 @@ final class Resolve {
             throw new IllegalStateException("Call forQuery(query) before " + assertion
                     + "(..): the judge needs the user query the response answers.");
         }
+        UnencodableTextException.requireEncodable("The query", query);
         return query;
+    }
+
+    /**
+     * Refuses a judged text with half a character (a lone UTF-16 surrogate), naming it as the test
+     * does ("The response", "The baseline", "Sample 3"), before any judge is asked.
+     */
+    static String encodable(String field, String text) {
+        UnencodableTextException.requireEncodable(field, text);
+        return text;
     }
 
     /** Hands the report to the running session; warnings about the judged texts also go to the log. */

@@ -120,7 +120,14 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
      */
     public AbstractStringAssert<?> critique() {
         isNotNull();
-        Judgment judgment = latest != null ? latest : grade();
+        Judgment judgment = latest;
+        if (judgment == null) {
+            judgment = grade();
+            // A grading made only for its critique is still a judgment the judge was paid for: it is
+            // reported (Allure step, run summary) like any other, as "critique" with no expectation of its own.
+            Resolve.report(new JudgmentReport("critique", "a critique to check (graded for critique())",
+                    Resolve.query(query, "critique"), actual, null, judgment.scenario(), language, null, null, judgment, true, null));
+        }
         String critique = judgment.critique();
         String description = "critique by the judge (" + judgment.source() + ")";
         AbstractStringAssert<?> critiqueAssert = soft != null
@@ -133,6 +140,8 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
         isNotNull();
         Objects.requireNonNull(baseline, "baseline");
         String q = Resolve.query(query, assertion);
+        Resolve.encodable("The response", actual);
+        Resolve.encodable("The baseline", baseline);
         Judge j = Resolve.judge(judge);
         Scenario s = Resolve.scenario(scenario, j, q);
         scenario = s;
@@ -180,6 +189,7 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
     private Judgment grade() {
         if (grade == null) {
             String q = Resolve.query(query, "grading");
+            Resolve.encodable("The response", actual);
             Judge j = Resolve.judge(judge);
             Scenario s = Resolve.scenario(scenario, j, q);
             scenario = s;

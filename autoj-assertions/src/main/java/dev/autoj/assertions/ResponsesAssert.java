@@ -84,6 +84,9 @@ public class ResponsesAssert extends AbstractAssert<ResponsesAssert, List<String
             throw new IllegalArgumentException("assertThatResponses(..) needs at least one sampled response, got none");
         }
         String q = Resolve.query(query, assertion);
+        for (int i = 0; i < actual.size(); i++) {
+            Resolve.encodable("Sample " + (i + 1) + " of the responses", actual.get(i));
+        }
         Judge j = Resolve.judge(judge);
         Scenario s = Resolve.scenario(scenario, j, q);
         List<Judge.GradeRequest> requests = actual.stream().map(r -> new Judge.GradeRequest(q, r, s, language)).toList();

@@ -3,6 +3,7 @@ package dev.autoj.cli;
 import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.conformance.ConformanceException;
+import dev.autoj.engine.protocol.UnencodableTextException;
 import dev.autoj.engine.store.StoreException;
 import dev.autoj.onnx.tokenizer.TokenizerException;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ abstract class AutojCommand implements Callable<Integer> {
             return ExitCode.OK;
         } catch (ParameterException e) {
             throw e;
-        } catch (InputException | TokenizerException | StoreException e) {
+        } catch (InputException | TokenizerException | StoreException | UnencodableTextException e) {
+            // A judged text with half a character is the caller's input, wherever it is found.
             return fail(e.getMessage(), ExitCode.BAD_INPUT);
         } catch (BackendException e) {
             return fail(e.getMessage(), ExitCode.JUDGE);

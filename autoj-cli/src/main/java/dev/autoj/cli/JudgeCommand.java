@@ -9,6 +9,7 @@ import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.Verdict;
+import dev.autoj.engine.protocol.UnencodableTextException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -205,6 +206,13 @@ final class JudgeCommand extends AutojCommand {
         String query = line.text("query");
         if (query.isBlank()) {
             throw line.fail("field \"query\" is blank", "write the user's query the response answers");
+        }
+        for (String field : List.of("query", "response", "response_1", "response_2")) {
+            try {
+                UnencodableTextException.requireEncodable("field \"" + field + "\"", line.optionalText(field));
+            } catch (UnencodableTextException e) {
+                throw line.fail(e.getMessage(), "write whole characters (a \\ud800-style escape must be one of a surrogate pair)");
+            }
         }
         String name = line.optionalText("scenario");
         Scenario scenario = null;

@@ -188,4 +188,33 @@ class CliErrorsTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("prompt", "parse", "classify", "eval", "store");
     }
+
+    @Test
+    void halfACharacterInAJudgeRequestIsOneLineNamingTheLineFieldAndIndexWithExitCode1() throws IOException {
+        Path in = dir.resolve("requests.jsonl");
+        // A JSON escape of a lone surrogate: valid JSON, but not a whole character.
+        Files.writeString(in, "{\"protocol\":\"single\",\"query\":\"Capital?\",\"response\":\"Paris\"}\n"
+                + "{\"protocol\":\"pairwise\",\"query\":\"Capital?\",\"response_1\":\"Paris\",\"response_2\":\"Par\\ud800is\"}\n",
+                StandardCharsets.UTF_8);
+
+        CliRun run = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(),
+                "--mode", "replay", "--store", dir.resolve("store").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errorLine()).contains("line 2").contains("field \"response_2\" holds an unpaired UTF-16 surrogate U+D800"
+                + " at character index 3").doesNotContain("unexpected failure");
+    }
+
+    @Test
+    void halfACharacterFoundBeyondTheRequestReaderIsStillBadInputNotAnUnexpectedFailure() throws IOException {
+        Path in = dir.resolve("requests.jsonl");
+        Files.writeString(in, "{\"protocol\":\"single\",\"query\":\"Capital\\udc00?\",\"response\":\"Paris\"}\n",
+                StandardCharsets.UTF_8);
+
+        CliRun run = CliRun.of("prompt", "--in", in.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errorLine()).contains("The query holds an unpaired UTF-16 surrogate U+DC00 at character index 7")
+                .doesNotContain("unexpected failure");
+    }
 }

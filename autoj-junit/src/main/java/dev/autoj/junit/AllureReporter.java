@@ -73,6 +73,11 @@ final class AllureReporter implements JudgmentReporter {
         p.add(param("source", first.source()));
         p.add(param("latency", r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum() + " ms"));
         p.add(param("model", String.valueOf(first.modelId())));
+        if (!r.warnings().isEmpty()) {
+            // In the step's table too, not only as an attachment: a skipped quoted verdict marker is
+            // something a reader of a passed step should see without opening anything.
+            p.add(param("warnings", String.join(" | ", r.warnings())));
+        }
         return p;
     }
 

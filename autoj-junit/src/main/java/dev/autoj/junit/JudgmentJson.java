@@ -59,6 +59,7 @@ final class JudgmentJson {
                 .findFirst().orElse(null));
         m.put("source", r.judgments().get(0).source());
         m.put("latency_ms", r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum());
+        m.put("warnings", r.warnings());
         return m;
     }
 

@@ -26,7 +26,7 @@ final class RunSummary {
 
     /** Counts over the whole run. */
     record Totals(int tests, int passed, int failed, int aborted, int judgments, int comparisons, int positionFlips,
-            int noVerdicts, long judgeTimeMillis, int replayHits, int replayMisses) {
+            int noVerdicts, long judgeTimeMillis, int replayHits, int replayMisses, int withWarnings) {
 
         double positionFlipRate() {
             return comparisons == 0 ? 0 : (double) positionFlips / comparisons;
@@ -47,6 +47,7 @@ final class RunSummary {
         int flips = 0;
         int noVerdicts = 0;
         int hits = 0;
+        int withWarnings = 0;
         for (TestRecord t : tests) {
             switch (t.status) {
                 case PASSED -> passed++;
@@ -66,10 +67,13 @@ final class RunSummary {
                     noVerdicts++;
                 }
                 hits += (int) r.judgments().stream().filter(j -> j.source().startsWith("replay:")).count();
+                if (!r.warnings().isEmpty()) {
+                    withWarnings++;
+                }
             }
         }
         this.totals = new Totals(tests.size(), passed, failed, aborted, judgments, comparisons, flips, noVerdicts,
-                judgeTimeMillis, hits, replayMisses);
+                judgeTimeMillis, hits, replayMisses, withWarnings);
     }
 
     Totals totals() {
@@ -104,6 +108,7 @@ final class RunSummary {
         t.put("judge_time_ms", totals.judgeTimeMillis());
         t.put("replay_hits", totals.replayHits());
         t.put("replay_misses", totals.replayMisses());
+        t.put("with_warnings", totals.withWarnings());
         root.put("totals", t);
         List<Map<String, Object>> list = new ArrayList<>();
         for (TestRecord record : tests) {
@@ -122,12 +127,13 @@ final class RunSummary {
     String markdown() {
         StringBuilder md = new StringBuilder("## Auto-J judged tests\n\n");
         md.append(String.format(Locale.ROOT, "%s: %d passed, %d failed%s · %s · "
-                        + "position flips %d of %s (%.1f%%) · %d no-verdict · judge time %s · replay %s, %s%n%n",
+                        + "position flips %d of %s (%.1f%%) · %d no-verdict · judge time %s · replay %s, %s%s%n%n",
                 count(totals.tests(), "test"), totals.passed(), totals.failed(),
                 totals.aborted() == 0 ? "" : ", " + totals.aborted() + " aborted",
                 count(totals.judgments(), "judgment"), totals.positionFlips(), count(totals.comparisons(), "comparison"),
                 totals.positionFlipRate() * 100, totals.noVerdicts(), seconds(totals.judgeTimeMillis()),
-                count(totals.replayHits(), "hit"), count(totals.replayMisses(), "miss")));
+                count(totals.replayHits(), "hit"), count(totals.replayMisses(), "miss"),
+                totals.withWarnings() == 0 ? "" : " · " + totals.withWarnings() + " with warnings (listed below)"));
         md.append("| Test | Result | Judgments |\n|---|---|---|\n");
         for (TestRecord t : tests) {
             md.append("| ").append(cell(simpleName(t.className) + " › " + t.displayName)).append(" | ")
@@ -137,7 +143,30 @@ final class RunSummary {
                         default -> "⏭ aborted";
                     }).append(" | ").append(cell(judgmentsCell(t))).append(" |\n");
         }
+        warnings(md);
         return md.toString();
+    }
+
+    /**
+     * The warnings section: every judgment with warnings (a judged text holding a verdict marker, a
+     * marker the judge copied and the parser skipped, a verdict-only record), so that a reviewer sees
+     * them without opening the report.
+     */
+    private void warnings(StringBuilder md) {
+        if (totals.withWarnings() == 0) {
+            return;
+        }
+        md.append("\n### Warnings\n\n");
+        for (TestRecord t : tests) {
+            for (JudgmentReport r : t.judgments) {
+                if (r.warnings().isEmpty()) {
+                    continue;
+                }
+                md.append("- ").append(simpleName(t.className)).append(" › ").append(t.displayName).append(", ")
+                        .append(r.assertion()).append(":\n");
+                r.warnings().forEach(w -> md.append("  - ").append(w.replace("\n", " ")).append('\n'));
+            }
+        }
     }
 
     private static String judgmentsCell(TestRecord t) {

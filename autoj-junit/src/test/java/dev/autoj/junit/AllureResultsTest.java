@@ -70,7 +70,7 @@ class AllureResultsTest {
     void critiqueAttachmentHoldsThePublishedCritiqueUnderTheRightTest() throws IOException {
         Testbed.single(0);
         Path results = dir.resolve("allure-results");
-        runWithAllure(results, Reported.class);
+        runWithAllure(results, Reported.class, 3);
 
         JsonNode translation = testResult(results, "translationScoresSeven");
         JsonNode lyrics = testResult(results, "lyricsScoreOne");
@@ -98,7 +98,7 @@ class AllureResultsTest {
                 "prompt (swapped order)", "judgment (swapped order)");
     }
 
-    private static void runWithAllure(Path results, Class<?> fixture) {
+    static void runWithAllure(Path results, Class<?> fixture, int tests) {
         AllureLifecycle previous = Allure.getLifecycle();
         AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
         Allure.setLifecycle(lifecycle);
@@ -114,13 +114,13 @@ class AllureResultsTest {
                     .build());
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
             launcher.execute(request, summary);
-            assertThat(summary.getSummary().getTestsStartedCount()).isEqualTo(3);
+            assertThat(summary.getSummary().getTestsStartedCount()).isEqualTo(tests);
         } finally {
             Allure.setLifecycle(previous);
         }
     }
 
-    private static JsonNode testResult(Path results, String method) throws IOException {
+    static JsonNode testResult(Path results, String method) throws IOException {
         List<JsonNode> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(results)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-result.json")).toList()) {
@@ -134,7 +134,7 @@ class AllureResultsTest {
         return found.get(0);
     }
 
-    private static String attachment(Path results, JsonNode test, String name) throws IOException {
+    static String attachment(Path results, JsonNode test, String name) throws IOException {
         for (JsonNode step : test.get("steps")) {
             for (JsonNode attachment : step.get("attachments")) {
                 if (attachment.get("name").asText().equals(name)) {
@@ -151,7 +151,7 @@ class AllureResultsTest {
         return names;
     }
 
-    private static Map<String, String> parameters(JsonNode step) {
+    static Map<String, String> parameters(JsonNode step) {
         Map<String, String> map = new java.util.LinkedHashMap<>();
         step.get("parameters").forEach(p -> map.put(p.get("name").asText(), p.get("value").asText()));
         return map;

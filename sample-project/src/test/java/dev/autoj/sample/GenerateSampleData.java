@@ -152,6 +152,9 @@ public final class GenerateSampleData {
                     try (Stream<Path> left = Files.list(file.getParent())) {
                         if (left.findAny().isEmpty()) {
                             Files.delete(file.getParent());
+                            // The shard is gone on purpose: without its marker, store verify does not report it missing.
+                            Files.deleteIfExists(store.directory().resolve(JudgmentStore.SHARD_MARKERS)
+                                    .resolve(file.getParent().getFileName().toString()));
                         }
                     }
                 } catch (IOException e) {

@@ -14,9 +14,13 @@ import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.protocol.UnencodableTextException;
 import dev.autoj.engine.protocol.VerdictParser;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.ReplayMissException;
+import dev.autoj.engine.store.StoreConflictException;
+import dev.autoj.engine.store.StoreException;
+import dev.autoj.engine.store.StoreWriteException;
 import dev.autoj.engine.store.StoreMode;
 import dev.autoj.engine.store.StoredJudgment;
 import java.time.Clock;
@@ -270,6 +274,9 @@ public final class StandardJudge implements Judge {
                     + " prompts; a back end must answer every prompt in order.");
         }
         int g = 0;
+        List<StoredJudgment> unsaved = new ArrayList<>();
+        StoreException writeFailure = null;
+        StoreConflictException conflict = null;
         for (List<Integer> indexes : missing.values()) {
             Generation generation = generations.get(g++);
             Pending first = pending.get(indexes.get(0));
@@ -281,14 +288,34 @@ public final class StandardJudge implements Judge {
             if (store != null && !generation.isRejected()) {
                 Prompt prompt = first.prompt();
                 ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
-                store.record(new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
+                StoredJudgment recorded = new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
                         first.request(), prompt.text(), generation.text(), null, result, live.source(),
                         generation.stopReason(), generation.promptTokens(), generation.generatedTokens(),
-                        settings.clock().instant()));
+                        settings.clock().instant());
+                // Every answer of the batch is offered to the store before any failure is raised:
+                // one bad shard folder must not cost the judgments that fit elsewhere.
+                try {
+                    store.record(recorded);
+                } catch (StoreConflictException e) {
+                    conflict = conflict == null ? e : conflict;
+                } catch (StoreException e) {
+                    unsaved.add(recorded);
+                    writeFailure = writeFailure == null ? e : writeFailure;
+                }
             }
             for (int i : indexes) {
                 outcomes[i] = live;
             }
+        }
+        if (writeFailure != null) {
+            StoreWriteException kept = store.keepUnsaved(unsaved, batch.size(), writeFailure);
+            if (conflict != null) {
+                kept.addSuppressed(conflict);
+            }
+            throw kept;
+        }
+        if (conflict != null) {
+            throw conflict;
         }
         return List.of(outcomes);
     }
@@ -303,6 +330,7 @@ public final class StandardJudge implements Judge {
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
         ParsedVerdict parsed = outcome.raw() == null ? outcome.storedResult() : interpret(prompt, outcome, settings.maxNewTokens());
         List<String> warnings = new ArrayList<>(prompt.warnings());
+        warnings.addAll(parsed.warnings());
         if (outcome.raw() == null) {
             warnings.add(outcome.note() != null ? outcome.note() : LABEL_ONLY_WARNING);
         }
@@ -312,9 +340,12 @@ public final class StandardJudge implements Judge {
                 outcome.source(), outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings);
     }
 
-    /** Parses an output; a cut-off generation without a verdict says why it was cut. */
+    /**
+     * Parses an output, skipping verdict markers the judge copied from the judged texts; a cut-off
+     * generation without a verdict says why it was cut.
+     */
     private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens) {
-        ParsedVerdict parsed = VerdictParser.parse(prompt.protocol(), prompt.language(), outcome.raw());
+        ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
         int tokens = outcome.generatedTokens() >= 0 ? outcome.generatedTokens() : maxNewTokens;
         if (outcome.stopReason() == StopReason.REJECTED) {
             return ParsedVerdict.noVerdict("the judge's server rejected this prompt, so there is no judgment: "
@@ -366,11 +397,15 @@ public final class StandardJudge implements Judge {
         }
     }
 
-    /** An empty response is a real model answer (the testbed has one) and is judged; null is a caller's mistake. */
+    /**
+     * An empty response is a real model answer (the testbed has one) and is judged; null is a caller's
+     * mistake, and so is half a character (it would reach the judge and the store key as '?').
+     */
     private static void requireResponse(String value, String argument, String where) {
         if (value == null) {
             throw new IllegalArgumentException(where + ": " + argument + " must not be null (pass \"\" for an empty answer)");
         }
+        UnencodableTextException.requireEncodable(where + ": " + argument, value);
     }
 
     private static Language requireLanguage(Language language, String where) {

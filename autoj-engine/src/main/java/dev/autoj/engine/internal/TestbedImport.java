@@ -103,7 +103,7 @@ public final class TestbedImport {
                     + "; the testbed does not publish stop reasons or token counts.";
             single.add(new StoredJudgment(MODEL_ID, Protocol.SINGLE, Language.EN,
                     GenerationRequest.AUTOJ_MAX_NEW_TOKENS, request, prompt.text(), item.output(), note,
-                    VerdictParser.parse(Protocol.SINGLE, Language.EN, item.output()), SOURCE, null, -1, -1, now));
+                    VerdictParser.parse(prompt, item.output()), SOURCE, null, -1, -1, now));
         }
         pairwise.removeIf(which.negate());
         single.removeIf(which.negate());

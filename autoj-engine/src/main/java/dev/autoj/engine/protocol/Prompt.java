@@ -5,8 +5,11 @@ import dev.autoj.engine.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A built judge prompt.
@@ -15,11 +18,20 @@ import java.util.List;
  * @param language the template language
  * @param text the exact model input
  * @param warnings notes about the judged texts (verdict markers, control-token strings), for reports
+ * @param judgedTexts the texts filled into the template, named as the prompt shows them ({@code "query"},
+ *     {@code "response"}, {@code "response 1"}, {@code "response 2"}), in that order; the verdict parser
+ *     skips verdict markers the judge copies from them
  */
-public record Prompt(Protocol protocol, Language language, String text, List<String> warnings) {
+public record Prompt(Protocol protocol, Language language, String text, List<String> warnings, Map<String, String> judgedTexts) {
 
     public Prompt {
         warnings = List.copyOf(warnings);
+        judgedTexts = Collections.unmodifiableMap(new LinkedHashMap<>(judgedTexts == null ? Map.of() : judgedTexts));
+    }
+
+    /** A prompt whose judged texts are not known (the parser then reads the last marker, as Auto-J does). */
+    public Prompt(Protocol protocol, Language language, String text, List<String> warnings) {
+        this(protocol, language, text, warnings, Map.of());
     }
 
     /** Lower-case hex SHA-256 of the prompt's UTF-8 bytes. */

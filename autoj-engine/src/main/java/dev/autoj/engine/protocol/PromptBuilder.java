@@ -3,6 +3,7 @@ package dev.autoj.engine.protocol;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +16,9 @@ import java.util.Objects;
  * <p>Placeholders are filled in one pass over the template: whatever a query or response
  * contains ({@code {response}}, {@code $1}, backslashes, {@code {{}}) is copied verbatim and
  * never expanded again. Judged texts that contain the judge's own verdict markers are reported
- * in {@link Prompt#warnings()}, because a judge may quote them.
+ * in {@link Prompt#warnings()}, because a judge may quote them; the texts travel with the prompt
+ * ({@link Prompt#judgedTexts()}) so that the verdict parser can skip such quotes. A text with a
+ * lone UTF-16 surrogate is refused ({@link UnencodableTextException}): it cannot be sent as UTF-8.
  *
  * <pre>{@code
  * Prompt p = PromptBuilder.pairwise(Language.EN, "What is 2+2?", "4", "5");
@@ -48,7 +51,7 @@ public final class PromptBuilder {
         String template = Protocol.SINGLE.templateName(language);
         Map<String, String> values = Map.of("prompt", query, "response", response);
         return new Prompt(Protocol.SINGLE, language, wrap(fill(TEMPLATES.get(template), values)),
-                warnings(Map.of("query", query, "response", response)));
+                warnings(Map.of("query", query, "response", response)), named("query", query, "response", response));
     }
 
     /** The pairwise prompt with {@code response1} shown first. */
@@ -59,14 +62,15 @@ public final class PromptBuilder {
         String template = Protocol.PAIRWISE.templateName(language);
         Map<String, String> values = Map.of("prompt", query, "response", response1, "response_another", response2);
         return new Prompt(Protocol.PAIRWISE, language, wrap(fill(TEMPLATES.get(template), values)),
-                warnings(Map.of("query", query, "response 1", response1, "response 2", response2)));
+                warnings(Map.of("query", query, "response 1", response1, "response 2", response2)),
+                named("query", query, "response 1", response1, "response 2", response2));
     }
 
     /** The scenario-classifier prompt (raw, no {@code [INST]} wrapper). */
     public static Prompt scenario(String query) {
         requireText("query", query);
         return new Prompt(Protocol.SCENARIO, Language.EN,
-                fill(Templates.SCENARIO_CLASSIFIER, Map.of("input", query)), warnings(Map.of("query", query)));
+                fill(Templates.SCENARIO_CLASSIFIER, Map.of("input", query)), warnings(Map.of("query", query)), named("query", query));
     }
 
     /** The query Auto-J's classifier test set builds from {@code instruction} and {@code input}. */
@@ -76,6 +80,16 @@ public final class PromptBuilder {
 
     private static void requireText(String name, String text) {
         Objects.requireNonNull(text, () -> "The " + name + " text is null; pass \"\" for an empty " + name + ".");
+        UnencodableTextException.requireEncodable("The " + name, text);
+    }
+
+    /** Name, text, name, text… in the order the prompt shows them. */
+    private static Map<String, String> named(String... nameAndText) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (int i = 0; i < nameAndText.length; i += 2) {
+            texts.put(nameAndText[i], nameAndText[i + 1]);
+        }
+        return texts;
     }
 
     private static String wrap(String userMessage) {
@@ -113,7 +127,8 @@ public final class PromptBuilder {
             for (String marker : VERDICT_MARKERS) {
                 if (lower.contains(marker.toLowerCase(Locale.ROOT))) {
                     warnings.add("The " + e.getKey() + " contains the verdict marker \"" + marker
-                            + "\"; the judge may quote it. The parser reads only the judge's last statement.");
+                            + "\"; the judge may quote it. The parser skips markers the judge copies from the judged texts"
+                            + " and reads the judge's own last statement (docs/assertions.md says what that guarantees).");
                 }
             }
             for (String token : CONTROL_TOKEN_STRINGS) {

@@ -3,12 +3,17 @@ package dev.autoj.engine.protocol;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Verdict;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Reads the verdict out of a judge's output with the original Auto-J rules, except that an
- * output without a readable verdict is an explicit no-verdict with its reason, never 0.0.
+ * output without a readable verdict is an explicit no-verdict with its reason, never 0.0, and
+ * that a marker the judge copied from a judged text does not count.
  *
  * <ul>
  *   <li>Pairwise (EN): the text after the <em>last</em> {@code "final decision is "}, trimmed and
@@ -20,8 +25,18 @@ import java.util.regex.Pattern;
  *       the colon allowed.</li>
  * </ul>
  *
- * <p>Only the judge's output is parsed; because the last marker wins, a verdict quoted from a
- * judged response earlier in the critique cannot override the judge's own final statement.
+ * <p><b>Quoted markers.</b> A judge may quote a judged text after its own decision, and a judged
+ * text may hold a verdict statement ({@code "So, the final decision is Response 1."},
+ * {@code "Rating: [[10]]"}). Given the judged texts, the parser treats a marker whose statement
+ * (the marker and what follows it up to the end of the verdict, e.g. {@code "final decision is
+ * Response 1"} or {@code "Rating: [[10]]"}) occurs verbatim in the query or a response as a copy:
+ * the verdict is the last marker that is <em>not</em> such a copy, and the result carries a
+ * warning naming each skipped copy and the marker used. When every marker is a copy, the last one
+ * still counts if it ends the output (only whitespace and {@code .}, {@code 。}, {@code !} after it:
+ * Auto-J's closing statement, which may say the same as a planted one), with a warning that it could
+ * not be verified; otherwise the result is a no-verdict saying why. Without
+ * judged texts (or when no judged text holds a marker) the result is exactly Auto-J's rule: the
+ * last marker wins.
  */
 public final class VerdictParser {
 
@@ -31,103 +46,222 @@ public final class VerdictParser {
     private static final String[] ZH_RATINGS = {"评分:[[", "评分: [[", "打分:[[", "打分: [["};
     private static final int SNIPPET = 40;
     /** Decimal numbers as Python's float() reads them; Java's extras (hex, "7d", "7f") are refused. */
+    /** What may follow the judge's closing statement: whitespace and sentence-ending punctuation, no quote marks. */
+    private static final Pattern CLOSING_TAIL = Pattern.compile("[\\s.。!！]*");
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private VerdictParser() {
     }
 
-    /** Parses {@code output} of a {@link Protocol#SINGLE} or {@link Protocol#PAIRWISE} judgment. */
+    /**
+     * Parses {@code output} of a {@link Protocol#SINGLE} or {@link Protocol#PAIRWISE} judgment without
+     * knowing the judged texts: the last marker wins, as in Auto-J's own code. Prefer
+     * {@link #parse(Prompt, String)} when the prompt is at hand.
+     */
     public static ParsedVerdict parse(Protocol protocol, Language language, String output) {
+        return parse(protocol, language, output, Map.of());
+    }
+
+    /** Parses the judge's {@code output} for {@code prompt}, skipping markers copied from its judged texts. */
+    public static ParsedVerdict parse(Prompt prompt, String output) {
+        return parse(prompt.protocol(), prompt.language(), output, prompt.judgedTexts());
+    }
+
+    /**
+     * Parses {@code output}; a marker whose statement occurs verbatim in one of {@code judgedTexts}
+     * (name → text, e.g. {@code "response 1"} → its text; the names appear in warnings) is skipped.
+     */
+    public static ParsedVerdict parse(Protocol protocol, Language language, String output, Map<String, String> judgedTexts) {
         if (output == null) {
             return ParsedVerdict.noVerdict("the judge returned no output");
         }
+        Map<String, String> texts = judgedTexts == null ? Map.of() : judgedTexts;
         return switch (protocol) {
-            case PAIRWISE -> language == Language.ZH ? pairwiseZh(output) : pairwiseEn(output);
-            case SINGLE -> language == Language.ZH ? singleZh(output) : singleEn(output);
+            case PAIRWISE -> language == Language.ZH ? pairwiseZh(output, texts) : pairwiseEn(output, texts);
+            case SINGLE -> language == Language.ZH ? singleZh(output, texts) : singleEn(output, texts);
             case SCENARIO -> throw new IllegalArgumentException("scenario answers are not verdicts; use Scenario.find");
         };
     }
 
-    private static ParsedVerdict pairwiseEn(String output) {
+    /**
+     * One verdict marker in the output.
+     *
+     * @param start where the marker starts in the parsed text
+     * @param end where its statement ends (after the verdict or rating, or a short stretch of what follows)
+     * @param reading what the marker says
+     */
+    private record Marker(int start, int end, ParsedVerdict reading) {
+    }
+
+    /** Reads the marker at a position; {@code which} names it in reasons ("last", "last uncopied"). */
+    private interface MarkerReader {
+        Marker read(int position, String which);
+    }
+
+    private static ParsedVerdict pairwiseEn(String output, Map<String, String> texts) {
         String text = output.strip();
-        int pos = text.lastIndexOf(EN_DECISION);
-        if (pos < 0) {
-            return ParsedVerdict.noVerdict("the judge output has no \"final decision is\" statement" + ending(text));
-        }
-        String rest = text.substring(pos + EN_DECISION.length()).strip().toLowerCase(Locale.ROOT);
-        if (rest.startsWith("response 1")) {
-            return ParsedVerdict.of(Verdict.RESPONSE_1);
-        }
-        if (rest.startsWith("response 2")) {
-            return ParsedVerdict.of(Verdict.RESPONSE_2);
-        }
-        if (rest.startsWith("tie")) {
-            return ParsedVerdict.of(Verdict.TIE);
-        }
-        return ParsedVerdict.noVerdict("the last \"final decision is\" is followed by \"" + snippet(rest)
-                + "\", not Response 1, Response 2 or Tie");
+        return choose(output, text, positions(text, EN_DECISION), texts, "\"final decision is\"",
+                () -> "the judge output has no \"final decision is\" statement" + ending(text),
+                (pos, which) -> {
+                    int after = skipWhitespace(text, pos + EN_DECISION.length());
+                    String rest = text.substring(after).toLowerCase(Locale.ROOT);
+                    if (rest.startsWith("response 1")) {
+                        return new Marker(pos, after + "response 1".length(), ParsedVerdict.of(Verdict.RESPONSE_1));
+                    }
+                    if (rest.startsWith("response 2")) {
+                        return new Marker(pos, after + "response 2".length(), ParsedVerdict.of(Verdict.RESPONSE_2));
+                    }
+                    if (rest.startsWith("tie")) {
+                        return new Marker(pos, after + "tie".length(), ParsedVerdict.of(Verdict.TIE));
+                    }
+                    return new Marker(pos, shortEnd(text, after), ParsedVerdict.noVerdict("the " + which
+                            + " \"final decision is\" is followed by \"" + snippet(rest.strip())
+                            + "\", not Response 1, Response 2 or Tie"));
+                });
     }
 
-    private static ParsedVerdict pairwiseZh(String output) {
+    private static ParsedVerdict pairwiseZh(String output, Map<String, String> texts) {
         String text = output.strip();
-        int pos = text.lastIndexOf(ZH_DECISION);
-        if (pos < 0) {
-            return ParsedVerdict.noVerdict("the judge output has no \"最终决定是\" statement" + ending(text));
-        }
-        String rest = text.substring(pos + ZH_DECISION.length()).strip();
-        if (rest.startsWith("回应1")) {
-            return ParsedVerdict.of(Verdict.RESPONSE_1);
-        }
-        if (rest.startsWith("回应2")) {
-            return ParsedVerdict.of(Verdict.RESPONSE_2);
-        }
-        if (rest.startsWith("平局")) {
-            return ParsedVerdict.of(Verdict.TIE);
-        }
-        return ParsedVerdict.noVerdict("the last \"最终决定是\" is followed by \"" + snippet(rest)
-                + "\", not 回应1, 回应2 or 平局");
+        return choose(output, text, positions(text, ZH_DECISION), texts, "\"最终决定是\"",
+                () -> "the judge output has no \"最终决定是\" statement" + ending(text),
+                (pos, which) -> {
+                    int after = skipWhitespace(text, pos + ZH_DECISION.length());
+                    String rest = text.substring(after);
+                    if (rest.startsWith("回应1")) {
+                        return new Marker(pos, after + 3, ParsedVerdict.of(Verdict.RESPONSE_1));
+                    }
+                    if (rest.startsWith("回应2")) {
+                        return new Marker(pos, after + 3, ParsedVerdict.of(Verdict.RESPONSE_2));
+                    }
+                    if (rest.startsWith("平局")) {
+                        return new Marker(pos, after + 2, ParsedVerdict.of(Verdict.TIE));
+                    }
+                    return new Marker(pos, shortEnd(text, after), ParsedVerdict.noVerdict("the " + which
+                            + " \"最终决定是\" is followed by \"" + snippet(rest.strip()) + "\", not 回应1, 回应2 or 平局"));
+                });
     }
 
-    private static ParsedVerdict singleEn(String output) {
-        int pos = output.lastIndexOf(EN_RATING);
-        if (pos < 0) {
-            return ParsedVerdict.noVerdict("the judge output has no \"Rating: [[n]]\"" + ending(output));
-        }
-        return rating(output, pos, EN_RATING.length());
+    private static ParsedVerdict singleEn(String output, Map<String, String> texts) {
+        return choose(output, output, positions(output, EN_RATING), texts, "rating",
+                () -> "the judge output has no \"Rating: [[n]]\"" + ending(output),
+                (pos, which) -> rating(output, pos, EN_RATING.length(), which));
     }
 
-    private static ParsedVerdict singleZh(String output) {
-        int best = -1;
-        int markerLength = 0;
+    private static ParsedVerdict singleZh(String output, Map<String, String> texts) {
+        List<Integer> positions = new ArrayList<>();
         for (String marker : ZH_RATINGS) {
-            int pos = output.lastIndexOf(marker);
-            if (pos > best) {
-                best = pos;
-                markerLength = marker.length();
-            }
+            positions.addAll(positions(output, marker));
         }
-        if (best < 0) {
-            return ParsedVerdict.noVerdict("the judge output has no \"评分: [[n]]\"" + ending(output));
-        }
-        return rating(output, best, markerLength);
+        positions.sort(null);
+        return choose(output, output, positions, texts, "rating",
+                () -> "the judge output has no \"评分: [[n]]\"" + ending(output),
+                (pos, which) -> {
+                    for (String marker : ZH_RATINGS) {
+                        if (output.startsWith(marker, pos)) {
+                            return rating(output, pos, marker.length(), which);
+                        }
+                    }
+                    throw new IllegalStateException("no rating marker at " + pos);
+                });
     }
 
-    private static ParsedVerdict rating(String output, int pos, int markerLength) {
+    private static Marker rating(String output, int pos, int markerLength, String which) {
         int start = pos + markerLength;
         int end = output.indexOf("]]", start);
         if (end < 0) {
-            return ParsedVerdict.noVerdict("the last rating marker is not closed with \"]]\": \""
-                    + snippet(output.substring(start)) + "\"");
+            return new Marker(pos, shortEnd(output, start), ParsedVerdict.noVerdict("the " + which
+                    + " rating marker is not closed with \"]]\": \"" + snippet(output.substring(start)) + "\""));
         }
         String value = output.substring(start, end).strip();
+        int statementEnd = end + 2;
         if (!NUMBER.matcher(value).matches()) {
-            return ParsedVerdict.noVerdict("the rating \"" + snippet(value) + "\" is not a number");
+            return new Marker(pos, statementEnd, ParsedVerdict.noVerdict("the rating \"" + snippet(value) + "\" is not a number"));
         }
         double rating = Double.parseDouble(value);
         if (!(rating >= 1 && rating <= 10)) {
-            return ParsedVerdict.noVerdict("the rating " + value + " is outside the scale 1 to 10");
+            return new Marker(pos, statementEnd, ParsedVerdict.noVerdict("the rating " + value + " is outside the scale 1 to 10"));
         }
-        return ParsedVerdict.ofRating(rating);
+        return new Marker(pos, statementEnd, ParsedVerdict.ofRating(rating));
+    }
+
+    /**
+     * The verdict of the last marker whose statement no judged text contains, with a warning per
+     * skipped copy; positions in warnings count characters of {@code output}.
+     */
+    private static ParsedVerdict choose(String output, String text, List<Integer> positions, Map<String, String> texts,
+                                        String markerName, Supplier<String> noMarker, MarkerReader reader) {
+        if (positions.isEmpty()) {
+            return ParsedVerdict.noVerdict(noMarker.get());
+        }
+        // The pairwise rules read the stripped output; warnings count characters of the output itself.
+        int offset = text.equals(output) ? 0 : output.length() - output.stripLeading().length();
+        List<String> skipped = new ArrayList<>();
+        Marker closing = null;
+        String closingSource = null;
+        for (int i = positions.size() - 1; i >= 0; i--) {
+            Marker marker = reader.read(positions.get(i), skipped.isEmpty() ? "last" : "last uncopied");
+            String statement = text.substring(marker.start(), marker.end());
+            String source = copiedFrom(statement, texts);
+            if (source == null) {
+                String used = "\"" + snippet(statement) + "\" (at character " + (offset + marker.start()) + ")";
+                return marker.reading().withWarnings(skipped.stream().map(s -> s + used + ".").toList());
+            }
+            if (closing == null) {
+                closing = marker;
+                closingSource = source;
+            }
+            skipped.add("Verdict marker skipped: the judge's output copies \"" + snippet(statement) + "\" from the "
+                    + source + " (at character " + (offset + marker.start()) + " of the output), so it is a quote, not the"
+                    + " judge's decision; the verdict is read from the judge's own ");
+        }
+        // Every marker also occurs in a judged text. The judge's own verdict may simply say the same as
+        // a planted one (e.g. the honest order of a comparison); Auto-J states it last, on its own, so
+        // a copy that ends the output is read as the judge's closing statement, with a warning.
+        String statement = text.substring(closing.start(), closing.end());
+        if (CLOSING_TAIL.matcher(text.substring(closing.end())).matches()) {
+            return closing.reading().withWarnings(List.of("Verdict marker not verified: the judge's closing statement \""
+                    + snippet(statement) + "\" (at character " + (offset + closing.start()) + ") also occurs in the "
+                    + closingSource + " and every other " + markerName + " statement of the output is a copy too, so it"
+                    + " may be a quote rather than the judge's own verdict; it is read as the judge's own because it ends"
+                    + " the output."));
+        }
+        return ParsedVerdict.noVerdict("every " + markerName + " statement in the judge output also occurs in a judged text"
+                + " (" + skipped.size() + " found, the last \"" + snippet(statement) + "\" in the " + closingSource
+                + ") and none ends the output, so the judge's own verdict cannot be told apart from a quote; remove the"
+                + " verdict statements from the judged texts");
+    }
+
+    /** The name of the first judged text containing {@code statement}, or null. */
+    private static String copiedFrom(String statement, Map<String, String> texts) {
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            if (e.getValue() != null && e.getValue().contains(statement)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private static List<Integer> positions(String text, String marker) {
+        List<Integer> out = new ArrayList<>();
+        for (int pos = text.indexOf(marker); pos >= 0; pos = text.indexOf(marker, pos + 1)) {
+            out.add(pos);
+        }
+        return out;
+    }
+
+    private static int skipWhitespace(String text, int from) {
+        int i = from;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of a short stretch after an unreadable marker: the line's end, at most {@link #SNIPPET} characters on. */
+    private static int shortEnd(String text, int from) {
+        int limit = Math.min(text.length(), from + SNIPPET);
+        int newline = text.indexOf('\n', from);
+        return newline >= 0 && newline < limit ? newline : limit;
     }
 
     private static String ending(String text) {

@@ -19,11 +19,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -69,6 +71,15 @@ public final class JudgmentStore {
     /** The format tag written into every document. */
     public static final String FORMAT = "autoj-judgment/1";
 
+    /**
+     * The folder of shard markers: an empty file {@code .shards/ab} is written when shard folder
+     * {@code ab/} is first created, so that a shard folder lost later (deleted, not committed) is
+     * reported as missing instead of looking like a judgment that was never recorded.
+     */
+    public static final String SHARD_MARKERS = ".shards";
+    /** Where judgments go that the store could not take, relative to the working directory (see {@link #keepUnsaved}). */
+    public static final Path DEFAULT_UNSAVED_DIRECTORY = Path.of("target", "autoj", "unsaved");
+
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private static final String TEMP_SUFFIX = ".tmp";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,10 +90,12 @@ public final class JudgmentStore {
 
     private final Path directory;
     private final boolean hardLinks;
+    private final Path unsavedDirectory;
 
-    private JudgmentStore(Path directory, boolean hardLinks) {
+    private JudgmentStore(Path directory, boolean hardLinks, Path unsavedDirectory) {
         this.directory = directory;
         this.hardLinks = hardLinks;
+        this.unsavedDirectory = unsavedDirectory;
     }
 
     /**
@@ -96,12 +109,28 @@ public final class JudgmentStore {
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new StoreException("The judgment store path " + directory + " is a file, not a directory; point the store at a folder.");
         }
-        return new JudgmentStore(directory, true);
+        return new JudgmentStore(directory, true, DEFAULT_UNSAVED_DIRECTORY);
     }
 
     /** For tests of the fallback used on file systems without hard links. */
     static JudgmentStore openWithoutHardLinks(Path directory) {
-        return new JudgmentStore(directory, false);
+        return new JudgmentStore(directory, false, DEFAULT_UNSAVED_DIRECTORY);
+    }
+
+    /**
+     * This store with another folder for judgments it cannot take (default {@code target/autoj/unsaved}
+     * under the working directory); see {@link #keepUnsaved}.
+     */
+    public JudgmentStore withUnsavedDirectory(Path unsaved) {
+        if (unsaved == null) {
+            throw new IllegalArgumentException("the folder for unsaved judgments must not be null");
+        }
+        return new JudgmentStore(directory, hardLinks, unsaved);
+    }
+
+    /** Where judgments go that this store could not take. */
+    public Path unsavedDirectory() {
+        return unsavedDirectory;
     }
 
     public Path directory() {
@@ -177,10 +206,14 @@ public final class JudgmentStore {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException | NotDirectoryException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StoreException("Cannot read the judgment file " + file + ": " + e.getMessage(), e);
+            if (e instanceof FileSystemException fs && fs.getReason() != null && fs.getReason().contains("Not a directory")) {
+                // A file where the shard folder should be holds no judgment; recording there says what is in the way.
+                return Optional.empty();
+            }
+            throw new StoreException("Cannot read the judgment file " + file + ": " + why(e), e);
         }
         StoredJudgment judgment = parse(file, bytes);
         return Optional.of(judgment);
@@ -203,8 +236,9 @@ public final class JudgmentStore {
         try {
             Files.createDirectories(shard);
         } catch (IOException e) {
-            throw new StoreException("Cannot create the judgment store folder " + shard + ": " + e.getMessage(), e);
+            throw new StoreException("Cannot create the judgment store folder " + shard + ": " + why(e), e);
         }
+        markShard(shard.getFileName().toString());
         Path temp = shard.resolve("." + key + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
             writeDurably(temp, toJson(key, judgment));
@@ -213,7 +247,7 @@ public final class JudgmentStore {
                 return judgment;
             }
         } catch (IOException e) {
-            throw new StoreException("Cannot write the judgment file " + file + ": " + e.getMessage(), e);
+            throw new StoreException("Cannot write the judgment file " + file + ": " + why(e), e);
         } finally {
             try {
                 Files.deleteIfExists(temp);
@@ -227,6 +261,79 @@ public final class JudgmentStore {
         StoredJudgment winner = find(key).orElseThrow(() -> new StoreException(
                 "The judgment file " + file + " vanished while recording; is another process deleting the store?"));
         return sameOrConflict(key, file, winner, judgment);
+    }
+
+    /** Notes that shard folder {@code shard} holds judgments; a marker that cannot be written only costs that note. */
+    private void markShard(String shard) {
+        Path marker = directory.resolve(SHARD_MARKERS).resolve(shard);
+        if (Files.exists(marker)) {
+            return;
+        }
+        try {
+            Files.createDirectories(marker.getParent());
+            Files.createFile(marker);
+        } catch (FileAlreadyExistsException e) {
+            // Another writer marked it first.
+        } catch (IOException e) {
+            System.getLogger(JudgmentStore.class.getName()).log(System.Logger.Level.WARNING,
+                    "Could not write the shard marker " + marker + " (" + why(e) + "); a lost shard folder " + shard
+                            + "/ will not be reported as missing.");
+        }
+    }
+
+    /** True when the store once recorded into the shard folder of {@code key} and that folder is gone. */
+    public boolean shardFolderMissing(String key) {
+        requireKey(key);
+        String shard = key.substring(0, 2);
+        return Files.exists(directory.resolve(SHARD_MARKERS).resolve(shard)) && !Files.isDirectory(directory.resolve(shard));
+    }
+
+    /** What went wrong with a file operation, in words, with the path when the exception names one. */
+    static String why(IOException e) {
+        String path = e instanceof FileSystemException fs && fs.getFile() != null ? " (" + fs.getFile() + ")" : "";
+        String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : String.valueOf(e.getMessage());
+        if (e instanceof AccessDeniedException) {
+            return "permission denied" + path + "; make the folder writable for this user";
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException
+                || reason.contains("Not a directory")) {
+            return "a file is in the way" + path + " where a folder is needed; move it aside";
+        }
+        if (reason.contains("No space left") || reason.contains("Disk quota")) {
+            return "the disk is full (" + reason + ")" + path + "; free space";
+        }
+        if (reason.contains("Read-only file system")) {
+            return "the file system is read-only" + path;
+        }
+        return e.getClass().getSimpleName() + ": " + reason + path;
+    }
+
+    /**
+     * Keeps judgments this store could not take, so that answers already paid for are not lost: each
+     * is recorded into {@link #unsavedDirectory()} (a folder with the layout of a store), or, if that
+     * fails too, into {@code autoj-unsaved} under the system's temporary folder. Returns the exception
+     * to throw, which says what failed, where the judgments are and how to store them later; it
+     * carries the judgments themselves as well, in case no folder could take them.
+     *
+     * @param failure the store's first failure, whose message says why and which path
+     */
+    public StoreWriteException keepUnsaved(List<StoredJudgment> unsaved, int batchSize, StoreException failure) {
+        List<Path> candidates = List.of(unsavedDirectory, Path.of(System.getProperty("java.io.tmpdir"), "autoj-unsaved"));
+        List<String> attempts = new ArrayList<>();
+        for (Path candidate : candidates) {
+            try {
+                JudgmentStore fallback = JudgmentStore.open(candidate);
+                for (StoredJudgment j : unsaved) {
+                    fallback.record(j);
+                }
+                return new StoreWriteException(this, unsaved, batchSize, candidate.toAbsolutePath().normalize(), failure);
+            } catch (StoreException e) {
+                attempts.add(e.getMessage());
+            }
+        }
+        StoreWriteException lost = new StoreWriteException(this, unsaved, batchSize, null, failure);
+        attempts.forEach(a -> lost.addSuppressed(new StoreException(a)));
+        return lost;
     }
 
     /** Places the complete temp file as {@code file}; false when another writer got there first. */
@@ -291,7 +398,8 @@ public final class JudgmentStore {
         }
         try (Stream<Path> shards = Files.list(directory)) {
             List<Path> files = new ArrayList<>();
-            for (Path shard : shards.filter(Files::isDirectory).sorted().toList()) {
+            for (Path shard : shards.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals(SHARD_MARKERS))
+                    .sorted().toList()) {
                 try (Stream<Path> inShard = Files.list(shard)) {
                     inShard.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
                 }
@@ -331,7 +439,13 @@ public final class JudgmentStore {
             try (Stream<Path> all = Files.walk(directory, 2)) {
                 for (Path p : all.sorted().toList()) {
                     String name = p.getFileName().toString();
-                    if (Files.isRegularFile(p) && name.endsWith(TEMP_SUFFIX)) {
+                    if (p.getParent() != null && p.getParent().equals(directory.resolve(SHARD_MARKERS))) {
+                        if (!Files.isDirectory(directory.resolve(name))) {
+                            problems.add(directory.resolve(name) + ": the shard folder is missing, but " + SHARD_MARKERS + "/" + name
+                                    + " shows judgments were recorded there; restore it from version control (or delete "
+                                    + p + " if those judgments were removed on purpose)");
+                        }
+                    } else if (Files.isRegularFile(p) && name.endsWith(TEMP_SUFFIX)) {
                         temps.add(p);
                     } else if (Files.isRegularFile(p) && !name.equals(".lock") && !name.endsWith(".json")
                             && !p.getParent().equals(directory)) {
@@ -380,7 +494,8 @@ public final class JudgmentStore {
             return "its \"key\" field " + keyField + " differs from its file name";
         }
         if (judgment.rawOutput() != null && judgment.protocol() != Protocol.SCENARIO) {
-            ParsedVerdict parsed = VerdictParser.parse(judgment.protocol(), judgment.language(), judgment.rawOutput());
+            ParsedVerdict parsed = VerdictParser.parse(judgment.protocol(), judgment.language(), judgment.rawOutput(),
+                    judgedTexts(judgment.request()));
             boolean cut = judgment.stopReason() == StopReason.REPETITION
                     || (judgment.stopReason() == StopReason.LENGTH && parsed.isNoVerdict());
             if (!cut && !StoredJudgment.sameResult(parsed, judgment.result())) {
@@ -388,6 +503,20 @@ public final class JudgmentStore {
             }
         }
         return null;
+    }
+
+    /**
+     * The judged texts of a recorded request, named as the prompt shows them, so that verify reads a
+     * raw output as the judge did when it recorded it (skipping markers copied from these texts).
+     */
+    static Map<String, String> judgedTexts(Map<String, String> request) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (String field : List.of("query", "response", "response_1", "response_2")) {
+            if (request.get(field) != null) {
+                texts.put(field.replace('_', ' '), request.get(field));
+            }
+        }
+        return texts;
     }
 
     /**

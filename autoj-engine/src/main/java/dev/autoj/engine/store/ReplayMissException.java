@@ -13,7 +13,15 @@ public class ReplayMissException extends StoreException {
     private final String key;
 
     public ReplayMissException(String key, Path storeDirectory, String modelId, String prompt) {
-        super("Replay miss: the judgment store " + storeDirectory + " holds no judgment with key " + key
+        super(JudgmentStore.open(storeDirectory).shardFolderMissing(key)
+                ? "Replay miss: the shard folder " + storeDirectory.resolve(key.substring(0, 2)) + " of key " + key + " (model "
+                        + modelId + ", file " + JudgmentStore.relativeFile(key) + ") is missing from the judgment store,"
+                        + " although the store recorded judgments there (" + JudgmentStore.SHARD_MARKERS + "/" + key.substring(0, 2)
+                        + " exists): the folder was deleted or not committed, the judged texts need not have changed. Restore"
+                        + " it from version control (e.g. `git checkout -- " + storeDirectory.resolve(key.substring(0, 2)) + "`;"
+                        + " `store verify --store " + storeDirectory + "` lists every missing shard). Prompt: \""
+                        + JudgmentStore.preview(prompt, 160) + "\"."
+                : "Replay miss: the judgment store " + storeDirectory + " holds no judgment with key " + key
                 + " (model " + modelId + ", file " + JudgmentStore.relativeFile(key) + ")"
                 + (java.nio.file.Files.isDirectory(storeDirectory) ? "" : "; the store directory does not exist")
                 + ". Prompt: \"" + JudgmentStore.preview(prompt, 160) + "\". The judged texts, the model id or the token"
