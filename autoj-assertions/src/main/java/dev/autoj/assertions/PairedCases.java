@@ -192,7 +192,8 @@ public final class PairedCases {
                     continue;
                 }
                 record++;
-                int line = parser.currentTokenLocation().getLineNr();
+                // The CSV parser places a record's start at the end of the line before it.
+                int line = parser.currentTokenLocation().getLineNr() + 1;
                 if (record == 1) {
                     checkHeader(name, ((CsvParser) parser).getSchema());
                 }
