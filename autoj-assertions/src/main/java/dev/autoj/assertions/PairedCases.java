@@ -246,10 +246,11 @@ public final class PairedCases {
             if (value == null) {
                 throw new IllegalArgumentException(where + ": missing field \"" + key + "\"; " + EXPECTED);
             }
-            // An empty response is nearly always a bug in the script that produced the file, not a real answer.
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(where + ": field \"" + key + "\" is empty; " + EXPECTED);
-            }
+        }
+        // Responses may be empty: a prompt can make a model answer nothing, and the Auto-J testbed judges such
+        // answers. A judge cannot judge an answer to no question, though.
+        if (fields.get("query").isBlank()) {
+            throw new IllegalArgumentException(where + ": field \"query\" is empty; " + EXPECTED);
         }
         String id = fields.get("id");
         if (id != null) {

@@ -106,8 +106,11 @@ class PairedCasesTest {
         assertThatThrownBy(() -> PairedCases.fromClasspath("cases/absent.jsonl"))
                 .hasMessageContaining("No class-path resource cases/absent.jsonl");
         assertThatThrownBy(() -> PairedCases.read(write("blank.jsonl",
-                "{\"query\": \"q\", \"candidate\": \" \", \"baseline\": \"b\"}\n")))
-                .hasMessageContaining("blank.jsonl line 1: field \"candidate\" is empty");
+                "{\"query\": \" \", \"candidate\": \"c\", \"baseline\": \"b\"}\n")))
+                .hasMessageContaining("blank.jsonl line 1: field \"query\" is empty");
+        // An empty response is a real answer (the Auto-J testbed judges some): it is kept.
+        assertThat(PairedCases.read(write("empty.jsonl", "{\"query\": \"q\", \"candidate\": \"\", \"baseline\": \"b\"}\n")))
+                .containsExactly(PairedCase.of("q", "", "b"));
     }
 
     private Path write(String name, String text) throws IOException {
