@@ -40,7 +40,8 @@ record Settings(
         String tokenEnv,
         String classifierModelName,
         List<URI> classifierEndpoints,
-        ConformanceMode conformance) {
+        ConformanceMode conformance,
+        Inconclusive inconclusive) {
 
     static final String PREFIX = "autoj.";
 
@@ -55,6 +56,9 @@ record Settings(
 
     /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
     enum Report { AUTO, ALLURE, JUNIT, BOTH }
+
+    /** What an inconclusive set-level decision (assertThatCandidates) does to its test. */
+    enum Inconclusive { ABORT, FAIL }
 
     /** Every key with its default, as documented in docs/junit-extension.md. */
     enum Key {
@@ -76,7 +80,8 @@ record Settings(
         TOKEN_ENV("token-env", null),
         CLASSIFIER_MODEL_NAME("classifier.model-name", null),
         CLASSIFIER_ENDPOINTS("classifier.endpoints", null),
-        CONFORMANCE("conformance", "strict");
+        CONFORMANCE("conformance", "strict"),
+        INCONCLUSIVE("inconclusive", "abort");
 
         final String suffix;
         final String defaultValue;
@@ -146,7 +151,7 @@ record Settings(
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
                 source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints,
-                source.choice(Key.CONFORMANCE, ConformanceMode.class));
+                source.choice(Key.CONFORMANCE, ConformanceMode.class), source.choice(Key.INCONCLUSIVE, Inconclusive.class));
     }
 
     /** A configuration value that cannot be used; the message names the key and the accepted values. */

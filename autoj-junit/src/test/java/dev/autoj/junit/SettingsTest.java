@@ -18,6 +18,15 @@ class SettingsTest {
     }
 
     @Test
+    void anInconclusiveSetLevelDecisionAbortsUnlessConfiguredToFail() {
+        assertThat(read(Map.of("autoj.mode", "replay"), Map.of()).inconclusive()).isEqualTo(Settings.Inconclusive.ABORT);
+        assertThat(read(Map.of("autoj.mode", "replay", "autoj.inconclusive", "fail"), Map.of()).inconclusive())
+                .isEqualTo(Settings.Inconclusive.FAIL);
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.inconclusive", "skip"), Map.of()))
+                .hasMessage("Invalid autoj configuration: autoj.inconclusive = \"skip\". Accepted values: abort, fail.");
+    }
+
+    @Test
     void defaultsNeedOnlyEndpointsForALiveRemoteJudge() {
         Settings s = read(Map.of("autoj.endpoints", "http://judge-1:8000, http://judge-2:8000"), Map.of());
         assertThat(s.backend()).isEqualTo(Settings.Backend.REMOTE);
