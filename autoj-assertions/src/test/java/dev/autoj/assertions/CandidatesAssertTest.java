@@ -91,10 +91,13 @@ class CandidatesAssertTest {
         assertThat(thrown).isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("decision: INCONCLUSIVE (more wins than losses, but sign test p = 0.3470 ≥ α = 0.050)")
                 .hasMessageContaining("wins / ties / losses: 31 / 14 / 27; position flips (won one order, lost the other; scored ½): 12")
-                .hasMessageContaining("decided cases would detect the observed effect with power 0.8");
+                .hasMessageContaining("cases needed: 1628 decided cases would detect the observed effect with power 0.8");
         SetComparison r = set.result();
-        // Win share among non-tied cases 31/58, ties 14/72: the exact sign test needs many more cases.
-        assertThat(r.casesNeeded()).isEqualTo(SetStatistics.signTestCasesNeeded(31.0 / 58, 14.0 / 72, 0.05)).isGreaterThan(1000);
+        // Win share among non-tied cases 31/58, ties 14/72: the exact sign test reaches power 0.8 at 1311 non-tied
+        // cases (scipy), i.e. 1311 / (58/72) → 1628 decided cases.
+        assertThat(r.casesNeeded()).isEqualTo(1628);
+        assertThat(r.winShareLow()).isCloseTo(0.32258, within(5e-6));
+        assertThat(r.winShareHigh()).isCloseTo(0.54557, within(5e-6));
         assertThatThrownBy(() -> assertThatCandidates(cases).judgedBy(new PublishedJudge()).failWhenInconclusive()
                 .isPreferredOverBaseline())
                 .isInstanceOf(AssertionError.class)
