@@ -11,6 +11,7 @@ import java.util.List;
  * assertThatResponse(answer).forQuery(q).inScenario(Scenario.CODE_GENERATION).isPreferredOver(baseline);
  * assertThatResponse(answer).forQuery(q).scoresBetween(6, 9);
  * assertThatResponses(samples).forQuery(q).scoresAtLeast(7).inAtLeast(0.8);
+ * assertThatCandidates(PairedCases.fromClasspath("cases/summaries.jsonl")).isPreferredOverBaseline();
  * }</pre>
  *
  * <p>The judge comes from the autoj JUnit extension ({@code @AutoJ}) or from {@code judgedBy(judge)}.
@@ -29,5 +30,17 @@ public final class AutoJAssertions {
     /** Pass-rate assertions over several sampled responses to the same query. */
     public static ResponsesAssert assertThatResponses(List<String> responses) {
         return new ResponsesAssert(responses == null ? null : List.copyOf(responses));
+    }
+
+    /**
+     * Set-level decision about a prompt change: pass, fail or inconclusive over many paired cases.
+     *
+     * <pre>{@code
+     * assertThatCandidates(cases).isPreferredOverBaseline();
+     * assertThatCandidates(cases).isNotWorseThanBaseline(0.05);
+     * }</pre>
+     */
+    public static CandidatesAssert assertThatCandidates(List<PairedCase> cases) {
+        return new CandidatesAssert(cases == null ? null : List.copyOf(cases));
     }
 }

@@ -23,4 +23,10 @@ public interface AutoJSoftAssertionsProvider extends SoftAssertionsProvider {
     default ResponsesAssert assertThatResponses(List<String> responses) {
         return proxy(ResponsesAssert.class, List.class, responses == null ? null : List.copyOf(responses)).collectingInto(this);
     }
+
+    /** Soft variant of {@link AutoJAssertions#assertThatCandidates(List)}: a fail is collected, an inconclusive abort still thrown. */
+    @SuppressWarnings("unchecked")
+    default CandidatesAssert assertThatCandidates(List<PairedCase> cases) {
+        return proxy(CandidatesAssert.class, List.class, cases == null ? null : List.copyOf(cases)).collectingInto(this);
+    }
 }

@@ -32,6 +32,14 @@ public final class JudgeHandOff {
         /** The configured default position policy, if any. */
         Optional<PositionPolicy> positionPolicy();
 
+        /**
+         * Whether an inconclusive set-level decision fails the test ({@code autoj.inconclusive=fail})
+         * rather than aborting it; empty when not configured.
+         */
+        default Optional<Boolean> failWhenInconclusive() {
+            return Optional.empty();
+        }
+
         /** Called once per judgment an assertion made, on the assertion's thread, pass or fail. */
         void judged(JudgmentReport report);
     }

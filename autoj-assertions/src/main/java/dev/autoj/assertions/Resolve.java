@@ -44,6 +44,34 @@ final class Resolve {
         return JudgeHandOff.current().flatMap(JudgeHandOff.Session::positionPolicy).orElse(PositionPolicy.BOTH);
     }
 
+    /**
+     * Whether an inconclusive set-level decision fails: the assertion's own choice, else the
+     * session's {@code autoj.inconclusive}, else the system property of that name, else abort.
+     */
+    static boolean failWhenInconclusive(Boolean explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        java.util.Optional<Boolean> configured = JudgeHandOff.current().flatMap(JudgeHandOff.Session::failWhenInconclusive);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        return inconclusiveFails(System.getProperty(CandidatesAssert.INCONCLUSIVE_SETTING));
+    }
+
+    /** Reads an {@code autoj.inconclusive} value: {@code fail}, {@code abort} or absent (abort). */
+    static boolean inconclusiveFails(String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "fail" -> true;
+            case "abort" -> false;
+            default -> throw new IllegalArgumentException(CandidatesAssert.INCONCLUSIVE_SETTING + " is \"" + value
+                    + "\"; use fail (an inconclusive set-level decision fails the test) or abort (the default: the test is aborted)");
+        };
+    }
+
     static String query(String query, String assertion) {
         if (query == null) {
             throw new IllegalStateException("Call forQuery(query) before " + assertion

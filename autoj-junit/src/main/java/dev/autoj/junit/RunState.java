@@ -77,6 +77,11 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
     }
 
     @Override
+    public Optional<Boolean> failWhenInconclusive() {
+        return Optional.of(settings.inconclusive() == Settings.Inconclusive.FAIL);
+    }
+
+    @Override
     public void judged(JudgmentReport report) {
         Running running = current.get();
         TestRecord record = running != null ? running.record() : outsideTests();

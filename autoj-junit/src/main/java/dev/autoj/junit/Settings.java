@@ -31,20 +31,25 @@ import java.util.stream.Stream;
  * @param positionPolicy how both orders of a pairwise judgment decide
  * @param report where judgments are reported
  * @param summaryDir where the run summary is written
+ * @param inconclusive what an inconclusive set-level decision does to its test
  * @param origins each judge setting's effective value and where it came from, for the start log
  * @param warnings unknown or deprecated keys, one line each
  */
-record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, Path summaryDir, Map<String, String> origins,
-        List<String> warnings) {
+record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, Path summaryDir, Inconclusive inconclusive,
+        Map<String, String> origins, List<String> warnings) {
 
     /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
     enum Report { AUTO, ALLURE, JUNIT, BOTH }
+
+    /** What an inconclusive set-level decision (assertThatCandidates) does to its test. */
+    enum Inconclusive { ABORT, FAIL }
 
     /** The extension's own keys, with their defaults (the judge's are {@link Setting}). */
     enum Key {
         POSITION_POLICY("position-policy", "both"),
         REPORT("report", "auto"),
-        SUMMARY_DIR("summary.dir", "target/autoj");
+        SUMMARY_DIR("summary.dir", "target/autoj"),
+        INCONCLUSIVE("inconclusive", "abort");
 
         final String suffix;
         final String defaultValue;
@@ -68,10 +73,10 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
 
     /**
      * Keys read elsewhere, known so that they are not reported as unknown: the managed judge server
-     * ({@code autoj.server.*}), set-level decisions, and this repository's own test infrastructure.
+     * ({@code autoj.server.*}) and this repository's own test infrastructure.
      */
     private static final List<String> OTHER_KEYS = List.of("server.command", "server.startup-timeout", "server.dir",
-            "server.env.", "inconclusive", "shared.dir", "jar", "bigModelTest");
+            "server.env.", "shared.dir", "jar", "bigModelTest");
 
     /** The configuration as read from the run: launcher/{@code -D}, environment, {@code junit-platform.properties}. */
     interface Sources {
@@ -154,7 +159,15 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             throw invalid(reportValue, JudgeSpec.choices(Report.class));
         }
         Path summaryDir = Path.of(lookup(sources, Key.SUMMARY_DIR.suffix, warnings).map(Value::text).orElse(Key.SUMMARY_DIR.defaultValue));
-        return new Settings(judge, positionPolicy, report, summaryDir, Map.copyOf(origins), List.copyOf(warnings));
+        Value inconclusiveValue = lookup(sources, Key.INCONCLUSIVE.suffix, warnings).orElse(new Value(Key.INCONCLUSIVE.defaultValue,
+                Key.INCONCLUSIVE.property() + " (default)"));
+        Inconclusive inconclusive;
+        try {
+            inconclusive = JudgeSpec.parseChoice(inconclusiveValue.text(), Inconclusive.class);
+        } catch (IllegalArgumentException e) {
+            throw invalid(inconclusiveValue, JudgeSpec.choices(Inconclusive.class));
+        }
+        return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, Map.copyOf(origins), List.copyOf(warnings));
     }
 
     /** Reads the run's own sources: JUnit's configuration parameters, the environment, {@code junit-platform.properties}. */

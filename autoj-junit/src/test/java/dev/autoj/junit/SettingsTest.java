@@ -60,6 +60,15 @@ class SettingsTest {
     }
 
     @Test
+    void anInconclusiveSetLevelDecisionAbortsUnlessConfiguredToFail() {
+        Map<String, String> replay = Map.of("autoj.mode", "replay", "autoj.store.dir", dir.toString());
+        assertThat(read(replay, Map.of()).inconclusive()).isEqualTo(Settings.Inconclusive.ABORT);
+        assertThat(read(with(replay, "autoj.inconclusive", "fail"), Map.of()).inconclusive()).isEqualTo(Settings.Inconclusive.FAIL);
+        assertThatThrownBy(() -> read(with(replay, "autoj.inconclusive", "skip"), Map.of()))
+                .hasMessage("Invalid autoj configuration: autoj.inconclusive = \"skip\". Accepted values: abort, fail.");
+    }
+
+    @Test
     void defaultsNeedOnlyEndpointsForALiveRemoteJudge() {
         Settings s = read(Map.of("autoj.endpoints", "http://judge-1:8000, http://judge-2:8000"), Map.of());
         JudgeSpec j = s.judge();

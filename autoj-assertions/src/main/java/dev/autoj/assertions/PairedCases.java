@@ -1,0 +1,283 @@
+package dev.autoj.assertions;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Scenario;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads {@link PairedCase}s from a file: JSON Lines ({@code .jsonl}, one object a line), a JSON
+ * array ({@code .json}) or CSV with a header row ({@code .csv}). Each case has the fields
+ * {@code query}, {@code candidate}, {@code baseline} and optionally {@code id},
+ * {@code scenario} (a name from Auto-J's scenarios.json, e.g. {@code code_generation}) and
+ * {@code language} ({@code en} or {@code zh}).
+ *
+ * <pre>{@code
+ * List<PairedCase> cases = PairedCases.fromClasspath("cases/summaries.jsonl");
+ * List<PairedCase> same = PairedCases.read(Path.of("src/test/resources/cases/summaries.csv"));
+ * assertThatCandidates(cases).isPreferredOverBaseline();
+ * }</pre>
+ *
+ * <p>A malformed file fails with an {@link IllegalArgumentException} naming the file, the line
+ * and the field, and listing the expected fields.
+ */
+public final class PairedCases {
+
+    private static final List<String> REQUIRED = List.of("query", "candidate", "baseline");
+    private static final List<String> OPTIONAL = List.of("id", "scenario", "language");
+    private static final String EXPECTED = "a case has the fields \"query\", \"candidate\", \"baseline\" (required) and "
+            + "\"id\", \"scenario\", \"language\" (optional)";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private PairedCases() {
+    }
+
+    /** The cases in {@code file}; the format follows the extension, else the content. */
+    public static List<PairedCase> read(Path file) {
+        try {
+            return parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("No paired-case file " + file + " (working directory "
+                    + Path.of("").toAbsolutePath() + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read paired-case file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The cases in a class-path resource, e.g. {@code "cases/summaries.jsonl"} (a {@code classpath:} prefix is allowed). */
+    public static List<PairedCase> fromClasspath(String resource) {
+        String name = resource.startsWith("classpath:") ? resource.substring("classpath:".length()) : resource;
+        name = name.startsWith("/") ? name.substring(1) : name;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = PairedCases.class.getClassLoader();
+        }
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No class-path resource " + name + " with paired cases; put it under "
+                        + "src/test/resources/" + name);
+            }
+            return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read class-path resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses {@code text}, named {@code name} in errors. */
+    static List<PairedCase> parse(String name, String text) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        String start = body.stripLeading();
+        List<PairedCase> cases;
+        if (lower.endsWith(".csv")) {
+            cases = csv(name, body);
+        } else if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+            cases = jsonLines(name, body);
+        } else if (start.startsWith("[")) {
+            cases = jsonArray(name, body);
+        } else if (start.startsWith("{")) {
+            cases = jsonLines(name, body);
+        } else if (lower.endsWith(".json")) {
+            throw new IllegalArgumentException(name + ": a .json paired-case file holds a JSON array of cases or one "
+                    + "JSON object a line; " + EXPECTED);
+        } else {
+            cases = csv(name, body);
+        }
+        if (cases.isEmpty()) {
+            throw new IllegalArgumentException(name + ": no paired cases in the file; " + EXPECTED);
+        }
+        return List.copyOf(cases);
+    }
+
+    private static List<PairedCase> jsonLines(String name, String text) {
+        List<PairedCase> cases = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            String where = name + " line " + (i + 1);
+            JsonNode node;
+            try {
+                node = JSON.readTree(lines[i]);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(where + ": not valid JSON (" + e.getOriginalMessage()
+                        + "); a JSON Lines file holds one JSON object a line; " + EXPECTED, e);
+            }
+            cases.add(fromJson(where, node, i + 1, ids));
+        }
+        return cases;
+    }
+
+    private static List<PairedCase> jsonArray(String name, String text) {
+        List<PairedCase> cases = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        try (JsonParser parser = JSON.createParser(text)) {
+            parser.nextToken();
+            JsonToken token;
+            int element = 0;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new IllegalArgumentException(name + ": the JSON array of cases is not closed");
+                }
+                element++;
+                int line = parser.currentTokenLocation().getLineNr();
+                JsonNode node = JSON.readTree(parser);
+                cases.add(fromJson(name + " line " + line + " (case " + element + ")", node, line, ids));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid JSON ("
+                    + e.getOriginalMessage() + "); " + EXPECTED, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cases;
+    }
+
+    private static PairedCase fromJson(String where, JsonNode node, int line, Map<String, Integer> ids) {
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException(where + ": a case is a JSON object, not " + node.getNodeType().name()
+                    .toLowerCase(Locale.ROOT) + "; " + EXPECTED);
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (value.isContainerNode()) {
+                throw new IllegalArgumentException(where + ": field \"" + field.getKey() + "\" must be a string, not "
+                        + value.getNodeType().name().toLowerCase(Locale.ROOT) + "; " + EXPECTED);
+            }
+            fields.put(field.getKey(), value.asText());
+        }
+        return toCase(where, fields, line, ids);
+    }
+
+    private static List<PairedCase> csv(String name, String text) {
+        List<PairedCase> cases = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        try (JsonParser parser = CSV.enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
+                .readerFor(Map.class).with(schema).createParser(text)) {
+            int record = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token != JsonToken.START_OBJECT) {
+                    continue;
+                }
+                record++;
+                // The CSV parser places a record's start at the end of the line before it.
+                int line = parser.currentTokenLocation().getLineNr() + 1;
+                if (record == 1) {
+                    checkHeader(name, ((CsvParser) parser).getSchema());
+                }
+                Map<String, String> fields = new HashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    parser.nextToken();
+                    String value = parser.getValueAsString();
+                    if (value != null && !(value.isEmpty() && OPTIONAL.contains(key))) {
+                        fields.put(key, value);
+                    }
+                }
+                cases.add(toCase(name + " line " + line, fields, line, ids));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid CSV ("
+                    + e.getOriginalMessage() + "); a CSV file starts with a header row naming the columns; " + EXPECTED, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cases;
+    }
+
+    private static void checkHeader(String name, CsvSchema header) {
+        List<String> columns = new ArrayList<>();
+        header.forEach(column -> columns.add(column.getName()));
+        for (String column : columns) {
+            if (!REQUIRED.contains(column) && !OPTIONAL.contains(column)) {
+                throw new IllegalArgumentException(name + " line 1: unknown column \"" + column + "\" in the header "
+                        + columns + "; " + EXPECTED);
+            }
+        }
+        for (String required : REQUIRED) {
+            if (!columns.contains(required)) {
+                throw new IllegalArgumentException(name + " line 1: the header " + columns + " has no column \"" + required
+                        + "\"; " + EXPECTED);
+            }
+        }
+    }
+
+    private static PairedCase toCase(String where, Map<String, String> fields, int line, Map<String, Integer> ids) {
+        for (String key : fields.keySet()) {
+            if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown field \"" + key + "\"; " + EXPECTED);
+            }
+        }
+        for (String key : REQUIRED) {
+            String value = fields.get(key);
+            if (value == null) {
+                throw new IllegalArgumentException(where + ": missing field \"" + key + "\"; " + EXPECTED);
+            }
+        }
+        // Responses may be empty: a prompt can make a model answer nothing, and the Auto-J testbed judges such
+        // answers. A judge cannot judge an answer to no question, though.
+        if (fields.get("query").isBlank()) {
+            throw new IllegalArgumentException(where + ": field \"query\" is empty; " + EXPECTED);
+        }
+        String id = fields.get("id");
+        if (id != null) {
+            Integer first = ids.putIfAbsent(id, line);
+            if (first != null) {
+                throw new IllegalArgumentException(where + ": id \"" + id + "\" is already used on line " + first
+                        + "; ids name cases in reports and must be unique");
+            }
+        }
+        Scenario scenario = null;
+        if (fields.get("scenario") != null) {
+            try {
+                scenario = Scenario.byName(fields.get("scenario"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": field \"scenario\": " + e.getMessage(), e);
+            }
+        }
+        Language language = null;
+        String lang = fields.get("language");
+        if (lang != null) {
+            language = switch (lang.strip().toLowerCase(Locale.ROOT)) {
+                case "en" -> Language.EN;
+                case "zh" -> Language.ZH;
+                default -> throw new IllegalArgumentException(where + ": field \"language\" is \"" + lang
+                        + "\"; Auto-J's templates are \"en\" or \"zh\"");
+            };
+        }
+        return new PairedCase(fields.get("query"), fields.get("candidate"), fields.get("baseline"), id, scenario, language);
+    }
+}

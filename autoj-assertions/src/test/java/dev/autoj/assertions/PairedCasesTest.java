@@ -1,0 +1,119 @@
+package dev.autoj.assertions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Scenario;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PairedCasesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonLinesGiveOneCaseALineWithOptionalFields() throws IOException {
+        Path file = write("cases.jsonl", """
+                {"id": "a", "query": "q1", "candidate": "c1", "baseline": "b1", "scenario": "code_generation", "language": "zh"}
+
+                {"query": "q2", "candidate": "c2", "baseline": "b2"}
+                """);
+        List<PairedCase> cases = PairedCases.read(file);
+        assertThat(cases).containsExactly(
+                new PairedCase("q1", "c1", "b1", "a", Scenario.CODE_GENERATION, Language.ZH),
+                PairedCase.of("q2", "c2", "b2"));
+    }
+
+    @Test
+    void aJsonArrayReadsTheSameCases() throws IOException {
+        Path file = write("cases.json", """
+                [
+                  {"id": "a", "query": "q1", "candidate": "c1", "baseline": "b1"},
+                  {"id": "b", "query": "q2", "candidate": "c2", "baseline": "b2", "language": "EN"}
+                ]
+                """);
+        assertThat(PairedCases.read(file)).extracting(PairedCase::id, PairedCase::language)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", null), org.assertj.core.groups.Tuple.tuple("b", Language.EN));
+    }
+
+    @Test
+    void csvWithAHeaderReadsQuotedMultiLineCellsAndTreatsEmptyOptionalCellsAsAbsent() {
+        List<PairedCase> cases = PairedCases.fromClasspath("classpath:cases/greetings.csv");
+        assertThat(cases).containsExactly(
+                new PairedCase("Say hello", "Hello, world!", "Hi", "hello", Scenario.CHITCHAT, Language.EN),
+                new PairedCase("Write a two-line poem", "Rain on the roof,\nsleep in the house.", "Rain.", "poem", null, null));
+    }
+
+    @Test
+    void aMissingFieldNamesFileLineFieldAndTheExpectedFields() throws IOException {
+        Path file = write("cases.jsonl", """
+                {"query": "q1", "candidate": "c1", "baseline": "b1"}
+                {"query": "q2", "candidate": "c2"}
+                """);
+        assertThatThrownBy(() -> PairedCases.read(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cases.jsonl line 2: missing field \"baseline\"")
+                .hasMessageContaining("\"query\", \"candidate\", \"baseline\" (required)")
+                .hasMessageContaining("\"id\", \"scenario\", \"language\" (optional)");
+    }
+
+    @Test
+    void aMissingCsvColumnIsReportedOnTheHeaderLine() throws IOException {
+        Path file = write("cases.csv", "query,candidate\nq,c\n");
+        assertThatThrownBy(() -> PairedCases.read(file))
+                .hasMessageContaining("cases.csv line 1: the header [query, candidate] has no column \"baseline\"");
+    }
+
+    @Test
+    void aMisspelledFieldIsRejectedRatherThanIgnored() throws IOException {
+        Path file = write("cases.json", """
+                [
+                  {"query": "q1", "candidate": "c1", "baseline": "b1"},
+                  {"query": "q2", "candidate": "c2", "baseLine": "b2"}
+                ]
+                """);
+        assertThatThrownBy(() -> PairedCases.read(file))
+                .hasMessageContaining("cases.json line 3 (case 2): unknown field \"baseLine\"");
+    }
+
+    @Test
+    void unknownScenarioLanguageAndDuplicateIdsAreClearErrors() throws IOException {
+        assertThatThrownBy(() -> PairedCases.read(write("s.jsonl",
+                "{\"query\": \"q\", \"candidate\": \"c\", \"baseline\": \"b\", \"scenario\": \"code_generaton\"}\n")))
+                .hasMessageContaining("s.jsonl line 1: field \"scenario\": Unknown scenario 'code_generaton'")
+                .hasMessageContaining("code_generation");
+        assertThatThrownBy(() -> PairedCases.read(write("l.jsonl",
+                "{\"query\": \"q\", \"candidate\": \"c\", \"baseline\": \"b\", \"language\": \"fr\"}\n")))
+                .hasMessageContaining("l.jsonl line 1: field \"language\" is \"fr\"; Auto-J's templates are \"en\" or \"zh\"");
+        assertThatThrownBy(() -> PairedCases.read(write("d.csv", "id,query,candidate,baseline\nx,q,c,b\nx,q2,c2,b2\n")))
+                .hasMessageContaining("d.csv line 3: id \"x\" is already used on line 2");
+    }
+
+    @Test
+    void brokenJsonEmptyFilesAndMissingFilesSayWhatIsWrong() throws IOException {
+        assertThatThrownBy(() -> PairedCases.read(write("b.jsonl", "{\"query\": \"q\",\n")))
+                .hasMessageContaining("b.jsonl line 1: not valid JSON");
+        assertThatThrownBy(() -> PairedCases.read(write("e.jsonl", "\n\n")))
+                .hasMessageContaining("e.jsonl: no paired cases in the file");
+        assertThatThrownBy(() -> PairedCases.read(dir.resolve("absent.jsonl")))
+                .hasMessageContaining("No paired-case file");
+        assertThatThrownBy(() -> PairedCases.fromClasspath("cases/absent.jsonl"))
+                .hasMessageContaining("No class-path resource cases/absent.jsonl");
+        assertThatThrownBy(() -> PairedCases.read(write("blank.jsonl",
+                "{\"query\": \" \", \"candidate\": \"c\", \"baseline\": \"b\"}\n")))
+                .hasMessageContaining("blank.jsonl line 1: field \"query\" is empty");
+        // An empty response is a real answer (the Auto-J testbed judges some): it is kept.
+        assertThat(PairedCases.read(write("empty.jsonl", "{\"query\": \"q\", \"candidate\": \"\", \"baseline\": \"b\"}\n")))
+                .containsExactly(PairedCase.of("q", "", "b"));
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}
