@@ -12,7 +12,6 @@ import dev.autoj.assertions.SetStatistics.Sprt;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
-import dev.autoj.engine.Scenario;
 import dev.autoj.engine.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,8 +222,7 @@ public class CandidatesAssert extends AbstractAssert<CandidatesAssert, List<Pair
         List<Judge.CompareRequest> requests = new ArrayList<>();
         for (int i = from; i < to; i++) {
             PairedCase c = actual.get(i);
-            Scenario s = Resolve.scenario(c.scenario(), j, c.query());
-            requests.add(new Judge.CompareRequest(c.query(), c.candidate(), c.baseline(), s, c.languageOrDefault()));
+            requests.add(new Judge.CompareRequest(c.query(), c.candidate(), c.baseline(), c.scenario(), c.languageOrDefault()));
         }
         List<Comparison> comparisons = j.compareAll(requests);
         List<CaseResult> out = new ArrayList<>();

@@ -72,13 +72,9 @@ public record JudgmentReport(
         return comparison != null ? List.of(comparison.original(), comparison.swapped()) : List.of(judgment);
     }
 
-    /** The exact prompts the judge saw, rebuilt from the texts (same order as {@link #judgments()}). */
+    /** The exact prompts the judge saw, as the judgments carry them (same order as {@link #judgments()}). */
     public List<Prompt> prompts() {
-        if (comparison != null) {
-            return List.of(PromptBuilder.pairwise(language, query, response, baseline),
-                    PromptBuilder.pairwise(language, query, baseline, response));
-        }
-        return List.of(PromptBuilder.single(language, query, response));
+        return judgments().stream().map(Judgment::prompt).toList();
     }
 
     /** Warnings about the judged texts (verdict markers, control-token strings), without duplicates. */

@@ -1,7 +1,6 @@
 package dev.autoj.assertions;
 
 import dev.autoj.engine.Judge;
-import dev.autoj.engine.Scenario;
 import dev.autoj.engine.protocol.UnencodableTextException;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -22,19 +21,6 @@ final class Resolve {
                 "No Auto-J judge for this assertion. Annotate the test class with @dev.autoj.junit.AutoJ "
                         + "(artifact dev.autoj:autoj-junit) and configure autoj.* (see docs/junit-extension.md), "
                         + "or pass a judge explicitly: assertThatResponse(r).judgedBy(judge)..."));
-    }
-
-    /** The given scenario, else the classifier's answer, else {@link Scenario#DEFAULT} when no classifier is configured. */
-    static Scenario scenario(Scenario explicit, Judge judge, String query) {
-        if (explicit != null) {
-            return explicit;
-        }
-        try {
-            return judge.classify(query);
-        } catch (UnsupportedOperationException noClassifier) {
-            // Judge.classify documents this as "no classifier configured": the default scenario applies.
-            return Scenario.DEFAULT;
-        }
     }
 
     static PositionPolicy policy(PositionPolicy explicit) {

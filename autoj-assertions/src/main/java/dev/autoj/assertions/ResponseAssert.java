@@ -143,10 +143,11 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
         Resolve.encodable("The response", actual);
         Resolve.encodable("The baseline", baseline);
         Judge j = Resolve.judge(judge);
-        Scenario s = Resolve.scenario(scenario, j, q);
-        scenario = s;
         PositionPolicy p = Resolve.policy(policy);
-        Comparison comparison = j.compareAll(List.of(new Judge.CompareRequest(q, actual, baseline, s, language))).get(0);
+        // A missing scenario is resolved by the engine, in the same batch (classified, or 'default' without a classifier).
+        Comparison comparison = j.compareAll(List.of(new Judge.CompareRequest(q, actual, baseline, scenario, language))).get(0);
+        Scenario s = comparison.original().scenario();
+        scenario = s;
         latest = comparison.original();
         JudgmentReport draft = new JudgmentReport(assertion, expectation + " baseline", q, actual, baseline, s, language, p,
                 comparison, null, true, null);
@@ -191,9 +192,8 @@ public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
             String q = Resolve.query(query, "grading");
             Resolve.encodable("The response", actual);
             Judge j = Resolve.judge(judge);
-            Scenario s = Resolve.scenario(scenario, j, q);
-            scenario = s;
-            grade = j.gradeAll(List.of(new Judge.GradeRequest(q, actual, s, language))).get(0);
+            grade = j.gradeAll(List.of(new Judge.GradeRequest(q, actual, scenario, language))).get(0);
+            scenario = grade.scenario();
         }
         latest = grade;
         return grade;

@@ -88,15 +88,15 @@ public class ResponsesAssert extends AbstractAssert<ResponsesAssert, List<String
             Resolve.encodable("Sample " + (i + 1) + " of the responses", actual.get(i));
         }
         Judge j = Resolve.judge(judge);
-        Scenario s = Resolve.scenario(scenario, j, q);
-        List<Judge.GradeRequest> requests = actual.stream().map(r -> new Judge.GradeRequest(q, r, s, language)).toList();
+        List<Judge.GradeRequest> requests = actual.stream().map(r -> new Judge.GradeRequest(q, r, scenario, language)).toList();
         List<Judgment> judgments = j.gradeAll(requests);
         List<Boolean> passed = new ArrayList<>();
         for (int i = 0; i < actual.size(); i++) {
             Judgment judgment = judgments.get(i);
             boolean ok = !judgment.isNoVerdict() && inRange.test(judgment.rating());
             passed.add(ok);
-            Resolve.report(new JudgmentReport(assertion + "[sample " + (i + 1) + "]", expectation, q, actual.get(i), null, s,
+            Resolve.report(new JudgmentReport(assertion + "[sample " + (i + 1) + "]", expectation, q, actual.get(i), null,
+                    judgment.scenario(),
                     language, null, null, judgment, ok, ok ? null
                     : "sample " + (i + 1) + " did not " + expectation + ": " + Messages.rating(judgment)));
         }

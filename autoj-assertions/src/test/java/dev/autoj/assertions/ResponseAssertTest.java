@@ -122,7 +122,7 @@ class ResponseAssertTest {
                 .contains("Rating: [[7]]").contains("Tagalog");
         assertThatThrownBy(() -> assertThatResponse(item.response()).forQuery(item.query()).judgedBy(judge).critique()
                 .doesNotContainIgnoringCase("tagalog"))
-                .hasMessageContaining("critique by the judge (published:auto-j-testbed)");
+                .hasMessageContaining("critique by the judge (replay:published:auto-j-testbed)");
     }
 
     @Test

@@ -2,12 +2,10 @@ package dev.autoj.engine;
 
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.internal.MicroBatchingBackend;
 import dev.autoj.engine.internal.StandardJudge;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p>The judge sends all prompts of one {@code compareAll} / {@code gradeAll} call (both orders of
  * every pair) to the back end in one {@code generate} batch. It is thread-safe: share one instance;
- * concurrent callers each send their own batch, unless {@link Builder#batchWindow} gathers them.
+ * concurrent callers each send their own batch (the JUnit extension gathers concurrent tests into one).
  * Closing the judge closes its back ends.
  *
  * <p>Store modes: {@link StoreMode#LIVE} never touches the store; {@link StoreMode#RECORD} answers
@@ -62,8 +60,6 @@ public final class Judges {
         private int maxNewTokens = GenerationRequest.AUTOJ_MAX_NEW_TOKENS;
         private Consumer<String> warningListener;
         private Clock clock = Clock.systemUTC();
-        private Duration batchWindow;
-        private int maxBatch;
 
         private Builder() {
         }
@@ -122,18 +118,6 @@ public final class Judges {
             return this;
         }
 
-        /**
-         * Gathers prompts that concurrent callers send within {@code window} into one back-end batch of at
-         * most about {@code maxBatch} prompts, one batch in flight at a time. Worth it for an engine that
-         * decodes a batch in one pass on one device; a remote fleet already serves requests in parallel.
-         * Off by default: each call then sends its own batch.
-         */
-        public Builder batchWindow(Duration window, int maxBatch) {
-            this.batchWindow = window;
-            this.maxBatch = maxBatch;
-            return this;
-        }
-
         /** The clock stamped on recorded judgments (the time is never part of a key). */
         public Builder clock(Clock clock) {
             this.clock = clock;
@@ -171,20 +155,7 @@ public final class Judges {
                         + " RECORD or REPLAY mode; call classifier(backend) for live classification");
             }
             String classifierModel = modelId(classifier, classifierModelId, "classifierModelId", "classifier");
-            Backend judgeBackend = backend;
-            Backend classifierBackend = classifier;
-            if (batchWindow != null) {
-                if (batchWindow.isNegative() || batchWindow.isZero() || maxBatch < 1) {
-                    throw new IllegalArgumentException("batchWindow needs a positive window and maxBatch of at least 1, got "
-                            + batchWindow + " and " + maxBatch);
-                }
-                if (backend != null) {
-                    judgeBackend = new MicroBatchingBackend(backend, batchWindow, maxBatch);
-                    // One model serving both roles stays behind one batcher, and is closed once.
-                    classifierBackend = classifier == backend ? judgeBackend : classifier;
-                }
-            }
-            return new StandardJudge(new StandardJudge.Settings(judgeBackend, judgeModel, classifierBackend, classifierModel,
+            return new StandardJudge(new StandardJudge.Settings(backend, judgeModel, classifier, classifierModel,
                     store, effective, maxNewTokens, warningListener, clock));
         }
 

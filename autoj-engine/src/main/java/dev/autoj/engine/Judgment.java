@@ -1,5 +1,6 @@
 package dev.autoj.engine;
 
+import dev.autoj.engine.protocol.Prompt;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -21,13 +22,12 @@ import java.util.OptionalDouble;
  * @param promptSha256 SHA-256 of the exact prompt, lower-case hex
  * @param modelId the judge model, e.g. {@code "GAIR/autoj-13b"}
  * @param backend the back end that produced it, e.g. {@code "remote"}, {@code "onnx"}
- * @param source where the output comes from: {@code "live:<backend>"} for a model run now,
- *     {@code "replay:<origin>"} from the judgment store, where origin is the recorded source
- *     (e.g. {@code "replay:published:auto-j-testbed"})
+ * @param provenance where the output comes from: a model run now, or the store (and what recorded it)
  * @param promptTokens prompt tokens, -1 when unknown
  * @param generatedTokens generated tokens, -1 when unknown
  * @param latency time the judge spent on this judgment (zero for a replay)
  * @param warnings notes for reports, e.g. judged text that contains verdict markers
+ * @param prompt the exact prompt the judge saw, with the judged texts it was built from
  */
 public record Judgment(
         Protocol protocol,
@@ -41,24 +41,34 @@ public record Judgment(
         String promptSha256,
         String modelId,
         String backend,
-        String source,
+        Provenance provenance,
         int promptTokens,
         int generatedTokens,
         Duration latency,
-        List<String> warnings) {
+        List<String> warnings,
+        Prompt prompt) {
 
     public Judgment {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(rawOutput, "rawOutput");
-        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(latency, "latency");
         int present = (verdict != null ? 1 : 0) + (rating != null ? 1 : 0) + (noVerdictReason != null ? 1 : 0);
         if (present != 1) {
             throw new IllegalArgumentException("a judgment has exactly one of verdict, rating and no-verdict reason");
         }
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /**
+     * Where the output comes from as one string: {@code "live:<backend>"} for a model run now,
+     * {@code "replay:<origin>"} from the judgment store (e.g. {@code "replay:published:auto-j-testbed"}).
+     */
+    public String source() {
+        return provenance.describe();
     }
 
     public Optional<Verdict> optionalVerdict() {

@@ -66,7 +66,7 @@ final class RunSummary {
                 if (r.judgments().stream().anyMatch(Judgment::isNoVerdict)) {
                     noVerdicts++;
                 }
-                hits += (int) r.judgments().stream().filter(j -> j.source().startsWith("replay:")).count();
+                hits += (int) r.judgments().stream().filter(j -> j.provenance().isReplay()).count();
                 if (!r.warnings().isEmpty()) {
                     withWarnings++;
                 }

@@ -85,7 +85,7 @@ class AllureResultsTest {
         JsonNode step = translation.get("steps").get(0);
         assertThat(step.get("name").asText()).isEqualTo("Auto-J scoresAtLeast: rating 7 — passed");
         assertThat(parameters(step)).containsEntry("scenario", "text_to_text_translation").containsEntry("rating", "7")
-                .containsEntry("source", "published:auto-j-testbed").containsKey("latency");
+                .containsEntry("source", "replay:published:auto-j-testbed").containsKey("latency");
         assertThat(labels(translation)).containsEntry("autoj.scenario", "text_to_text_translation")
                 .containsEntry("autoj.scenario_group", "NLP Tasks");
         assertThat(lyrics.get("steps").get(0).get("status").asText()).isEqualTo("failed");
@@ -94,8 +94,9 @@ class AllureResultsTest {
         JsonNode comparisonStep = comparison.get("steps").get(0);
         assertThat(parameters(comparisonStep)).containsEntry("verdict (original order)", "Response 1")
                 .containsEntry("verdict (swapped order)", "Response 2").containsEntry("consistency", "consistent");
+        // The published pairwise outputs are verdict labels without critiques; the judgments say so in their warnings.
         assertThat(attachmentNames(comparisonStep)).containsExactly("prompt (original order)", "judgment (original order)",
-                "prompt (swapped order)", "judgment (swapped order)");
+                "prompt (swapped order)", "judgment (swapped order)", "warnings");
     }
 
     static void runWithAllure(Path results, Class<?> fixture, int tests) {

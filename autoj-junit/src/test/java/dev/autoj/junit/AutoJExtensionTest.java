@@ -335,6 +335,6 @@ class AutoJExtensionTest {
                 .containsEntry("autoj.passed", "true")
                 .containsEntry("autoj.step", "Auto-J scoresAtLeast: rating 7 — passed");
         assertThat(entry.get("autoj.prompt")).startsWith("[INST] ").contains(item.response());
-        assertThat(entry.get("autoj.judgment")).contains("\"source\" : \"published:auto-j-testbed\"");
+        assertThat(entry.get("autoj.judgment")).contains("\"source\" : \"replay:published:auto-j-testbed\"");
     }
 }

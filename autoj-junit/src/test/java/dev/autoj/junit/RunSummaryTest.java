@@ -72,7 +72,8 @@ class RunSummaryTest {
         assertThat(totals.get("position_flips").asInt()).isEqualTo(1);
         assertThat(totals.get("position_flip_rate").asDouble()).isEqualTo(0.5);
         assertThat(totals.get("no_verdicts").asInt()).isEqualTo(1);
-        assertThat(totals.get("replay_hits").asInt()).isZero();
+        // Every judgment comes from Auto-J's published outputs, answered as the store replays them: 2 single, 2 × 2 pairwise.
+        assertThat(totals.get("replay_hits").asInt()).isEqualTo(6);
         assertThat(totals.get("replay_misses").asInt()).isZero();
         assertThat(totals.get("judge_time_ms").asLong()).isNotNegative();
 
@@ -105,7 +106,7 @@ class RunSummaryTest {
         String md = Files.readString(summaryDir.resolve("summary.md"));
         assertThat(md).startsWith("## Auto-J judged tests\n")
                 .contains("4 tests: 2 passed, 2 failed · 4 judgments · position flips 1 of 2 comparisons (50.0%) · 1 no-verdict")
-                .contains("replay 0 hits, 0 misses")
+                .contains("replay 6 hits, 0 misses")
                 .contains("| RunSummaryTest.KnownOutcomes › c_lowRating() | ❌ failed | scoresAtLeast: rating 1 (writing_song_lyrics) ✗ |")
                 .contains("| RunSummaryTest.KnownOutcomes › b_positionBiasAcceptedUnderEither() | ✅ passed | "
                         + "isPreferredOver: Response 1 / Response 1 (writing_news_article) |");

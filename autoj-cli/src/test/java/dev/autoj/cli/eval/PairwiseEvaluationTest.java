@@ -7,10 +7,12 @@ import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Provenance;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.protocol.ParsedVerdict;
+import dev.autoj.engine.protocol.PromptBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +105,8 @@ class PairwiseEvaluationTest {
 
     private static Judgment published(PairwiseItem item, ParsedVerdict verdict) {
         return new Judgment(Protocol.PAIRWISE, Language.EN, item.scenario(), verdict.verdict(), null, null, null,
-                String.valueOf(verdict.verdict().label()), null, "GAIR/autoj-13b", "published", "published:auto-j-testbed",
-                -1, -1, Duration.ZERO, List.of());
+                String.valueOf(verdict.verdict().label()), null, "GAIR/autoj-13b", "published",
+                Provenance.replayed(Provenance.PUBLISHED_TESTBED), -1, -1, Duration.ZERO, List.of(),
+                PromptBuilder.pairwise(Language.EN, "(the evaluation reads labels, not texts)", "", ""));
     }
 }

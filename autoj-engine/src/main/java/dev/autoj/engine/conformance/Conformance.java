@@ -142,7 +142,7 @@ public final class Conformance {
     }
 
     private static int fromStore(Judgment judgment) {
-        return judgment.source().startsWith("replay:") ? 1 : 0;
+        return judgment.provenance().isReplay() ? 1 : 0;
     }
 
     /** The run's back end lent to the check's own judge, which must not close it. */

@@ -5,6 +5,7 @@ import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Provenance;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
@@ -230,7 +231,7 @@ public final class StandardJudge implements Judge {
      * {@code raw}, stop reason {@code REJECTED} and the back end's reason as {@code note}.
      */
     private record Outcome(String raw, ParsedVerdict storedResult, StopReason stopReason, int promptTokens,
-                           int generatedTokens, Duration latency, String backend, String source, String note) {
+                           int generatedTokens, Duration latency, Provenance provenance, String note) {
     }
 
     /**
@@ -283,13 +284,12 @@ public final class StandardJudge implements Judge {
             // A rejected prompt (e.g. too long for the server) is a no-verdict judgment of its own; the rest of the
             // batch keeps its judgments. It is not recorded: the server's limits may change, the prompt's judgment not.
             Outcome live = new Outcome(generation.text(), null, generation.stopReason(), generation.promptTokens(),
-                    generation.generatedTokens(), generation.latency(), backend.name(), "live:" + backend.name(),
-                    generation.rejection());
+                    generation.generatedTokens(), generation.latency(), Provenance.live(backend.name()), generation.rejection());
             if (store != null && !generation.isRejected()) {
                 Prompt prompt = first.prompt();
                 ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
                 StoredJudgment recorded = new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
-                        first.request(), prompt.text(), generation.text(), null, result, live.source(),
+                        first.request(), prompt.text(), generation.text(), null, result, live.provenance().describe(),
                         generation.stopReason(), generation.promptTokens(), generation.generatedTokens(),
                         settings.clock().instant());
                 // Every answer of the batch is offered to the store before any failure is raised:
@@ -321,10 +321,8 @@ public final class StandardJudge implements Judge {
     }
 
     private static Outcome replayed(StoredJudgment stored) {
-        String origin = stored.source();
-        String backend = origin.startsWith("live:") ? origin.substring("live:".length()) : origin.split(":", 2)[0];
         return new Outcome(stored.rawOutput(), stored.result(), stored.stopReason(), stored.promptTokens(),
-                stored.generatedTokens(), Duration.ZERO, backend, "replay:" + origin, stored.note());
+                stored.generatedTokens(), Duration.ZERO, Provenance.replayed(stored.source()), stored.note());
     }
 
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
@@ -336,8 +334,8 @@ public final class StandardJudge implements Judge {
         }
         String raw = outcome.raw() == null ? "" : outcome.raw();
         return new Judgment(prompt.protocol(), prompt.language(), scenario, parsed.verdict(), parsed.rating(),
-                parsed.noVerdictReason(), raw.strip(), raw, prompt.sha256(), settings.modelId(), outcome.backend(),
-                outcome.source(), outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings);
+                parsed.noVerdictReason(), raw.strip(), raw, prompt.sha256(), settings.modelId(), outcome.provenance().backend(),
+                outcome.provenance(), outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings, prompt);
     }
 
     /**

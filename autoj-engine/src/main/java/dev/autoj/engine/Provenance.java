@@ -1,0 +1,69 @@
+package dev.autoj.engine;
+
+import java.util.Objects;
+
+/**
+ * Where a judgment's output comes from: a model run now on a named back end, or a judgment replayed
+ * from the store — itself recorded from a model run or imported from Auto-J's published testbed
+ * outputs. Reports and summaries read this; nothing parses a source string.
+ *
+ * <pre>{@code
+ * Provenance p = judgment.provenance();
+ * if (p.isReplay() && p.isPublished()) { ... }   // Auto-J-13B's own published output
+ * p.describe();                                   // "replay:published:auto-j-testbed"
+ * }</pre>
+ *
+ * @param kind live or replayed
+ * @param backend the back end that generated the output (for a replay: the one that recorded it, or
+ *     {@code "published"} for the testbed import)
+ * @param recorded for a replay, the source the store recorded ({@code "live:<backend>"} or
+ *     {@code "published:auto-j-testbed"}); null for a live judgment
+ */
+public record Provenance(Kind kind, String backend, String recorded) {
+
+    /** Live or from the store. */
+    public enum Kind {
+        /** Generated now by {@link #backend()}. */
+        LIVE,
+        /** Answered from the judgment store. */
+        REPLAYED
+    }
+
+    /** The store's source of the judgments imported from Auto-J's published testbed outputs. */
+    public static final String PUBLISHED_TESTBED = "published:auto-j-testbed";
+
+    public Provenance {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(backend, "backend");
+        if ((kind == Kind.REPLAYED) != (recorded != null)) {
+            throw new IllegalArgumentException("a replayed judgment, and only one, names what the store recorded");
+        }
+    }
+
+    /** A judgment generated now by {@code backend}. */
+    public static Provenance live(String backend) {
+        return new Provenance(Kind.LIVE, backend, null);
+    }
+
+    /** A judgment answered from the store, which recorded it with {@code recordedSource}. */
+    public static Provenance replayed(String recordedSource) {
+        String backend = recordedSource.startsWith("live:") ? recordedSource.substring("live:".length())
+                : recordedSource.split(":", 2)[0];
+        return new Provenance(Kind.REPLAYED, backend, recordedSource);
+    }
+
+    /** Whether the store answered. */
+    public boolean isReplay() {
+        return kind == Kind.REPLAYED;
+    }
+
+    /** Whether the output is Auto-J-13B's own, imported from the published testbed outputs. */
+    public boolean isPublished() {
+        return recorded != null && recorded.startsWith("published:");
+    }
+
+    /** {@code "live:<backend>"} or {@code "replay:<recorded>"}, as reports and the store show it. */
+    public String describe() {
+        return kind == Kind.LIVE ? "live:" + backend : "replay:" + recorded;
+    }
+}
