@@ -3,6 +3,7 @@ package dev.autoj.cli;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.Judges;
+import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
 import dev.autoj.engine.internal.StandardJudge;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>{@code
  * try (Classifier c = classifier.build()) {
- *     List<Classifier.Result> results = c.classifyAll(queries);
+ *     List<Classification> results = c.classifyAll(queries);
  * }
  * }</pre>
  */
@@ -50,27 +51,27 @@ final class ClassifierOptions extends RunOptions {
                 .modelName(modelName).conformance(ConformanceMode.OFF)
                 .maxNewTokens(Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
         StoreMode effective = spec.mode();
-        JudgmentStore judgmentStore = effective == StoreMode.LIVE ? null : JudgmentStore.open(spec.storeDir());
-        Classifier.Warnings warnings = new Classifier.Warnings();
-        Judges.Builder builder = Judges.builder().mode(effective).store(judgmentStore).onWarning(warnings);
-        Classifier.CapturingBackend captured = null;
+        Judges.Builder builder = Judges.builder().mode(effective)
+                .store(effective == StoreMode.LIVE ? null : JudgmentStore.open(spec.storeDir()));
+        Backend backend = null;
         if (effective == StoreMode.REPLAY) {
             // Judges requires a judge model; a classify-only run never judges, so the classifier fills that role.
             builder.modelId(modelName).classifierModelId(modelName);
         } else {
-            captured = new Classifier.CapturingBackend(open(spec, JudgeSpec::openBackend));
-            builder.backend(captured).classifier(captured);
+            backend = open(spec, JudgeSpec::openBackend);
+            builder.backend(backend).classifier(backend);
         }
         Judge judge;
         try {
             judge = builder.build();
         } catch (IllegalArgumentException e) {
-            if (captured != null) {
-                captured.close();
+            if (backend != null) {
+                backend.close();
             }
             throw usage(e.getMessage());
         }
-        return new Classifier(judge, modelName, captured, judgmentStore, Math.min(spec.concurrency(), 64), warnings);
+        // One batch holds as many prompts as the servers take at once, so progress stays visible on long files.
+        return new Classifier(judge, Math.max(64, spec.concurrency() * 8));
     }
 
     String describe() {

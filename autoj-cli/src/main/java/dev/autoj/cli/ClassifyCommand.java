@@ -3,6 +3,7 @@ package dev.autoj.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.cli.eval.JsonLines;
+import dev.autoj.engine.Classification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +40,16 @@ final class ClassifyCommand extends AutojCommand {
             }
             queries.add(query);
         }
-        List<Classifier.Result> results;
+        List<Classification> results;
         try (Classifier c = classifier.build()) {
             results = c.classifyAll(queries);
         }
         List<String> lines = new ArrayList<>(results.size());
-        for (Classifier.Result r : results) {
+        for (Classification r : results) {
             ObjectNode node = Json.object();
             node.put("query", r.query());
             node.put("scenario", r.scenario().id());
-            node.put("raw", r.raw());
+            node.put("raw", r.rawOutput());
             ArrayNode warnings = node.putArray("warnings");
             r.warnings().forEach(warnings::add);
             lines.add(Json.line(node));

@@ -14,6 +14,7 @@ import dev.autoj.cli.eval.ScenarioAnswer;
 import dev.autoj.cli.eval.ScenarioEvaluation;
 import dev.autoj.cli.eval.ScenarioReport;
 import dev.autoj.cli.eval.TestbedFiles;
+import dev.autoj.engine.Classification;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
@@ -285,12 +286,12 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 queries.add(query);
             }
-            List<Classifier.Result> results;
+            List<Classification> results;
             try (Classifier c = classifier.build()) {
                 results = c.classifyAll(queries);
             }
             List<ScenarioAnswer> answers = results.stream().map(r -> r.warnings().isEmpty() ? ScenarioAnswer.of(r.scenario())
-                    : new ScenarioAnswer(r.scenario(), r.raw() == null ? "" : r.raw())).toList();
+                    : new ScenarioAnswer(r.scenario(), r.rawOutput())).toList();
             return ScenarioEvaluation.evaluate(expected, answers);
         }
     }

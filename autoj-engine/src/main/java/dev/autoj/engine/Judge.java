@@ -64,9 +64,25 @@ public interface Judge extends AutoCloseable {
      * The scenario of a query according to Auto-J's scenario classifier; {@link Scenario#DEFAULT}
      * when the classifier answers something that is not a scenario name.
      *
-     * @throws UnsupportedOperationException when no classifier is configured
+     * @throws UnsupportedOperationException when no classifier is configured ({@link #hasClassifier()} says)
      */
-    Scenario classify(String query);
+    default Scenario classify(String query) {
+        return classifyAll(List.of(query)).get(0).scenario();
+    }
+
+    /**
+     * Classifies many queries; their prompts reach the classifier together. Results in query order,
+     * each with the classifier's own output and warnings.
+     *
+     * @throws UnsupportedOperationException when no classifier is configured ({@link #hasClassifier()} says)
+     */
+    List<Classification> classifyAll(List<String> queries);
+
+    /**
+     * Whether a scenario classifier is configured. Without one, a request without a scenario is judged
+     * in {@link Scenario#DEFAULT}.
+     */
+    boolean hasClassifier();
 
     /** Releases the back end (model sessions, HTTP clients). */
     @Override

@@ -1,9 +1,9 @@
 package dev.autoj.junit;
 
+import dev.autoj.engine.Classification;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
-import dev.autoj.engine.Scenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,13 +55,18 @@ final class SharedJudge implements Judge {
     }
 
     @Override
-    public Scenario classify(String query) {
+    public List<Classification> classifyAll(List<String> queries) {
         long start = System.nanoTime();
         try {
-            return delegate.classify(query);
+            return delegate.classifyAll(queries);
         } finally {
             judgeNanos.addAndGet(System.nanoTime() - start);
         }
+    }
+
+    @Override
+    public boolean hasClassifier() {
+        return delegate.hasClassifier();
     }
 
     /** Does nothing: the one judge of the run is closed by the extension when the run ends. */

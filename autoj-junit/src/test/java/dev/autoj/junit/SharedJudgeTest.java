@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.assertions.fixtures.PublishedJudge;
 import dev.autoj.assertions.fixtures.Testbed;
+import dev.autoj.engine.Classification;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
@@ -41,8 +42,13 @@ class SharedJudgeTest {
         }
 
         @Override
-        public Scenario classify(String query) {
-            return published.classify(query);
+        public List<Classification> classifyAll(List<String> queries) {
+            return published.classifyAll(queries);
+        }
+
+        @Override
+        public boolean hasClassifier() {
+            return published.hasClassifier();
         }
 
         @Override
@@ -117,8 +123,13 @@ class SharedJudgeTest {
             }
 
             @Override
-            public Scenario classify(String query) {
-                return gated.classify(query);
+            public List<Classification> classifyAll(List<String> queries) {
+                return gated.classifyAll(queries);
+            }
+
+            @Override
+            public boolean hasClassifier() {
+                return gated.hasClassifier();
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.autoj.engine.internal;
 
+import dev.autoj.engine.Classification;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
@@ -21,8 +22,8 @@ import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.ReplayMissException;
 import dev.autoj.engine.store.StoreConflictException;
 import dev.autoj.engine.store.StoreException;
-import dev.autoj.engine.store.StoreWriteException;
 import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.store.StoreWriteException;
 import dev.autoj.engine.store.StoredJudgment;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,11 +165,23 @@ public final class StandardJudge implements Judge {
     @Override
     public Scenario classify(String query) {
         requireText(query, "query", "classify");
-        return classifyAll(List.of(query)).get(0);
+        return classifyAll(List.of(query)).get(0).scenario();
     }
 
-    private List<Scenario> classifyAll(List<String> queries) {
-        if (settings.classifierModelId() == null) {
+    @Override
+    public boolean hasClassifier() {
+        return settings.classifierModelId() != null;
+    }
+
+    @Override
+    public List<Classification> classifyAll(List<String> queries) {
+        if (queries == null) {
+            throw new IllegalArgumentException("classifyAll: queries must not be null");
+        }
+        for (int i = 0; i < queries.size(); i++) {
+            requireText(queries.get(i), "query " + i, "classifyAll");
+        }
+        if (!hasClassifier()) {
             throw new UnsupportedOperationException("No scenario classifier is configured: name the scenario in the request,"
                     + " or build the judge with Judges.builder().classifier(backend) (or classifierModelId(id) to replay"
                     + " recorded classifications).");
@@ -181,21 +194,25 @@ public final class StandardJudge implements Judge {
         }
         List<Outcome> outcomes = resolve(pending, settings.classifier(), settings.classifierModelId(),
                 CLASSIFIER_MAX_NEW_TOKENS, "scenario classifier");
-        List<Scenario> scenarios = new ArrayList<>(queries.size());
+        List<Classification> classifications = new ArrayList<>(queries.size());
         for (int i = 0; i < queries.size(); i++) {
-            String answer = outcomes.get(i).raw().strip();
-            Optional<Scenario> found = Scenario.find(answer);
-            if (outcomes.get(i).stopReason() == StopReason.REJECTED) {
-                warn("The scenario classifier (" + settings.classifierModelId() + ") could not classify the query \""
-                        + preview(queries.get(i), 60) + "\", so the scenario is 'default': " + outcomes.get(i).note());
+            Outcome outcome = outcomes.get(i);
+            String raw = outcome.raw() == null ? "" : outcome.raw();
+            Optional<Scenario> found = Scenario.find(raw.strip());
+            List<String> warnings = new ArrayList<>();
+            if (outcome.stopReason() == StopReason.REJECTED) {
+                warnings.add("The scenario classifier (" + settings.classifierModelId() + ") could not classify the query \""
+                        + preview(queries.get(i), 60) + "\", so the scenario is 'default': " + outcome.note());
             } else if (found.isEmpty()) {
-                warn("The scenario classifier (" + settings.classifierModelId() + ") answered \"" + preview(answer, 60)
+                warnings.add("The scenario classifier (" + settings.classifierModelId() + ") answered \"" + preview(raw.strip(), 60)
                         + "\" for the query \"" + preview(queries.get(i), 60) + "\"; that is not one of the 60 scenario"
                         + " names, so the scenario is 'default'. Name the scenario in the request to avoid guessing.");
             }
-            scenarios.add(found.orElse(Scenario.DEFAULT));
+            warnings.forEach(this::warn);
+            classifications.add(new Classification(queries.get(i), found.orElse(Scenario.DEFAULT), raw, warnings,
+                    outcome.provenance()));
         }
-        return scenarios;
+        return classifications;
     }
 
     /** Request scenarios, with missing ones classified (all in one batch) or 'default' without a classifier. */
@@ -211,7 +228,7 @@ public final class StandardJudge implements Judge {
         }
         List<Scenario> classified = settings.classifierModelId() == null
                 ? toClassify.stream().map(q -> Scenario.DEFAULT).toList()
-                : classifyAll(toClassify);
+                : classifyAll(toClassify).stream().map(Classification::scenario).toList();
         List<Scenario> result = new ArrayList<>(given.size());
         int next = 0;
         for (Scenario s : given) {
