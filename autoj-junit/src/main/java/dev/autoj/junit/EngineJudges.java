@@ -8,8 +8,11 @@ import dev.autoj.engine.backend.EmbeddedRuntime;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
+import dev.autoj.engine.server.ManagedServer;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
+import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -60,16 +63,22 @@ final class EngineJudges {
 
     private static Backend backend(Settings settings) {
         return switch (settings.backend()) {
-            case REMOTE -> new RemoteBackend(RemoteConfig.builder()
-                    .endpoints(settings.endpoints())
-                    .modelName(settings.modelName())
-                    .requestTimeout(settings.timeout())
-                    .concurrency(settings.concurrency())
-                    .maxTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS))
-                    .bearerTokenEnv(settings.tokenEnv())
-                    .build());
+            // With autoj.server.command the server starts at the first prompt that needs it (not for store hits), once per run.
+            case REMOTE -> settings.server() == null ? remote(settings, settings.endpoints())
+                    : ManagedServer.backend(settings.server(), settings.endpoints(), endpoints -> remote(settings, endpoints));
             case ONNX -> onnx(settings);
         };
+    }
+
+    private static RemoteBackend remote(Settings settings, List<URI> endpoints) {
+        return new RemoteBackend(RemoteConfig.builder()
+                .endpoints(endpoints)
+                .modelName(settings.modelName())
+                .requestTimeout(settings.timeout())
+                .concurrency(settings.concurrency())
+                .maxTokens(Math.max(settings.maxNewTokens(), RemoteConfig.DEFAULT_MAX_TOKENS))
+                .bearerTokenEnv(settings.tokenEnv())
+                .build());
     }
 
     /**

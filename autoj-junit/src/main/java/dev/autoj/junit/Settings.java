@@ -4,15 +4,19 @@ import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.conformance.ConformanceMode;
+import dev.autoj.engine.server.ServerConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +25,7 @@ import java.util.regex.Pattern;
  * The validated {@code autoj.*} configuration of one test run. Every value is read once, at the
  * edge: a bad value fails with the key, the value and the accepted values. Values without a default
  * ({@code dtype}: the checkpoint decides; {@code onnxCacheDir}, {@code modelPath}, …) are null when unset.
+ * {@code server} is the managed judge server ({@code autoj.server.*}), null without {@code autoj.server.command}.
  */
 record Settings(
         Backend backend,
@@ -42,7 +47,8 @@ record Settings(
         String tokenEnv,
         String classifierModelName,
         List<URI> classifierEndpoints,
-        ConformanceMode conformance) {
+        ConformanceMode conformance,
+        ServerConfig server) {
 
     static final String PREFIX = "autoj.";
 
@@ -73,7 +79,10 @@ record Settings(
         TOKEN_ENV("token-env", null),
         CLASSIFIER_MODEL_NAME("classifier.model-name", null),
         CLASSIFIER_ENDPOINTS("classifier.endpoints", null),
-        CONFORMANCE("conformance", "strict");
+        CONFORMANCE("conformance", "strict"),
+        SERVER_COMMAND("server.command", null),
+        SERVER_STARTUP_TIMEOUT("server.startup-timeout", "15m"),
+        SERVER_DIR("server.dir", null);
 
         final String suffix;
         final String defaultValue;
@@ -102,6 +111,12 @@ record Settings(
      * @throws InvalidSettingsException naming the key, where it came from, the value and the accepted values
      */
     static Settings read(Function<String, Optional<String>> parameters, Function<String, String> environment) {
+        return read(parameters, environment, ServerEnvironment.visibleNames());
+    }
+
+    /** As {@link #read(Function, Function)}, with the variable names that {@code autoj.server.env.NAME} may set. */
+    static Settings read(Function<String, Optional<String>> parameters, Function<String, String> environment,
+                         Set<String> serverEnvironmentNames) {
         Source source = new Source(parameters, environment);
         Backend backend = source.choice(Key.BACKEND, Backend.class);
         Mode mode = source.choice(Key.MODE, Mode.class);
@@ -117,10 +132,12 @@ record Settings(
                     + ") is not: name the scenario-classifier model the endpoints serve, e.g. GAIR/autoj-scenario-classifier.");
         }
         Path modelPath = source.path(Key.MODEL_PATH);
-        if (mode != Mode.REPLAY && backend == Backend.REMOTE && endpoints.isEmpty()) {
+        ServerConfig server = source.server(serverEnvironmentNames, backend);
+        if (mode != Mode.REPLAY && backend == Backend.REMOTE && endpoints.isEmpty() && server == null) {
             throw new InvalidSettingsException(Key.ENDPOINTS.property() + " (or " + Key.ENDPOINTS.environment()
                     + ") is required for autoj.backend=remote in mode " + mode.name().toLowerCase(Locale.ROOT)
                     + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; "
+                    + "or start a judge server for the run with autoj.server.command (e.g. vllm serve GAIR/autoj-13b --port {port}); "
                     + "or set autoj.mode=replay to judge from recorded judgments only.");
         }
         if (mode != Mode.REPLAY && backend == Backend.ONNX) {
@@ -143,7 +160,7 @@ record Settings(
                 source.positionPolicy(), source.integer(Key.MAX_NEW_TOKENS, 1, 4096), source.duration(Key.TIMEOUT),
                 source.integer(Key.CONCURRENCY, 1, 1024), source.choice(Key.REPORT, Report.class),
                 source.path(Key.SUMMARY_DIR), source.text(Key.TOKEN_ENV), classifierModel, classifierEndpoints,
-                source.choice(Key.CONFORMANCE, ConformanceMode.class));
+                source.choice(Key.CONFORMANCE, ConformanceMode.class), server);
     }
 
     /** A configuration value that cannot be used; the message names the key and the accepted values. */
@@ -261,6 +278,51 @@ record Settings(
                 }
             }
             throw invalid(value, "a positive duration such as 500ms, 90s (seconds are the default unit), 5m or 1h");
+        }
+
+        /**
+         * The managed judge server, or null without autoj.server.command. Its log goes to the summary folder; its
+         * environment is autoj.server.env.NAME (or AUTOJ_SERVER_ENV_NAME) for each of {@code names} that is set.
+         */
+        ServerConfig server(Set<String> names, Backend backend) {
+            Map<String, String> variables = new LinkedHashMap<>();
+            for (String name : names) {
+                String value = parameters.apply(ServerEnvironment.PROPERTY_PREFIX + name).orElse(null);
+                if (value == null) {
+                    value = environment.apply(ServerEnvironment.ENVIRONMENT_PREFIX + name);
+                }
+                if (value != null) {
+                    variables.put(name, value);
+                }
+            }
+            String[] command = raw(Key.SERVER_COMMAND).orElse(null);
+            if (command == null) {
+                if (!variables.isEmpty() || isSet(Key.SERVER_DIR)) {
+                    throw new InvalidSettingsException("autoj.server.env.* / " + Key.SERVER_DIR.property() + " are set ("
+                            + (variables.isEmpty() ? Key.SERVER_DIR.property() : "variables " + variables.keySet()) + ") but "
+                            + Key.SERVER_COMMAND.property() + " is not, so no judge server is started and they would be ignored:"
+                            + " set autoj.server.command, or remove them.");
+                }
+                return null;
+            }
+            if (backend != Backend.REMOTE) {
+                throw new InvalidSettingsException(command[1] + " starts a completions server, which autoj.backend="
+                        + backend.name().toLowerCase(Locale.ROOT) + " does not use: set autoj.backend=remote, or remove "
+                        + Key.SERVER_COMMAND.property() + ".");
+            }
+            Path dir = path(Key.SERVER_DIR);
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw invalid(raw(Key.SERVER_DIR).orElseThrow(), "an existing folder to run the server command in (seen from "
+                        + Path.of("").toAbsolutePath() + ")");
+            }
+            Path summary = path(Key.SUMMARY_DIR);
+            try {
+                return new ServerConfig(command[0], text(Key.MODEL_NAME), duration(Key.SERVER_STARTUP_TIMEOUT), variables, dir,
+                        summary.resolve("judge-server.log"));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingsException("Invalid autoj configuration: " + command[1] + " = \"" + command[0] + "\": "
+                        + e.getMessage() + ".");
+            }
         }
 
         List<URI> endpoints(Key key) {
