@@ -8,11 +8,14 @@ import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
+import dev.autoj.engine.server.ManagedServer;
+import dev.autoj.engine.server.ServerConfig;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import dev.autoj.onnx.OnnxBackend;
 import dev.autoj.onnx.OnnxOptions;
 import dev.autoj.onnx.checkpoint.CheckpointException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +45,7 @@ abstract class RunOptions {
     }
 
     private static final List<String> NAMES = List.of("--backend", "--token-env", "--timeout", "--concurrency", "--mode", "--store",
-            "--model", "--dtype", "--device", "--cache-dir");
+            "--model", "--dtype", "--device", "--cache-dir", "--server-command", "--server-startup-timeout", "--server-log");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -88,6 +91,19 @@ abstract class RunOptions {
     @Option(names = "--store", paramLabel = "DIR", description = "the judgment store folder (see docs/record-replay.md)")
     Path store;
 
+    @Option(names = "--server-command", paramLabel = "COMMAND",
+            description = "start this OpenAI-compatible server for the run and stop it at the end, e.g. \"vllm serve GAIR/autoj-13b"
+                    + " --port {port}\" ({port}: a free loopback port); not started when an --endpoint already serves the model")
+    String serverCommand;
+
+    @Option(names = "--server-startup-timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+            description = "how long --server-command may take to serve the model, e.g. 20m (default: 15m)")
+    Duration serverStartupTimeout;
+
+    @Option(names = "--server-log", paramLabel = "FILE", defaultValue = "autoj-judge-server.log",
+            description = "where --server-command's output goes (default: ${DEFAULT-VALUE})")
+    Path serverLog;
+
     /** The option names of the model's own endpoint, name and budget. */
     abstract List<String> modelOptionNames();
 
@@ -102,7 +118,7 @@ abstract class RunOptions {
         if (mode != null) {
             return mode;
         }
-        boolean modelGiven = backendKind == BackendKind.ONNX ? model != null : !endpoints.isEmpty();
+        boolean modelGiven = backendKind == BackendKind.ONNX ? model != null : !endpoints.isEmpty() || serverCommand != null;
         return store == null ? StoreMode.LIVE : modelGiven ? StoreMode.RECORD : StoreMode.REPLAY;
     }
 
@@ -129,8 +145,13 @@ abstract class RunOptions {
      */
     Backend backend(String endpointOption, List<String> endpoints, String nameOption, String modelName, StoreMode effective,
             int maxTokens) {
+        if (serverCommand != null && backendKind != BackendKind.REMOTE) {
+            throw usage("--server-command starts a completions server, which --backend " + backendKind.name().toLowerCase(Locale.ROOT) + " does not use;"
+                    + " drop --server-command, or use --backend remote");
+        }
         return switch (backendKind) {
-            case REMOTE -> remote(endpointOption, endpoints, modelName, maxTokens);
+            case REMOTE -> serverCommand != null ? managed(endpoints, modelName, maxTokens)
+                    : remote(endpointOption, endpoints, modelName, maxTokens);
             case ONNX -> onnx(nameOption, modelName, effective, maxTokens);
         };
     }
@@ -180,25 +201,55 @@ abstract class RunOptions {
         return named ? backend.withModelId(modelName) : backend;
     }
 
+    /**
+     * The server from --server-command, started when the first prompt needs it (a run answered from the store starts
+     * nothing), unless one of the endpoints already serves the model; the judge's close stops it.
+     */
+    private Backend managed(List<String> endpoints, String modelName, int maxTokens) {
+        ServerConfig config;
+        List<URI> uris;
+        try {
+            config = ServerConfig.of(serverCommand, modelName).withLogFile(serverLog);
+            if (serverStartupTimeout != null) {
+                config = config.withStartupTimeout(serverStartupTimeout);
+            }
+            uris = endpoints.isEmpty() ? List.of() : remoteConfig(endpoints, modelName, maxTokens).endpoints();
+        } catch (IllegalArgumentException e) {
+            throw usage("--server-command \"" + serverCommand + "\": " + e.getMessage());
+        }
+        if (tokenEnv != null && (System.getenv(tokenEnv) == null || System.getenv(tokenEnv).isBlank())) {
+            // Checked now: the client is only built when the server is up, minutes later.
+            throw usage("--token-env names " + tokenEnv + ", which is unset or blank; export it with the server's API key"
+                    + " (e.g. the --api-key given to vllm serve), or drop --token-env");
+        }
+        return ManagedServer.backend(config, uris, chosen -> new RemoteBackend(remoteConfig(chosen.stream().map(URI::toString).toList(),
+                modelName, maxTokens)));
+    }
+
     private Backend remote(String endpointOption, List<String> endpoints, String modelName, int maxTokens) {
         if (endpoints.isEmpty()) {
             throw usage("a live model run needs its server: " + endpointOption + " URL[,URL…] (e.g. http://judge-host:8000),"
+                    + " or one started for the run: --server-command \"vllm serve GAIR/autoj-13b --port {port}\","
                     + " or replay recorded judgments with --mode replay --store DIR");
         }
         try {
-            RemoteConfig.Builder config = RemoteConfig.builder()
-                    .endpoints(String.join(",", endpoints))
-                    .modelName(modelName)
-                    .concurrency(concurrency)
-                    .maxTokens(maxTokens)
-                    .bearerTokenEnv(tokenEnv);
-            if (timeout != null) {
-                config.requestTimeout(timeout);
-            }
-            return new RemoteBackend(config.build());
+            return new RemoteBackend(remoteConfig(endpoints, modelName, maxTokens));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private RemoteConfig remoteConfig(List<String> endpoints, String modelName, int maxTokens) {
+        RemoteConfig.Builder config = RemoteConfig.builder()
+                .endpoints(String.join(",", endpoints))
+                .modelName(modelName)
+                .concurrency(concurrency)
+                .maxTokens(maxTokens)
+                .bearerTokenEnv(tokenEnv);
+        if (timeout != null) {
+            config.requestTimeout(timeout);
+        }
+        return config.build();
     }
 
     /** Builds the judge; a setting the builder refuses is a usage error, and the back end is closed then. */
@@ -215,7 +266,10 @@ abstract class RunOptions {
 
     /** One line saying which model runs how, for report headers. */
     String describe(StoreMode effective, List<String> endpoints, String modelName) {
-        String where = backendKind == BackendKind.ONNX ? "the embedded engine (" + model + ")" : String.join(", ", endpoints);
+        String where = backendKind == BackendKind.ONNX ? "the embedded engine (" + model + ")"
+                : serverCommand == null ? String.join(", ", endpoints)
+                : "a server started with " + serverCommand + (endpoints.isEmpty() ? "" : " (unless " + String.join(", ", endpoints)
+                        + " already serves it)");
         return switch (effective) {
             case LIVE -> modelName + ", live on " + where;
             case RECORD -> modelName + ", record into " + store + " (missing judgments from " + where + ")";

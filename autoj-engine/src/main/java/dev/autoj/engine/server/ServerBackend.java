@@ -82,12 +82,14 @@ final class ServerBackend implements Backend {
         List<URI> beside = new ArrayList<>();
         if (!endpoints.isEmpty()) {
             RemoteBackend configured = remote.apply(endpoints);
-            for (URI endpoint : endpoints) {
+            // The client's own list: it normalizes the URLs (http://host:8000/v1 is http://host:8000) and asks only those.
+            for (URI endpoint : configured.config().endpoints()) {
                 List<String> models;
                 try {
                     models = configured.servedModels(endpoint);
                 } catch (BackendException down) {
-                    // Not answering now (down, still loading, refusing): the server is started, this one may join later.
+                    // Not answering now (down, still loading, refusing; after the client's retries, a few seconds):
+                    // the server is started, and this endpoint stays beside it, for when it comes up.
                     beside.add(endpoint);
                     continue;
                 }
