@@ -69,9 +69,9 @@ final class ServerBackend implements Backend {
             }
             if (startFailure != null) {
                 // Loading a model takes minutes: a server that failed once is not started again for every prompt.
-                throw new ServerStartException("The judge server could not be started earlier in this run (reported in full"
-                        + " at the first judgment that needed it): " + startFailure.getMessage().lines().findFirst().orElse(""),
-                        startFailure);
+                throw ServerStartException.repeatOf(startFailure, "The judge server could not be started earlier in this run"
+                        + " (reported in full at the first judgment that needed it): "
+                        + startFailure.getMessage().lines().findFirst().orElse(""));
             }
             delegate = connect();
             return delegate;

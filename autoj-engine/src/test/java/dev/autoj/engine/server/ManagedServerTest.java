@@ -173,10 +173,12 @@ class ManagedServerTest {
             return ManagedServer.start(c);
         })) {
             assertThatThrownBy(() -> generateOne(backend)).isInstanceOf(ServerStartException.class)
-                    .hasMessageContaining("exited with code 3").hasMessageContaining("log line 49");
+                    .hasMessageContaining("exited with code 3").hasMessageContaining("log line 49")
+                    .matches(e -> !((ServerStartException) e).alreadyReported(), "is the first report");
             assertThatThrownBy(() -> generateOne(backend)).isInstanceOf(ServerStartException.class)
                     .hasMessageStartingWith("The judge server could not be started earlier in this run")
-                    .hasMessageContaining("exited with code 3").hasMessageNotContaining("log line 49");
+                    .hasMessageContaining("exited with code 3").hasMessageNotContaining("log line 49")
+                    .matches(e -> ((ServerStartException) e).alreadyReported(), "says it was reported before");
             assertThat(starts).hasValue(1);
         }
     }
