@@ -5,6 +5,7 @@ import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
+import dev.autoj.engine.server.ServerConfig;
 import dev.autoj.engine.store.StoreMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 abstract class RunOptions {
 
     private static final List<String> NAMES = List.of("--backend", "--token-env", "--timeout", "--concurrency", "--mode", "--store",
-            "--model", "--dtype", "--device", "--cache-dir");
+            "--model", "--dtype", "--device", "--cache-dir", "--server-command", "--server-startup-timeout", "--server-log");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -73,6 +74,19 @@ abstract class RunOptions {
     @Option(names = "--store", paramLabel = "DIR", description = "the judgment store folder (see docs/record-replay.md)")
     Path store;
 
+    @Option(names = "--server-command", paramLabel = "COMMAND",
+            description = "start this OpenAI-compatible server for the run and stop it at the end, e.g. \"vllm serve GAIR/autoj-13b"
+                    + " --port {port}\" ({port}: a free loopback port); not started when an endpoint already serves the model")
+    String serverCommand;
+
+    @Option(names = "--server-startup-timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+            description = "how long --server-command may take to serve the model, e.g. 20m (default: 15m)")
+    Duration serverStartupTimeout;
+
+    @Option(names = "--server-log", paramLabel = "FILE", defaultValue = "autoj-judge-server.log",
+            description = "where --server-command's output goes (default: ${DEFAULT-VALUE})")
+    Path serverLog;
+
     /** The option names of the model's own endpoint, name and budget. */
     abstract List<String> modelOptionNames();
 
@@ -104,6 +118,19 @@ abstract class RunOptions {
         }
         if (timeout != null) {
             spec.timeout(timeout);
+        }
+        if (serverCommand != null) {
+            try {
+                ServerConfig server = ServerConfig.of(serverCommand, modelName).withLogFile(serverLog);
+                spec.server(serverStartupTimeout == null ? server : server.withStartupTimeout(serverStartupTimeout));
+            } catch (IllegalArgumentException e) {
+                throw usage("--server-command \"" + serverCommand + "\": " + e.getMessage());
+            }
+            if (tokenEnv != null && (System.getenv(tokenEnv) == null || System.getenv(tokenEnv).isBlank())) {
+                // Checked now: the client is only built when the server is up, minutes later.
+                throw usage("--token-env names " + tokenEnv + ", which is unset or blank; export it with the server's API key"
+                        + " (e.g. the --api-key given to vllm serve), or drop --token-env");
+            }
         }
         return spec.impliedMode(mode != null, mode);
     }
@@ -161,6 +188,9 @@ abstract class RunOptions {
                     case CLASSIFIER_MODEL_NAME -> "--classifier-model-name";
                     case CLASSIFIER_ENDPOINTS -> "--classifier-endpoint";
                     case CONFORMANCE -> "--conformance";
+                    case SERVER_COMMAND -> "--server-command";
+                    case SERVER_STARTUP_TIMEOUT -> "--server-startup-timeout";
+                    case SERVER_DIR -> "the shell's working folder";
                 };
             }
 

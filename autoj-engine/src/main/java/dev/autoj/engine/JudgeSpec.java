@@ -9,6 +9,8 @@ import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
 import dev.autoj.engine.conformance.ConformanceMode;
+import dev.autoj.engine.server.ManagedServer;
+import dev.autoj.engine.server.ServerConfig;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import java.net.URI;
@@ -57,6 +59,7 @@ import java.util.regex.Pattern;
  * @param classifierModelName Auto-J's scenario classifier as the server names it, or null for none
  * @param classifierEndpoints the classifier's servers (default: the judge's)
  * @param conformance what the run does with the conformance check
+ * @param server a judge server to start for the run (remote back end), or null; see {@link ManagedServer}
  * @param naming how messages name each setting (a configuration key or a command-line option)
  */
 public record JudgeSpec(
@@ -77,6 +80,7 @@ public record JudgeSpec(
         String classifierModelName,
         List<URI> classifierEndpoints,
         ConformanceMode conformance,
+        ServerConfig server,
         Naming naming) {
 
     /** The back ends a judge can run on. */
@@ -108,7 +112,10 @@ public record JudgeSpec(
         TOKEN_ENV("token-env", null),
         CLASSIFIER_MODEL_NAME("classifier.model.name", null, "classifier.model-name"),
         CLASSIFIER_ENDPOINTS("classifier.endpoints", null),
-        CONFORMANCE("conformance", "strict");
+        CONFORMANCE("conformance", "strict"),
+        SERVER_COMMAND("server.command", null),
+        SERVER_STARTUP_TIMEOUT("server.startup-timeout", "15m"),
+        SERVER_DIR("server.dir", null);
 
         /** The prefix of every configuration key. */
         public static final String PREFIX = "autoj.";
@@ -200,7 +207,7 @@ public record JudgeSpec(
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         classifierEndpoints = classifierEndpoints == null || classifierEndpoints.isEmpty() ? endpoints : List.copyOf(classifierEndpoints);
         validate(backend, endpoints, modelNameGiven, modelPath, mode, storeDir, maxNewTokens, timeout, concurrency,
-                classifierModelName, classifierEndpoints, naming);
+                classifierModelName, classifierEndpoints, server, naming);
     }
 
     /** A builder holding the defaults of {@link Setting}; messages name configuration keys unless told otherwise. */
@@ -228,14 +235,20 @@ public record JudgeSpec(
         b.classifierModelName = classifierModelName;
         b.classifierEndpoints = classifierEndpoints == endpoints ? List.of() : classifierEndpoints;
         b.conformance = conformance;
+        b.server = server;
         b.naming = naming;
         return b;
     }
 
     private static void validate(BackendKind backend, List<URI> endpoints, boolean modelNameGiven, Path modelPath, StoreMode mode,
             Path storeDir, int maxNewTokens, Duration timeout, int concurrency, String classifierModelName,
-            List<URI> classifierEndpoints, Naming naming) {
+            List<URI> classifierEndpoints, ServerConfig server, Naming naming) {
         String modeName = lower(mode);
+        if (server != null && backend != BackendKind.REMOTE) {
+            throw new InvalidSpecException(naming.name(Setting.SERVER_COMMAND) + " starts a completions server, which "
+                    + naming.assign(Setting.BACKEND, lower(backend)) + " does not use: set " + naming.assign(Setting.BACKEND, "remote")
+                    + ", or remove " + naming.name(Setting.SERVER_COMMAND) + ".");
+        }
         if (maxNewTokens < 1 || maxNewTokens > 4096) {
             throw new InvalidSpecException(naming.name(Setting.MAX_NEW_TOKENS) + " must be a whole number from 1 to 4096, got "
                     + maxNewTokens + " (Auto-J's setting is 1024)");
@@ -259,9 +272,11 @@ public record JudgeSpec(
         if (mode == StoreMode.REPLAY) {
             return;
         }
-        if (backend == BackendKind.REMOTE && endpoints.isEmpty()) {
+        if (backend == BackendKind.REMOTE && endpoints.isEmpty() && server == null) {
             throw new InvalidSpecException(naming.name(Setting.ENDPOINTS) + " is required for a remote judge in mode " + modeName
-                    + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; or set "
+                    + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; or start"
+                    + " a judge server for the run with " + naming.assign(Setting.SERVER_COMMAND,
+                            "\"vllm serve GAIR/autoj-13b --port {port}\"") + "; or set "
                     + naming.assign(Setting.MODE, "replay") + " to judge from recorded judgments only.");
         }
         if (backend == BackendKind.ONNX) {
@@ -347,8 +362,11 @@ public record JudgeSpec(
 
     /** The judge's back end, not yet wrapped in a judge; the caller closes it. Not for replay mode. */
     public Backend openBackend() {
+        int budget = Math.max(maxNewTokens, RemoteConfig.DEFAULT_MAX_TOKENS);
         return switch (backend) {
-            case REMOTE -> remote(endpoints, modelName, Math.max(maxNewTokens, RemoteConfig.DEFAULT_MAX_TOKENS));
+            // With a server command the server starts at the first prompt that needs it (store hits need none), once.
+            case REMOTE -> server == null ? remote(endpoints, modelName, budget)
+                    : ManagedServer.backend(server, endpoints, chosen -> remote(chosen, modelName, budget));
             case ONNX -> embedded();
         };
     }
@@ -356,6 +374,8 @@ public record JudgeSpec(
     /** One line saying which model runs how, for logs and report headers. */
     public String describe() {
         String where = backend == BackendKind.ONNX ? "the embedded engine (" + modelPath + ")"
+                : server != null ? "a server started with " + server.command()
+                        + (endpoints.isEmpty() ? "" : " (unless " + endpoints + " already serves it)")
                 : String.join(", ", endpoints.stream().map(URI::toString).toList());
         return switch (mode) {
             case LIVE -> modelName + ", live on " + where;
@@ -364,7 +384,7 @@ public record JudgeSpec(
         };
     }
 
-    private Backend remote(List<URI> servers, String model, int maxTokens) {
+    private RemoteBackend remote(List<URI> servers, String model, int maxTokens) {
         return new RemoteBackend(RemoteConfig.builder()
                 .endpoints(servers)
                 .modelName(model)
@@ -510,6 +530,7 @@ public record JudgeSpec(
         private String classifierModelName;
         private List<URI> classifierEndpoints = List.of();
         private ConformanceMode conformance = ConformanceMode.STRICT;
+        private ServerConfig server;
         private Naming naming = Naming.KEYS;
 
         private Builder() {
@@ -597,6 +618,12 @@ public record JudgeSpec(
             return this;
         }
 
+        /** A judge server to start for the run (remote back end), or null for none. */
+        public Builder server(ServerConfig value) {
+            server = value;
+            return this;
+        }
+
         /** How messages name settings; configuration keys by default. */
         public Builder naming(Naming value) {
             naming = Objects.requireNonNull(value, "naming");
@@ -608,7 +635,7 @@ public record JudgeSpec(
             if (modeGiven) {
                 return mode(given);
             }
-            boolean modelGiven = backend == BackendKind.ONNX ? modelPath != null : !endpoints.isEmpty();
+            boolean modelGiven = backend == BackendKind.ONNX ? modelPath != null : !endpoints.isEmpty() || server != null;
             return mode(storeDir == null ? StoreMode.LIVE : modelGiven ? StoreMode.RECORD : StoreMode.REPLAY);
         }
 
@@ -619,7 +646,8 @@ public record JudgeSpec(
          */
         public JudgeSpec build() {
             return new JudgeSpec(backend, endpoints, modelName, modelNameGiven, modelPath, dtype, device, cacheDir, mode, storeDir,
-                    maxNewTokens, timeout, concurrency, tokenEnv, classifierModelName, classifierEndpoints, conformance, naming);
+                    maxNewTokens, timeout, concurrency, tokenEnv, classifierModelName, classifierEndpoints, conformance, server,
+                    naming);
         }
 
         /** Reads the value of {@code setting} from text, as the configuration gives it. */
@@ -641,6 +669,8 @@ public record JudgeSpec(
                 case CLASSIFIER_MODEL_NAME -> classifierModelName(text.strip());
                 case CLASSIFIER_ENDPOINTS -> classifierEndpoints(parseEndpoints(text));
                 case CONFORMANCE -> conformance(parseChoice(text, ConformanceMode.class));
+                case SERVER_COMMAND, SERVER_STARTUP_TIMEOUT, SERVER_DIR -> throw new IllegalStateException(setting
+                        + " makes a ServerConfig with the model name, log file and environment: build it and call server(..)");
             }
             return this;
         }
@@ -677,6 +707,9 @@ public record JudgeSpec(
             case CLASSIFIER_MODEL_NAME -> spec.classifierModelName();
             case CLASSIFIER_ENDPOINTS -> spec.classifierEndpoints().isEmpty() ? null : spec.classifierEndpoints().toString();
             case CONFORMANCE -> lower(spec.conformance());
+            case SERVER_COMMAND -> spec.server() == null ? null : spec.server().command();
+            case SERVER_STARTUP_TIMEOUT -> spec.server() == null ? null : spec.server().startupTimeout();
+            case SERVER_DIR -> spec.server() == null ? null : spec.server().directory();
         };
         return Optional.ofNullable(value).map(String::valueOf);
     }

@@ -3,6 +3,8 @@ package dev.autoj.junit;
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.JudgeSpec.Setting;
+import dev.autoj.engine.server.ServerConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,11 +74,10 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
     static final String DEFAULT_STORE_DIR = "src/test/resources/autoj-store";
 
     /**
-     * Keys read elsewhere, known so that they are not reported as unknown: the managed judge server
-     * ({@code autoj.server.*}) and this repository's own test infrastructure.
+     * Keys read elsewhere, known so that they are not reported as unknown: the managed server's
+     * environment ({@code autoj.server.env.*}) and this repository's own test infrastructure.
      */
-    private static final List<String> OTHER_KEYS = List.of("server.command", "server.startup-timeout", "server.dir",
-            "server.env.", "shared.dir", "jar", "bigModelTest");
+    private static final List<String> OTHER_KEYS = List.of("server.env.", "shared.dir", "jar", "bigModelTest");
 
     /** The configuration as read from the run: launcher/{@code -D}, environment, {@code junit-platform.properties}. */
     interface Sources {
@@ -115,7 +116,11 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         Map<String, String> origins = new LinkedHashMap<>();
         JudgeSpec.Builder spec = JudgeSpec.builder();
         boolean storeGiven = false;
+        String modelName = Setting.MODEL_NAME.defaultValue();
         for (Setting setting : Setting.values()) {
+            if (SERVER.contains(setting)) {
+                continue;
+            }
             Optional<Value> value = lookup(sources, setting.key(), warnings);
             for (String old : setting.oldKeys()) {
                 if (value.isEmpty()) {
@@ -129,6 +134,9 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             }
             Value v = value.get();
             storeGiven |= setting == Setting.STORE_DIR;
+            if (setting == Setting.MODEL_NAME) {
+                modelName = v.text();
+            }
             try {
                 spec.set(setting, v.text());
             } catch (IllegalArgumentException e) {
@@ -140,6 +148,8 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         if (!storeGiven) {
             spec.storeDir(Path.of(DEFAULT_STORE_DIR));
         }
+        Path summaryDir = Path.of(lookup(sources, Key.SUMMARY_DIR.suffix, warnings).map(Value::text).orElse(Key.SUMMARY_DIR.defaultValue));
+        spec.server(server(sources, warnings, modelName, summaryDir, origins));
         JudgeSpec judge;
         try {
             judge = spec.build();
@@ -158,7 +168,6 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         } catch (IllegalArgumentException e) {
             throw invalid(reportValue, JudgeSpec.choices(Report.class));
         }
-        Path summaryDir = Path.of(lookup(sources, Key.SUMMARY_DIR.suffix, warnings).map(Value::text).orElse(Key.SUMMARY_DIR.defaultValue));
         Value inconclusiveValue = lookup(sources, Key.INCONCLUSIVE.suffix, warnings).orElse(new Value(Key.INCONCLUSIVE.defaultValue,
                 Key.INCONCLUSIVE.property() + " (default)"));
         Inconclusive inconclusive;
@@ -202,6 +211,68 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
     }
 
     private record Value(String text, String origin) {
+    }
+
+    private static final Set<Setting> SERVER = Set.of(Setting.SERVER_COMMAND, Setting.SERVER_STARTUP_TIMEOUT, Setting.SERVER_DIR);
+
+    /** The prefix of the managed server's environment variables: {@code autoj.server.env.NAME} / {@code AUTOJ_SERVER_ENV_NAME}. */
+    private static final String SERVER_ENV = "server.env.";
+
+    /**
+     * The managed judge server, or null without {@code autoj.server.command}. Its log goes to the summary
+     * folder; its environment is {@code autoj.server.env.NAME} for each such key that can be listed
+     * (system properties, {@code junit-platform.properties}, {@code AUTOJ_SERVER_ENV_*}).
+     */
+    private static ServerConfig server(Sources sources, List<String> warnings, String modelName, Path summaryDir,
+            Map<String, String> origins) {
+        Set<String> names = new TreeSet<>();
+        Stream.concat(sources.parameterKeys().stream(), sources.file().keySet().stream())
+                .filter(k -> k.startsWith(Setting.PREFIX + SERVER_ENV) && k.length() > (Setting.PREFIX + SERVER_ENV).length())
+                .forEach(k -> names.add(k.substring((Setting.PREFIX + SERVER_ENV).length())));
+        String envPrefix = Setting.environmentOf(SERVER_ENV);
+        sources.environmentNames().stream().filter(n -> n.startsWith(envPrefix) && n.length() > envPrefix.length())
+                .forEach(n -> names.add(n.substring(envPrefix.length())));
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String name : names) {
+            String key = Setting.PREFIX + SERVER_ENV + name;
+            String value = sources.parameter(key).orElse(sources.file().get(key));
+            if (value == null) {
+                value = sources.environment(envPrefix + name);
+            }
+            if (value != null) {
+                variables.put(name, value);
+            }
+        }
+        Optional<Value> command = lookup(sources, Setting.SERVER_COMMAND.key(), warnings);
+        Optional<Value> dir = lookup(sources, Setting.SERVER_DIR.key(), warnings);
+        if (command.isEmpty()) {
+            if (!variables.isEmpty() || dir.isPresent()) {
+                throw new InvalidSettingsException("Invalid autoj configuration: " + (variables.isEmpty() ? dir.get().origin()
+                        : "autoj.server.env.* (" + variables.keySet() + ")") + " is set but " + Setting.SERVER_COMMAND.property()
+                        + " is not, so no judge server is started and it would be ignored: set " + Setting.SERVER_COMMAND.property()
+                        + ", or remove it.");
+            }
+            return null;
+        }
+        Value timeoutValue = lookup(sources, Setting.SERVER_STARTUP_TIMEOUT.key(), warnings).orElse(new Value(
+                Setting.SERVER_STARTUP_TIMEOUT.defaultValue(), Setting.SERVER_STARTUP_TIMEOUT.property() + " (default)"));
+        java.time.Duration timeout;
+        try {
+            timeout = JudgeSpec.parseDuration(timeoutValue.text());
+        } catch (IllegalArgumentException e) {
+            throw invalid(timeoutValue, "a positive duration such as 20m or PT20M");
+        }
+        Path folder = dir.map(v -> Path.of(v.text())).orElse(null);
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw invalid(dir.get(), "an existing folder to run the server command in (seen from " + Path.of("").toAbsolutePath() + ")");
+        }
+        origins.put(Setting.SERVER_COMMAND.property(), command.get().text() + " (from " + command.get().origin() + ")");
+        try {
+            return new ServerConfig(command.get().text(), modelName, timeout, variables, folder, summaryDir.resolve("judge-server.log"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("Invalid autoj configuration: " + command.get().origin() + " = \""
+                    + command.get().text() + "\": " + e.getMessage() + ".");
+        }
     }
 
     /**

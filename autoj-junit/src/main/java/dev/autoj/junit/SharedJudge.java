@@ -4,12 +4,14 @@ import dev.autoj.engine.Classification;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
+import dev.autoj.engine.server.ServerStartException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The run's judge as tests see it. Requests from concurrent tests are gathered into batches:
@@ -102,6 +104,10 @@ final class SharedJudge implements Judge {
         try {
             return pending.result.join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof ServerStartException start && start.alreadyReported()) {
+                // The managed server's failure was reported in full by the first test that needed it; the rest are skipped.
+                throw new TestAbortedException("Skipped: " + start.getMessage(), start);
+            }
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -129,8 +135,13 @@ final class SharedJudge implements Judge {
                 if (batch.size() == 1) {
                     batch.get(0).result.completeExceptionally(e);
                 } else {
+                    boolean serverFailed = e instanceof ServerStartException start && !start.alreadyReported();
+                    if (serverFailed) {
+                        // The full report goes to one test; the retries below meet the failed start and are skipped.
+                        batch.get(0).result.completeExceptionally(e);
+                    }
                     // One bad request (say a replay miss) must fail only its own test: retry each alone.
-                    for (Pending p : batch) {
+                    for (Pending p : serverFailed ? batch.subList(1, batch.size()) : batch) {
                         try {
                             run(List.of(p));
                         } catch (RuntimeException | Error single) {

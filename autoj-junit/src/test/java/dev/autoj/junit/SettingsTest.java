@@ -234,4 +234,41 @@ class SettingsTest {
         copy.put(key, value);
         return copy;
     }
+
+    @Test
+    void aServerCommandIsEnoughForALiveRemoteJudgeAndCarriesItsTimeoutFolderEnvironmentAndLog() {
+        Settings s = read(Map.of(
+                        "autoj.server.command", "vllm serve GAIR/autoj-13b --max-model-len 4096 --port {port}",
+                        "autoj.server.startup-timeout", "20m",
+                        "autoj.server.dir", ".",
+                        "autoj.server.env.CUDA_VISIBLE_DEVICES", "0"),
+                Map.of("AUTOJ_SERVER_ENV_HF_HOME", "/cache/hf"));
+        assertThat(s.judge().endpoints()).isEmpty();
+        assertThat(s.judge().server().command()).isEqualTo("vllm serve GAIR/autoj-13b --max-model-len 4096 --port {port}");
+        assertThat(s.judge().server().modelName()).isEqualTo("GAIR/autoj-13b");
+        assertThat(s.judge().server().startupTimeout()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(s.judge().server().directory()).isEqualTo(Path.of("."));
+        assertThat(s.judge().server().environment()).isEqualTo(Map.of("CUDA_VISIBLE_DEVICES", "0", "HF_HOME", "/cache/hf"));
+        assertThat(s.judge().server().logFile()).isEqualTo(Path.of("target/autoj/judge-server.log"));
+        assertThat(s.warnings()).isEmpty();
+        assertThat(read(Map.of("autoj.endpoints", "http://a:1"), Map.of()).judge().server()).isNull();
+    }
+
+    @Test
+    void aServerCommandThatCannotWorkIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> read(Map.of("autoj.server.command", "vllm serve GAIR/autoj-13b"), Map.of()))
+                .hasMessageStartingWith("Invalid autoj configuration: autoj.server.command = \"vllm serve GAIR/autoj-13b\":")
+                .hasMessageContaining("has no {port}");
+        assertThatThrownBy(() -> read(Map.of(), Map.of("AUTOJ_SERVER_COMMAND", "vllm serve 'GAIR/autoj-13b --port {port}")))
+                .hasMessageStartingWith("Invalid autoj configuration: AUTOJ_SERVER_COMMAND = ")
+                .hasMessageContaining("unterminated ' quote");
+        assertThatThrownBy(() -> read(Map.of("autoj.server.command", "vllm serve x --port {port}", "autoj.server.dir", "no/such/folder"),
+                Map.of())).hasMessageContaining("autoj.server.dir = \"no/such/folder\". Accepted values: an existing folder");
+        assertThatThrownBy(() -> read(Map.of("autoj.backend", "onnx", "autoj.model.path", "x", "autoj.mode", "replay",
+                "autoj.server.command", "vllm serve x --port {port}"), Map.of()))
+                .hasMessageContaining("autoj.server.command (or AUTOJ_SERVER_COMMAND) starts a completions server, which"
+                        + " autoj.backend=onnx does not use");
+        assertThatThrownBy(() -> read(Map.of("autoj.endpoints", "http://a:1", "autoj.server.dir", "."), Map.of()))
+                .hasMessageContaining("but autoj.server.command is not");
+    }
 }

@@ -10,6 +10,7 @@ import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Scenario;
+import dev.autoj.engine.server.ServerStartException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -139,5 +140,65 @@ class SharedJudgeTest {
         };
         new SharedJudge(counting).close();
         assertThat(closes[0]).isZero();
+    }
+
+    @Test
+    void aManagedServerThatFailsUnderABatchFailsOneTestInFullAndSkipsTheOthers() throws Exception {
+        var a = Testbed.single(128);
+        GatedJudge gated = new GatedJudge();
+        ServerStartException first = new ServerStartException("The judge server exited with code 1 (full report)");
+        int[] calls = {0};
+        Judge failing = new Judge() {
+            @Override
+            public List<Comparison> compareAll(List<CompareRequest> requests) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<Judgment> gradeAll(List<GradeRequest> requests) {
+                if (++calls[0] == 1) {
+                    return gated.gradeAll(requests);
+                }
+                throw calls[0] == 2 ? first : ServerStartException.repeatOf(first, "could not be started earlier");
+            }
+
+            @Override
+            public List<Classification> classifyAll(List<String> queries) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean hasClassifier() {
+                return false;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SharedJudge shared = new SharedJudge(failing);
+        CompletableFuture<Judgment> blocker = CompletableFuture.supplyAsync(() -> shared.grade(a.query(), a.response(), Scenario.DEFAULT));
+        assertThat(gated.firstBatchArrived.await(30, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Throwable>> batched = List.of(1, 2, 3).stream().map(i -> CompletableFuture.supplyAsync(() -> {
+            try {
+                shared.grade(a.query(), a.response(), Scenario.DEFAULT);
+                return (Throwable) null;
+            } catch (RuntimeException e) {
+                return (Throwable) e;
+            }
+        })).toList();
+        while (shared.queued() < 3) {
+            Thread.onSpinWait();
+        }
+        gated.release.countDown();
+        assertThat(blocker.get(30, TimeUnit.SECONDS).rating()).isEqualTo(7.0);
+
+        List<Throwable> outcomes = new java.util.ArrayList<>();
+        for (CompletableFuture<Throwable> f : batched) {
+            outcomes.add(f.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(outcomes).filteredOn(t -> t == first).hasSize(1);
+        assertThat(outcomes).filteredOn(t -> t instanceof org.opentest4j.TestAbortedException).hasSize(2)
+                .allSatisfy(t -> assertThat(t).hasMessage("Skipped: could not be started earlier"));
     }
 }

@@ -45,8 +45,8 @@ final class Exchanger {
     static final String ENDPOINTS_HINT = "check that the servers are up and that the endpoints are right"
             + " (autoj.endpoints in JUnit, --endpoint in the CLI; for the scenario classifier autoj.classifier.endpoints,"
             + " --classifier-endpoint)";
-    static final String MODEL_HINT = "set the model name to one they serve (autoj.model-name in JUnit, --model-name in"
-            + " the CLI; for the scenario classifier autoj.classifier.model-name, --classifier-model-name), or point the"
+    static final String MODEL_HINT = "set the model name to one they serve (autoj.model.name in JUnit, --model-name in"
+            + " the CLI; for the scenario classifier autoj.classifier.model.name, --classifier-model-name), or point the"
             + " endpoints at servers of this model";
     static final String TOKEN_HINT = "(autoj.token-env in JUnit, --token-env in the CLI)";
 

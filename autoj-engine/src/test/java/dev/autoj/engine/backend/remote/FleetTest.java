@@ -172,7 +172,7 @@ class FleetTest {
                     .hasMessageContaining("none of the remote judge's endpoints serves the model \"GAIR/autoj-13b\"")
                     .hasMessageContaining(a.base() + " serves [GAIR/autoj-scenario-classifier]")
                     .hasMessageContaining(b.base() + " serves [autoj-13b-q4_k_m, llama3]")
-                    .hasMessageContaining("autoj.model-name in JUnit, --model-name in the CLI");
+                    .hasMessageContaining("autoj.model.name in JUnit, --model-name in the CLI");
             // Later requests say the same, not that the judge is unreachable.
             assertThatThrownBy(() -> backend.generate(prompts(1)))
                     .hasMessageContaining("no configured endpoint serves the model \"GAIR/autoj-13b\"")

@@ -1,0 +1,150 @@
+package dev.autoj.engine.server;
+
+import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Generation;
+import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.remote.RemoteBackend;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** {@link ManagedServer#backend}: the remote client, over a server started on the first prompt that needs one. */
+final class ServerBackend implements Backend {
+
+    private static final System.Logger LOG = System.getLogger(ManagedServer.class.getName());
+
+    private final ServerConfig config;
+    private final List<URI> endpoints;
+    private final Function<List<URI>, RemoteBackend> remote;
+    private final Function<ServerConfig, ManagedServer> starter;
+    private final Object lock = new Object();
+    private volatile Backend delegate;
+    private ManagedServer server;
+    private ServerStartException startFailure;
+    private boolean closed;
+
+    ServerBackend(ServerConfig config, List<URI> endpoints, Function<List<URI>, RemoteBackend> remote,
+                  Function<ServerConfig, ManagedServer> starter) {
+        this.config = config;
+        this.endpoints = List.copyOf(endpoints);
+        this.remote = remote;
+        this.starter = starter;
+    }
+
+    @Override
+    public String name() {
+        return "remote";
+    }
+
+    @Override
+    public String modelId() {
+        return config.modelName();
+    }
+
+    @Override
+    public List<Generation> generate(List<GenerationRequest> requests) {
+        return ready().generate(requests);
+    }
+
+    /** The started server, or null when none was started (yet, or because the endpoints already serve the model). */
+    ManagedServer server() {
+        synchronized (lock) {
+            return server;
+        }
+    }
+
+    private Backend ready() {
+        Backend backend = delegate;
+        if (backend != null) {
+            return backend;
+        }
+        synchronized (lock) {
+            if (delegate != null) {
+                return delegate;
+            }
+            if (closed) {
+                throw new BackendException("the managed judge server's back end is closed; create a new one");
+            }
+            if (startFailure != null) {
+                // Loading a model takes minutes: a server that failed once is not started again for every prompt.
+                throw ServerStartException.repeatOf(startFailure, "The judge server could not be started earlier in this run"
+                        + " (reported in full at the first judgment that needed it): "
+                        + startFailure.getMessage().lines().findFirst().orElse(""));
+            }
+            delegate = connect();
+            return delegate;
+        }
+    }
+
+    private Backend connect() {
+        List<URI> beside = new ArrayList<>();
+        if (!endpoints.isEmpty()) {
+            RemoteBackend configured = remote.apply(endpoints);
+            // The client's own list: it normalizes the URLs (http://host:8000/v1 is http://host:8000) and asks only those.
+            for (URI endpoint : configured.config().endpoints()) {
+                List<String> models;
+                try {
+                    models = configured.servedModels(endpoint);
+                } catch (BackendException down) {
+                    // Not answering now (down, still loading, refusing; after the client's retries, a few seconds):
+                    // the server is started, and this endpoint stays beside it, for when it comes up.
+                    beside.add(endpoint);
+                    continue;
+                }
+                if (models.contains(config.modelName())) {
+                    LOG.log(System.Logger.Level.INFO, endpoint + " already serves " + config.modelName()
+                            + ": using the configured endpoints, no judge server is started");
+                    return configured;
+                }
+                LOG.log(System.Logger.Level.WARNING, endpoint + " serves " + models + ", not " + config.modelName()
+                        + ": it is left out, and the judge server is started");
+            }
+            configured.close();
+        }
+        ManagedServer started;
+        try {
+            started = starter.apply(config);
+        } catch (ServerStartException e) {
+            startFailure = e;
+            throw e;
+        }
+        server = started;
+        List<URI> uris = new ArrayList<>();
+        uris.add(started.endpoint());
+        uris.addAll(beside);
+        try {
+            return remote.apply(uris);
+        } catch (RuntimeException e) {
+            started.close();
+            server = null;
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        Backend backend;
+        ManagedServer started;
+        synchronized (lock) {
+            closed = true;
+            backend = delegate;
+            started = server;
+        }
+        try {
+            if (backend != null) {
+                backend.close();
+            }
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServerBackend[model=" + config.modelName() + ", command=" + config.command() + ", endpoints=" + endpoints + "]";
+    }
+}
