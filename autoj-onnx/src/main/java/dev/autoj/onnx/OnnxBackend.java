@@ -126,17 +126,52 @@ public final class OnnxBackend implements Backend {
 
     private static OnnxBackend start(OnnxOptions options, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
             QuantizedWeights quantized) {
-        ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), int4);
+        Function<Device, DecoderSession.Graph> graphs = device -> {
+            ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
+            ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), int4, kind);
+            return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
+                    entry.outcome());
+        };
         DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized,
-                options.device(), entry.file());
+                options.device(), graphs);
         Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
         try {
             Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;
-            return new OnnxBackend(options, config, session, tokenizer, entry.outcome(), int4);
+            return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
         } catch (RuntimeException e) {
             session.close();
             throw e;
         }
+    }
+
+    /**
+     * The route {@link OnnxOptions.Route#AUTO} takes on the CPU. Measured on tiny and 1 GB models
+     * (docs/onnx-backend.md, "Routes"): see the figures there for why.
+     */
+    static final OnnxOptions.Route CPU_AUTO_ROUTE = OnnxOptions.Route.STEP;
+
+    /** The route actually taken for {@code requested} on {@code device} (never AUTO). */
+    static OnnxOptions.Route resolve(OnnxOptions.Route requested, Device device) {
+        if (requested != OnnxOptions.Route.AUTO) {
+            return requested;
+        }
+        return device == Device.CUDA ? OnnxOptions.Route.LOOP : CPU_AUTO_ROUTE;
+    }
+
+    /**
+     * The graph to build: the step decoder, or the generation graph, which on CUDA computes in
+     * fp16 when the weights are fp16 or 4-bit (fp32 weights stay fp32).
+     */
+    static ModelCache.Kind graphKind(OnnxOptions.Route requested, Device device, Dtype dtype) {
+        if (resolve(requested, device) == OnnxOptions.Route.STEP) {
+            return ModelCache.Kind.STEP;
+        }
+        return device == Device.CUDA && dtype != Dtype.FP32 ? ModelCache.Kind.LOOP_FP16 : ModelCache.Kind.LOOP;
+    }
+
+    /** How batches are decoded here: {@code STEP} (one run per token) or {@code LOOP} (one run per batch), after AUTO chose. */
+    public OnnxOptions.Route route() {
+        return session.generationGraph() ? OnnxOptions.Route.LOOP : OnnxOptions.Route.STEP;
     }
 
     @Override
@@ -225,7 +260,8 @@ public final class OnnxBackend implements Backend {
     /**
      * Bytes of weights read from memory for each decoding step: every linear layer, the norms and
      * the output head, not the embedding table (one row of it is gathered). fp16 weights count 4
-     * bytes on the CPU, whose execution provider widens them to fp32 when the session starts.
+     * bytes except in the fp16 generation graph on CUDA: the other graphs widen them to fp32 once
+     * when the session starts.
      */
     public long weightBytesPerStep() {
         long bytes = 0;
@@ -235,12 +271,13 @@ public final class OnnxBackend implements Backend {
             }
             for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
                 if (!w.name().equals("model.embed_tokens.weight") || !int4.quantizedHead() && config.tieWordEmbeddings()) {
-                    bytes += elements(w.shape()) * 4;
+                    bytes += elements(w.shape()) * (session.fp16Compute() ? 2 : 4);
                 }
             }
             return bytes;
         }
-        int width = options.dtype() == Dtype.FP16 && device() == Device.CUDA ? 2 : 4;
+        // only the fp16 generation graph (CUDA) reads fp16 weights; every other graph widens them to fp32 once
+        int width = session.fp16Compute() ? 2 : 4;
         for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
             if (!w.name().equals("model.embed_tokens.weight")) {
                 bytes += elements(w.shape()) * width;
@@ -263,7 +300,8 @@ public final class OnnxBackend implements Backend {
     private long int4Bytes(long[] shape) {
         long perRow = (shape[1] + int4.blockSize() - 1) / int4.blockSize();
         long zeroPoints = int4.zeroPoints() ? shape[0] * ((perRow + 1) / 2) : 0;
-        return shape[0] * perRow * (int4.blockSize() / 2 + 4) + zeroPoints;
+        int scale = session.fp16Compute() ? 2 : 4;
+        return shape[0] * perRow * (int4.blockSize() / 2 + scale) + zeroPoints;
     }
 
     /** Where the model runs: CPU or CUDA (after {@link Device#AUTO} chose). */
