@@ -128,7 +128,8 @@ public final class OnnxBackend implements Backend {
             QuantizedWeights quantized) {
         Function<Device, DecoderSession.Graph> graphs = device -> {
             ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
-            ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), int4, kind);
+            LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
+            ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout, kind);
             return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
                     entry.outcome());
         };
@@ -167,6 +168,17 @@ public final class OnnxBackend implements Backend {
             return ModelCache.Kind.STEP;
         }
         return device == Device.CUDA && dtype != Dtype.FP32 ? ModelCache.Kind.LOOP_FP16 : ModelCache.Kind.LOOP;
+    }
+
+    /**
+     * The 4-bit layout of the fp16 (CUDA) graph: {@code int4} with {@code accuracy_level} 0, so
+     * MatMulNBits multiplies the fp16 activations by the dequantized weights. Level 4 (int8
+     * activations) is a CPU speed-up; with fp16 activations on the CPU provider it moved the
+     * tiny test model's logits by over 1.2 where fp32 activations with level 4 moved them by
+     * under 0.06, so the CUDA graph does not ask for it.
+     */
+    static LlamaGraph.Int4 fp16Layout(LlamaGraph.Int4 int4) {
+        return new LlamaGraph.Int4(int4.blockSize(), 0, int4.zeroPoints(), int4.quantizedHead(), int4.inputOrders());
     }
 
     /** How batches are decoded here: {@code STEP} (one run per token) or {@code LOOP} (one run per batch), after AUTO chose. */
