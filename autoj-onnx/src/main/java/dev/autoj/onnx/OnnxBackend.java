@@ -43,6 +43,10 @@ import java.util.function.Function;
  * is one batch when it fits; requests of concurrent callers are gathered into the same batch;
  * requests that arrive while a batch runs join the next one. In fp32 each result is the one the
  * request would get alone.
+ *
+ * <p>Routes ({@link OnnxOptions#route()}): a batch is decoded with one {@code session.run} per
+ * token ({@code STEP}) or entirely in one run of the generation graph ({@code LOOP}, the default
+ * on CUDA, where it keeps the key/value cache on the device); both give the same tokens.
  */
 public final class OnnxBackend implements Backend {
 
