@@ -252,23 +252,22 @@ final class DecoderSession implements AutoCloseable {
             LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, Graph> graphs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         if (device != Device.CPU) {
-            Graph graph = graphs.apply(Device.CUDA);
             List<OnnxTensor> tensors = new ArrayList<>();
-            try {
-                Map<String, OnnxTensorLike> initializers = initializers(env, config, checkpoint, dtype, int4, quantized,
-                        graph.fp16Compute(), tensors);
-                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                        OrtCUDAProviderOptions cuda = cudaOptions()) {
-                    options.addCUDA(cuda);
-                    options.addExternalInitializers(initializers);
-                    OrtSession session = env.createSession(graph.file().toString(), options);
-                    return new DecoderSession(env, session, tensors, config, Device.CUDA, graph);
-                }
-            } catch (OrtException | RuntimeException | LinkageError e) {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                    OrtCUDAProviderOptions cuda = cudaOptions()) {
+                // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
+                options.addCUDA(cuda);
+                Graph graph = graphs.apply(Device.CUDA);
+                options.addExternalInitializers(initializers(env, config, checkpoint, dtype, int4, quantized,
+                        graph.fp16Compute(), tensors));
+                OrtSession session = env.createSession(graph.file().toString(), options);
+                return new DecoderSession(env, session, tensors, config, Device.CUDA, graph);
+            } catch (RuntimeException e) {
+                // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
                 tensors.forEach(OnnxTensor::close);
-                if (e instanceof BackendException backend) {
-                    throw backend;
-                }
+                throw e;
+            } catch (OrtException | LinkageError e) {
+                tensors.forEach(OnnxTensor::close);
                 String reason = firstLine(e.getMessage());
                 if (device == Device.CUDA) {
                     throw new BackendException("Device cuda was requested but ONNX Runtime could not use CUDA: " + reason

@@ -150,8 +150,12 @@ public final class OnnxBackend implements Backend {
     }
 
     /**
-     * The route {@link OnnxOptions.Route#AUTO} takes on the CPU. Measured on tiny and 1 GB models
-     * (docs/onnx-backend.md, "Routes"): see the figures there for why.
+     * The route {@link OnnxOptions.Route#AUTO} takes on the CPU: the step loop. Measured
+     * ({@code RouteSpeedTest}, docs/onnx-backend.md "Routes"): the generation graph saves per-call
+     * overhead on a toy model, but on a 1 GB model neither route was faster in every run on this
+     * shared machine, so the loop is not shown to be not slower; and only the step loop stops a
+     * repetition early, drops finished rows and prefills one prompt at a time, which matter
+     * where compute and memory are scarce.
      */
     static final OnnxOptions.Route CPU_AUTO_ROUTE = OnnxOptions.Route.STEP;
 
