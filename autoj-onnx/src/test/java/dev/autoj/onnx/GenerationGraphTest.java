@@ -194,6 +194,22 @@ class GenerationGraphTest {
     }
 
     @Test
+    @DisplayName("the generation graph is cached beside the step decoder: a second open is a hit, the step entry is separate")
+    void generationGraphIsCached() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        try (OnnxBackend loop = open(model.dir, Dtype.FP32, OnnxOptions.Route.LOOP)) {
+            assertThat(loop.cacheOutcome()).isEqualTo(ModelCache.Outcome.BUILT);
+        }
+        try (OnnxBackend step = open(model.dir, Dtype.FP32, OnnxOptions.Route.STEP)) {
+            assertThat(step.cacheOutcome()).as("the step decoder is another entry").isEqualTo(ModelCache.Outcome.BUILT);
+        }
+        try (OnnxBackend loop = open(model.dir, Dtype.FP32, OnnxOptions.Route.LOOP)) {
+            assertThat(loop.cacheOutcome()).isEqualTo(ModelCache.Outcome.HIT);
+            assertThat(loop.route()).isEqualTo(OnnxOptions.Route.LOOP);
+        }
+    }
+
+    @Test
     @DisplayName("AUTO takes LOOP on CUDA and the measured route on the CPU; a LOOP session refuses per-token steps with a reason")
     void routes() {
         assertThat(OnnxBackend.resolve(OnnxOptions.Route.AUTO, Device.CUDA)).isEqualTo(OnnxOptions.Route.LOOP);
