@@ -332,7 +332,7 @@ final class DecoderSession implements AutoCloseable {
     }
 
     /** The session's weights as the graph reads them, by initializer name; every tensor made is added to {@code tensors}. */
-    static Map<String, OnnxTensorLike> initializers(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+    private static Map<String, OnnxTensorLike> initializers(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
             Dtype dtype, LlamaGraph.Int4 int4, QuantizedWeights quantized, boolean fp16Compute, List<OnnxTensor> tensors)
             throws OrtException {
         Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
