@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
             "prefill tokens/s, decode tokens/s at batch 1 and 8, and batch-1 weight bytes streamed per second",
             "as a share of this machine's memory bandwidth (measured by the same command). With --json one line:",
             "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
-                    + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\"}"})
+                    + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\",\"route\"}"})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int BATCH = 8;
@@ -71,6 +71,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu", description = "execution device (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--route", paramLabel = "auto|step|loop", defaultValue = "auto",
+            description = "decoding route: step (one run per token), loop (one run per batch) or auto (default: ${DEFAULT-VALUE})")
+    String route;
+
     @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "128", description = "prefill length (default: ${DEFAULT-VALUE})")
     int promptTokens;
 
@@ -85,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The figures of one run. */
     record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
-            double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage) {
+            double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage, String route) {
     }
 
     @Override
@@ -93,9 +97,16 @@ final class BenchCommand implements Callable<Integer> {
         long bytes = parseSize(size);
         Dtype type;
         Device where;
+        OnnxOptions.Route way;
         try {
             type = Dtype.parse(dtype);
             where = Device.parse(device);
+            way = switch (route.strip().toLowerCase(Locale.ROOT)) {
+                case "auto" -> OnnxOptions.Route.AUTO;
+                case "step" -> OnnxOptions.Route.STEP;
+                case "loop" -> OnnxOptions.Route.LOOP;
+                default -> throw new IllegalArgumentException("--route " + route + " is not a route; use auto, step or loop");
+            };
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -109,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
             if (temporary) {
                 work = Files.createTempDirectory("autoj-bench");
             }
-            Result result = run(work, bytes, type, where, err);
+            Result result = run(work, bytes, type, where, way, err);
             print(result);
             return ExitCode.OK;
         } catch (BackendException e) {
@@ -127,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Result run(Path work, long bytes, Dtype type, Device where, PrintWriter log)
+    private Result run(Path work, long bytes, Dtype type, Device where, OnnxOptions.Route way, PrintWriter log)
             throws IOException {
         // Bandwidth is measured with no model session open: an idle ONNX Runtime thread pool
         // spins for a while after each run and would steal cores from the probe.
@@ -139,32 +150,36 @@ final class BenchCommand implements Callable<Integer> {
         progress(log, String.format(Locale.ROOT, "wrote a %.2f GB model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
                 modelBytes / 1e9, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
         OnnxOptions options = OnnxOptions.of(model).withDtype(type).withDevice(where).withCacheDir(work.resolve("cache"))
-                .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1));
+                .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1)).withRoute(way);
         long start = System.nanoTime();
         long streamed;
         String device;
+        String routeTaken;
         double[] result;
         try (OnnxBackend backend = OnnxBackend.open(options)) {
-            progress(log, String.format(Locale.ROOT, "session on %s in %.1f s", backend.device(), (System.nanoTime() - start) / 1e9));
+            progress(log, String.format(Locale.ROOT, "session on %s in %.1f s, route %s", backend.device(),
+                    (System.nanoTime() - start) / 1e9, backend.route().name().toLowerCase(Locale.ROOT)));
             Random random = new Random(7);
             backend.generateIds(prompt(random, 8, shape.vocab()), 2);
             double prefill = 0;
             for (int i = 0; i < 2; i++) {
                 TokenGeneration g = backend.generateIds(prompt(random, promptTokens, shape.vocab()), 1);
-                prefill = Math.max(prefill, promptTokens * 1e9 / g.prefillNanos());
+                // the loop route runs prefill and decoding as one run: a 1-token run is the prefill and the first pick
+                prefill = Math.max(prefill, promptTokens * 1e9 / (g.prefillNanos() > 0 ? g.prefillNanos() : g.decodeNanos()));
             }
             progress(log, String.format(Locale.ROOT, "prefill %.1f tokens/s", prefill));
             double batch1 = 0;
             for (int i = 0; i < 3; i++) {
-                batch1 = Math.max(batch1, decodeRate(backend.generateIds(List.of(prompt(random, 16, shape.vocab())), newTokens)));
+                batch1 = Math.max(batch1, decodeRate(backend, List.of(prompt(random, 16, shape.vocab()))));
             }
             progress(log, String.format(Locale.ROOT, "decode batch 1: %.2f tokens/s", batch1));
             List<int[]> prompts = new ArrayList<>();
             for (int i = 0; i < BATCH; i++) {
                 prompts.add(prompt(random, 16, shape.vocab()));
             }
-            double batch8 = decodeRate(backend.generateIds(prompts, newTokens));
+            double batch8 = decodeRate(backend, prompts);
             progress(log, String.format(Locale.ROOT, "decode batch %d: %.2f tokens/s", BATCH, batch8));
+            routeTaken = backend.route().name().toLowerCase(Locale.ROOT);
             streamed = backend.weightBytesPerStep();
             device = backend.device().name().toLowerCase(Locale.ROOT);
             result = new double[] {prefill, batch1, batch8};
@@ -173,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s after the model was closed", after / 1e9));
         double bandwidth = Math.max(before, after);
         return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
-                device, loadAverage());
+                device, loadAverage(), routeTaken);
     }
 
     private void progress(PrintWriter log, String line) {
@@ -190,6 +205,34 @@ final class BenchCommand implements Callable<Integer> {
             ids[i] = 3 + random.nextInt(vocab - 3);
         }
         return ids;
+    }
+
+    /**
+     * Decoding tokens per second for {@code prompts} as one batch of {@code newTokens} each. The
+     * step route times decoding apart from the prefill; the loop route cannot (one run), so it
+     * runs the batch once for one token (prefill and first pick) and subtracts that time.
+     */
+    private double decodeRate(OnnxBackend backend, List<int[]> prompts) {
+        List<TokenGeneration> batch = backend.generateIds(prompts, newTokens);
+        if (backend.route() == OnnxOptions.Route.STEP) {
+            return decodeRate(batch);
+        }
+        long first = 0;
+        for (TokenGeneration g : backend.generateIds(prompts, 1)) {
+            first = Math.max(first, g.decodeNanos());
+        }
+        long tokens = 0;
+        long nanos = 0;
+        for (TokenGeneration g : batch) {
+            tokens += g.ids().length - 1 + (g.stopReason() == StopReason.EOS ? 1 : 0);
+            nanos = Math.max(nanos, g.decodeNanos());
+        }
+        if (tokens <= 0 || nanos <= 0) {
+            return 0;
+        }
+        // on a toy model the difference can drown in timing noise; then the whole run's rate, which
+        // counts the prefill as decoding time (a lower bound)
+        return nanos > first ? tokens * 1e9 / (nanos - first) : tokens * 1e9 / nanos;
     }
 
     /** Decoded tokens after the first, over the time the batch took for them. */
@@ -284,14 +327,15 @@ final class BenchCommand implements Callable<Integer> {
             line.put("decode_tokens_per_s_batch8", round(r.decodeBatch8()));
             line.put("measured_bandwidth_bytes_per_s", Math.round(r.bandwidth()));
             line.put("bandwidth_ratio", Math.round(r.bandwidthRatio() * 1000) / 1000.0);
+            line.put("route", r.route());
             try {
                 out.println(mapper.writeValueAsString(line));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a tree of plain values always serialises", e);
             }
         } else {
-            out.printf(Locale.ROOT, "model %.2f GB (%s, %s), %.2f GB of weights read per step%n", r.modelBytes() / 1e9,
-                    dtype.toLowerCase(Locale.ROOT), r.device(), r.streamedBytesPerStep() / 1e9);
+            out.printf(Locale.ROOT, "model %.2f GB (%s, %s, route %s), %.2f GB of weights read per step%n", r.modelBytes() / 1e9,
+                    dtype.toLowerCase(Locale.ROOT), r.device(), r.route(), r.streamedBytesPerStep() / 1e9);
             out.printf(Locale.ROOT, "prefill           %10.1f tokens/s%n", r.prefillTokensPerSecond());
             out.printf(Locale.ROOT, "decode batch 1    %10.2f tokens/s%n", r.decodeBatch1());
             out.printf(Locale.ROOT, "decode batch %d    %10.2f tokens/s (%.1fx batch 1)%n", BATCH, r.decodeBatch8(),

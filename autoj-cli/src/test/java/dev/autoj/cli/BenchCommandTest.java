@@ -31,13 +31,36 @@ class BenchCommandTest {
         List<String> names = new ArrayList<>();
         line.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("model_bytes", "prefill_tokens_per_s", "decode_tokens_per_s_batch1",
-                "decode_tokens_per_s_batch8", "measured_bandwidth_bytes_per_s", "bandwidth_ratio");
+                "decode_tokens_per_s_batch8", "measured_bandwidth_bytes_per_s", "bandwidth_ratio", "route");
         assertThat(line.get("model_bytes").asLong()).isBetween(8L << 20, 16L << 20);
-        for (String name : names) {
+        assertThat(line.get("route").asText()).as("auto on the CPU").isIn("step", "loop");
+        for (String name : names.subList(0, names.size() - 1)) {
             assertThat(line.get(name).asDouble()).as(name).isPositive();
         }
         assertThat(Files.size(temp.resolve("model").resolve("model.safetensors")))
                 .isGreaterThan(line.get("model_bytes").asLong());
+    }
+
+    @Test
+    @DisplayName("--route loop measures the generation graph and says so")
+    void loopRouteIsMeasuredAndNamed() throws Exception {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--prompt-tokens", "8",
+                "--new-tokens", "4", "--dir", temp.toString(), "--route", "loop", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode line = new ObjectMapper().readTree(run.out().strip());
+        assertThat(line.get("route").asText()).isEqualTo("loop");
+        assertThat(line.get("prefill_tokens_per_s").asDouble()).isPositive();
+        assertThat(line.get("decode_tokens_per_s_batch1").asDouble()).isPositive();
+        assertThat(line.get("decode_tokens_per_s_batch8").asDouble()).isPositive();
+    }
+
+    @Test
+    @DisplayName("a route that is not a route is a usage error naming the value")
+    void badRouteIsAUsageError() {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--route", "fast");
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("--route fast is not a route");
     }
 
     @Test

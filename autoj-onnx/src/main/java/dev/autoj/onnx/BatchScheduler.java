@@ -129,16 +129,83 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Greedy decoding of {@code jobs} as one batch. */
+    /**
+     * One sequence's generated tokens and the rule that ends it, the same for both routes: EOS (not
+     * kept), the budget, or a degenerate repetition loop ({@link RepetitionGuard}).
+     */
+    private final class Row {
+        final int[] generated;
+        int count;
+        StopReason reason;
+
+        Row(int budget) {
+            generated = new int[budget];
+        }
+
+        /** Takes the next greedy token; afterwards {@link #reason} is set if the row has stopped. */
+        void accept(int token) {
+            if (config.eosIds().contains(token)) {
+                reason = StopReason.EOS;
+                return;
+            }
+            generated[count++] = token;
+            if (RepetitionGuard.loops(generated, count)) {
+                reason = StopReason.REPETITION;
+            } else if (count == generated.length) {
+                reason = StopReason.LENGTH;
+            }
+        }
+
+        int last() {
+            return generated[count - 1];
+        }
+    }
+
+    /** Greedy decoding of {@code jobs} as one batch, by the route the session was built for. */
     List<TokenGeneration> decode(List<Job> jobs) {
+        return session.generationGraph() ? decodeInOneRun(jobs) : decodeStepwise(jobs);
+    }
+
+    /**
+     * The generation graph: prefill and every step in one run, then each row's tokens taken one by
+     * one through the same {@link Row} rule as the step loop. Rows that stopped kept computing in
+     * the run; their later tokens are dropped here. The run cannot be split into prefill and
+     * decoding, so {@code prefillNanos} is 0 and {@code decodeNanos} the whole run.
+     */
+    private List<TokenGeneration> decodeInOneRun(List<Job> jobs) {
         int n = jobs.size();
-        int[][] generated = new int[n][];
-        int[] count = new int[n];
-        StopReason[] reason = new StopReason[n];
-        long[] finished = new long[n];
-        int[] last = new int[n];
+        int[][] prompts = new int[n][];
+        int[] budgets = new int[n];
         for (int b = 0; b < n; b++) {
-            generated[b] = new int[jobs.get(b).budget()];
+            prompts[b] = jobs.get(b).prompt();
+            budgets[b] = jobs.get(b).budget();
+        }
+        long start = System.nanoTime();
+        int[][] tokens = session.generate(prompts, budgets);
+        long run = System.nanoTime() - start;
+        List<TokenGeneration> out = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            Row row = new Row(budgets[b]);
+            for (int t = 0; t < tokens[b].length && row.reason == null; t++) {
+                row.accept(tokens[b][t]);
+            }
+            if (row.reason == null) {
+                throw new BackendException("The generation graph stopped after " + tokens[b].length + " steps, before prompt "
+                        + (b + 1) + " of " + n + " reached EOS or its budget of " + budgets[b] + " tokens; this is a bug in "
+                        + "the graph's stopping rule. Use route STEP meanwhile.");
+            }
+            out.add(new TokenGeneration(Arrays.copyOf(row.generated, row.count), row.reason, prompts[b].length, 0, run));
+        }
+        return out;
+    }
+
+    /** The step loop: one run per token, finished rows leaving the cache. */
+    private List<TokenGeneration> decodeStepwise(List<Job> jobs) {
+        int n = jobs.size();
+        Row[] state = new Row[n];
+        long[] finished = new long[n];
+        for (int b = 0; b < n; b++) {
+            state[b] = new Row(jobs.get(b).budget());
         }
         long start = System.nanoTime();
         long prefill = 0;
@@ -161,28 +228,16 @@ final class BatchScheduler implements AutoCloseable {
             boolean first = true;
             while (true) {
                 for (int i = 0; i < rows.length; i++) {
-                    int b = rows[i];
-                    int next = OnnxBackend.argmax(logits[i][0]);
-                    if (config.eosIds().contains(next)) {
-                        reason[b] = StopReason.EOS;
-                    } else {
-                        generated[b][count[b]++] = next;
-                        last[b] = next;
-                        if (RepetitionGuard.loops(generated[b], count[b])) {
-                            reason[b] = StopReason.REPETITION;
-                        } else if (count[b] == generated[b].length) {
-                            reason[b] = StopReason.LENGTH;
-                        }
-                    }
+                    state[rows[i]].accept(OnnxBackend.argmax(logits[i][0]));
                 }
                 long now = System.nanoTime();
                 if (first) {
                     prefill = now - start;
                     first = false;
                 }
-                int[] running = Arrays.stream(rows).filter(b -> reason[b] == null).toArray();
+                int[] running = Arrays.stream(rows).filter(b -> state[b].reason == null).toArray();
                 for (int b : rows) {
-                    if (reason[b] != null) {
+                    if (state[b].reason != null) {
                         finished[b] = now;
                     }
                 }
@@ -192,7 +247,7 @@ final class BatchScheduler implements AutoCloseable {
                 if (running.length < rows.length) {
                     int[] keep = new int[running.length];
                     for (int i = 0, k = 0; i < rows.length; i++) {
-                        if (reason[rows[i]] == null) {
+                        if (state[rows[i]].reason == null) {
                             keep[k++] = i;
                         }
                     }
@@ -203,7 +258,7 @@ final class BatchScheduler implements AutoCloseable {
                 int[][] step = new int[rows.length][1];
                 boolean[][] stepReal = new boolean[rows.length][1];
                 for (int i = 0; i < rows.length; i++) {
-                    step[i][0] = last[rows[i]];
+                    step[i][0] = state[rows[i]].last();
                     stepReal[i][0] = true;
                 }
                 logits = session.forward(cache, step, stepReal, false);
@@ -211,8 +266,8 @@ final class BatchScheduler implements AutoCloseable {
         }
         List<TokenGeneration> out = new ArrayList<>();
         for (int b = 0; b < n; b++) {
-            out.add(new TokenGeneration(Arrays.copyOf(generated[b], count[b]), reason[b], jobs.get(b).prompt().length,
-                    prefill, finished[b] - start - prefill));
+            out.add(new TokenGeneration(Arrays.copyOf(state[b].generated, state[b].count), state[b].reason,
+                    jobs.get(b).prompt().length, prefill, finished[b] - start - prefill));
         }
         return out;
     }

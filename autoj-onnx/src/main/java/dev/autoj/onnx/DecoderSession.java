@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.autoj.engine.backend.BackendException;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -58,14 +60,31 @@ final class DecoderSession implements AutoCloseable {
     private final List<OnnxTensor> weights;
     private final ModelConfig config;
     private final Device device;
+    private final Graph graph;
 
     private DecoderSession(OrtEnvironment env, OrtSession session, List<OnnxTensor> weights,
-            ModelConfig config, Device device) {
+            ModelConfig config, Device device, Graph graph) {
         this.env = env;
         this.session = session;
         this.weights = weights;
         this.config = config;
         this.device = device;
+        this.graph = graph;
+    }
+
+    /** True for the generation graph (one run per batch), false for the step decoder (one run per token). */
+    boolean generationGraph() {
+        return graph.generation();
+    }
+
+    /** True when the graph computes in fp16 (the CUDA generation graph). */
+    boolean fp16Compute() {
+        return graph.fp16Compute();
+    }
+
+    /** How the graph cache served the graph this session runs; null when the caller gave a file. */
+    ModelCache.Outcome cacheOutcome() {
+        return graph.outcome();
     }
 
     /**
@@ -205,70 +224,172 @@ final class DecoderSession implements AutoCloseable {
     }
 
     /**
+     * A built graph for one device: its file, whether it is the step decoder or the generation
+     * graph ({@link dev.autoj.onnx.graph.GenerationGraph}), and whether it computes in fp16 (then
+     * the full-precision weights and the 4-bit scales are handed to it as fp16).
+     */
+    record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome) {
+    }
+
+    /**
      * Opens a session on {@code device}. {@code int4} is the 4-bit layout when {@code dtype} is
      * INT4 (ignored otherwise), and {@code quantized} supplies the 4-bit weights in that layout.
+     * {@code graphs} gives the graph to load on a device (CUDA is tried first unless {@code device}
+     * is CPU; only the graphs of devices tried are built).
      */
     static DecoderSession open(ModelConfig config, Checkpoint checkpoint, Dtype dtype, LlamaGraph.Int4 int4,
+            QuantizedWeights quantized, Device device, Function<Device, Graph> graphs) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, graphs));
+    }
+
+    /** As above, with one step-decoder graph file for every device. */
+    static DecoderSession open(ModelConfig config, Checkpoint checkpoint, Dtype dtype, LlamaGraph.Int4 int4,
             QuantizedWeights quantized, Device device, Path modelFile) {
-        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, modelFile));
+        return open(config, checkpoint, dtype, int4, quantized, device, d -> new Graph(modelFile, false, false, null));
     }
 
     private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, Dtype dtype,
-            LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Path modelFile) {
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, Graph> graphs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        if (device != Device.CPU) {
+            List<OnnxTensor> tensors = new ArrayList<>();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                    OrtCUDAProviderOptions cuda = cudaOptions()) {
+                // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
+                options.addCUDA(cuda);
+                Graph graph = graphs.apply(Device.CUDA);
+                options.addExternalInitializers(initializers(env, config, checkpoint, dtype, int4, quantized,
+                        graph.fp16Compute(), tensors));
+                OrtSession session = env.createSession(graph.file().toString(), options);
+                return new DecoderSession(env, session, tensors, config, Device.CUDA, graph);
+            } catch (RuntimeException e) {
+                // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
+                tensors.forEach(OnnxTensor::close);
+                throw e;
+            } catch (OrtException | LinkageError e) {
+                tensors.forEach(OnnxTensor::close);
+                String reason = firstLine(e.getMessage());
+                if (device == Device.CUDA) {
+                    throw new BackendException("Device cuda was requested but ONNX Runtime could not use CUDA: " + reason
+                            + ". CUDA needs an NVIDIA GPU with its driver, the CUDA 12 and cuDNN 9 libraries on the "
+                            + "library path, and the GPU build of ONNX Runtime (build autoj-engine with -Pgpu, i.e. "
+                            + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime). Use device cpu or "
+                            + "auto to run without it.", e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "autoj onnx: CUDA unavailable (" + reason + "); running " + checkpoint.dir()
+                        .getFileName() + " on the CPU");
+            }
+        }
+        Graph graph = graphs.apply(Device.CPU);
         List<OnnxTensor> tensors = new ArrayList<>();
         try {
-            Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
-            if (dtype == Dtype.INT4) {
-                for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
-                    put(env, initializers, tensors, w.name(), asFloat32(checkpoint.tensor(w.name(), w.shape())),
-                            w.shape(), OnnxJavaType.FLOAT);
-                }
-                for (Map.Entry<String, String> e : int4.inputOrders().entrySet()) {
-                    if (!initializers.containsKey(e.getValue())) {
-                        int[] order = quantized.inputOrder(e.getKey());
-                        if (order == null) {
-                            throw new BackendException("The decoder was built to read the inputs of " + e.getKey()
-                                    + " in act-order, but " + checkpoint.dir() + " gives no order for it.");
-                        }
-                        ByteBuffer indices = ByteBuffer.allocateDirect(order.length * 8).order(ByteOrder.nativeOrder());
-                        for (int i = 0; i < order.length; i++) {
-                            indices.putLong(i * 8, order[i]);
-                        }
-                        put(env, initializers, tensors, e.getValue(), indices, new long[] {order.length}, OnnxJavaType.INT64);
-                    }
-                }
-                for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
-                    QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
-                    long blocks = q.blocksPerRow();
-                    put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
-                            new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
-                    put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, q.scales(),
-                            new long[] {q.outFeatures() * blocks}, OnnxJavaType.FLOAT);
-                    if (int4.zeroPoints()) {
-                        put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
-                                new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
-                    }
-                }
-            } else {
-                for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
-                    Tensor tensor = checkpoint.tensor(w.name(), w.shape());
-                    if (dtype == Dtype.FP32) {
-                        put(env, initializers, tensors, w.name(), asFloat32(tensor), w.shape(), OnnxJavaType.FLOAT);
-                    } else {
-                        put(env, initializers, tensors, w.name(), asFloat16(tensor), w.shape(), OnnxJavaType.FLOAT16);
-                    }
-                }
+            Map<String, OnnxTensorLike> initializers = initializers(env, config, checkpoint, dtype, int4, quantized,
+                    graph.fp16Compute(), tensors);
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.addExternalInitializers(initializers);
+                OrtSession session = env.createSession(graph.file().toString(), options);
+                return new DecoderSession(env, session, tensors, config, Device.CPU, graph);
             }
-            return start(env, config, checkpoint, device, modelFile, initializers, tensors);
         } catch (OrtException e) {
             tensors.forEach(OnnxTensor::close);
             throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
-                    + " (" + modelFile + "): " + e.getMessage(), e);
+                    + " (" + graph.file() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    /** System property: the CUDA arena's limit in bytes ({@code gpu_mem_limit}); unset means ONNX Runtime's default (no limit). */
+    static final String CUDA_MEMORY_LIMIT_PROPERTY = "autoj.onnx.cudaMemoryLimit";
+
+    /**
+     * CUDA provider options chosen for a 13B decoder: the arena grows by what is requested rather
+     * than in powers of two ({@code kSameAsRequested}; the default doubling can reserve twice the
+     * ~40 GB that fp16 weights, a batch-8 cache and a prefill need), and an optional memory limit
+     * for sharing a GPU.
+     */
+    private static OrtCUDAProviderOptions cudaOptions() throws OrtException {
+        OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(0);
+        try {
+            cuda.add("arena_extend_strategy", "kSameAsRequested");
+            String limit = System.getProperty(CUDA_MEMORY_LIMIT_PROPERTY);
+            if (limit != null && !limit.isBlank()) {
+                long bytes;
+                try {
+                    bytes = Long.parseLong(limit.strip());
+                } catch (NumberFormatException e) {
+                    throw new BackendException("System property " + CUDA_MEMORY_LIMIT_PROPERTY + " is \"" + limit
+                            + "\"; give the CUDA memory limit as a number of bytes, e.g. 20000000000.", e);
+                }
+                cuda.add("gpu_mem_limit", Long.toString(bytes));
+            }
+            return cuda;
+        } catch (OrtException | RuntimeException e) {
+            cuda.close();
+            throw e;
+        }
+    }
+
+    /** The session's weights as the graph reads them, by initializer name; every tensor made is added to {@code tensors}. */
+    private static Map<String, OnnxTensorLike> initializers(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+            Dtype dtype, LlamaGraph.Int4 int4, QuantizedWeights quantized, boolean fp16Compute, List<OnnxTensor> tensors)
+            throws OrtException {
+        Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
+        OnnxJavaType full = fp16Compute ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
+        if (dtype == Dtype.INT4) {
+            for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+                Tensor tensor = checkpoint.tensor(w.name(), w.shape());
+                put(env, initializers, tensors, w.name(), fp16Compute ? asFloat16(tensor) : asFloat32(tensor), w.shape(), full);
+            }
+            for (Map.Entry<String, String> e : int4.inputOrders().entrySet()) {
+                if (!initializers.containsKey(e.getValue())) {
+                    int[] order = quantized.inputOrder(e.getKey());
+                    if (order == null) {
+                        throw new BackendException("The decoder was built to read the inputs of " + e.getKey()
+                                + " in act-order, but " + checkpoint.dir() + " gives no order for it.");
+                    }
+                    ByteBuffer indices = ByteBuffer.allocateDirect(order.length * 8).order(ByteOrder.nativeOrder());
+                    for (int i = 0; i < order.length; i++) {
+                        indices.putLong(i * 8, order[i]);
+                    }
+                    put(env, initializers, tensors, e.getValue(), indices, new long[] {order.length}, OnnxJavaType.INT64);
+                }
+            }
+            for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+                QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
+                long blocks = q.blocksPerRow();
+                put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
+                        new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
+                put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, fp16Compute ? halves(q.scales()) : q.scales(),
+                        new long[] {q.outFeatures() * blocks}, full);
+                if (int4.zeroPoints()) {
+                    put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
+                            new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
+                }
+            }
+        } else {
+            for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+                Tensor tensor = checkpoint.tensor(w.name(), w.shape());
+                if (dtype == Dtype.FP32) {
+                    put(env, initializers, tensors, w.name(), asFloat32(tensor), w.shape(), OnnxJavaType.FLOAT);
+                } else {
+                    put(env, initializers, tensors, w.name(), asFloat16(tensor), w.shape(), OnnxJavaType.FLOAT16);
+                }
+            }
+        }
+        return initializers;
+    }
+
+    /** fp32 values (native order) as fp16, for MatMulNBits scales in an fp16 graph. */
+    private static ByteBuffer halves(ByteBuffer floats) {
+        ByteBuffer in = floats.duplicate().order(ByteOrder.nativeOrder());
+        int n = in.capacity() / 4;
+        ByteBuffer out = ByteBuffer.allocateDirect(n * 2).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            out.putShort(i * 2, Halfs.floatToHalf(in.getFloat(i * 4)));
+        }
+        return out;
     }
 
     /** The weight as the graph was built for it, or a clear error naming what differs. */
@@ -295,40 +416,6 @@ final class DecoderSession implements AutoCloseable {
         OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape, type);
         tensors.add(tensor);
         initializers.put(name, tensor);
-    }
-
-    /**
-     * Creates the session on the requested device. CUDA is tried by adding its execution provider:
-     * ONNX Runtime lists CUDA among the available providers even where it cannot load, so only
-     * trying tells.
-     */
-    private static DecoderSession start(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
-            Device device, Path modelFile, Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors)
-            throws OrtException {
-        if (device != Device.CPU) {
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.addCUDA(0);
-                options.addExternalInitializers(initializers);
-                OrtSession session = env.createSession(modelFile.toString(), options);
-                return new DecoderSession(env, session, tensors, config, Device.CUDA);
-            } catch (OrtException e) {
-                String reason = firstLine(e.getMessage());
-                if (device == Device.CUDA) {
-                    throw new BackendException("Device cuda was requested but ONNX Runtime could not use CUDA: " + reason
-                            + ". CUDA needs an NVIDIA GPU with its driver, the CUDA 12 and cuDNN 9 libraries on the "
-                            + "library path, and the GPU build of ONNX Runtime (build autoj-engine with -Pgpu, i.e. "
-                            + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime). Use device cpu or "
-                            + "auto to run without it.", e);
-                }
-                LOG.log(System.Logger.Level.WARNING, "autoj onnx: CUDA unavailable (" + reason + "); running " + checkpoint.dir()
-                        .getFileName() + " on the CPU");
-            }
-        }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.addExternalInitializers(initializers);
-            OrtSession session = env.createSession(modelFile.toString(), options);
-            return new DecoderSession(env, session, tensors, config, Device.CPU);
-        }
     }
 
     private static String firstLine(String message) {
@@ -404,6 +491,10 @@ final class DecoderSession implements AutoCloseable {
      * @return per row, one row of vocabulary logits per requested position
      */
     float[][][] forward(KvCache cache, int[][] ids, boolean[][] real, boolean allPositions) {
+        if (graph.generation()) {
+            throw new IllegalStateException("this session runs the generation graph (route LOOP); per-token steps and "
+                    + "logits need the step decoder (route STEP)");
+        }
         int batch = ids.length;
         int past = cache.length;
         int seq = ids[0].length;
@@ -493,6 +584,61 @@ final class DecoderSession implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         } finally {
             owned.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Generates greedily for a batch in one run of the generation graph: prompts left-padded to
+     * the longest, each row allowed {@code budgets[b]} tokens.
+     *
+     * @return per row, the token chosen at every step the run made (at most {@code max(budgets)});
+     *     a row's tokens after its first EOS or beyond its budget are filler the caller drops
+     */
+    int[][] generate(int[][] prompts, int[] budgets) {
+        if (!graph.generation()) {
+            throw new IllegalStateException("this session runs the step decoder; generate needs the generation graph");
+        }
+        int batch = prompts.length;
+        int longest = 0;
+        for (int b = 0; b < batch; b++) {
+            longest = Math.max(longest, prompts[b].length);
+            if (budgets[b] < 1 || (long) prompts[b].length + budgets[b] > config.contextWindow()) {
+                throw new BackendException("Prompt " + (b + 1) + " of " + batch + " has " + prompts[b].length
+                        + " tokens and a budget of " + budgets[b] + "; the budget must be at least 1 and both together"
+                        + " must fit the model's context window of " + config.contextWindow() + ".");
+            }
+        }
+        long[] ids = new long[batch * longest];
+        long[] mask = new long[batch * longest];
+        long[] limits = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            int offset = longest - prompts[b].length;
+            for (int i = 0; i < prompts[b].length; i++) {
+                ids[b * longest + offset + i] = prompts[b][i];
+                mask[b * longest + offset + i] = 1;
+            }
+            limits[b] = budgets[b];
+        }
+        try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {batch, longest});
+                OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {batch, longest});
+                OnnxTensor budgetTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(limits), new long[] {batch});
+                OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "prompt_mask", maskTensor,
+                        "budgets", budgetTensor), java.util.Set.of("tokens"))) {
+            OnnxTensor tokens = (OnnxTensor) result.get("tokens").orElseThrow();
+            long[] shape = tokens.getInfo().getShape();
+            int steps = Math.toIntExact(shape[0]);
+            LongBuffer values = tokens.getLongBuffer();
+            int[][] out = new int[batch][steps];
+            for (int t = 0; t < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    out[b][t] = Math.toIntExact(values.get(t * batch + b));
+                }
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed generating a batch of " + batch + " prompts (longest " + longest
+                    + " tokens, up to " + java.util.Arrays.stream(budgets).max().orElse(0) + " new tokens) in one run: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.onnx.checkpoint.Checkpoint;
 import dev.autoj.onnx.checkpoint.ModelConfig;
+import dev.autoj.onnx.graph.GenerationGraph;
 import dev.autoj.onnx.graph.LlamaGraph;
 import dev.autoj.onnx.graph.OnnxGraph.ElemType;
 import java.io.IOException;
@@ -26,6 +27,8 @@ final class ModelCache {
 
     /** Bump when the graph builder changes what it writes, so old entries are not reused. */
     static final String BUILDER_VERSION = "llama-plain-attention-1";
+    /** Bump when the generation graph changes. */
+    static final String GENERATION_VERSION = "generation-loop-1";
 
     private ModelCache() {
     }
@@ -33,13 +36,22 @@ final class ModelCache {
     /** How the cache served a request. */
     enum Outcome { HIT, BUILT, REBUILT }
 
+    /** Which graph of a checkpoint: the step decoder, or the generation graph computing in fp32 or in fp16 (CUDA). */
+    enum Kind { STEP, LOOP, LOOP_FP16 }
+
     record Entry(Path file, Outcome outcome) {
     }
 
     static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, Dtype dtype,
             LlamaGraph.Int4 int4) {
+        return load(cacheDir, config, checkpoint, dtype, int4, Kind.STEP);
+    }
+
+    static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, Dtype dtype,
+            LlamaGraph.Int4 int4, Kind kind) {
+        // the step decoder's key is unchanged from before generation graphs existed, so its entries stay valid
         String key = sha256((BUILDER_VERSION + "\n" + config + "\n" + checkpoint.fingerprint() + "\n" + dtype
-                + (dtype == Dtype.INT4 ? "\n" + int4 : ""))
+                + (dtype == Dtype.INT4 ? "\n" + int4 : "") + (kind == Kind.STEP ? "" : "\n" + kind + "\n" + GENERATION_VERSION))
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 32);
         Path file = cacheDir.resolve(key + ".onnx");
         Path sum = cacheDir.resolve(key + ".onnx.sha256");
@@ -51,11 +63,7 @@ final class ModelCache {
                     return new Entry(file, Outcome.HIT);
                 }
             }
-            byte[] model = switch (dtype) {
-                case FP32 -> LlamaGraph.build(config, ElemType.FLOAT);
-                case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16);
-                case INT4 -> LlamaGraph.buildInt4(config, int4);
-            };
+            byte[] model = build(config, dtype, int4, kind);
             Files.createDirectories(cacheDir);
             writeAtomically(file, model);
             writeAtomically(sum, sha256(model).getBytes(StandardCharsets.US_ASCII));
@@ -64,6 +72,22 @@ final class ModelCache {
             throw new BackendException("Cannot use the model cache folder " + cacheDir + ": " + e
                     + ". Point the cache directory at a writable folder.", e);
         }
+    }
+
+    static byte[] build(ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, Kind kind) {
+        ElemType compute = kind == Kind.LOOP_FP16 ? ElemType.FLOAT16 : ElemType.FLOAT;
+        return switch (kind) {
+            case STEP -> switch (dtype) {
+                case FP32 -> LlamaGraph.build(config, ElemType.FLOAT);
+                case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16);
+                case INT4 -> LlamaGraph.buildInt4(config, int4);
+            };
+            case LOOP, LOOP_FP16 -> switch (dtype) {
+                case FP32 -> GenerationGraph.build(config, ElemType.FLOAT, compute);
+                case FP16 -> GenerationGraph.build(config, ElemType.FLOAT16, compute);
+                case INT4 -> GenerationGraph.buildInt4(config, int4, compute);
+            };
+        };
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -43,6 +43,10 @@ import java.util.function.Function;
  * is one batch when it fits; requests of concurrent callers are gathered into the same batch;
  * requests that arrive while a batch runs join the next one. In fp32 each result is the one the
  * request would get alone.
+ *
+ * <p>Routes ({@link OnnxOptions#route()}): a batch is decoded with one {@code session.run} per
+ * token ({@code STEP}) or entirely in one run of the generation graph ({@code LOOP}, the default
+ * on CUDA, where it keeps the key/value cache on the device); both give the same tokens.
  */
 public final class OnnxBackend implements Backend {
 
@@ -126,17 +130,68 @@ public final class OnnxBackend implements Backend {
 
     private static OnnxBackend start(OnnxOptions options, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
             QuantizedWeights quantized) {
-        ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), int4);
+        Function<Device, DecoderSession.Graph> graphs = device -> {
+            ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
+            LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
+            ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout, kind);
+            return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
+                    entry.outcome());
+        };
         DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized,
-                options.device(), entry.file());
+                options.device(), graphs);
         Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
         try {
             Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;
-            return new OnnxBackend(options, config, session, tokenizer, entry.outcome(), int4);
+            return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
         } catch (RuntimeException e) {
             session.close();
             throw e;
         }
+    }
+
+    /**
+     * The route {@link OnnxOptions.Route#AUTO} takes on the CPU: the step loop. Measured
+     * ({@code RouteSpeedTest}, docs/onnx-backend.md "Routes"): the generation graph saves per-call
+     * overhead on a toy model, but on a 1 GB model neither route was faster in every run on this
+     * shared machine, so the loop is not shown to be not slower; and only the step loop stops a
+     * repetition early, drops finished rows and prefills one prompt at a time, which matter
+     * where compute and memory are scarce.
+     */
+    static final OnnxOptions.Route CPU_AUTO_ROUTE = OnnxOptions.Route.STEP;
+
+    /** The route actually taken for {@code requested} on {@code device} (never AUTO). */
+    static OnnxOptions.Route resolve(OnnxOptions.Route requested, Device device) {
+        if (requested != OnnxOptions.Route.AUTO) {
+            return requested;
+        }
+        return device == Device.CUDA ? OnnxOptions.Route.LOOP : CPU_AUTO_ROUTE;
+    }
+
+    /**
+     * The graph to build: the step decoder, or the generation graph, which on CUDA computes in
+     * fp16 when the weights are fp16 or 4-bit (fp32 weights stay fp32).
+     */
+    static ModelCache.Kind graphKind(OnnxOptions.Route requested, Device device, Dtype dtype) {
+        if (resolve(requested, device) == OnnxOptions.Route.STEP) {
+            return ModelCache.Kind.STEP;
+        }
+        return device == Device.CUDA && dtype != Dtype.FP32 ? ModelCache.Kind.LOOP_FP16 : ModelCache.Kind.LOOP;
+    }
+
+    /**
+     * The 4-bit layout of the fp16 (CUDA) graph: {@code int4} with {@code accuracy_level} 0, so
+     * MatMulNBits multiplies the fp16 activations by the dequantized weights. Level 4 (int8
+     * activations) is a CPU speed-up; with fp16 activations on the CPU provider it moved the
+     * tiny test model's logits by over 1.2 where fp32 activations with level 4 moved them by
+     * under 0.06, so the CUDA graph does not ask for it.
+     */
+    static LlamaGraph.Int4 fp16Layout(LlamaGraph.Int4 int4) {
+        return new LlamaGraph.Int4(int4.blockSize(), 0, int4.zeroPoints(), int4.quantizedHead(), int4.inputOrders());
+    }
+
+    /** How batches are decoded here: {@code STEP} (one run per token) or {@code LOOP} (one run per batch), after AUTO chose. */
+    public OnnxOptions.Route route() {
+        return session.generationGraph() ? OnnxOptions.Route.LOOP : OnnxOptions.Route.STEP;
     }
 
     @Override
@@ -225,7 +280,8 @@ public final class OnnxBackend implements Backend {
     /**
      * Bytes of weights read from memory for each decoding step: every linear layer, the norms and
      * the output head, not the embedding table (one row of it is gathered). fp16 weights count 4
-     * bytes on the CPU, whose execution provider widens them to fp32 when the session starts.
+     * bytes except in the fp16 generation graph on CUDA: the other graphs widen them to fp32 once
+     * when the session starts.
      */
     public long weightBytesPerStep() {
         long bytes = 0;
@@ -235,12 +291,13 @@ public final class OnnxBackend implements Backend {
             }
             for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
                 if (!w.name().equals("model.embed_tokens.weight") || !int4.quantizedHead() && config.tieWordEmbeddings()) {
-                    bytes += elements(w.shape()) * 4;
+                    bytes += elements(w.shape()) * (session.fp16Compute() ? 2 : 4);
                 }
             }
             return bytes;
         }
-        int width = options.dtype() == Dtype.FP16 && device() == Device.CUDA ? 2 : 4;
+        // only the fp16 generation graph (CUDA) reads fp16 weights; every other graph widens them to fp32 once
+        int width = session.fp16Compute() ? 2 : 4;
         for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
             if (!w.name().equals("model.embed_tokens.weight")) {
                 bytes += elements(w.shape()) * width;
@@ -263,7 +320,8 @@ public final class OnnxBackend implements Backend {
     private long int4Bytes(long[] shape) {
         long perRow = (shape[1] + int4.blockSize() - 1) / int4.blockSize();
         long zeroPoints = int4.zeroPoints() ? shape[0] * ((perRow + 1) / 2) : 0;
-        return shape[0] * perRow * (int4.blockSize() / 2 + 4) + zeroPoints;
+        int scale = session.fp16Compute() ? 2 : 4;
+        return shape[0] * perRow * (int4.blockSize() / 2 + scale) + zeroPoints;
     }
 
     /** Where the model runs: CPU or CUDA (after {@link Device#AUTO} chose). */

@@ -27,9 +27,31 @@ import java.util.Objects;
  * @param truncation what to do when prompt plus budget exceed the context window
  * @param cacheDir where built ONNX graphs are kept between runs
  * @param maxBatchSize the most sequences decoded together; requests beyond it wait for the next batch
+ * @param route how a batch is decoded: one run per token ({@code STEP}), one run per batch
+ *     ({@code LOOP}), or chosen by device ({@code AUTO}, the default)
  */
 public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewTokens, Truncation truncation, Path cacheDir,
-        int maxBatchSize) {
+        int maxBatchSize, Route route) {
+
+    /**
+     * How a batch is decoded. Both give the same tokens; they differ in speed and in what the
+     * session can do besides generating.
+     *
+     * <pre>{@code
+     * OnnxOptions options = OnnxOptions.of(Path.of("models/autoj-13b")).withRoute(OnnxOptions.Route.LOOP);
+     * }</pre>
+     */
+    public enum Route {
+        /** One {@code session.run} per token; the key/value cache returns to the host after each (Java has no IO binding). */
+        STEP,
+        /** The generation graph: prefill and every decoding step of a batch in one run, the cache never leaving the run. */
+        LOOP,
+        /**
+         * {@code LOOP} on CUDA (where the step loop's cache copies over PCIe dominate); on the CPU the
+         * route measured faster there (see docs/onnx-backend.md, "Routes").
+         */
+        AUTO
+    }
 
     /** Policy for a prompt whose length plus token budget exceeds the model's context window. */
     public enum Truncation {
@@ -47,6 +69,7 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
         Objects.requireNonNull(device, "device: AUTO, CUDA or CPU");
         Objects.requireNonNull(truncation, "truncation: REJECT, SHORTEN_BUDGET or DROP_PROMPT_START");
         Objects.requireNonNull(cacheDir, "cacheDir: a writable folder for built models");
+        Objects.requireNonNull(route, "route: STEP, LOOP or AUTO");
         if (!Files.isDirectory(modelDir)) {
             throw new IllegalArgumentException("modelDir " + modelDir + " is not a folder; pass the Hugging Face model "
                     + "folder holding config.json and the safetensors weights");
@@ -69,31 +92,35 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
     public static OnnxOptions of(Path modelDir) {
         Dtype dtype = modelDir != null && GptqCheckpoint.isGptq(modelDir) ? Dtype.INT4 : Dtype.FP32;
         return new OnnxOptions(modelDir, dtype, Device.CPU, GenerationRequest.AUTOJ_MAX_NEW_TOKENS,
-                Truncation.REJECT, defaultCacheDir(), DEFAULT_MAX_BATCH_SIZE);
+                Truncation.REJECT, defaultCacheDir(), DEFAULT_MAX_BATCH_SIZE, Route.AUTO);
     }
 
     public OnnxOptions withDevice(Device value) {
-        return new OnnxOptions(modelDir, dtype, value, maxNewTokens, truncation, cacheDir, maxBatchSize);
+        return new OnnxOptions(modelDir, dtype, value, maxNewTokens, truncation, cacheDir, maxBatchSize, route);
     }
 
     public OnnxOptions withMaxBatchSize(int value) {
-        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, cacheDir, value);
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, cacheDir, value, route);
     }
 
     public OnnxOptions withDtype(Dtype value) {
-        return new OnnxOptions(modelDir, value, device, maxNewTokens, truncation, cacheDir, maxBatchSize);
+        return new OnnxOptions(modelDir, value, device, maxNewTokens, truncation, cacheDir, maxBatchSize, route);
     }
 
     public OnnxOptions withMaxNewTokens(int value) {
-        return new OnnxOptions(modelDir, dtype, device, value, truncation, cacheDir, maxBatchSize);
+        return new OnnxOptions(modelDir, dtype, device, value, truncation, cacheDir, maxBatchSize, route);
     }
 
     public OnnxOptions withTruncation(Truncation value) {
-        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, value, cacheDir, maxBatchSize);
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, value, cacheDir, maxBatchSize, route);
     }
 
     public OnnxOptions withCacheDir(Path value) {
-        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, value, maxBatchSize);
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, value, maxBatchSize, route);
+    }
+
+    public OnnxOptions withRoute(Route value) {
+        return new OnnxOptions(modelDir, dtype, device, maxNewTokens, truncation, cacheDir, maxBatchSize, value);
     }
 
     /** {@code $XDG_CACHE_HOME/autoj/onnx}, else {@code ~/.cache/autoj/onnx}. */
@@ -107,6 +134,6 @@ public record OnnxOptions(Path modelDir, Dtype dtype, Device device, int maxNewT
     public String toString() {
         return "OnnxOptions[" + modelDir + ", " + dtype.name().toLowerCase(Locale.ROOT) + ", "
                 + device.name().toLowerCase(Locale.ROOT) + ", maxNewTokens=" + maxNewTokens + ", " + truncation + ", maxBatchSize="
-                + maxBatchSize + "]";
+                + maxBatchSize + ", route=" + route + "]";
     }
 }

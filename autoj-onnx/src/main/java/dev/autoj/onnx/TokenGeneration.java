@@ -7,8 +7,10 @@ import dev.autoj.engine.backend.StopReason;
  *
  * @param ids the generated ids only; a final EOS is not included
  * @param promptTokens prompt length actually decoded (after any truncation), BOS included
- * @param prefillNanos time to process the prompt and pick the first token
- * @param decodeNanos time spent on the tokens after the first
+ * @param prefillNanos time to process the prompt and pick the first token; 0 with route
+ *     {@link OnnxOptions.Route#LOOP}, whose single run cannot be split
+ * @param decodeNanos time spent on the tokens after the first; with route LOOP the whole run,
+ *     prefill included
  */
 public record TokenGeneration(int[] ids, StopReason stopReason, int promptTokens, long prefillNanos, long decodeNanos) {
 

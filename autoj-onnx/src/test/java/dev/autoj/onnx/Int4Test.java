@@ -159,7 +159,7 @@ class Int4Test {
                 .hasMessageContaining("has block size 16 instead of 32");
     }
 
-    private static Map<String, float[]> dequantize(TinyLlama model, int blockSize, boolean zeroPoints) {
+    static Map<String, float[]> dequantize(TinyLlama model, int blockSize, boolean zeroPoints) {
         Checkpoint checkpoint = Checkpoint.open(model.dir);
         Map<String, float[]> out = new HashMap<>();
         for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(ModelConfig.read(model.dir))) {

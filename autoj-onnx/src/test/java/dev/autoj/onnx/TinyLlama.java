@@ -57,6 +57,12 @@ public final class TinyLlama {
                     maxPositions, ropeTheta, rmsEps, tied, dtype, shards, eosId);
         }
 
+        /** The same model with {@code id} as its only EOS id (the weights depend on the seed only, so they stay the same). */
+        public Spec eos(int id) {
+            return new Spec(architecture, vocab, hidden, intermediate, heads, kvHeads, layers, maxPositions, ropeTheta,
+                    rmsEps, tied, dtype, shards, id);
+        }
+
         public Spec architecture(String name) {
             return new Spec(name, vocab, hidden, intermediate, heads, kvHeads, layers, maxPositions, ropeTheta,
                     rmsEps, tied, dtype, shards, eosId);

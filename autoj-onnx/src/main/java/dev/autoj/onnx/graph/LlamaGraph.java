@@ -47,7 +47,7 @@ public final class LlamaGraph {
     /** Names of the rotary cos/sin tables stored in the model bytes. */
     static final String ROPE_COS = "autoj.rope.cos";
     static final String ROPE_SIN = "autoj.rope.sin";
-    private static final int OPSET = 17;
+    static final int OPSET = 17;
 
     /** A checkpoint tensor the graph needs, with the shape config.json implies. */
     public record Weight(String name, long[] shape) {
@@ -89,18 +89,38 @@ public final class LlamaGraph {
     public static final String ZERO_POINTS = ".zp";
 
     private final ModelConfig config;
+    /** Element type of the weight initializers (for a 4-bit graph: of the full-precision ones and the scales). */
     private final ElemType weightType;
+    /** Element type activations and the key/value cache are computed in: FLOAT, or FLOAT16 for the CUDA graph. */
+    final ElemType compute;
     private final Int4 int4;
-    private final OnnxGraph g = new OnnxGraph();
+    /** The graph holding the weights and everything computed from weights alone (done once per session). */
+    private final OnnxGraph outer;
+    /** The graph the decoder's per-token nodes go into: {@code outer} itself, or a Loop body. */
+    private final OnnxGraph g;
     private final Map<String, String> castWeights = new HashMap<>();
     private final Set<String> quantized = new HashSet<>();
     /** Activations already gathered into an act-order, by activation and order initializer. */
     private final Map<String, String> gathered = new HashMap<>();
+    private String ropeCos = ROPE_COS;
+    private String ropeSin = ROPE_SIN;
 
     private LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4) {
+        this(config, weightType, int4, ElemType.FLOAT, new OnnxGraph(), null);
+    }
+
+    /**
+     * A decoder whose weights live in {@code outer} and whose per-token nodes go into {@code body}
+     * ({@code outer} when null). A Loop body must not hold the weights: ONNX Runtime fills external
+     * initializers of the main graph only, so the body reads them as outer-scope values.
+     */
+    LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4, ElemType compute, OnnxGraph outer, OnnxGraph body) {
         this.config = config;
         this.weightType = weightType;
         this.int4 = int4;
+        this.compute = compute;
+        this.outer = outer;
+        this.g = body == null ? outer : body;
     }
 
     /**
@@ -200,60 +220,98 @@ public final class LlamaGraph {
 
     private byte[] build() {
         int d = config.headDim();
-        if (int4 == null) {
-            for (Weight w : weights(config)) {
-                g.externalInitializer(w.name(), weightType, w.shape());
-            }
-        } else {
-            for (Weight w : unquantizedWeights(config, int4)) {
-                g.externalInitializer(w.name(), ElemType.FLOAT, w.shape());
-            }
-            for (String order : new LinkedHashSet<>(int4.inputOrders().values())) {
-                String user = int4.inputOrders().entrySet().stream().filter(e -> e.getValue().equals(order))
-                        .findFirst().orElseThrow().getKey();
-                g.externalInitializer(order, ElemType.INT64, new long[] {weightShapeIn(user)});
-            }
-            for (Weight w : quantizedWeights(config, int4)) {
-                quantized.add(w.name());
-                long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
-                g.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
-                g.externalInitializer(w.name() + SCALES, ElemType.FLOAT, new long[] {w.shape()[0] * blocks});
-                if (int4.zeroPoints()) {
-                    g.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
-                }
-            }
-        }
-        ropeTables();
+        declareWeights();
         g.input("input_ids", ElemType.INT64, "batch", "seq");
         g.input("position_ids", ElemType.INT64, "batch", "seq");
         g.input("attention_bias", ElemType.FLOAT, "batch", 1, "seq", "total");
         g.input("logits_positions", ElemType.INT64, "n");
+        List<String> pastK = new ArrayList<>();
+        List<String> pastV = new ArrayList<>();
+        List<String> presentK = new ArrayList<>();
+        List<String> presentV = new ArrayList<>();
         for (int l = 0; l < config.numLayers(); l++) {
             g.input("past_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
             g.input("past_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
+            pastK.add("past_key." + l);
+            pastV.add("past_value." + l);
+            presentK.add("present_key." + l);
+            presentV.add("present_value." + l);
         }
         g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
         for (int l = 0; l < config.numLayers(); l++) {
             g.output("present_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
             g.output("present_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
         }
-
-        String embed = weight("model.embed_tokens.weight");
-        String h = g.op("Gather", List.of(embed, "input_ids"), Attr.i("axis", 0));
-        String cos = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ROPE_COS, "position_ids")), g.constInt64(1)));
-        String sin = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ROPE_SIN, "position_ids")), g.constInt64(1)));
-        for (int l = 0; l < config.numLayers(); l++) {
-            h = layer(l, h, cos, sin);
-        }
+        String h = decoder("input_ids", "position_ids", scores -> g.op("Add", List.of(scores, "attention_bias")),
+                pastK, pastV, presentK, presentV);
         String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
-        String normed = rmsNorm(selected, "model.norm.weight");
-        String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-        String logits = linear(normed, head, config.vocabSize());
-        g.named("", "Identity", List.of(logits), List.of("logits"));
+        g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
         return g.toModel("llama_decoder", OPSET);
     }
 
-    private String layer(int l, String h, String cos, String sin) {
+    /** Declares every weight (external initializers) and the rotary tables in the outer graph. */
+    void declareWeights() {
+        if (int4 == null) {
+            for (Weight w : weights(config)) {
+                outer.externalInitializer(w.name(), weightType, w.shape());
+            }
+        } else {
+            for (Weight w : unquantizedWeights(config, int4)) {
+                outer.externalInitializer(w.name(), weightType, w.shape());
+            }
+            for (String order : new LinkedHashSet<>(int4.inputOrders().values())) {
+                String user = int4.inputOrders().entrySet().stream().filter(e -> e.getValue().equals(order))
+                        .findFirst().orElseThrow().getKey();
+                outer.externalInitializer(order, ElemType.INT64, new long[] {weightShapeIn(user)});
+            }
+            for (Weight w : quantizedWeights(config, int4)) {
+                quantized.add(w.name());
+                long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
+                outer.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
+                // MatMulNBits takes scales of its activations' type
+                outer.externalInitializer(w.name() + SCALES, weightType, new long[] {w.shape()[0] * blocks});
+                if (int4.zeroPoints()) {
+                    outer.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
+                }
+            }
+        }
+        ropeTables();
+        if (compute != ElemType.FLOAT) {
+            ropeCos = outer.op("Cast", List.of(ROPE_COS), Attr.i("to", compute.code));
+            ropeSin = outer.op("Cast", List.of(ROPE_SIN), Attr.i("to", compute.code));
+        }
+    }
+
+    /**
+     * The decoder layers over {@code ids} at {@code positions} (int64 [batch, seq]), after the cache
+     * {@code pastK}/{@code pastV} (one per layer, [batch, kv_heads, past, head_dim] in the compute
+     * type); writes each layer's grown cache to the names {@code presentK}/{@code presentV} and
+     * returns the last hidden states [batch, seq, hidden] before the final norm. {@code mask} turns
+     * raw attention scores [batch, heads, seq, past+seq] into masked ones.
+     */
+    String decoder(String ids, String positions, java.util.function.UnaryOperator<String> mask, List<String> pastK,
+            List<String> pastV, List<String> presentK, List<String> presentV) {
+        String embed = weight("model.embed_tokens.weight");
+        String h = g.op("Gather", List.of(embed, ids), Attr.i("axis", 0));
+        String cos = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ropeCos, positions)), g.constInt64(1)));
+        String sin = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ropeSin, positions)), g.constInt64(1)));
+        for (int l = 0; l < config.numLayers(); l++) {
+            h = layer(l, h, cos, sin, mask, pastK.get(l), pastV.get(l), presentK.get(l), presentV.get(l));
+        }
+        return h;
+    }
+
+    /** Final norm and output head over hidden states [..., hidden]: fp32 logits [..., vocab]. */
+    String logits(String hidden) {
+        String normed = rmsNorm(hidden, "model.norm.weight");
+        String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+        String logits = linear(normed, head, config.vocabSize());
+        // fp16 logits tie far more often than fp32 ones; the greedy choice is made on fp32
+        return compute == ElemType.FLOAT ? logits : g.op("Cast", List.of(logits), Attr.i("to", ElemType.FLOAT.code));
+    }
+
+    private String layer(int l, String h, String cos, String sin, java.util.function.UnaryOperator<String> mask,
+            String pastK, String pastV, String presentK, String presentV) {
         String p = "model.layers." + l + ".";
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
@@ -264,15 +322,13 @@ public final class LlamaGraph {
         String v = heads(linear(x, p + "self_attn.v_proj.weight", kvHeads * d), kvHeads);
         q = rotate(q, cos, sin);
         k = rotate(k, cos, sin);
-        String presentK = "present_key." + l;
-        String presentV = "present_value." + l;
-        g.named("", "Concat", List.of("past_key." + l, k), List.of(presentK), Attr.i("axis", 2));
-        g.named("", "Concat", List.of("past_value." + l, v), List.of(presentV), Attr.i("axis", 2));
+        g.named("", "Concat", List.of(pastK, k), List.of(presentK), Attr.i("axis", 2));
+        g.named("", "Concat", List.of(pastV, v), List.of(presentV), Attr.i("axis", 2));
         String keys = repeatKv(presentK);
         String values = repeatKv(presentV);
         String keysT = g.op("Transpose", List.of(keys), Attr.ints("perm", 0, 1, 3, 2));
-        String scores = g.op("Mul", List.of(g.op("MatMul", List.of(q, keysT)), g.constFloat((float) (1.0 / Math.sqrt(d)))));
-        String probs = g.op("Softmax", List.of(g.op("Add", List.of(scores, "attention_bias"))), Attr.i("axis", -1));
+        String scores = g.op("Mul", List.of(g.op("MatMul", List.of(q, keysT)), g.constScalar(compute, (float) (1.0 / Math.sqrt(d)))));
+        String probs = g.op("Softmax", List.of(mask.apply(scores)), Attr.i("axis", -1));
         String context = g.op("MatMul", List.of(probs, values));
         String merged = g.op("Reshape", List.of(g.op("Transpose", List.of(context), Attr.ints("perm", 0, 2, 1, 3)),
                 g.constInt64(0, 0, (long) heads * d)));
@@ -345,12 +401,16 @@ public final class LlamaGraph {
         throw new IllegalStateException("no weight " + weightName);
     }
 
-    /** The weight as fp32: the initializer itself, or one Cast of it shared by all users. */
+    /**
+     * The weight in the compute type: the initializer itself, or one Cast of it shared by all
+     * users, placed in the outer graph so that ONNX Runtime folds it once when the session starts
+     * (in a Loop body it would run on every token).
+     */
     private String weight(String name) {
-        if (weightType == ElemType.FLOAT) {
+        if (weightType == compute) {
             return name;
         }
-        return castWeights.computeIfAbsent(name, n -> g.op("Cast", List.of(n), Attr.i("to", ElemType.FLOAT.code)));
+        return castWeights.computeIfAbsent(name, n -> outer.op("Cast", List.of(n), Attr.i("to", compute.code)));
     }
 
     /** cos and sin of position·θ^(−2i/d), duplicated over both halves as Hugging Face lays them out. */
@@ -371,7 +431,7 @@ public final class LlamaGraph {
                 sin[pos * d + i + d / 2] = s;
             }
         }
-        g.floatInitializer(ROPE_COS, new long[] {positions, d}, cos);
-        g.floatInitializer(ROPE_SIN, new long[] {positions, d}, sin);
+        outer.floatInitializer(ROPE_COS, new long[] {positions, d}, cos);
+        outer.floatInitializer(ROPE_SIN, new long[] {positions, d}, sin);
     }
 }

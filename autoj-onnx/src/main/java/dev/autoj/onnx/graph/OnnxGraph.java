@@ -14,7 +14,7 @@ public final class OnnxGraph {
 
     /** ONNX {@code TensorProto.DataType} values used here. */
     public enum ElemType {
-        FLOAT(1), UINT8(2), INT64(7), FLOAT16(10);
+        FLOAT(1), UINT8(2), INT64(7), BOOL(9), FLOAT16(10);
 
         final int code;
 
@@ -24,18 +24,28 @@ public final class OnnxGraph {
     }
 
     /** One node attribute; make them with the static factories. */
-    public record Attr(String name, int type, long i, float f, long[] ints) {
+    public record Attr(String name, int type, long i, float f, long[] ints, Proto message) {
 
         public static Attr i(String name, long value) {
-            return new Attr(name, 2, value, 0, null);
+            return new Attr(name, 2, value, 0, null, null);
         }
 
         public static Attr f(String name, float value) {
-            return new Attr(name, 1, 0, value, null);
+            return new Attr(name, 1, 0, value, null, null);
         }
 
         public static Attr ints(String name, long... values) {
-            return new Attr(name, 7, 0, 0, values);
+            return new Attr(name, 7, 0, 0, values, null);
+        }
+
+        /** A subgraph attribute (the {@code body} of a {@code Loop}). */
+        static Attr graph(String name, OnnxGraph body, String graphName) {
+            return new Attr(name, 5, 0, 0, null, body.toGraph(graphName));
+        }
+
+        /** A one-element tensor attribute (the {@code value} of {@code ConstantOfShape}). */
+        static Attr scalarTensor(String name, ElemType type, byte[] littleEndian) {
+            return new Attr(name, 4, 0, 0, null, tensor("", type, new long[] {1}).bytes(9, littleEndian));
         }
 
         Proto encode() {
@@ -43,6 +53,8 @@ public final class OnnxGraph {
             switch (type) {
                 case 1 -> p.fixed32(2, f);
                 case 2 -> p.varint(3, i);
+                case 4 -> p.message(5, message);
+                case 5 -> p.message(6, message);
                 case 7 -> {
                     for (long v : ints) {
                         p.varint(8, v);
@@ -58,7 +70,21 @@ public final class OnnxGraph {
     private final List<Proto> initializers = new ArrayList<>();
     private final List<Proto> inputs = new ArrayList<>();
     private final List<Proto> outputs = new ArrayList<>();
-    private int counter;
+    /** Shared by a graph and its subgraphs: ONNX forbids a subgraph to redefine a name of its outer scope. */
+    private final int[] counter;
+
+    public OnnxGraph() {
+        this.counter = new int[1];
+    }
+
+    private OnnxGraph(int[] counter) {
+        this.counter = counter;
+    }
+
+    /** An empty graph to be used as a subgraph of this one (names stay unique across both). */
+    OnnxGraph subgraph() {
+        return new OnnxGraph(counter);
+    }
 
     /** Adds a node of the default ONNX domain with one output and returns that output's name. */
     public String op(String opType, List<String> in, Attr... attrs) {
@@ -69,7 +95,7 @@ public final class OnnxGraph {
     public List<String> opIn(String domain, String opType, int outputs, List<String> in, Attr... attrs) {
         List<String> out = new ArrayList<>();
         for (int k = 0; k < outputs; k++) {
-            out.add(opType + "_" + counter + (outputs > 1 ? "_" + k : ""));
+            out.add(opType + "_" + counter[0] + (outputs > 1 ? "_" + k : ""));
         }
         named(domain, opType, in, out, attrs);
         return out;
@@ -84,7 +110,7 @@ public final class OnnxGraph {
         for (String name : out) {
             node.string(2, name);
         }
-        node.string(3, opType + "_" + counter++).string(4, opType);
+        node.string(3, opType + "_" + counter[0]++).string(4, opType);
         for (Attr attr : attrs) {
             node.message(5, attr.encode());
         }
@@ -94,7 +120,7 @@ public final class OnnxGraph {
         nodes.add(node);
     }
 
-    /** A graph input; each dim is an Integer (fixed) or a String (symbolic). */
+    /** A graph input; each dim is an Integer (fixed), a String (symbolic) or null (unknown, e.g. a loop-carried length that changes between iterations). */
     public void input(String name, ElemType type, Object... dims) {
         inputs.add(valueInfo(name, type, dims));
     }
@@ -109,16 +135,47 @@ public final class OnnxGraph {
         for (long v : values) {
             raw.putLong(v);
         }
-        String name = "const_" + counter++;
+        String name = "const_" + counter[0]++;
         initializers.add(tensor(name, ElemType.INT64, new long[] {values.length}).bytes(9, raw.array()));
         return name;
     }
 
-    public String constFloat(float value) {
-        ByteBuffer raw = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
-        String name = "const_" + counter++;
-        initializers.add(tensor(name, ElemType.FLOAT, new long[0]).bytes(9, raw.array()));
+    /** A rank-0 int64 constant (a scalar index for Gather, a bound for Range). */
+    public String scalarInt64(long value) {
+        ByteBuffer raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+        String name = "const_" + counter[0]++;
+        initializers.add(tensor(name, ElemType.INT64, new long[0]).bytes(9, raw.array()));
         return name;
+    }
+
+    public String constFloat(float value) {
+        return constScalar(ElemType.FLOAT, value);
+    }
+
+    /** A rank-0 constant of element type FLOAT or FLOAT16 (rounded to nearest for FLOAT16). */
+    public String constScalar(ElemType type, float value) {
+        String name = "const_" + counter[0]++;
+        initializers.add(tensor(name, type, new long[0]).bytes(9, scalarBytes(type, value)));
+        return name;
+    }
+
+    /** A rank-0 boolean constant. */
+    public String constBool(boolean value) {
+        String name = "const_" + counter[0]++;
+        initializers.add(tensor(name, ElemType.BOOL, new long[0]).bytes(9, new byte[] {(byte) (value ? 1 : 0)}));
+        return name;
+    }
+
+    /** Little-endian bytes of one FLOAT, FLOAT16, BOOL (0 is false) or INT64 value. */
+    static byte[] scalarBytes(ElemType type, float value) {
+        return switch (type) {
+            case FLOAT -> ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array();
+            case FLOAT16 -> ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN)
+                    .putShort(dev.autoj.onnx.checkpoint.Halfs.floatToHalf(value)).array();
+            case BOOL -> new byte[] {(byte) (value != 0 ? 1 : 0)};
+            case INT64 -> ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong((long) value).array();
+            case UINT8 -> new byte[] {(byte) value};
+        };
     }
 
     /** A float tensor stored in the model bytes (little-endian). */
@@ -136,7 +193,7 @@ public final class OnnxGraph {
      */
     public void externalInitializer(String name, ElemType type, long[] dims) {
         long bytes = switch (type) {
-            case UINT8 -> 1;
+            case UINT8, BOOL -> 1;
             case FLOAT16 -> 2;
             case FLOAT -> 4;
             case INT64 -> 8;
@@ -153,12 +210,7 @@ public final class OnnxGraph {
 
     /** The serialized {@code ModelProto}: IR version 8, default opset {@code opset}, plus com.microsoft 1. */
     public byte[] toModel(String graphName, int opset) {
-        Proto graph = new Proto();
-        nodes.forEach(n -> graph.message(1, n));
-        graph.string(2, graphName);
-        initializers.forEach(t -> graph.message(5, t));
-        inputs.forEach(v -> graph.message(11, v));
-        outputs.forEach(v -> graph.message(12, v));
+        Proto graph = toGraph(graphName);
         return new Proto()
                 .varint(1, 8)
                 .string(2, "autoj")
@@ -166,6 +218,17 @@ public final class OnnxGraph {
                 .message(8, new Proto().string(1, "").varint(2, opset))
                 .message(8, new Proto().string(1, "com.microsoft").varint(2, 1))
                 .toByteArray();
+    }
+
+    /** This graph as a {@code GraphProto}. */
+    Proto toGraph(String graphName) {
+        Proto graph = new Proto();
+        nodes.forEach(n -> graph.message(1, n));
+        graph.string(2, graphName);
+        initializers.forEach(t -> graph.message(5, t));
+        inputs.forEach(v -> graph.message(11, v));
+        outputs.forEach(v -> graph.message(12, v));
+        return graph;
     }
 
     private static Proto tensor(String name, ElemType type, long[] dims) {
@@ -182,7 +245,7 @@ public final class OnnxGraph {
             Proto d = new Proto();
             if (dim instanceof Integer n) {
                 d.varint(1, n);
-            } else {
+            } else if (dim != null) {
                 d.string(2, (String) dim);
             }
             shape.message(1, d);
