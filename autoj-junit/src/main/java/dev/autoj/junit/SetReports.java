@@ -112,7 +112,9 @@ final class SetReports {
                 .append("th{background:#f3f3f3}.win{color:#2e7d32}.loss{color:#c62828}.tie{color:#616161}.none{color:#b26a00}")
                 .append("pre{white-space:pre-wrap;background:#fafafa;border:1px solid #eee;padding:6px}")
                 .append("</style></head><body>\n");
-        h.append("<h3 id=\"autoj-decision\">").append(esc(r.assertion())).append(": ").append(esc(outcome(report)))
+        // Words, not the Markdown's emoji: a report viewer's fonts may lack them.
+        h.append("<h3 id=\"autoj-decision\">").append(esc(r.assertion())).append(": ").append(esc(outcome(report)
+                .replaceFirst("^\\S+ ", "")))
                 .append("</h3>\n<p>").append(esc(r.reason())).append("</p>\n");
         h.append(outcomeBar(r)).append('\n').append(meanChart(r)).append('\n');
         h.append("<table id=\"autoj-figures\">\n");
@@ -184,8 +186,10 @@ final class SetReports {
         int[] counts = {r.wins(), r.ties(), r.losses(), r.undecided()};
         String[] names = {"wins", "ties", "losses", "undecided"};
         String[] colors = {"#43a047", "#9e9e9e", "#e53935", "#ffb300"};
-        StringBuilder s = new StringBuilder("<svg id=\"autoj-outcome-bar\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(width + 20).append("\" height=\"62\" role=\"img\" aria-label=\"wins, ties, losses, undecided\">");
+        // Scales down to the frame Allure gives an attachment, never up.
+        StringBuilder s = new StringBuilder("<svg id=\"autoj-outcome-bar\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(width + 20).append(" 62\" style=\"width:100%;max-width:").append(width + 20)
+                .append("px\" role=\"img\" aria-label=\"wins, ties, losses, undecided\">");
         double x = 10;
         for (int i = 0; i < counts.length; i++) {
             double w = (double) counts[i] / total * width;
@@ -215,8 +219,9 @@ final class SetReports {
     static String meanChart(SetComparison r) {
         int left = 20;
         int width = 500;
-        StringBuilder s = new StringBuilder("<svg id=\"autoj-mean-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(left * 2 + width).append("\" height=\"74\" role=\"img\" aria-label=\"mean case score and lower bound\">");
+        StringBuilder s = new StringBuilder("<svg id=\"autoj-mean-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(left * 2 + width).append(" 74\" style=\"width:100%;max-width:").append(left * 2 + width)
+                .append("px\" role=\"img\" aria-label=\"mean case score and lower bound\">");
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"40\" stroke=\"#888\"/>", left, left + width));
         String[] tickLabels = {"0", "¼", "½", "¾", "1"};
         for (int i = 0; i <= 4; i++) {

@@ -26,6 +26,9 @@ import java.util.Locale;
  */
 final class SummaryWriter {
 
+    /** Distinct warnings listed per set-level assertion: replayed records each carry their own note. */
+    private static final int SET_WARNINGS_SHOWN = 5;
+
     private final List<TestRecord> tests;
     private final RunSummary document;
 
@@ -177,8 +180,12 @@ final class SummaryWriter {
             perSet.forEach((set, warnings) -> {
                 md.append("- ").append(simpleName(t.className)).append(" › ").append(t.displayName).append(", ")
                         .append(set).append(" (set-level; cases with the warning in brackets):\n");
-                warnings.forEach((w, n) -> md.append("  - ").append(w.replace("\n", " ")).append(" (")
-                        .append(count(n, "case")).append(")\n"));
+                warnings.entrySet().stream().limit(SET_WARNINGS_SHOWN).forEach(w -> md.append("  - ")
+                        .append(w.getKey().replace("\n", " ")).append(" (").append(count(w.getValue(), "case")).append(")\n"));
+                if (warnings.size() > SET_WARNINGS_SHOWN) {
+                    md.append("  - … and ").append(warnings.size() - SET_WARNINGS_SHOWN)
+                            .append(" more distinct warnings (each case's are in summary.json)\n");
+                }
             });
         }
     }
