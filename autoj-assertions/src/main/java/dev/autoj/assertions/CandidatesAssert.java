@@ -214,7 +214,10 @@ public class CandidatesAssert extends AbstractAssert<CandidatesAssert, List<Pair
         }
         result = summarize(assertion, method, margin, results, sprt);
         report(assertion, method, results);
-        return conclude();
+        // Asked only for an inconclusive decision: a bad autoj.inconclusive value must not break a pass.
+        boolean inconclusiveFails = result.decision() == Decision.INCONCLUSIVE && Resolve.failWhenInconclusive(failWhenInconclusive);
+        Resolve.reportSet(new SetReport(result, actual, ShouldBeBetterOnSet.describe(result), inconclusiveFails));
+        return conclude(inconclusiveFails);
     }
 
     /** Judges cases [from, to) in both orders as one batch. */
@@ -356,14 +359,14 @@ public class CandidatesAssert extends AbstractAssert<CandidatesAssert, List<Pair
         }
     }
 
-    private CandidatesAssert conclude() {
+    private CandidatesAssert conclude(boolean inconclusiveFails) {
         switch (result.decision()) {
             case PASS -> {
                 return myself;
             }
             case FAIL -> throwAssertionError(shouldBeBetterOnSet(result));
             default -> {
-                if (Resolve.failWhenInconclusive(failWhenInconclusive)) {
+                if (inconclusiveFails) {
                     throwAssertionError(shouldBeBetterOnSet(result));
                 }
                 throw new TestAbortedException(shouldBeBetterOnSet(result).create(info.description(), info.representation()));

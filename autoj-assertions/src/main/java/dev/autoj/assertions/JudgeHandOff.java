@@ -42,6 +42,14 @@ public final class JudgeHandOff {
 
         /** Called once per judgment an assertion made, on the assertion's thread, pass or fail. */
         void judged(JudgmentReport report);
+
+        /**
+         * Called once per set-level decision ({@code assertThatCandidates(..)}), on the assertion's
+         * thread, after {@link #judged} for each of its cases and before the assertion passes,
+         * fails or aborts. Sessions that do not report sets ignore it.
+         */
+        default void comparedSet(SetReport report) {
+        }
     }
 
     /**

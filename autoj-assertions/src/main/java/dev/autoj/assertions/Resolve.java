@@ -84,4 +84,9 @@ final class Resolve {
         }
         JudgeHandOff.current().ifPresent(session -> session.judged(report));
     }
+
+    /** Hands a set-level decision to the running session. */
+    static void reportSet(SetReport report) {
+        JudgeHandOff.current().ifPresent(session -> session.comparedSet(report));
+    }
 }

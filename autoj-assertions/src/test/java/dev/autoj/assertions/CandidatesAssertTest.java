@@ -226,6 +226,49 @@ class CandidatesAssertTest {
         assertThat(r.ties()).isEqualTo(1);
     }
 
+    @Test
+    void theSessionReceivesEveryCaseThenTheSetDecisionBeforeTheTestIsAborted() throws IOException {
+        List<PairedCase> cases = caseFile(Group.SUMMARIZATION, i -> true, i -> true);
+        PublishedJudge judge = new PublishedJudge();
+        List<Object> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JudgeHandOff.Session session = new JudgeHandOff.Session() {
+            @Override
+            public dev.autoj.engine.Judge judge() {
+                return judge;
+            }
+
+            @Override
+            public java.util.Optional<PositionPolicy> positionPolicy() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void judged(JudgmentReport report) {
+                received.add(report);
+            }
+
+            @Override
+            public void comparedSet(SetReport report) {
+                received.add(report);
+            }
+        };
+        JudgeHandOff.install(session);
+        try {
+            assertThatThrownBy(() -> assertThatCandidates(cases).isPreferredOverBaseline()).isInstanceOf(TestAbortedException.class);
+        } finally {
+            JudgeHandOff.uninstall(session);
+        }
+        assertThat(received).hasSize(73);
+        assertThat(received.subList(0, 72)).allMatch(JudgmentReport.class::isInstance);
+        SetReport set = (SetReport) received.get(72);
+        assertThat(set.result().decision()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(set.inconclusiveFails()).isFalse();
+        assertThat(set.passed()).isFalse();
+        assertThat(set.cases()).isEqualTo(cases);
+        assertThat(set.description()).contains("wins / ties / losses: 31 / 14 / 27");
+        assertThat(((JudgmentReport) received.get(0)).assertion()).isEqualTo("isPreferredOverBaseline[" + cases.get(0).id() + "]");
+    }
+
     /** Writes the chosen testbed items of a group as a JSON Lines case file and reads it back. */
     private List<PairedCase> caseFile(Group group, Predicate<PairwiseItem> which, Predicate<PairwiseItem> firstIsCandidate)
             throws IOException {

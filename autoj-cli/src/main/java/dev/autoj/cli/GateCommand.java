@@ -1,7 +1,9 @@
 package dev.autoj.cli;
 
+import dev.autoj.cli.eval.InputException;
 import dev.autoj.cli.gate.GateDelta;
-import dev.autoj.cli.gate.RunSummary;
+import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.SummaryFormatException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -41,7 +43,7 @@ final class GateCommand extends AutojCommand {
 
     @Override
     void execute() {
-        GateDelta delta = GateDelta.between(RunSummary.read(baseline), RunSummary.read(current));
+        GateDelta delta = GateDelta.between(read(baseline), read(current));
         String markdown = delta.markdown(allowedLosses);
         if (out != null) {
             Output.write(this, out, List.of(markdown.stripTrailing()));
@@ -51,6 +53,15 @@ final class GateCommand extends AutojCommand {
             int losses = delta.newLosses();
             throw new CheckFailedException(losses + (losses == 1 ? " new loss" : " new losses") + " against " + baseline
                     + ", more than the " + allowedLosses + " allowed (--allowed-losses)");
+        }
+    }
+
+    /** The engine reads the summary; its error becomes the CLI's one-line input error (exit code 1). */
+    private static RunSummary read(Path file) {
+        try {
+            return RunSummary.read(file);
+        } catch (SummaryFormatException e) {
+            throw new InputException(file, e.line(), e.problem(), e.fix(), e);
         }
     }
 

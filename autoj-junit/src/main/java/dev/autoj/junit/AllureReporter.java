@@ -1,6 +1,8 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.SetComparison;
+import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.protocol.Prompt;
 import io.qameta.allure.Allure;
@@ -52,6 +54,47 @@ final class AllureReporter implements JudgmentReporter {
         } finally {
             lifecycle.updateStep(uuid, step -> step.setStatus(r.passed() ? Status.PASSED : Status.FAILED)
                     .setStatusDetails(r.passed() ? null : new StatusDetails().setMessage(r.failureMessage())));
+            lifecycle.stopStep(uuid);
+        }
+    }
+
+    /**
+     * The set-level decision as one step after its cases' steps: the figures as parameters, the
+     * case table and charts as an HTML attachment, the assertion's description as text. An
+     * inconclusive decision that aborts the test is a skipped step, as the test is.
+     */
+    @Override
+    public void reportSet(SetReport r, ExtensionContext test) {
+        SetComparison s = r.result();
+        List<Parameter> p = new ArrayList<>();
+        p.add(param("decision", s.decision().name()));
+        p.add(param("method", s.method().name().toLowerCase(java.util.Locale.ROOT)));
+        p.add(param("cases", s.cases() + " given, " + s.judged() + " judged"));
+        p.add(param("wins / ties / losses / undecided", s.wins() + " / " + s.ties() + " / " + s.losses() + " / " + s.undecided()));
+        p.add(param("position flips", String.valueOf(s.positionFlips())));
+        p.add(param("mean case score", SetReports.num(s.meanScore()) + " (lower bound " + SetReports.num(s.meanScoreLowerBound()) + ")"));
+        p.add(param("win share", SetReports.percent(s.winShare()) + " (Wilson " + SetReports.percent(s.winShareLow()) + "–"
+                + SetReports.percent(s.winShareHigh()) + ")"));
+        switch (s.method()) {
+            case SIGN_TEST -> p.add(param("p-value", SetReports.pValue(s.pValue())));
+            case SEQUENTIAL -> p.add(param("LLR", SetReports.num(s.llr()) + " (bounds " + SetReports.num(s.llrLowerBound()) + ", "
+                    + SetReports.num(s.llrUpperBound()) + ")"));
+            case NON_INFERIORITY -> p.add(param("margin", SetReports.num(s.margin())));
+        }
+        AllureLifecycle lifecycle = Allure.getLifecycle();
+        String uuid = UUID.randomUUID().toString();
+        lifecycle.startStep(uuid, new StepResult().setName(SetReports.title(r)).setParameters(p));
+        Status status = switch (s.decision()) {
+            case PASS -> Status.PASSED;
+            case FAIL -> Status.FAILED;
+            case INCONCLUSIVE -> r.inconclusiveFails() ? Status.FAILED : Status.SKIPPED;
+        };
+        try {
+            Allure.addAttachment("set-level report", "text/html", SetReports.html(r), ".html");
+            Allure.addAttachment("figures", "text/plain", r.description().strip(), ".txt");
+        } finally {
+            lifecycle.updateStep(uuid, step -> step.setStatus(status)
+                    .setStatusDetails(r.passed() ? null : new StatusDetails().setMessage(r.description().strip())));
             lifecycle.stopStep(uuid);
         }
     }

@@ -150,5 +150,10 @@ final class AutoJExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         public void report(dev.autoj.assertions.JudgmentReport report, ExtensionContext test, boolean firstOfScenario) {
             (AllureReporter.recording() ? allure : entries).report(report, test, firstOfScenario);
         }
+
+        @Override
+        public void reportSet(dev.autoj.assertions.SetReport report, ExtensionContext test) {
+            (AllureReporter.recording() ? allure : entries).reportSet(report, test);
+        }
     }
 }

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
+import dev.autoj.engine.report.RunSummary;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,32 +40,16 @@ final class JudgmentJson {
         return m;
     }
 
-    /** A compact summary entry of one assertion's judgment(s). */
-    static Map<String, Object> summaryEntry(JudgmentReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("assertion", r.assertion());
-        m.put("expectation", r.expectation());
-        m.put("protocol", r.protocol().name().toLowerCase(Locale.ROOT));
-        m.put("scenario", r.scenario().id());
-        m.put("passed", r.passed());
-        if (r.comparison() != null) {
-            m.put("position_policy", r.policy().configName());
-            m.put("verdicts", List.of(verdict(r.comparison().original()), verdict(r.comparison().swapped())));
-            m.put("combined", r.comparison().combined() == null ? null : r.comparison().combined().name());
-            m.put("consistent", r.comparison().consistent());
-        } else {
-            m.put("rating", r.judgment().rating());
-        }
-        m.put("no_verdict", r.judgments().stream().filter(Judgment::isNoVerdict).map(Judgment::noVerdictReason)
-                .findFirst().orElse(null));
-        m.put("source", r.judgments().get(0).source());
-        m.put("latency_ms", r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum());
-        m.put("warnings", r.warnings());
-        return m;
-    }
-
-    private static String verdict(Judgment j) {
-        return j.verdict() == null ? null : j.verdict().name();
+    /** The run summary's entry of one assertion's judgment(s). */
+    static RunSummary.JudgmentEntry summaryEntry(JudgmentReport r) {
+        Comparison c = r.comparison();
+        return new RunSummary.JudgmentEntry(r.assertion(), r.expectation(), r.protocol(), r.scenario().id(), r.passed(),
+                c == null ? null : r.policy().configName(),
+                c == null ? null : java.util.Arrays.asList(c.original().verdict(), c.swapped().verdict()),
+                c == null ? null : c.combined(), c == null ? null : c.consistent(),
+                c == null ? r.judgment().rating() : null,
+                r.judgments().stream().filter(Judgment::isNoVerdict).map(Judgment::noVerdictReason).findFirst().orElse(null),
+                r.judgments().get(0).source(), r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum(), r.warnings());
     }
 
     static String write(Object value) {

@@ -1,9 +1,10 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.SetReport;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Puts one judgment into a test report. */
+/** Puts one judgment, or one set-level decision, into a test report. */
 interface JudgmentReporter {
 
     /**
@@ -11,6 +12,9 @@ interface JudgmentReporter {
      * @param firstOfScenario true for the test's first judgment in this scenario (labels go on once)
      */
     void report(JudgmentReport report, ExtensionContext test, boolean firstOfScenario);
+
+    /** Puts one set-level decision into the report, after the judgments of its cases. */
+    void reportSet(SetReport report, ExtensionContext test);
 
     /** Step and entry names, e.g. {@code "Auto-J scoresAtLeast: rating 7 (passed)"}. */
     static String title(JudgmentReport r) {

@@ -1,6 +1,7 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.protocol.Prompt;
 import java.util.LinkedHashMap;
@@ -34,6 +35,16 @@ final class ReportEntryReporter implements JudgmentReporter {
         if (!warnings.isEmpty()) {
             entry.put("autoj.warnings", String.join("\n", warnings));
         }
+        test.publishReportEntry(entry);
+    }
+
+    @Override
+    public void reportSet(SetReport r, ExtensionContext test) {
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("autoj.step", SetReports.title(r));
+        entry.put("autoj.passed", String.valueOf(r.passed()));
+        entry.put("autoj.decision", r.result().decision().name());
+        entry.put("autoj.set", r.description().strip());
         test.publishReportEntry(entry);
     }
 }

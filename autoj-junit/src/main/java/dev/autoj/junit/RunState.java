@@ -3,6 +3,7 @@ package dev.autoj.junit;
 import dev.autoj.assertions.JudgeHandOff;
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.PositionPolicy;
+import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.store.ReplayMissException;
 import java.util.List;
@@ -94,6 +95,18 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         }
     }
 
+    @Override
+    public void comparedSet(SetReport report) {
+        Running running = current.get();
+        TestRecord record = running != null ? running.record() : outsideTests();
+        record.sets.add(report);
+        if (running != null) {
+            for (JudgmentReporter reporter : reporters) {
+                reporter.reportSet(report, running.context());
+            }
+        }
+    }
+
     void testStarted(ExtensionContext context) {
         TestRecord record = new TestRecord(context.getUniqueId(),
                 context.getTestClass().map(Class::getName).orElse(""), context.getDisplayName());
@@ -135,9 +148,9 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         return outsideTests;
     }
 
-    RunSummary summary() {
+    SummaryWriter summary() {
         SharedJudge judge = shared;
-        return new RunSummary(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, replayMisses.get());
+        return new SummaryWriter(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, replayMisses.get());
     }
 
     /** Ends the run: the hand-off goes, the summary is written, the judge is closed; no failure hides another. */

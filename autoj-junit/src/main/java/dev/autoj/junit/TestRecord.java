@@ -1,10 +1,11 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.SetReport;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** What the run summary keeps of one test: who it is, its outcome and the judgments it made. */
+/** What the run summary keeps of one test: who it is, its outcome, the judgments it made and its set-level decisions. */
 final class TestRecord {
 
     enum Status { PASSED, FAILED, ABORTED, RUNNING }
@@ -13,6 +14,7 @@ final class TestRecord {
     final String className;
     final String displayName;
     final List<JudgmentReport> judgments = new CopyOnWriteArrayList<>();
+    final List<SetReport> sets = new CopyOnWriteArrayList<>();
     volatile Status status = Status.RUNNING;
 
     TestRecord(String id, String className, String displayName) {

@@ -1,5 +1,9 @@
 package dev.autoj.cli.gate;
 
+import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.RunSummary.SetEntry;
+import dev.autoj.engine.report.RunSummary.Status;
+import dev.autoj.engine.report.RunSummary.TestEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -11,7 +15,8 @@ import java.util.Objects;
 
 /**
  * How a run's tests changed against a blessed baseline run (usually the main branch's), for a
- * merge gate: tests are matched by their JUnit unique id.
+ * merge gate: tests are matched by their JUnit unique id. Both runs are read as the engine's
+ * {@link RunSummary} (format {@code autoj-summary/1}).
  *
  * <pre>{@code
  * GateDelta delta = GateDelta.between(RunSummary.read(baseline), RunSummary.read(current));
@@ -58,7 +63,7 @@ public record GateDelta(List<Entry> entries) {
      * @param baseline the test in the baseline, or null when it is new
      * @param current the test in the current run, or null when it was removed
      */
-    public record Entry(Change change, TestResult baseline, TestResult current) {
+    public record Entry(Change change, TestEntry baseline, TestEntry current) {
 
         public Entry {
             Objects.requireNonNull(change, "change");
@@ -84,11 +89,11 @@ public record GateDelta(List<Entry> entries) {
 
     /** Matches the tests of both summaries by id and classifies each (see {@link Change}). */
     public static GateDelta between(RunSummary baseline, RunSummary current) {
-        Map<String, TestResult> before = new LinkedHashMap<>();
+        Map<String, TestEntry> before = new LinkedHashMap<>();
         baseline.tests().forEach(t -> before.put(t.id(), t));
         List<Entry> entries = new ArrayList<>();
-        for (TestResult now : current.tests()) {
-            TestResult then = before.remove(now.id());
+        for (TestEntry now : current.tests()) {
+            TestEntry then = before.remove(now.id());
             entries.add(new Entry(classify(then, now), then, now));
         }
         before.values().forEach(then -> entries.add(new Entry(Change.REMOVED, then, null)));
@@ -96,11 +101,11 @@ public record GateDelta(List<Entry> entries) {
         return new GateDelta(entries);
     }
 
-    private static Change classify(TestResult then, TestResult now) {
+    private static Change classify(TestEntry then, TestEntry now) {
         return switch (now.status()) {
-            case FAILED -> then != null && then.status() == TestResult.Status.FAILED ? Change.STILL_FAILING : Change.NEW_LOSS;
+            case FAILED -> then != null && then.status() == Status.FAILED ? Change.STILL_FAILING : Change.NEW_LOSS;
             case PASSED -> then == null ? Change.ADDED
-                    : then.status() == TestResult.Status.FAILED ? Change.FIXED : Change.STILL_PASSING;
+                    : then.status() == Status.FAILED ? Change.FIXED : Change.STILL_PASSING;
             case ABORTED -> then == null ? Change.ADDED : Change.SKIPPED;
         };
     }
@@ -145,20 +150,84 @@ public record GateDelta(List<Entry> entries) {
         md.append(String.join(" · ", parts)).append("\n");
         List<Entry> shown = entries.stream().filter(e -> e.change() != Change.STILL_PASSING).toList();
         if (shown.isEmpty()) {
-            return md.append("\nNo test changed and none fails.\n").toString();
+            md.append("\nNo test changed and none fails.\n");
+        } else {
+            md.append("\n| Change | Test | Baseline | Current |\n|---|---|---|---|\n");
+            for (Entry e : shown) {
+                md.append("| ").append(e.change().label())
+                        .append(" | ").append(cell(e.displayName()))
+                        .append(" | ").append(status(e.baseline()))
+                        .append(" | ").append(status(e.current()))
+                        .append(" |\n");
+            }
         }
-        md.append("\n| Change | Test | Baseline | Current |\n|---|---|---|---|\n");
-        for (Entry e : shown) {
-            md.append("| ").append(e.change().label())
-                    .append(" | ").append(cell(e.displayName()))
-                    .append(" | ").append(status(e.baseline()))
-                    .append(" | ").append(status(e.current()))
-                    .append(" |\n");
-        }
+        setLevel(md);
         return md.toString();
     }
 
-    private static String status(TestResult test) {
+    /**
+     * The set-level decisions of both runs side by side, for every test that made one in either
+     * run, still-passing tests included: a mean score that dropped but still passes is worth seeing.
+     * Decisions are matched by test id, assertion and their order within the test.
+     */
+    private void setLevel(StringBuilder md) {
+        List<String> rows = new ArrayList<>();
+        for (Entry e : entries.stream().sorted(Comparator.comparing(Entry::id)).toList()) {
+            List<SetEntry> before = e.baseline() == null ? List.of() : e.baseline().setComparisons();
+            List<SetEntry> now = e.current() == null ? List.of() : e.current().setComparisons();
+            List<SetEntry> unmatched = new ArrayList<>(before);
+            for (SetEntry current : now) {
+                SetEntry then = unmatched.stream().filter(b -> b.assertion().equals(current.assertion())).findFirst().orElse(null);
+                unmatched.remove(then);
+                rows.add(row(e, current.assertion(), then, current));
+            }
+            unmatched.forEach(then -> rows.add(row(e, then.assertion(), then, null)));
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("\n### Set-level decisions\n\n| Test | Assertion | Baseline | Current |\n|---|---|---|---|\n");
+        rows.forEach(md::append);
+    }
+
+    private static String row(Entry e, String assertion, SetEntry baseline, SetEntry current) {
+        return "| " + cell(e.displayName()) + " | " + cell(assertion) + " | " + figures(baseline) + " | " + figures(current) + " |\n";
+    }
+
+    /** One decision in a cell: {@code PASS · 61 cases: 37 W / 11 T / 13 L / 0 undecided · 12 flips · mean 0.684 (≥ 0.599) · …}. */
+    static String figures(SetEntry s) {
+        if (s == null) {
+            return "—";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add("**" + s.decision().toUpperCase(Locale.ROOT) + "**");
+        parts.add(s.cases() + " cases: " + s.wins() + " W / " + s.ties() + " T / " + s.losses() + " L / " + s.undecided()
+                + " undecided");
+        parts.add(s.positionFlips() + (s.positionFlips() == 1 ? " flip" : " flips"));
+        parts.add("mean " + num(s.meanScore()) + " (≥ " + num(s.meanScoreLowerBound()) + ")");
+        parts.add("win share " + percent(s.winShare()) + " (" + percent(s.winShareLow()) + "–" + percent(s.winShareHigh()) + ")");
+        if (!Double.isNaN(s.pValue())) {
+            parts.add("p = " + (s.pValue() < 0.0001 ? String.format(Locale.ROOT, "%.1e", s.pValue())
+                    : String.format(Locale.ROOT, "%.4f", s.pValue())));
+        }
+        if (!Double.isNaN(s.llr())) {
+            parts.add("LLR " + num(s.llr()) + " (" + num(s.llrLowerBound()) + " / " + num(s.llrUpperBound()) + ")");
+        }
+        if (!Double.isNaN(s.margin())) {
+            parts.add("margin " + num(s.margin()));
+        }
+        return cell(String.join(" · ", parts));
+    }
+
+    private static String num(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    private static String status(TestEntry test) {
         return test == null ? "—" : test.status().name().toLowerCase(Locale.ROOT);
     }
 

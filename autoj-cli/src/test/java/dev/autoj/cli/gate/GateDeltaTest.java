@@ -3,9 +3,11 @@ package dev.autoj.cli.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autoj.cli.eval.InputException;
 import dev.autoj.cli.gate.GateDelta.Change;
+import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.SummaryFormatException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +23,8 @@ class GateDeltaTest {
         assertThat(delta.newLosses()).isEqualTo(1);
         assertThat(delta.of(Change.NEW_LOSS)).singleElement().satisfies(e -> {
             assertThat(e.displayName()).isEqualTo("T › a()");
-            assertThat(e.baseline().status()).isEqualTo(TestResult.Status.PASSED);
-            assertThat(e.current().status()).isEqualTo(TestResult.Status.FAILED);
+            assertThat(e.baseline().status()).isEqualTo(RunSummary.Status.PASSED);
+            assertThat(e.current().status()).isEqualTo(RunSummary.Status.FAILED);
         });
         assertThat(delta.passes(0)).isFalse();
         assertThat(delta.passes(1)).isTrue();
@@ -106,7 +108,7 @@ class GateDeltaTest {
     void aSummaryOfAnotherFormatVersionIsRefusedNamingTheVersions() {
         Path file = Summaries.writeText(dir, "v2.json", "{\"format\":\"autoj-summary/2\",\"tests\":[]}");
 
-        assertThatThrownBy(() -> RunSummary.read(file)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> RunSummary.read(file)).isInstanceOf(SummaryFormatException.class)
                 .hasMessage(file + ": has format \"autoj-summary/2\", but this autoj reads autoj-summary/1; compare summaries"
                         + " written by the same autoj version as this command (or upgrade autoj)");
     }
@@ -129,6 +131,35 @@ class GateDeltaTest {
         assertThatThrownBy(() -> RunSummary.read(notSummary)).hasMessageStartingWith(notSummary + ": is not a JSON object");
         assertThatThrownBy(() -> RunSummary.read(dir.resolve("absent.json")))
                 .hasMessageStartingWith(dir.resolve("absent.json") + ": no such file; pass a summary.json");
+    }
+
+    @Test
+    void setLevelDecisionsOfBothRunsAreShownSideBySideForTheSameTest() {
+        // The figures of Auto-J's published Summarization verdicts (CandidatesAssertTest): the human-preferred
+        // responses as candidates pass, response 1 as candidate is inconclusive.
+        RunSummary.SetEntry passing = new RunSummary.SetEntry("isPreferredOverBaseline", "sign_test", "pass",
+                "sign test p = 0.0005 < α = 0.050", 61, 61, 37, 11, 13, 0, 9, 0.6844, 0.5994, 37 / 61.0, 0.481, 0.719,
+                0.000468, Double.NaN, Double.NaN, Double.NaN, null, 0.05, Double.NaN, 35, List.of());
+        RunSummary.SetEntry inconclusive = new RunSummary.SetEntry("isPreferredOverBaseline", "sign_test", "inconclusive",
+                "more wins than losses, but sign test p = 0.3470 ≥ α = 0.050", 72, 72, 31, 14, 27, 0, 12, 0.5382, 0.4539,
+                31 / 72.0, 0.3226, 0.5456, 0.3470, Double.NaN, Double.NaN, Double.NaN, null, 0.05, Double.NaN, 1628, List.of());
+        Path base = summary("base.json", RunSummary.Status.PASSED, passing);
+        Path now = summary("now.json", RunSummary.Status.ABORTED, inconclusive);
+
+        String md = GateDelta.between(RunSummary.read(base), RunSummary.read(now)).markdown(0);
+
+        assertThat(md).contains("\n### Set-level decisions\n\n| Test | Assertion | Baseline | Current |\n")
+                .contains("| SetTest › summaries() | isPreferredOverBaseline | **PASS** · 61 cases: 37 W / 11 T / 13 L / 0 undecided"
+                        + " · 9 flips · mean 0.684 (≥ 0.599) · win share 60.7% (48.1%–71.9%) · p = 0.0005 | **INCONCLUSIVE**"
+                        + " · 72 cases: 31 W / 14 T / 27 L / 0 undecided · 12 flips · mean 0.538 (≥ 0.454) · win share 43.1%"
+                        + " (32.3%–54.6%) · p = 0.3470 |");
+    }
+
+    private Path summary(String name, RunSummary.Status status, RunSummary.SetEntry set) {
+        RunSummary summary = new RunSummary(new RunSummary.Totals(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+                List.of(new RunSummary.TestEntry("[engine:junit-jupiter]/[class:com.example.SetTest]/[method:summaries()]",
+                        "com.example.SetTest", "summaries()", status, List.of(), List.of(set))));
+        return Summaries.writeText(dir, name, summary.toJson());
     }
 
     private GateDelta delta(String[] baseline, String[] current) {

@@ -1,8 +1,14 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
+import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.RunSummary.SetEntry;
+import dev.autoj.engine.report.RunSummary.Status;
+import dev.autoj.engine.report.RunSummary.TestEntry;
+import dev.autoj.engine.report.RunSummary.Totals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,32 +17,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * The end-of-run summary: {@code summary.json} (format {@code autoj-summary/1}, documented in
- * docs/reports.md, compared by {@code autoj gate}) and {@code summary.md} for a CI comment.
+ * Writes the end-of-run summary: {@code summary.json} (the engine's {@link RunSummary}, format
+ * {@code autoj-summary/1}, compared by {@code autoj gate}) and {@code summary.md} for a CI comment.
  */
-final class RunSummary {
+final class SummaryWriter {
 
-    static final String FORMAT = "autoj-summary/1";
-
-    /** Counts over the whole run. */
-    record Totals(int tests, int passed, int failed, int aborted, int judgments, int comparisons, int positionFlips,
-            int noVerdicts, long judgeTimeMillis, int replayHits, int replayMisses, int withWarnings) {
-
-        double positionFlipRate() {
-            return comparisons == 0 ? 0 : (double) positionFlips / comparisons;
-        }
-    }
+    /** Distinct warnings listed per set-level assertion: replayed records each carry their own note. */
+    private static final int SET_WARNINGS_SHOWN = 5;
 
     private final List<TestRecord> tests;
-    private final Totals totals;
+    private final RunSummary document;
 
-    RunSummary(List<TestRecord> records, long judgeTimeMillis, int replayMisses) {
+    SummaryWriter(List<TestRecord> records, long judgeTimeMillis, int replayMisses) {
         this.tests = new ArrayList<>(records);
         this.tests.sort(Comparator.comparing(t -> t.id));
         int passed = 0;
@@ -48,8 +44,11 @@ final class RunSummary {
         int noVerdicts = 0;
         int hits = 0;
         int withWarnings = 0;
+        int sets = 0;
+        List<TestEntry> entries = new ArrayList<>();
         for (TestRecord t : tests) {
-            switch (t.status) {
+            Status status = status(t);
+            switch (status) {
                 case PASSED -> passed++;
                 case FAILED -> failed++;
                 default -> aborted++;
@@ -71,20 +70,37 @@ final class RunSummary {
                     withWarnings++;
                 }
             }
+            sets += t.sets.size();
+            entries.add(new TestEntry(t.id, t.className, t.displayName, status,
+                    t.judgments.stream().map(JudgmentJson::summaryEntry).toList(),
+                    t.sets.stream().map(SetReports::entry).toList()));
         }
-        this.totals = new Totals(tests.size(), passed, failed, aborted, judgments, comparisons, flips, noVerdicts,
-                judgeTimeMillis, hits, replayMisses, withWarnings);
+        this.document = new RunSummary(new Totals(tests.size(), passed, failed, aborted, judgments, comparisons, flips,
+                noVerdicts, judgeTimeMillis, hits, replayMisses, withWarnings, sets), entries);
+    }
+
+    /** A test still marked running when the run ends did not finish: it counts (and is written) as aborted. */
+    private static Status status(TestRecord t) {
+        return switch (t.status) {
+            case PASSED -> Status.PASSED;
+            case FAILED -> Status.FAILED;
+            default -> Status.ABORTED;
+        };
     }
 
     Totals totals() {
-        return totals;
+        return document.totals();
+    }
+
+    RunSummary document() {
+        return document;
     }
 
     /** Writes both files into {@code dir} (created when missing), each atomically. */
     void write(Path dir) {
         try {
             Files.createDirectories(dir);
-            writeAtomically(dir.resolve("summary.json"), JudgmentJson.write(json()) + "\n");
+            writeAtomically(dir.resolve("summary.json"), document.toJson() + "\n");
             writeAtomically(dir.resolve("summary.md"), markdown());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the autoj run summary to " + dir.toAbsolutePath()
@@ -92,59 +108,46 @@ final class RunSummary {
         }
     }
 
-    Map<String, Object> json() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", FORMAT);
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("tests", totals.tests());
-        t.put("passed", totals.passed());
-        t.put("failed", totals.failed());
-        t.put("aborted", totals.aborted());
-        t.put("judgments", totals.judgments());
-        t.put("comparisons", totals.comparisons());
-        t.put("position_flips", totals.positionFlips());
-        t.put("position_flip_rate", round(totals.positionFlipRate()));
-        t.put("no_verdicts", totals.noVerdicts());
-        t.put("judge_time_ms", totals.judgeTimeMillis());
-        t.put("replay_hits", totals.replayHits());
-        t.put("replay_misses", totals.replayMisses());
-        t.put("with_warnings", totals.withWarnings());
-        root.put("totals", t);
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (TestRecord record : tests) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", record.id);
-            m.put("class", record.className);
-            m.put("name", record.displayName);
-            m.put("status", record.status.name().toLowerCase(Locale.ROOT));
-            m.put("judgments", record.judgments.stream().map(JudgmentJson::summaryEntry).toList());
-            list.add(m);
-        }
-        root.put("tests", list);
-        return root;
-    }
-
     String markdown() {
+        Totals totals = document.totals();
         StringBuilder md = new StringBuilder("## Auto-J judged tests\n\n");
         md.append(String.format(Locale.ROOT, "%s: %d passed, %d failed%s · %s · "
-                        + "position flips %d of %s (%.1f%%) · %d no-verdict · judge time %s · replay %s, %s%s%n%n",
+                        + "position flips %d of %s (%.1f%%) · %d no-verdict · judge time %s · replay %s, %s%s%s%n%n",
                 count(totals.tests(), "test"), totals.passed(), totals.failed(),
                 totals.aborted() == 0 ? "" : ", " + totals.aborted() + " aborted",
                 count(totals.judgments(), "judgment"), totals.positionFlips(), count(totals.comparisons(), "comparison"),
                 totals.positionFlipRate() * 100, totals.noVerdicts(), seconds(totals.judgeTimeMillis()),
                 count(totals.replayHits(), "hit"), count(totals.replayMisses(), "miss"),
+                totals.setComparisons() == 0 ? "" : " · " + count(totals.setComparisons(), "set-level decision")
+                        + " (listed below)",
                 totals.withWarnings() == 0 ? "" : " · " + totals.withWarnings() + " with warnings (listed below)"));
         md.append("| Test | Result | Judgments |\n|---|---|---|\n");
         for (TestRecord t : tests) {
             md.append("| ").append(cell(simpleName(t.className) + " › " + t.displayName)).append(" | ")
-                    .append(switch (t.status) {
+                    .append(switch (status(t)) {
                         case PASSED -> "✅ passed";
                         case FAILED -> "❌ failed";
                         default -> "⏭ aborted";
                     }).append(" | ").append(cell(judgmentsCell(t))).append(" |\n");
         }
+        sets(md);
         warnings(md);
         return md.toString();
+    }
+
+    /** One section per set-level assertion, with every figure of its decision. */
+    private void sets(StringBuilder md) {
+        if (document.totals().setComparisons() == 0) {
+            return;
+        }
+        md.append("\n### Set-level decisions\n");
+        for (TestRecord t : tests) {
+            for (SetReport r : t.sets) {
+                md.append("\n#### ").append(simpleName(t.className)).append(" › ").append(t.displayName).append(", ")
+                        .append(r.result().assertion()).append(": ").append(SetReports.outcome(r)).append("\n\n");
+                md.append(SetReports.markdownTable(SetReports.entry(r)));
+            }
+        }
     }
 
     /**
@@ -153,28 +156,59 @@ final class RunSummary {
      * them without opening the report.
      */
     private void warnings(StringBuilder md) {
-        if (totals.withWarnings() == 0) {
+        if (document.totals().withWarnings() == 0) {
             return;
         }
         md.append("\n### Warnings\n\n");
         for (TestRecord t : tests) {
+            // The cases of a set-level assertion share their warnings (e.g. every published label lacks a
+            // critique): one entry per set with counts, not one per case.
+            java.util.Map<String, java.util.Map<String, Integer>> perSet = new java.util.LinkedHashMap<>();
             for (JudgmentReport r : t.judgments) {
                 if (r.warnings().isEmpty()) {
+                    continue;
+                }
+                String set = setOf(t, r);
+                if (set != null) {
+                    r.warnings().forEach(w -> perSet.computeIfAbsent(set, k -> new java.util.LinkedHashMap<>()).merge(w, 1, Integer::sum));
                     continue;
                 }
                 md.append("- ").append(simpleName(t.className)).append(" › ").append(t.displayName).append(", ")
                         .append(r.assertion()).append(":\n");
                 r.warnings().forEach(w -> md.append("  - ").append(w.replace("\n", " ")).append('\n'));
             }
+            perSet.forEach((set, warnings) -> {
+                md.append("- ").append(simpleName(t.className)).append(" › ").append(t.displayName).append(", ")
+                        .append(set).append(" (set-level; cases with the warning in brackets):\n");
+                warnings.entrySet().stream().limit(SET_WARNINGS_SHOWN).forEach(w -> md.append("  - ")
+                        .append(w.getKey().replace("\n", " ")).append(" (").append(count(w.getValue(), "case")).append(")\n"));
+                if (warnings.size() > SET_WARNINGS_SHOWN) {
+                    md.append("  - … and ").append(warnings.size() - SET_WARNINGS_SHOWN)
+                            .append(" more distinct warnings (each case's are in summary.json)\n");
+                }
+            });
         }
     }
 
+    /** The set-level assertion a case judgment belongs to ({@code isPreferredOverBaseline[case]}), else null. */
+    private static String setOf(TestRecord t, JudgmentReport r) {
+        return t.sets.stream().map(s -> s.result().assertion()).filter(a -> r.assertion().startsWith(a + "["))
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * The judgments of one test in a table cell. The cases of a set-level assertion are counted, not
+     * listed: a set of a hundred cases would make the row unreadable, and its section below has the figures.
+     */
     private static String judgmentsCell(TestRecord t) {
-        if (t.judgments.isEmpty()) {
+        if (t.judgments.isEmpty() && t.sets.isEmpty()) {
             return "—";
         }
         List<String> parts = new ArrayList<>();
         for (JudgmentReport r : t.judgments) {
+            if (setOf(t, r) != null) {
+                continue;
+            }
             String what;
             if (r.comparison() != null) {
                 what = JudgmentReporter.Messages.order(r.comparison().original()) + " / "
@@ -186,10 +220,16 @@ final class RunSummary {
             }
             parts.add(r.assertion() + ": " + what + " (" + r.scenario().id() + ")" + (r.passed() ? "" : " ✗"));
         }
+        for (SetReport s : t.sets) {
+            SetEntry e = SetReports.entry(s);
+            parts.add(e.assertion() + ": " + e.decision().toUpperCase(Locale.ROOT) + " over " + count(e.judged(), "judged case")
+                    + ", " + e.wins() + " W / " + e.ties() + " T / " + e.losses() + " L / " + e.undecided() + " undecided"
+                    + (s.passed() ? "" : " ✗"));
+        }
         return String.join("<br>", parts);
     }
 
-    private static String count(int n, String noun) {
+    static String count(int n, String noun) {
         return n + " " + (n == 1 ? noun : noun.endsWith("s") ? noun + "es" : noun + "s");
     }
 
@@ -197,16 +237,12 @@ final class RunSummary {
         return text.replace("|", "\\|").replace("\n", " ");
     }
 
-    private static String simpleName(String className) {
+    static String simpleName(String className) {
         return className.substring(className.lastIndexOf('.') + 1).replace('$', '.');
     }
 
     private static String seconds(long millis) {
         return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 10000) / 10000.0;
     }
 
     private static void writeAtomically(Path target, String content) throws IOException {

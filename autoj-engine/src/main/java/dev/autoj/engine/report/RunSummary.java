@@ -1,0 +1,215 @@
+package dev.autoj.engine.report;
+
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Verdict;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The run summary document, format {@code autoj-summary/1} ({@code target/autoj/summary.json},
+ * docs/reports.md): written by the autoj JUnit extension at the end of a run, read by
+ * {@code autoj gate} and by any tool. This record and its JSON form are the one definition of
+ * the format; fields are only ever added to it.
+ *
+ * <pre>{@code
+ * RunSummary run = RunSummary.read(Path.of("target/autoj/summary.json"));
+ * run.totals().failed();
+ * run.tests().get(0).setComparisons().get(0).decision();   // "pass", "fail" or "inconclusive"
+ * String json = run.toJson();
+ * }</pre>
+ *
+ * @param totals counts over the whole run
+ * @param tests the tests, sorted by id when written by the extension
+ */
+public record RunSummary(Totals totals, List<TestEntry> tests) {
+
+    /** The one format version written and read. */
+    public static final String FORMAT = "autoj-summary/1";
+
+    public RunSummary {
+        Objects.requireNonNull(totals, "totals");
+        tests = List.copyOf(tests);
+    }
+
+    /**
+     * Reads a summary.
+     *
+     * @throws SummaryFormatException naming the file (and line, for bad JSON) when it is missing,
+     *     unreadable, not JSON, of another format version, or a test lacks its id or status
+     */
+    public static RunSummary read(Path file) {
+        return RunSummaryJson.read(file);
+    }
+
+    /** The document as indented JSON (no trailing line break). */
+    public String toJson() {
+        return RunSummaryJson.write(this);
+    }
+
+    /**
+     * Counts over the whole run.
+     *
+     * @param tests tests of {@code @AutoJ} classes
+     * @param aborted tests skipped by an assumption (or an inconclusive set-level decision)
+     * @param judgments assertions that judged (a comparison counts once)
+     * @param comparisons comparisons with a verdict in both orders
+     * @param positionFlips of those, how many had orders that disagree
+     * @param noVerdicts judgments where an order had no verdict or rating
+     * @param judgeTimeMillis wall time spent in the judge, summed over batches
+     * @param replayHits judgments answered from the store
+     * @param replayMisses tests that failed with a replay miss
+     * @param withWarnings judgments with at least one warning
+     * @param setComparisons set-level assertions ({@code assertThatCandidates(..)}) decided
+     */
+    public record Totals(int tests, int passed, int failed, int aborted, int judgments, int comparisons,
+            int positionFlips, int noVerdicts, long judgeTimeMillis, int replayHits, int replayMisses, int withWarnings,
+            int setComparisons) {
+
+        /** {@code positionFlips / comparisons}, 0 without comparisons. */
+        public double positionFlipRate() {
+            return comparisons == 0 ? 0 : (double) positionFlips / comparisons;
+        }
+    }
+
+    /** How a test ended; {@code ABORTED} is a test skipped by an assumption. */
+    public enum Status {
+        PASSED, FAILED, ABORTED;
+
+        /** {@code passed}, {@code failed}, {@code aborted}: the JSON spelling. */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One test.
+     *
+     * @param id JUnit's unique id, the key that matches a test across two summaries
+     * @param className the test class, e.g. {@code com.example.PromptTest} (empty for the pseudo-test of judgments outside tests)
+     * @param name the display name, e.g. {@code newPromptWins()}
+     * @param status how the test ended
+     * @param judgments the judgments it made, in order
+     * @param setComparisons its set-level decisions, in order
+     */
+    public record TestEntry(String id, String className, String name, Status status, List<JudgmentEntry> judgments,
+            List<SetEntry> setComparisons) {
+
+        public TestEntry {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(status, "status");
+            className = className == null ? "" : className;
+            name = name == null ? "" : name;
+            judgments = List.copyOf(judgments);
+            setComparisons = List.copyOf(setComparisons);
+        }
+
+        /** {@code PromptTest › newPromptWins()}: the simple class name and the display name, or the id when both are empty. */
+        public String displayName() {
+            String simple = className.substring(className.lastIndexOf('.') + 1).replace('$', '.');
+            if (simple.isEmpty() && name.isEmpty()) {
+                return id;
+            }
+            return simple.isEmpty() ? name : name.isEmpty() ? simple : simple + " › " + name;
+        }
+    }
+
+    /**
+     * One assertion's judgment(s). Pairwise entries have {@code positionPolicy}, {@code verdicts},
+     * {@code combined} and {@code consistent}; single entries have {@code rating}.
+     *
+     * @param assertion e.g. {@code isPreferredOver}, {@code isPreferredOverBaseline[case-3]}
+     * @param expectation the expectation in words
+     * @param protocol pairwise or single
+     * @param scenario the scenario id, e.g. {@code code_generation}
+     * @param passed whether the expectation held
+     * @param positionPolicy pairwise: {@code both}, {@code either}, …; null for single
+     * @param verdicts pairwise: original order, then swapped order as the judge saw it (null items without a verdict)
+     * @param combined pairwise: the verdict about the original positions, TIE when the orders disagree, null without both
+     * @param consistent pairwise: whether both orders agree
+     * @param rating single: the rating, null for a no-verdict
+     * @param noVerdict the reason when a consulted order had no verdict, else null
+     * @param source where the judgment came from, e.g. {@code replay:published:auto-j-testbed}
+     * @param latencyMillis judge latency summed over the orders
+     * @param warnings the judgment's warnings, without duplicates
+     */
+    public record JudgmentEntry(String assertion, String expectation, Protocol protocol, String scenario, boolean passed,
+            String positionPolicy, List<Verdict> verdicts, Verdict combined, Boolean consistent, Double rating,
+            String noVerdict, String source, long latencyMillis, List<String> warnings) {
+
+        public JudgmentEntry {
+            Objects.requireNonNull(protocol, "protocol");
+            verdicts = verdicts == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(verdicts));
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * One set-level assertion ({@code assertThatCandidates(..)}): the figures of its message.
+     * Numbers that do not apply (the p-value of an SPRT, a bound below 2 cases) are NaN here and
+     * {@code null} in JSON.
+     *
+     * @param assertion {@code isPreferredOverBaseline} or {@code isNotWorseThanBaseline}
+     * @param method {@code sign_test}, {@code non_inferiority} or {@code sequential}
+     * @param decision {@code pass}, {@code fail} or {@code inconclusive}
+     * @param reason the decision in one sentence, with the numbers it rests on
+     * @param cases cases given
+     * @param judged cases judged in both orders
+     * @param wins decided cases scoring above ½
+     * @param ties decided cases scoring exactly ½
+     * @param losses decided cases scoring below ½
+     * @param undecided judged cases with an order without verdict
+     * @param positionFlips cases whose orders disagreed
+     * @param meanScore mean case score over the decided cases
+     * @param meanScoreLowerBound one-sided (1 − α) Student-t lower bound of the mean score
+     * @param winShare wins among decided cases
+     * @param winShareLow lower end of the two-sided (1 − α) Wilson interval
+     * @param winShareHigh upper end of that interval
+     * @param pValue exact one-sided sign-test p-value (sign test only)
+     * @param llr the SPRT log-likelihood ratio (sequential only)
+     * @param llrLowerBound the SPRT's failing bound
+     * @param llrUpperBound the SPRT's passing bound
+     * @param decidedAt the case where the SPRT crossed a bound, null otherwise
+     * @param significance α
+     * @param margin the non-inferiority margin
+     * @param casesNeeded decided cases that would detect the observed effect with power 0.8, -1 for none
+     * @param caseResults every case, in the given order
+     */
+    public record SetEntry(String assertion, String method, String decision, String reason, int cases, int judged,
+            int wins, int ties, int losses, int undecided, int positionFlips, double meanScore, double meanScoreLowerBound,
+            double winShare, double winShareLow, double winShareHigh, double pValue, double llr, double llrLowerBound,
+            double llrUpperBound, String decidedAt, double significance, double margin, int casesNeeded,
+            List<CaseEntry> caseResults) {
+
+        public SetEntry {
+            Objects.requireNonNull(assertion, "assertion");
+            Objects.requireNonNull(decision, "decision");
+            caseResults = List.copyOf(caseResults);
+        }
+
+        /** The decided cases: wins + ties + losses. */
+        public int decided() {
+            return wins + ties + losses;
+        }
+    }
+
+    /**
+     * One case of a set-level assertion.
+     *
+     * @param name the case's id, else {@code #n}
+     * @param judged false when a sequential test stopped before it
+     * @param score 0, ¼, ½, ¾ or 1; null when not judged or undecided
+     * @param verdicts original order (candidate first), then swapped order, as the judge saw them; empty when not judged
+     * @param positionFlip the candidate won one order and lost the other
+     * @param undecidedReason the parser's reason when an order had no verdict, else null
+     */
+    public record CaseEntry(String name, boolean judged, Double score, List<Verdict> verdicts, boolean positionFlip,
+            String undecidedReason) {
+
+        public CaseEntry {
+            Objects.requireNonNull(name, "name");
+            verdicts = verdicts == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(verdicts));
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package dev.autoj.engine.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Verdict;
+import dev.autoj.engine.report.RunSummary.CaseEntry;
+import dev.autoj.engine.report.RunSummary.JudgmentEntry;
+import dev.autoj.engine.report.RunSummary.SetEntry;
+import dev.autoj.engine.report.RunSummary.Status;
+import dev.autoj.engine.report.RunSummary.TestEntry;
+import dev.autoj.engine.report.RunSummary.Totals;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The JSON form of {@link RunSummary}, field by field through Jackson's tree model: the layout is
+ * fixed by docs/reports.md (pairwise and single entries carry different fields, some present as
+ * {@code null}), which is simpler to keep exact by hand than through binding annotations.
+ * Reading is strict about what a merge gate depends on (format, tests, id, status) and lenient
+ * about the rest, so that summaries written before a field was added still read.
+ */
+final class RunSummaryJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String PRODUCE = "pass a summary.json written by the autoj JUnit extension (target/autoj/summary.json by default)";
+
+    private RunSummaryJson() {
+    }
+
+    // ---- writing ----
+
+    static String write(RunSummary summary) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", RunSummary.FORMAT);
+        Totals totals = summary.totals();
+        ObjectNode t = root.putObject("totals");
+        t.put("tests", totals.tests());
+        t.put("passed", totals.passed());
+        t.put("failed", totals.failed());
+        t.put("aborted", totals.aborted());
+        t.put("judgments", totals.judgments());
+        t.put("comparisons", totals.comparisons());
+        t.put("position_flips", totals.positionFlips());
+        t.put("position_flip_rate", Math.round(totals.positionFlipRate() * 10000) / 10000.0);
+        t.put("no_verdicts", totals.noVerdicts());
+        t.put("judge_time_ms", totals.judgeTimeMillis());
+        t.put("replay_hits", totals.replayHits());
+        t.put("replay_misses", totals.replayMisses());
+        t.put("with_warnings", totals.withWarnings());
+        t.put("set_comparisons", totals.setComparisons());
+        ArrayNode tests = root.putArray("tests");
+        for (TestEntry test : summary.tests()) {
+            ObjectNode m = tests.addObject();
+            m.put("id", test.id());
+            m.put("class", test.className());
+            m.put("name", test.name());
+            m.put("status", test.status().jsonName());
+            ArrayNode judgments = m.putArray("judgments");
+            test.judgments().forEach(j -> judgment(judgments.addObject(), j));
+            ArrayNode sets = m.putArray("set_comparisons");
+            test.setComparisons().forEach(s -> set(sets.addObject(), s));
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the run summary as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void judgment(ObjectNode m, JudgmentEntry j) {
+        m.put("assertion", j.assertion());
+        m.put("expectation", j.expectation());
+        m.put("protocol", j.protocol().name().toLowerCase(Locale.ROOT));
+        m.put("scenario", j.scenario());
+        m.put("passed", j.passed());
+        if (j.protocol() == Protocol.PAIRWISE) {
+            m.put("position_policy", j.positionPolicy());
+            verdicts(m.putArray("verdicts"), j.verdicts() == null ? List.of() : j.verdicts());
+            m.put("combined", j.combined() == null ? null : j.combined().name());
+            m.put("consistent", j.consistent());
+        } else {
+            m.put("rating", j.rating());
+        }
+        m.put("no_verdict", j.noVerdict());
+        m.put("source", j.source());
+        m.put("latency_ms", j.latencyMillis());
+        ArrayNode warnings = m.putArray("warnings");
+        j.warnings().forEach(warnings::add);
+    }
+
+    private static void set(ObjectNode m, SetEntry s) {
+        m.put("assertion", s.assertion());
+        m.put("method", s.method());
+        m.put("decision", s.decision());
+        m.put("reason", s.reason());
+        m.put("cases", s.cases());
+        m.put("judged", s.judged());
+        m.put("wins", s.wins());
+        m.put("ties", s.ties());
+        m.put("losses", s.losses());
+        m.put("undecided", s.undecided());
+        m.put("position_flips", s.positionFlips());
+        number(m, "mean_score", s.meanScore());
+        number(m, "mean_score_lower_bound", s.meanScoreLowerBound());
+        number(m, "win_share", s.winShare());
+        number(m, "win_share_low", s.winShareLow());
+        number(m, "win_share_high", s.winShareHigh());
+        number(m, "p_value", s.pValue());
+        number(m, "llr", s.llr());
+        number(m, "llr_lower_bound", s.llrLowerBound());
+        number(m, "llr_upper_bound", s.llrUpperBound());
+        m.put("decided_at", s.decidedAt());
+        number(m, "significance", s.significance());
+        number(m, "margin", s.margin());
+        if (s.casesNeeded() < 0) {
+            m.putNull("cases_needed");
+        } else {
+            m.put("cases_needed", s.casesNeeded());
+        }
+        ArrayNode cases = m.putArray("case_results");
+        for (CaseEntry c : s.caseResults()) {
+            ObjectNode n = cases.addObject();
+            n.put("name", c.name());
+            n.put("judged", c.judged());
+            n.put("score", c.score());
+            verdicts(n.putArray("verdicts"), c.verdicts());
+            n.put("position_flip", c.positionFlip());
+            n.put("undecided", c.undecidedReason());
+        }
+    }
+
+    private static void verdicts(ArrayNode array, List<Verdict> verdicts) {
+        verdicts.forEach(v -> array.add(v == null ? null : v.name()));
+    }
+
+    /** NaN (a figure that does not apply) is {@code null}: JSON has no NaN. */
+    private static void number(ObjectNode m, String field, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            m.putNull(field);
+        } else {
+            m.put(field, value);
+        }
+    }
+
+    // ---- reading ----
+
+    static RunSummary read(Path file) {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = JSON.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new SummaryFormatException(file, 0, "no such file", PRODUCE, e);
+        } catch (AccessDeniedException e) {
+            throw new SummaryFormatException(file, 0, "cannot be read (access denied)", "check the file's permissions", e);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+            throw new SummaryFormatException(file, line, "not valid JSON (" + e.getOriginalMessage() + ")", PRODUCE, e);
+        } catch (IOException e) {
+            throw new SummaryFormatException(file, 0, "cannot be read (" + e + ")", "check that it is a readable file", e);
+        }
+        return new Reader(file).summary(root);
+    }
+
+    /** Reads one file's tree, naming the file in every error. */
+    private record Reader(Path file) {
+
+        RunSummary summary(JsonNode root) {
+            if (root == null || !root.isObject()) {
+                throw error("is not a JSON object", PRODUCE);
+            }
+            JsonNode format = root.get("format");
+            if (format == null || !format.isTextual()) {
+                throw error("has no \"format\" field, so it is not an autoj run summary", PRODUCE);
+            }
+            if (!RunSummary.FORMAT.equals(format.textValue())) {
+                throw error("has format \"" + format.textValue() + "\", but this autoj reads " + RunSummary.FORMAT,
+                        "compare summaries written by the same autoj version as this command (or upgrade autoj)");
+            }
+            JsonNode tests = root.get("tests");
+            if (tests == null || !tests.isArray()) {
+                throw error("has no \"tests\" array", PRODUCE);
+            }
+            List<TestEntry> entries = new ArrayList<>();
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < tests.size(); i++) {
+                JsonNode test = object(tests.get(i), "tests[" + i + "]");
+                String where = "tests[" + i + "]";
+                String id = required(test, "id", where);
+                if (!ids.add(id)) {
+                    throw error(where + " repeats the id \"" + id + "\"", "each test must appear once; regenerate the summary");
+                }
+                Status status = status(required(test, "status", where), where);
+                List<JudgmentEntry> judgments = new ArrayList<>();
+                JsonNode list = array(test, "judgments", where);
+                for (int k = 0; k < list.size(); k++) {
+                    judgments.add(judgment(object(list.get(k), where + ".judgments[" + k + "]"), where + ".judgments[" + k + "]"));
+                }
+                List<SetEntry> sets = new ArrayList<>();
+                list = array(test, "set_comparisons", where);
+                for (int k = 0; k < list.size(); k++) {
+                    sets.add(set(object(list.get(k), where + ".set_comparisons[" + k + "]"), where + ".set_comparisons[" + k + "]"));
+                }
+                entries.add(new TestEntry(id, text(test, "class", where), text(test, "name", where), status, judgments, sets));
+            }
+            return new RunSummary(totals(root.path("totals")), entries);
+        }
+
+        Totals totals(JsonNode t) {
+            return new Totals(t.path("tests").asInt(), t.path("passed").asInt(), t.path("failed").asInt(),
+                    t.path("aborted").asInt(), t.path("judgments").asInt(), t.path("comparisons").asInt(),
+                    t.path("position_flips").asInt(), t.path("no_verdicts").asInt(), t.path("judge_time_ms").asLong(),
+                    t.path("replay_hits").asInt(), t.path("replay_misses").asInt(), t.path("with_warnings").asInt(),
+                    t.path("set_comparisons").asInt());
+        }
+
+        JudgmentEntry judgment(JsonNode j, String where) {
+            String protocol = required(j, "protocol", where);
+            Protocol p = switch (protocol) {
+                case "pairwise" -> Protocol.PAIRWISE;
+                case "single" -> Protocol.SINGLE;
+                default -> throw error(where + " has the protocol \"" + protocol + "\"", "a judgment's protocol is pairwise or single");
+            };
+            JsonNode rating = j.get("rating");
+            JsonNode consistent = j.get("consistent");
+            return new JudgmentEntry(text(j, "assertion", where), text(j, "expectation", where), p, text(j, "scenario", where),
+                    j.path("passed").asBoolean(), text(j, "position_policy", where),
+                    p == Protocol.PAIRWISE ? verdicts(j, "verdicts", where) : null, verdict(j.get("combined"), where + ".combined"),
+                    consistent == null || consistent.isNull() ? null : consistent.asBoolean(),
+                    rating == null || rating.isNull() ? null : rating.asDouble(), text(j, "no_verdict", where),
+                    text(j, "source", where), j.path("latency_ms").asLong(), strings(j, "warnings", where));
+        }
+
+        SetEntry set(JsonNode s, String where) {
+            List<CaseEntry> cases = new ArrayList<>();
+            JsonNode list = array(s, "case_results", where);
+            for (int k = 0; k < list.size(); k++) {
+                String at = where + ".case_results[" + k + "]";
+                JsonNode c = object(list.get(k), at);
+                JsonNode score = c.get("score");
+                cases.add(new CaseEntry(required(c, "name", at), c.path("judged").asBoolean(),
+                        score == null || score.isNull() ? null : score.asDouble(), verdicts(c, "verdicts", at),
+                        c.path("position_flip").asBoolean(), text(c, "undecided", at)));
+            }
+            JsonNode needed = s.get("cases_needed");
+            return new SetEntry(required(s, "assertion", where), text(s, "method", where), required(s, "decision", where),
+                    text(s, "reason", where), s.path("cases").asInt(), s.path("judged").asInt(), s.path("wins").asInt(),
+                    s.path("ties").asInt(), s.path("losses").asInt(), s.path("undecided").asInt(),
+                    s.path("position_flips").asInt(), number(s, "mean_score"), number(s, "mean_score_lower_bound"),
+                    number(s, "win_share"), number(s, "win_share_low"), number(s, "win_share_high"), number(s, "p_value"),
+                    number(s, "llr"), number(s, "llr_lower_bound"), number(s, "llr_upper_bound"), text(s, "decided_at", where),
+                    number(s, "significance"), number(s, "margin"),
+                    needed == null || needed.isNull() ? -1 : needed.asInt(), cases);
+        }
+
+        private static double number(JsonNode node, String field) {
+            JsonNode value = node.get(field);
+            return value == null || !value.isNumber() ? Double.NaN : value.asDouble();
+        }
+
+        private List<Verdict> verdicts(JsonNode node, String field, String where) {
+            List<Verdict> out = new ArrayList<>();
+            JsonNode list = array(node, field, where);
+            for (int i = 0; i < list.size(); i++) {
+                out.add(verdict(list.get(i), where + "." + field + "[" + i + "]"));
+            }
+            return out;
+        }
+
+        private Verdict verdict(JsonNode value, String where) {
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            for (Verdict v : Verdict.values()) {
+                if (v.name().equals(value.asText())) {
+                    return v;
+                }
+            }
+            throw error(where + " is \"" + value.asText() + "\"", "a verdict is RESPONSE_1, RESPONSE_2, TIE or null");
+        }
+
+        private List<String> strings(JsonNode node, String field, String where) {
+            List<String> out = new ArrayList<>();
+            array(node, field, where).forEach(v -> out.add(v.asText()));
+            return out;
+        }
+
+        /** The array {@code field}, or an empty one when absent (a summary from before the field existed). */
+        private JsonNode array(JsonNode node, String field, String where) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return JSON.createArrayNode();
+            }
+            if (!value.isArray()) {
+                throw error(where + " has a \"" + field + "\" that is not an array", PRODUCE);
+            }
+            return value;
+        }
+
+        private JsonNode object(JsonNode node, String where) {
+            if (node == null || !node.isObject()) {
+                throw error(where + " is not an object", PRODUCE);
+            }
+            return node;
+        }
+
+        private String required(JsonNode node, String field, String where) {
+            String value = text(node, field, where);
+            if (value == null || value.isBlank()) {
+                throw error(where + " has no \"" + field + "\"", PRODUCE);
+            }
+            return value;
+        }
+
+        private String text(JsonNode node, String field, String where) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                throw error(where + " has a \"" + field + "\" that is not a string", PRODUCE);
+            }
+            return value.textValue();
+        }
+
+        private Status status(String status, String where) {
+            for (Status s : Status.values()) {
+                if (s.jsonName().equals(status)) {
+                    return s;
+                }
+            }
+            throw error(where + " has the status \"" + status + "\"", "a test's status is passed, failed or aborted");
+        }
+
+        private SummaryFormatException error(String problem, String fix) {
+            return new SummaryFormatException(file, 0, problem, fix, null);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.autoj.junit;
+
+import dev.autoj.assertions.PairedCase;
+import dev.autoj.assertions.SetComparison;
+import dev.autoj.assertions.SetComparison.CaseResult;
+import dev.autoj.assertions.SetReport;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Verdict;
+import dev.autoj.engine.report.RunSummary.CaseEntry;
+import dev.autoj.engine.report.RunSummary.SetEntry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report forms of one set-level decision: the run summary's entry, its Markdown table, and
+ * the HTML page (case table, outcome bar, mean-score interval) attached to the Allure step.
+ */
+final class SetReports {
+
+    /** Characters of a query shown in the case table; the whole query is its tooltip. */
+    private static final int QUERY_START = 80;
+
+    private SetReports() {
+    }
+
+    static SetEntry entry(SetReport report) {
+        SetComparison r = report.result();
+        List<CaseEntry> cases = new ArrayList<>();
+        for (CaseResult c : r.caseResults()) {
+            List<Verdict> verdicts = c.comparison() == null ? List.of()
+                    : Arrays.asList(c.comparison().original().verdict(), c.comparison().swapped().verdict());
+            cases.add(new CaseEntry(c.name(), c.judged(), c.score(), verdicts, c.positionFlip(), c.undecidedReason()));
+        }
+        return new SetEntry(r.assertion(), lower(r.method().name()), lower(r.decision().name()), r.reason(), r.cases(),
+                r.judged(), r.wins(), r.ties(), r.losses(), r.undecided(), r.positionFlips(), r.meanScore(),
+                r.meanScoreLowerBound(), r.winShare(), r.winShareLow(), r.winShareHigh(), r.pValue(), r.llr(),
+                r.llrLowerBound(), r.llrUpperBound(), r.decidedAt() < 0 ? null : r.caseResults().get(r.decidedAt()).name(),
+                r.significance(), r.margin(), r.casesNeeded(), cases);
+    }
+
+    /** {@code ✅ PASS}, {@code ❌ FAIL}, {@code ⏭ INCONCLUSIVE (test aborted)}, {@code ❌ INCONCLUSIVE (fails: …)}. */
+    static String outcome(SetReport report) {
+        return switch (report.result().decision()) {
+            case PASS -> "✅ PASS";
+            case FAIL -> "❌ FAIL";
+            case INCONCLUSIVE -> report.inconclusiveFails() ? "❌ INCONCLUSIVE (fails the test: autoj.inconclusive=fail)"
+                    : "⏭ INCONCLUSIVE (test aborted)";
+        };
+    }
+
+    /** The step title, e.g. {@code Auto-J isPreferredOverBaseline: PASS over 61 cases (37 W / 11 T / 13 L / 0 undecided)}. */
+    static String title(SetReport report) {
+        SetComparison r = report.result();
+        return "Auto-J " + r.assertion() + ": " + r.decision() + " over " + SummaryWriter.count(r.cases(), "case") + " ("
+                + r.wins() + " W / " + r.ties() + " T / " + r.losses() + " L / " + r.undecided() + " undecided)";
+    }
+
+    /** The figures of a decision as a two-column Markdown table, for summary.md. */
+    static String markdownTable(SetEntry e) {
+        StringBuilder md = new StringBuilder("| figure | value |\n|---|---|\n");
+        for (String[] row : figures(e)) {
+            md.append("| ").append(row[0]).append(" | ").append(row[1].replace("|", "\\|")).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Name–value rows of every figure, in the order of the assertion's message. */
+    static List<String[]> figures(SetEntry e) {
+        String level = level(e.significance());
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"cases", e.cases() + " given, " + e.judged() + " judged in both orders, " + e.decided()
+                + " decided, " + e.undecided() + " undecided"});
+        rows.add(new String[] {"wins / ties / losses / undecided", e.wins() + " / " + e.ties() + " / " + e.losses() + " / "
+                + e.undecided()});
+        rows.add(new String[] {"position flips", e.positionFlips() + " (won one order, lost the other; scored ½)"});
+        rows.add(new String[] {"mean case score", num(e.meanScore()) + " (one-sided " + level + " lower bound "
+                + num(e.meanScoreLowerBound()) + ")"});
+        rows.add(new String[] {"win share", percent(e.winShare()) + " (" + level + " Wilson interval " + percent(e.winShareLow())
+                + "–" + percent(e.winShareHigh()) + ")"});
+        switch (e.method() == null ? "" : e.method()) {
+            case "sign_test" -> rows.add(new String[] {"sign test", "p = " + pValue(e.pValue()) + " (exact one-sided, α = "
+                    + num(e.significance()) + ")"});
+            case "sequential" -> rows.add(new String[] {"SPRT", "LLR = " + num(e.llr()) + ", fail at ≤ " + num(e.llrLowerBound())
+                    + ", pass at ≥ " + num(e.llrUpperBound()) + (e.decidedAt() == null ? "" : ", decided at case " + e.decidedAt())});
+            case "non_inferiority" -> rows.add(new String[] {"non-inferiority", "margin " + num(e.margin())
+                    + ": pass when the lower bound ≥ ½ − margin = " + num(0.5 - e.margin()) + " (α = " + num(e.significance()) + ")"});
+            default -> {
+            }
+        }
+        rows.add(new String[] {"cases needed", e.casesNeeded() < 0 ? "none would show it: the observed effect points the other way"
+                : e.casesNeeded() + " decided cases for power 0.8"});
+        rows.add(new String[] {"decision", e.decision().toUpperCase(Locale.ROOT) + " (" + e.reason() + ")"});
+        return rows;
+    }
+
+    // ---- the HTML attachment ----
+
+    /**
+     * A self-contained page (no scripts, no external files: Allure shows it in a frame): the
+     * decision, the outcome bar, the mean score's interval, the figures, and one row per case
+     * linking to that case's critiques further down the page.
+     */
+    static String html(SetReport report) {
+        SetComparison r = report.result();
+        SetEntry e = entry(report);
+        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(esc(r.assertion())).append("</title><style>")
+                .append("body{font:13px/1.4 -apple-system,'Segoe UI',Roboto,sans-serif;margin:12px;color:#222}")
+                .append("table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}")
+                .append("th{background:#f3f3f3}.win{color:#2e7d32}.loss{color:#c62828}.tie{color:#616161}.none{color:#b26a00}")
+                .append("pre{white-space:pre-wrap;background:#fafafa;border:1px solid #eee;padding:6px}")
+                .append("</style></head><body>\n");
+        // Words, not the Markdown's emoji: a report viewer's fonts may lack them.
+        h.append("<h3 id=\"autoj-decision\">").append(esc(r.assertion())).append(": ").append(esc(outcome(report)
+                .replaceFirst("^\\S+ ", "")))
+                .append("</h3>\n<p>").append(esc(r.reason())).append("</p>\n");
+        h.append(outcomeBar(r)).append('\n').append(meanChart(r)).append('\n');
+        h.append("<table id=\"autoj-figures\">\n");
+        for (String[] row : figures(e)) {
+            h.append("<tr><th>").append(esc(row[0])).append("</th><td>").append(esc(row[1])).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        h.append("<table id=\"autoj-cases\">\n<thead><tr><th>case</th><th>query</th><th>candidate shown first</th>"
+                + "<th>baseline shown first</th><th>score</th><th>critique</th></tr></thead>\n<tbody>\n");
+        StringBuilder critiques = new StringBuilder();
+        for (CaseResult c : r.caseResults()) {
+            PairedCase pc = report.cases().get(c.index());
+            h.append("<tr id=\"case-").append(c.index()).append("\"><td>").append(esc(c.name())).append("</td><td title=\"")
+                    .append(esc(pc.query())).append("\">").append(esc(start(pc.query()))).append("</td>");
+            if (c.comparison() == null) {
+                h.append("<td colspan=\"3\" class=\"none\">not judged: the sequential test had decided</td><td>—</td></tr>\n");
+                continue;
+            }
+            h.append("<td>").append(verdictCell(c.comparison().original().verdict(), true)).append("</td><td>")
+                    .append(verdictCell(c.comparison().swapped().verdict(), false)).append("</td><td>");
+            if (c.decided()) {
+                h.append(quarter(c.score())).append(c.positionFlip() ? " (flip)" : "");
+            } else {
+                h.append("<span class=\"none\" title=\"").append(esc(c.undecidedReason())).append("\">undecided</span>");
+            }
+            h.append("</td><td>");
+            List<String> links = new ArrayList<>();
+            appendCritique(critiques, links, c, c.comparison().original(), "original", "candidate shown first");
+            appendCritique(critiques, links, c, c.comparison().swapped(), "swapped", "baseline shown first");
+            h.append(links.isEmpty() ? "—" : String.join(" · ", links)).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+        if (critiques.length() > 0) {
+            h.append("<h4>Critiques</h4>\n").append(critiques);
+        } else {
+            h.append("<p>No critique text: these judgments are verdicts only (e.g. Auto-J's published testbed labels).</p>\n");
+        }
+        return h.append("</body></html>\n").toString();
+    }
+
+    private static void appendCritique(StringBuilder critiques, List<String> links, CaseResult c, Judgment j, String order,
+            String words) {
+        if (j.critique() == null || j.critique().isBlank()) {
+            return;
+        }
+        String anchor = "critique-" + c.index() + "-" + order;
+        links.add("<a href=\"#" + anchor + "\">" + order + "</a>");
+        critiques.append("<h5 id=\"").append(anchor).append("\">").append(esc(c.name())).append(", ").append(words)
+                .append(" <a href=\"#case-").append(c.index()).append("\">↑</a></h5>\n<pre>").append(esc(j.critique()))
+                .append("</pre>\n");
+    }
+
+    /** A verdict as seen from the candidate: in the swapped order the candidate is response 2. */
+    private static String verdictCell(Verdict v, boolean candidateFirst) {
+        if (v == null) {
+            return "<span class=\"none\">no verdict</span>";
+        }
+        if (v == Verdict.TIE) {
+            return "<span class=\"tie\">tie</span>";
+        }
+        boolean candidate = (v == Verdict.RESPONSE_1) == candidateFirst;
+        return candidate ? "<span class=\"win\">candidate</span>" : "<span class=\"loss\">baseline</span>";
+    }
+
+    /** The stacked bar of wins, ties, losses and undecided cases among the judged cases. */
+    static String outcomeBar(SetComparison r) {
+        int width = 520;
+        int total = Math.max(1, r.judged());
+        int[] counts = {r.wins(), r.ties(), r.losses(), r.undecided()};
+        String[] names = {"wins", "ties", "losses", "undecided"};
+        String[] colors = {"#43a047", "#9e9e9e", "#e53935", "#ffb300"};
+        // Scales down to the frame Allure gives an attachment, never up.
+        StringBuilder s = new StringBuilder("<svg id=\"autoj-outcome-bar\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(width + 20).append(" 62\" style=\"width:100%;max-width:").append(width + 20)
+                .append("px\" role=\"img\" aria-label=\"wins, ties, losses, undecided\">");
+        double x = 10;
+        for (int i = 0; i < counts.length; i++) {
+            double w = (double) counts[i] / total * width;
+            if (w > 0) {
+                s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"24\" fill=\"%s\"><title>%s: %d</title></rect>",
+                        x, w, colors[i], names[i], counts[i]));
+                if (w >= 24) {
+                    s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"21\" text-anchor=\"middle\" font-size=\"12\" fill=\"#fff\">%d</text>",
+                            x + w / 2, counts[i]));
+                }
+            }
+            x += w;
+        }
+        double lx = 10;
+        for (int i = 0; i < counts.length; i++) {
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.0f\" y=\"40\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                    + "<text x=\"%.0f\" y=\"49\" font-size=\"12\">%s %d</text>", lx, colors[i], lx + 14, names[i], counts[i]));
+            lx += 110;
+        }
+        return s.append("</svg>").toString();
+    }
+
+    /**
+     * The mean case score on a 0–1 line with its one-sided lower bound, against ½ (what a tie
+     * scores) and, for non-inferiority, ½ − margin.
+     */
+    static String meanChart(SetComparison r) {
+        int left = 20;
+        int width = 500;
+        StringBuilder s = new StringBuilder("<svg id=\"autoj-mean-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(left * 2 + width).append(" 74\" style=\"width:100%;max-width:").append(left * 2 + width)
+                .append("px\" role=\"img\" aria-label=\"mean case score and lower bound\">");
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"40\" stroke=\"#888\"/>", left, left + width));
+        String[] tickLabels = {"0", "¼", "½", "¾", "1"};
+        for (int i = 0; i <= 4; i++) {
+            double tx = left + width * i / 4.0;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"36\" x2=\"%.1f\" y2=\"44\" stroke=\"#888\"/>"
+                    + "<text x=\"%.1f\" y=\"58\" text-anchor=\"middle\" font-size=\"11\">%s</text>", tx, tx, tx, tickLabels[i]));
+        }
+        double half = left + width * 0.5;
+        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"8\" x2=\"%.1f\" y2=\"48\" stroke=\"#555\" stroke-dasharray=\"3,2\"/>",
+                half, half));
+        if (!Double.isNaN(r.margin())) {
+            double mx = left + width * (0.5 - r.margin());
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"8\" x2=\"%.1f\" y2=\"48\" stroke=\"#c62828\" "
+                    + "stroke-dasharray=\"4,2\"><title>½ − margin = %s</title></line>"
+                    + "<text x=\"%.1f\" y=\"70\" text-anchor=\"middle\" font-size=\"11\" fill=\"#c62828\">½ − margin</text>",
+                    mx, mx, num(0.5 - r.margin()), mx));
+        }
+        if (Double.isNaN(r.meanScore())) {
+            return s.append("<text x=\"").append(left).append("\" y=\"20\" font-size=\"12\">no decided case: no mean score</text></svg>")
+                    .toString();
+        }
+        double mean = left + width * r.meanScore();
+        if (!Double.isNaN(r.meanScoreLowerBound())) {
+            double low = left + width * Math.max(0, r.meanScoreLowerBound());
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"24\" x2=\"%.1f\" y2=\"24\" stroke=\"#1e88e5\" stroke-width=\"4\">"
+                    + "<title>one-sided lower bound %s</title></line>"
+                    + "<line x1=\"%.1f\" y1=\"16\" x2=\"%.1f\" y2=\"32\" stroke=\"#1e88e5\" stroke-width=\"2\"/>",
+                    low, mean, num(r.meanScoreLowerBound()), low, low));
+        }
+        s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"24\" r=\"5\" fill=\"#0d47a1\"><title>mean case score %s</title></circle>"
+                + "<text x=\"%.1f\" y=\"12\" text-anchor=\"middle\" font-size=\"11\">mean %s (bound %s)</text>",
+                mean, num(r.meanScore()), mean, num(r.meanScore()), num(r.meanScoreLowerBound())));
+        return s.append("</svg>").toString();
+    }
+
+    // ---- number and text helpers ----
+
+    private static String start(String query) {
+        String flat = query.strip().replaceAll("\\s+", " ");
+        return flat.length() <= QUERY_START ? flat : flat.substring(0, QUERY_START) + "…";
+    }
+
+    static String esc(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    static String num(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    static String pValue(double p) {
+        return Double.isNaN(p) ? "n/a" : p < 0.0001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.4f", p);
+    }
+
+    static String percent(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    private static String level(double alpha) {
+        return Double.isNaN(alpha) ? "" : String.format(Locale.ROOT, "%.2f", (1 - alpha) * 100).replaceAll("\\.?0+$", "") + "%";
+    }
+
+    private static String quarter(double score) {
+        return score == 0 ? "0" : score == 0.25 ? "¼" : score == 0.5 ? "½" : score == 0.75 ? "¾" : "1";
+    }
+}
