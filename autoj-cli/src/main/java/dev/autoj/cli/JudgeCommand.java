@@ -1,7 +1,9 @@
 package dev.autoj.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.report.JudgmentJson;
 import dev.autoj.cli.eval.JsonLines;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
@@ -117,42 +119,31 @@ final class JudgeCommand extends AutojCommand {
     }
 
     private static ObjectNode single(Judgment j) {
-        ObjectNode node = Json.object();
-        node.putNull("verdict");
-        Json.putNumber(node, "rating", j.rating());
-        node.put("no_verdict", j.noVerdictReason());
-        node.put("critique", j.critique());
-        node.put("raw", j.rawOutput());
+        ObjectNode node = JudgmentJson.of(j);
         node.putNull("consistent");
-        common(node, j, j.latency().toMillis());
         return node;
     }
 
     private static ObjectNode givenOrder(Judgment j) {
-        ObjectNode node = Json.object();
-        node.put("verdict", verdict(j.verdict()));
-        node.putNull("rating");
-        node.put("no_verdict", j.noVerdictReason());
-        node.put("critique", j.critique());
-        node.put("raw", j.rawOutput());
+        ObjectNode node = JudgmentJson.of(j);
         node.putArray("orders").add(order("original", j));
         node.putNull("consistent");
-        common(node, j, j.latency().toMillis());
         return node;
     }
 
+    /** The pair's combined verdict; critique and raw output of the original order; each order in full. */
     private static ObjectNode bothOrders(Comparison c) {
-        ObjectNode node = Json.object();
+        ObjectNode node = JudgmentJson.of(c.original());
         node.put("verdict", verdict(c.combined()));
-        node.putNull("rating");
         node.put("no_verdict", c.combined() != null ? null : noVerdict(c));
-        node.put("critique", c.original().critique());
-        node.put("raw", c.original().rawOutput());
         ArrayNode orders = node.putArray("orders");
         orders.add(order("original", c.original()));
         orders.add(order("swapped", c.swapped()));
         node.put("consistent", c.consistent());
-        common(node, c.original(), c.original().latency().plus(c.swapped().latency()).toMillis());
+        node.put("latency_ms", c.original().latency().plus(c.swapped().latency()).toMillis());
+        ArrayNode warnings = node.putArray("warnings");
+        java.util.stream.Stream.concat(c.original().warnings().stream(), c.swapped().warnings().stream()).distinct()
+                .forEach(warnings::add);
         return node;
     }
 
@@ -169,31 +160,12 @@ final class JudgeCommand extends AutojCommand {
 
     /** One order of a pair; {@code verdict} names positions as the judge saw them. */
     private static ObjectNode order(String name, Judgment j) {
-        ObjectNode node = Json.object();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("order", name);
-        node.put("verdict", verdict(j.verdict()));
         Verdict original = j.verdict() == null || name.equals("original") ? j.verdict() : j.verdict().swapped();
         node.put("verdict_in_original_positions", verdict(original));
-        node.put("no_verdict", j.noVerdictReason());
-        node.put("critique", j.critique());
-        node.put("raw", j.rawOutput());
-        node.put("prompt_sha256", j.promptSha256());
-        node.put("source", j.source());
-        node.put("latency_ms", j.latency().toMillis());
-        node.put("prompt_tokens", j.promptTokens());
-        node.put("generated_tokens", j.generatedTokens());
+        node.setAll(JudgmentJson.of(j));
         return node;
-    }
-
-    private static void common(ObjectNode node, Judgment j, long latencyMs) {
-        node.put("scenario", j.scenario().id());
-        node.put("language", j.language().name().toLowerCase(Locale.ROOT));
-        node.put("prompt_sha256", j.promptSha256());
-        node.put("model", j.modelId());
-        node.put("source", j.source());
-        node.put("latency_ms", latencyMs);
-        ArrayNode warnings = node.putArray("warnings");
-        j.warnings().forEach(warnings::add);
     }
 
     private static String verdict(Verdict v) {

@@ -3,13 +3,11 @@ package dev.autoj.junit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.report.RunSummary;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /** The JSON forms of judgments for attachments and the run summary (field names as the CLI's judge output). */
 final class JudgmentJson {
@@ -19,25 +17,9 @@ final class JudgmentJson {
     private JudgmentJson() {
     }
 
-    static Map<String, Object> judgment(Judgment j) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("protocol", j.protocol().name().toLowerCase(Locale.ROOT));
-        m.put("language", j.language().name().toLowerCase(Locale.ROOT));
-        m.put("scenario", j.scenario().id());
-        m.put("verdict", j.verdict() == null ? null : j.verdict().name());
-        m.put("rating", j.rating());
-        m.put("no_verdict", j.noVerdictReason());
-        m.put("critique", j.critique());
-        m.put("raw", j.rawOutput());
-        m.put("prompt_sha256", j.promptSha256());
-        m.put("model", j.modelId());
-        m.put("backend", j.backend());
-        m.put("source", j.source());
-        m.put("prompt_tokens", j.promptTokens());
-        m.put("generated_tokens", j.generatedTokens());
-        m.put("latency_ms", j.latency().toMillis());
-        m.put("warnings", j.warnings());
-        return m;
+    /** The engine's one JSON form of a judgment, for attachments and report entries. */
+    static ObjectNode judgment(Judgment j) {
+        return dev.autoj.engine.report.JudgmentJson.of(j);
     }
 
     /** The run summary's entry of one assertion's judgment(s). */
