@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.assertions.fixtures.PublishedJudge;
-import dev.autoj.assertions.fixtures.Testbed;
 import dev.autoj.assertions.fixtures.Testbed.PairwiseItem;
 import dev.autoj.assertions.fixtures.Testbed.SingleItem;
+import dev.autoj.assertions.fixtures.Testbed;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
+import dev.autoj.engine.store.ReplayMissException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,7 +175,7 @@ class ResponseAssertTest {
         SingleItem item = Testbed.single(128);
         assertThatThrownBy(() -> assertThatResponse(item.response()).forQuery(item.query()).inLanguage(Language.ZH)
                 .judgedBy(judge).scoresAtLeast(7))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ReplayMissException.class)
                 .hasMessageContaining("[INST] 为上传的针对给定用户问题的回应撰写评论");
     }
 

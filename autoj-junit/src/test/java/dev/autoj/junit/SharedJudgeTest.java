@@ -11,6 +11,7 @@ import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.server.ServerStartException;
+import dev.autoj.engine.store.ReplayMissException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -104,8 +105,8 @@ class SharedJudgeTest {
         assertThat(blocker.get(30, TimeUnit.SECONDS).rating()).isEqualTo(7.0);
         assertThat(good.get(30, TimeUnit.SECONDS).rating()).isEqualTo(7.0);
         assertThatThrownBy(() -> unknown.get(30, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no published Auto-J judgment");
+                .hasCauseInstanceOf(ReplayMissException.class)
+                .hasMessageContaining("a query the testbed never judg");
     }
 
     @Test
