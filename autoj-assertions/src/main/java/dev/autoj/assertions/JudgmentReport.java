@@ -7,8 +7,10 @@ import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -79,12 +81,13 @@ public record JudgmentReport(
 
     /** Warnings about the judged texts (verdict markers, control-token strings), without duplicates. */
     public List<String> textWarnings() {
-        Set<String> all = new LinkedHashSet<>(PromptBuilder.single(language, query, response).warnings());
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put("query", query);
+        texts.put("response", response);
         if (baseline != null) {
-            all.addAll(PromptBuilder.single(language, query, baseline).warnings().stream()
-                    .map(w -> w.replaceFirst("^The response ", "The baseline ")).toList());
+            texts.put("baseline", baseline);
         }
-        return List.copyOf(all);
+        return List.copyOf(new LinkedHashSet<>(PromptBuilder.textWarnings(texts)));
     }
 
     /** {@link #textWarnings()} plus the judge's own notes (e.g. a verdict-only record), without duplicates. */

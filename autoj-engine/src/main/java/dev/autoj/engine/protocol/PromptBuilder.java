@@ -119,6 +119,20 @@ public final class PromptBuilder {
         return out.toString();
     }
 
+    /**
+     * What is suspicious in judged texts, each named as the caller names it: verdict markers the
+     * judge might quote, and control-token strings (encoded as plain text). The same warnings every
+     * built prompt carries, for callers that name the texts differently (a report's "response" and
+     * "baseline" rather than "response 1" and "response 2").
+     *
+     * <pre>{@code
+     * PromptBuilder.textWarnings(Map.of("response", answer, "baseline", baseline));
+     * }</pre>
+     */
+    public static List<String> textWarnings(Map<String, String> namedTexts) {
+        return warnings(namedTexts);
+    }
+
     private static List<String> warnings(Map<String, String> texts) {
         List<String> warnings = new ArrayList<>();
         texts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
