@@ -1,0 +1,71 @@
+package dev.autoj.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoj.engine.backend.EmbeddedRuntime;
+import dev.autoj.engine.store.StoreMode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JudgeSpecTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theEmbeddedBackEndWithoutTheEmbeddedRuntimeOnTheClassPathFailsNamingTheDependency() throws IOException {
+        // This module's test class path has no autoj-onnx, as a project that depends on autoj-junit alone.
+        assertThat(EmbeddedRuntime.find()).isEmpty();
+        Files.writeString(dir.resolve("config.json"), "{}");
+        Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        JudgeSpec spec = JudgeSpec.builder().backend(JudgeSpec.BackendKind.ONNX).modelPath(dir).build();
+
+        assertThatThrownBy(spec::open).isInstanceOf(JudgeSpec.InvalidSpecException.class)
+                .hasMessageContaining("autoj.backend=onnx needs the embedded engine, which is not on the class path")
+                .hasMessageContaining("add the dependency dev.autoj:autoj-onnx")
+                .hasMessageContaining("com.microsoft.onnxruntime:onnxruntime_gpu");
+    }
+
+    @Test
+    void oneSetOfDefaultsForEveryCaller() {
+        JudgeSpec spec = JudgeSpec.builder().endpoints(List.of(URI.create("http://judge:8000"))).build();
+        assertThat(spec.mode()).isEqualTo(StoreMode.LIVE);
+        assertThat(spec.timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(spec.device()).isEqualTo(dev.autoj.engine.backend.Device.AUTO);
+        assertThat(spec.concurrency()).isEqualTo(8);
+        assertThat(spec.maxNewTokens()).isEqualTo(1024);
+        assertThat(spec.modelName()).isEqualTo("GAIR/autoj-13b");
+        assertThat(spec.modelNameGiven()).isFalse();
+        for (JudgeSpec.Setting setting : List.of(JudgeSpec.Setting.TIMEOUT, JudgeSpec.Setting.DEVICE,
+                JudgeSpec.Setting.CONCURRENCY, JudgeSpec.Setting.MAX_NEW_TOKENS, JudgeSpec.Setting.MODEL_NAME, JudgeSpec.Setting.MODE)) {
+            // The defaults the configuration keys document are the builder's own.
+            JudgeSpec fromText = JudgeSpec.builder().endpoints(spec.endpoints()).set(setting, setting.defaultValue()).build();
+            assertThat(JudgeSpec.describe(fromText, setting)).isEqualTo(JudgeSpec.describe(spec, setting));
+        }
+    }
+
+    @Test
+    void theModeFollowsWhatIsConfiguredWhenNotGiven() {
+        URI judge = URI.create("http://judge:8000");
+        assertThat(JudgeSpec.builder().endpoints(List.of(judge)).impliedMode(false, null).build().mode()).isEqualTo(StoreMode.LIVE);
+        assertThat(JudgeSpec.builder().endpoints(List.of(judge)).storeDir(dir).impliedMode(false, null).build().mode())
+                .isEqualTo(StoreMode.RECORD);
+        assertThat(JudgeSpec.builder().storeDir(dir).impliedMode(false, null).build().mode()).isEqualTo(StoreMode.REPLAY);
+        assertThat(JudgeSpec.builder().storeDir(dir).impliedMode(true, StoreMode.REPLAY).build().mode()).isEqualTo(StoreMode.REPLAY);
+    }
+
+    @Test
+    void anEnumValueThatIsNotOneIsRefusedListingTheAcceptedOnes() {
+        assertThatThrownBy(() -> JudgeSpec.parseChoice("replai", StoreMode.class))
+                .hasMessage("\"replai\" is not one of live, record, replay");
+        assertThatThrownBy(() -> JudgeSpec.parseDuration("-5m")).hasMessageContaining("is not a positive duration");
+        assertThatThrownBy(() -> JudgeSpec.parseEndpoints("judge:8000")).hasMessageContaining("is not an http(s) base URL");
+    }
+}
