@@ -1,25 +1,3 @@
-// The run passed on JUnit 5 with aligned JUnit jars, Allure got the judgments, and the user's
-// dependency tree holds neither the embedded runtime nor the CLI.
-def log = new File(basedir, 'build.log').text
-assert !log.contains('OutputDirectoryCreator not available') : 'unaligned JUnit Platform jars'
-assert log.contains('Tests run: 3, Failures: 0, Errors: 0, Skipped: 0') : 'expected 3 passing tests'
-assert log.contains('JUnit versions: jupiter-api 5.') : 'not run on JUnit 5'
-
-def tree = new File(basedir, 'target/dependency-tree.txt').text
-assert tree.contains('dev.autoj:autoj-junit:jar:') : tree
-['com.microsoft.onnxruntime', 'ai.djl', 'info.picocli'].each { group ->
-    assert !tree.contains(group + ':') : "$group in the user's dependency tree:\n$tree"
-}
-def junit = tree.readLines().findAll { it =~ /org\.junit\.(jupiter|platform):/ }
-assert !junit.isEmpty() : tree
-junit.each { line ->
-    def version = (line =~ /:jar:([^:]+):/)[0][1]
-    assert version.startsWith('5.') || (5 == 5 && version.startsWith('1.')) : "JUnit jar not on JUnit 5: $line"
-}
-
-def results = new File(basedir, 'target/allure-results').listFiles()?.toList() ?: []
-assert results.count { it.name.endsWith('-result.json') } == 3 : "Allure results: $results"
-def steps = results.findAll { it.name.endsWith('-result.json') }
-        .collectMany { new groovy.json.JsonSlurper().parse(it).steps*.name ?: [] }
-assert steps.count { it.startsWith('Auto-J ') && it.endsWith('passed') } == 2 : "Auto-J steps in the Allure results: $steps"
-return true
+// The checks of junit-user-verify.groovy for a user project on JUnit 5.
+major = 5
+return evaluate(new File(basedir, '../junit-user-verify.groovy'))

@@ -9,7 +9,7 @@ import dev.autoj.engine.Scenario;
 import dev.autoj.junit.AutoJ;
 import org.junit.jupiter.api.Test;
 
-/** autoj on JUnit 5: the extension loads, the JUnit jars are one version, judgments replay. */
+/** autoj on JUnit 5 (junit5-user) and JUnit 6 (junit6-user, same sources): the extension loads, the JUnit jars are one version, judgments replay. */
 @AutoJ
 class ExamPromptTest {
 
