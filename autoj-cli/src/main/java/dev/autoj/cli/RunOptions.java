@@ -191,6 +191,8 @@ abstract class RunOptions {
                     case SERVER_COMMAND -> "--server-command";
                     case SERVER_STARTUP_TIMEOUT -> "--server-startup-timeout";
                     case SERVER_DIR -> "the shell's working folder";
+                    case TOKENIZER -> "--tokenizer";
+                    case CONTEXT_WINDOW -> "--context-window";
                 };
             }
 
