@@ -109,6 +109,19 @@ class JudgeTooLongPromptCommandTest {
     }
 
     @Test
+    void aFileThatIsNotATokenizerIsBadInputNamingTheFile() throws IOException {
+        Path in = Files.writeString(dir.resolve("one.jsonl"), singleLine("q", "a", "default") + "\n");
+        Path config = Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"LlamaForCausalLM\"]}");
+
+        CliRun run = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(),
+                "--endpoint", "http://127.0.0.1:9", "--conformance", "off", "--tokenizer", config.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains(config.toString(), "is not a usable tokenizer", "not a Hugging Face tokenizer.json",
+                "point --tokenizer at the judge model's tokenizer.json");
+    }
+
+    @Test
     void aContextWindowThatLeavesNoRoomForAPromptIsAUsageErrorNamingBothOptions() throws IOException {
         Path in = Files.writeString(dir.resolve("one.jsonl"), singleLine("q", "a", "default") + "\n");
 
