@@ -5,6 +5,7 @@ import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
  * The judge options, a picocli mixin: a command that judges declares
  * {@code @Mixin JudgeOptions judge;} and gets {@code --backend}, {@code --endpoint},
  * {@code --model-name}, {@code --token-env}, {@code --timeout}, {@code --concurrency},
- * {@code --max-new-tokens}, {@code --batch}, {@code --mode} and {@code --store}.
+ * {@code --max-new-tokens}, {@code --batch}, {@code --tokenizer}, {@code --context-window}, {@code --mode} and
+ * {@code --store}.
  *
  * <pre>{@code
  * try (Judge j = judge.build()) {
@@ -46,9 +48,20 @@ final class JudgeOptions extends RunOptions {
                     + " (default: ${DEFAULT-VALUE}; docs/conformance.md)")
     ConformanceMode conformance;
 
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
+            description = "count each prompt's tokens with this Hugging Face tokenizer (Auto-J: LLaMA-2's tokenizer.json, or a"
+                    + " folder holding it) and refuse, before sending, a prompt that cannot fit --context-window with the"
+                    + " budget: a no-verdict judgment naming its token count; the rest is judged (remote back end)")
+    Path tokenizer;
+
+    @Option(names = "--context-window", paramLabel = "N", defaultValue = "" + JudgeSpec.DEFAULT_CONTEXT_WINDOW,
+            description = "the remote judge's context window in tokens, prompt and budget together (default: ${DEFAULT-VALUE},"
+                    + " Auto-J-13B's); without --tokenizer only prompts whose length alone proves them too long are refused")
+    int contextWindow;
+
     @Override
     List<String> modelOptionNames() {
-        return List.of("--endpoint", "--model-name", "--max-new-tokens", "--batch");
+        return List.of("--endpoint", "--model-name", "--max-new-tokens", "--batch", "--tokenizer", "--context-window");
     }
 
     /** The judge's settings, validated. */
@@ -56,7 +69,8 @@ final class JudgeOptions extends RunOptions {
         if (batch < 1) {
             throw usage("--batch must be at least 1, got " + batch);
         }
-        return validate(spec("--endpoint", endpoints, "--model-name", modelName).maxNewTokens(maxNewTokens).conformance(conformance));
+        return validate(spec("--endpoint", endpoints, "--model-name", modelName).maxNewTokens(maxNewTokens).conformance(conformance)
+                .tokenizer(tokenizer).contextWindow(contextWindow));
     }
 
     /** Opens the judge, with the conformance check before its first judgment; the caller closes it. */

@@ -153,11 +153,15 @@ abstract class RunOptions {
         return spec;
     }
 
-    /** Runs {@code open} on the spec; a model folder the embedded engine cannot load is bad input. */
+    /** Runs {@code open} on the spec; a model folder the embedded engine cannot load, or a tokenizer file, is bad input. */
     <T> T open(JudgeSpec spec, java.util.function.Function<JudgeSpec, T> open) {
         try {
             return open.apply(spec);
         } catch (JudgeSpec.InvalidSpecException e) {
+            if (e.getCause() instanceof BackendException && spec.tokenizer() != null && e.getMessage().startsWith("--tokenizer")) {
+                throw new InputException(spec.tokenizer(), 0, "is not a usable tokenizer: " + e.getCause().getMessage(),
+                        "point --tokenizer at the judge model's tokenizer.json (for Auto-J, LLaMA-2's)", e);
+            }
             if (e.getCause() instanceof BackendException && model != null) {
                 throw new InputException(model, 0, "is not a usable model folder: " + e.getCause().getMessage(),
                         "point --model at a LLaMA-family Hugging Face checkpoint or an Optimum / onnxruntime-genai ONNX export", e);
@@ -191,6 +195,8 @@ abstract class RunOptions {
                     case SERVER_COMMAND -> "--server-command";
                     case SERVER_STARTUP_TIMEOUT -> "--server-startup-timeout";
                     case SERVER_DIR -> "the shell's working folder";
+                    case TOKENIZER -> "--tokenizer";
+                    case CONTEXT_WINDOW -> "--context-window";
                 };
             }
 

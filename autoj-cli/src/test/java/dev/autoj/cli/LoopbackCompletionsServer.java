@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on 127.0.0.1 (ephemeral port) speaking vLLM's {@code /v1/completions} format.
@@ -30,6 +31,9 @@ final class LoopbackCompletionsServer implements AutoCloseable {
     private final Map<String, String> answers;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile int failEvery;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
 
     LoopbackCompletionsServer(Map<String, String> answers) throws IOException {
         this.answers = answers;
@@ -47,6 +51,17 @@ final class LoopbackCompletionsServer implements AutoCloseable {
         return List.copyOf(bodies);
     }
 
+    /** Answers every {@code n}-th completion call with HTTP 503, as a busy vLLM does (its queue is full). */
+    LoopbackCompletionsServer busyEvery(int n) {
+        failEvery = n;
+        return this;
+    }
+
+    /** How many completion calls were answered 503 by {@link #busyEvery}. */
+    int busyAnswers() {
+        return failures.get();
+    }
+
     /** Makes every later answer take this long, like a server that is busy generating. */
     void delayEachAnswer(long millis) {
         delayMillis = millis;
@@ -55,6 +70,12 @@ final class LoopbackCompletionsServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int n = failEvery;
+            if (n > 0 && calls.incrementAndGet() % n == 0) {
+                failures.incrementAndGet();
+                send(exchange, 503, "{\"error\":{\"message\":\"The server is busy; try again later.\"}}");
+                return;
+            }
             bodies.add(body);
             JsonNode request = JSON.readTree(body);
             String prompt = request.path("prompt").asText();

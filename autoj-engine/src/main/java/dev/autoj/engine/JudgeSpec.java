@@ -5,6 +5,7 @@ import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.EmbeddedRuntime;
+import dev.autoj.engine.backend.TokenCounter;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.Conformance;
@@ -60,6 +61,10 @@ import java.util.regex.Pattern;
  * @param classifierEndpoints the classifier's servers (default: the judge's)
  * @param conformance what the run does with the conformance check
  * @param server a judge server to start for the run (remote back end), or null; see {@link ManagedServer}
+ * @param tokenizer the judge's {@code tokenizer.json} (or a folder holding it), to count prompt tokens before
+ *     sending (remote back end; needs {@code dev.autoj:autoj-onnx}), or null
+ * @param contextWindow the remote judge's context window in tokens, prompt and budget together: a prompt that
+ *     cannot fit it is refused before it is sent, as a no-verdict judgment of its own
  * @param naming how messages name each setting (a configuration key or a command-line option)
  */
 public record JudgeSpec(
@@ -81,6 +86,8 @@ public record JudgeSpec(
         List<URI> classifierEndpoints,
         ConformanceMode conformance,
         ServerConfig server,
+        Path tokenizer,
+        int contextWindow,
         Naming naming) {
 
     /** The back ends a judge can run on. */
@@ -115,7 +122,9 @@ public record JudgeSpec(
         CONFORMANCE("conformance", "strict"),
         SERVER_COMMAND("server.command", null),
         SERVER_STARTUP_TIMEOUT("server.startup-timeout", "15m"),
-        SERVER_DIR("server.dir", null);
+        SERVER_DIR("server.dir", null),
+        TOKENIZER("tokenizer", null),
+        CONTEXT_WINDOW("context-window", "4096");
 
         /** The prefix of every configuration key. */
         public static final String PREFIX = "autoj.";
@@ -208,6 +217,32 @@ public record JudgeSpec(
         classifierEndpoints = classifierEndpoints == null || classifierEndpoints.isEmpty() ? endpoints : List.copyOf(classifierEndpoints);
         validate(backend, endpoints, modelNameGiven, modelPath, mode, storeDir, maxNewTokens, timeout, concurrency,
                 classifierModelName, classifierEndpoints, server, naming);
+        validateCounting(backend, mode, tokenizer, contextWindow, maxNewTokens, naming);
+    }
+
+    /** Auto-J-13B's context window (LLaMA-2): prompt and generated tokens together. */
+    public static final int DEFAULT_CONTEXT_WINDOW = 4096;
+
+    private static void validateCounting(BackendKind backend, StoreMode mode, Path tokenizer, int contextWindow, int maxNewTokens,
+            Naming naming) {
+        if (contextWindow <= maxNewTokens || contextWindow > 1_048_576) {
+            throw new InvalidSpecException(naming.name(Setting.CONTEXT_WINDOW) + " must be a whole number of tokens larger than "
+                    + naming.name(Setting.MAX_NEW_TOKENS) + " (" + maxNewTokens + ") and at most 1048576, got " + contextWindow
+                    + " (Auto-J-13B's window is " + DEFAULT_CONTEXT_WINDOW + ")");
+        }
+        if (backend == BackendKind.ONNX && (tokenizer != null || contextWindow != DEFAULT_CONTEXT_WINDOW)) {
+            Setting given = tokenizer != null ? Setting.TOKENIZER : Setting.CONTEXT_WINDOW;
+            throw new InvalidSpecException(naming.name(given) + " applies to a remote judge; the embedded engine counts with the"
+                    + " model folder's tokenizer.json and window (config.json) and refuses prompts that do not fit itself:"
+                    + " remove " + naming.name(given) + ", or set " + naming.assign(Setting.BACKEND, "remote") + ".");
+        }
+        if (tokenizer != null && mode != StoreMode.REPLAY && !Files.isRegularFile(tokenizer)
+                && !Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
+            throw new InvalidSpecException(naming.name(Setting.TOKENIZER) + " = " + tokenizer + ": "
+                    + (Files.isDirectory(tokenizer) ? "the folder has no tokenizer.json" : "there is no such file") + " (seen from "
+                    + Path.of("").toAbsolutePath() + "); give the judge model's tokenizer.json (for Auto-J, LLaMA-2's), or a"
+                    + " folder holding it.");
+        }
     }
 
     /** A builder holding the defaults of {@link Setting}; messages name configuration keys unless told otherwise. */
@@ -236,6 +271,8 @@ public record JudgeSpec(
         b.classifierEndpoints = classifierEndpoints == endpoints ? List.of() : classifierEndpoints;
         b.conformance = conformance;
         b.server = server;
+        b.tokenizer = tokenizer;
+        b.contextWindow = contextWindow;
         b.naming = naming;
         return b;
     }
@@ -328,6 +365,7 @@ public record JudgeSpec(
         }
         Backend judgeBackend = null;
         Backend classifierBackend = null;
+        TokenCounter counter = null;
         Judge judge;
         try {
             if (mode == StoreMode.REPLAY) {
@@ -336,6 +374,10 @@ public record JudgeSpec(
                     builder.classifierModelId(classifierModelName);
                 }
             } else {
+                if (backend == BackendKind.REMOTE) {
+                    counter = tokenCounter();
+                    builder.contextWindow(contextWindow).tokenCounter(counter);
+                }
                 judgeBackend = openBackend();
                 builder.backend(judgeBackend);
                 if (classifierModelName != null) {
@@ -347,6 +389,7 @@ public record JudgeSpec(
         } catch (IllegalArgumentException | IllegalStateException | BackendException e) {
             closeQuietly(judgeBackend, e);
             closeQuietly(classifierBackend, e);
+            closeQuietly(counter, e);
             throw e instanceof InvalidSpecException invalid ? invalid
                     : new InvalidSpecException("Cannot build the Auto-J judge (mode " + lower(mode) + ", backend " + lower(backend)
                             + (storeDir != null ? ", store " + storeDir : "") + "): " + e.getMessage(), e);
@@ -393,6 +436,22 @@ public record JudgeSpec(
                 .maxTokens(maxTokens)
                 .bearerTokenEnv(tokenEnv)
                 .build());
+    }
+
+    /** The counter of {@link #tokenizer()}, from the embedded runtime on the class path; null without a tokenizer. */
+    private TokenCounter tokenCounter() {
+        if (tokenizer == null) {
+            return null;
+        }
+        EmbeddedRuntime runtime = EmbeddedRuntime.find().orElseThrow(() -> new InvalidSpecException(
+                naming.name(Setting.TOKENIZER) + " = " + tokenizer + " needs autoj's tokenizer binding, which is not on the class"
+                + " path: add the dependency " + EmbeddedRuntime.ARTIFACT + " (it counts with the Hugging Face tokenizers"
+                + " library; the judge still runs on the server), or remove " + naming.name(Setting.TOKENIZER) + "."));
+        try {
+            return runtime.tokenCounter(tokenizer);
+        } catch (BackendException e) {
+            throw new InvalidSpecException(naming.name(Setting.TOKENIZER) + " = " + tokenizer + ": " + e.getMessage(), e);
+        }
     }
 
     /** The embedded engine; its model id is the configured name when given, else the folder's name. */
@@ -531,6 +590,8 @@ public record JudgeSpec(
         private List<URI> classifierEndpoints = List.of();
         private ConformanceMode conformance = ConformanceMode.STRICT;
         private ServerConfig server;
+        private Path tokenizer;
+        private int contextWindow = DEFAULT_CONTEXT_WINDOW;
         private Naming naming = Naming.KEYS;
 
         private Builder() {
@@ -624,6 +685,18 @@ public record JudgeSpec(
             return this;
         }
 
+        /** The judge's {@code tokenizer.json} (or its folder), to count prompt tokens before sending; null for none. */
+        public Builder tokenizer(Path value) {
+            tokenizer = value;
+            return this;
+        }
+
+        /** The remote judge's context window in tokens (default 4096, Auto-J-13B's). */
+        public Builder contextWindow(int value) {
+            contextWindow = value;
+            return this;
+        }
+
         /** How messages name settings; configuration keys by default. */
         public Builder naming(Naming value) {
             naming = Objects.requireNonNull(value, "naming");
@@ -647,7 +720,7 @@ public record JudgeSpec(
         public JudgeSpec build() {
             return new JudgeSpec(backend, endpoints, modelName, modelNameGiven, modelPath, dtype, device, cacheDir, mode, storeDir,
                     maxNewTokens, timeout, concurrency, tokenEnv, classifierModelName, classifierEndpoints, conformance, server,
-                    naming);
+                    tokenizer, contextWindow, naming);
         }
 
         /** Reads the value of {@code setting} from text, as the configuration gives it. */
@@ -669,6 +742,8 @@ public record JudgeSpec(
                 case CLASSIFIER_MODEL_NAME -> classifierModelName(text.strip());
                 case CLASSIFIER_ENDPOINTS -> classifierEndpoints(parseEndpoints(text));
                 case CONFORMANCE -> conformance(parseChoice(text, ConformanceMode.class));
+                case TOKENIZER -> tokenizer(Path.of(text.strip()));
+                case CONTEXT_WINDOW -> contextWindow(parseInt(text, 2, 1_048_576));
                 case SERVER_COMMAND, SERVER_STARTUP_TIMEOUT, SERVER_DIR -> throw new IllegalStateException(setting
                         + " makes a ServerConfig with the model name, log file and environment: build it and call server(..)");
             }
@@ -710,6 +785,8 @@ public record JudgeSpec(
             case SERVER_COMMAND -> spec.server() == null ? null : spec.server().command();
             case SERVER_STARTUP_TIMEOUT -> spec.server() == null ? null : spec.server().startupTimeout();
             case SERVER_DIR -> spec.server() == null ? null : spec.server().directory();
+            case TOKENIZER -> spec.tokenizer();
+            case CONTEXT_WINDOW -> spec.contextWindow();
         };
         return Optional.ofNullable(value).map(String::valueOf);
     }

@@ -2,6 +2,7 @@ package dev.autoj.engine;
 
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.TokenCounter;
 import dev.autoj.engine.internal.StandardJudge;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
@@ -60,6 +61,8 @@ public final class Judges {
         private int maxNewTokens = GenerationRequest.AUTOJ_MAX_NEW_TOKENS;
         private Consumer<String> warningListener;
         private Clock clock = Clock.systemUTC();
+        private TokenCounter tokenCounter;
+        private int contextWindow;
 
         private Builder() {
         }
@@ -125,6 +128,30 @@ public final class Judges {
         }
 
         /**
+         * The judge's context window in tokens (4096 for Auto-J-13B), prompt and token budget together: a
+         * prompt that cannot fit it with the budget is not sent, and its judgment is a no-verdict saying so
+         * while the rest of the batch is judged. Counted exactly with {@link #tokenCounter}; without one,
+         * only a prompt whose length alone proves it too long is refused (no LLaMA-2 token covers more
+         * than 16 characters). Not set: nothing is refused before sending (the embedded engine refuses
+         * over-long prompts itself).
+         *
+         * <pre>{@code
+         * Judges.builder().backend(remote).contextWindow(4096)
+         *         .tokenCounter(EmbeddedRuntime.require().tokenCounter(Path.of("tokenizer.json"))).build();
+         * }</pre>
+         */
+        public Builder contextWindow(int tokens) {
+            this.contextWindow = tokens;
+            return this;
+        }
+
+        /** Counts prompt tokens for {@link #contextWindow}; closing the judge closes it. */
+        public Builder tokenCounter(TokenCounter counter) {
+            this.tokenCounter = counter;
+            return this;
+        }
+
+        /**
          * Validates the settings and builds the judge.
          *
          * @throws IllegalArgumentException naming the setting that is missing or inconsistent
@@ -136,6 +163,14 @@ public final class Judges {
             }
             if (clock == null) {
                 throw new IllegalArgumentException("clock must not be null");
+            }
+            if (contextWindow < 0 || (contextWindow > 0 && contextWindow <= maxNewTokens)) {
+                throw new IllegalArgumentException("contextWindow must leave room for a prompt beside the " + maxNewTokens
+                        + "-token budget, got " + contextWindow + " (Auto-J-13B's window is 4096 tokens)");
+            }
+            if (tokenCounter != null && contextWindow == 0) {
+                throw new IllegalArgumentException("tokenCounter counts prompts against the context window, which is not set:"
+                        + " call contextWindow(4096) too (Auto-J-13B's window)");
             }
             StoreMode effective = mode != null ? mode : store == null ? StoreMode.LIVE : backend == null ? StoreMode.REPLAY : StoreMode.RECORD;
             if (effective != StoreMode.LIVE && store == null) {
@@ -156,7 +191,7 @@ public final class Judges {
             }
             String classifierModel = modelId(classifier, classifierModelId, "classifierModelId", "classifier");
             return new StandardJudge(new StandardJudge.Settings(backend, judgeModel, classifier, classifierModel,
-                    store, effective, maxNewTokens, warningListener, clock));
+                    store, effective, maxNewTokens, warningListener, clock, tokenCounter, contextWindow));
         }
 
         private static String modelId(Backend backend, String configured, String setting, String backendSetting) {

@@ -69,6 +69,22 @@ class SettingsTest {
     }
 
     @Test
+    void theTokenizerAndContextWindowKeysReachTheJudgeAndABadWindowIsRefusedNamingTheKey() throws Exception {
+        java.nio.file.Path tokenizer = java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        Settings s = read(Map.of("autoj.endpoints", "http://judge:8000", "autoj.tokenizer", tokenizer.toString()),
+                Map.of("AUTOJ_CONTEXT_WINDOW", "8192"));
+        assertThat(s.judge().tokenizer()).isEqualTo(tokenizer);
+        assertThat(s.judge().contextWindow()).isEqualTo(8192);
+        assertThat(s.origins()).containsEntry("autoj.context-window", "8192 (from AUTOJ_CONTEXT_WINDOW)");
+        assertThat(read(Map.of("autoj.endpoints", "http://judge:8000"), Map.of()).judge().contextWindow()).isEqualTo(4096);
+        assertThatThrownBy(() -> read(Map.of("autoj.endpoints", "http://judge:8000", "autoj.context-window", "512"), Map.of()))
+                .hasMessageContaining("autoj.context-window (or AUTOJ_CONTEXT_WINDOW) must be a whole number of tokens larger"
+                        + " than autoj.max-new-tokens (or AUTOJ_MAX_NEW_TOKENS) (1024)");
+        assertThatThrownBy(() -> read(Map.of("autoj.endpoints", "http://judge:8000", "autoj.context-window", "big"), Map.of()))
+                .hasMessageContaining("autoj.context-window = \"big\". Accepted values:");
+    }
+
+    @Test
     void defaultsNeedOnlyEndpointsForALiveRemoteJudge() {
         Settings s = read(Map.of("autoj.endpoints", "http://judge-1:8000, http://judge-2:8000"), Map.of());
         JudgeSpec j = s.judge();

@@ -29,6 +29,22 @@ public interface EmbeddedRuntime {
     Backend open(Model model);
 
     /**
+     * A counter of prompt tokens with the tokenizer in {@code tokenizerJson} (a Hugging Face
+     * {@code tokenizer.json}, or a folder holding one), e.g. to refuse prompts too long for a remote
+     * judge's context window before sending them. The caller closes it.
+     *
+     * <pre>{@code
+     * TokenCounter counter = EmbeddedRuntime.require().tokenCounter(Path.of("models/autoj-13b/tokenizer.json"));
+     * }</pre>
+     *
+     * @throws BackendException when the file is missing or not a usable tokenizer, saying why
+     */
+    default TokenCounter tokenCounter(Path tokenizerJson) {
+        throw new BackendException("The embedded runtime " + getClass().getName() + " cannot count tokens; use "
+                + ARTIFACT + " of the same version as the engine.");
+    }
+
+    /**
      * What to load and how.
      *
      * @param path a Hugging Face checkpoint folder or an exported ONNX decoder

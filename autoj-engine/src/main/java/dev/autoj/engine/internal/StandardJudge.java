@@ -13,6 +13,7 @@ import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.backend.TokenCounter;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
@@ -65,11 +66,22 @@ public final class StandardJudge implements Judge {
      * @param maxNewTokens the judge's token budget
      * @param warningListener receives every warning the judge raises besides logging it
      * @param clock the time stamped on recorded judgments
+     * @param tokenCounter counts prompt tokens with the judge's tokenizer, or null (then only a prompt whose
+     *     length alone proves it too long is refused)
+     * @param contextWindow the judge's context window in tokens, prompt and budget together; 0 when unknown
+     *     (nothing is refused before sending: the back end checks, as the embedded engine does)
      */
     public record Settings(Backend backend, String modelId, Backend classifier, String classifierModelId,
                            JudgmentStore store, StoreMode mode, int maxNewTokens, Consumer<String> warningListener,
-                           Clock clock) {
+                           Clock clock, TokenCounter tokenCounter, int contextWindow) {
     }
+
+    /**
+     * No LLaMA-2 token covers more than 16 characters (code points) of the text, so a text of {@code n}
+     * code points is at least {@code n / 16} tokens: without a tokenizer, a prompt is refused only when
+     * this lower bound alone cannot fit.
+     */
+    static final int MAX_CODE_POINTS_PER_TOKEN = 16;
 
     private final Settings settings;
     private final Set<String> loggedWarnings = ConcurrentHashMap.newKeySet();
@@ -85,10 +97,11 @@ public final class StandardJudge implements Judge {
         for (int i = 0; i < requests.size(); i++) {
             CompareRequest r = requests.get(i);
             Language language = validate(r, i);
+            String label = "compare request " + (i + 1) + " of " + requests.size();
             pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
-                    pairwiseRequest(r, r.response1(), r.response2(), "original")));
+                    pairwiseRequest(r, r.response1(), r.response2(), "original"), label + " (original order)"));
             pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response2(), r.response1()),
-                    pairwiseRequest(r, r.response2(), r.response1(), "swapped")));
+                    pairwiseRequest(r, r.response2(), r.response1(), "swapped"), label + " (swapped order)"));
         }
         List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
                 requests.stream().map(CompareRequest::query).toList());
@@ -110,7 +123,8 @@ public final class StandardJudge implements Judge {
             CompareRequest r = requests.get(i);
             Language language = validate(r, i);
             pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
-                    pairwiseRequest(r, r.response1(), r.response2(), "original")));
+                    pairwiseRequest(r, r.response1(), r.response2(), "original"),
+                    "compare request " + (i + 1) + " of " + requests.size()));
         }
         List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
                 requests.stream().map(CompareRequest::query).toList());
@@ -150,7 +164,8 @@ public final class StandardJudge implements Judge {
             request.put("query", r.query());
             request.put("response", r.response());
             request.put("scenario", r.scenario() == null ? null : r.scenario().id());
-            pending.add(new Pending(PromptBuilder.single(language, r.query(), r.response()), request));
+            pending.add(new Pending(PromptBuilder.single(language, r.query(), r.response()), request,
+                    "grade request " + (i + 1) + " of " + requests.size()));
         }
         List<Scenario> scenarios = scenarios(requests.stream().map(GradeRequest::scenario).toList(),
                 requests.stream().map(GradeRequest::query).toList());
@@ -187,10 +202,11 @@ public final class StandardJudge implements Judge {
                     + " recorded classifications).");
         }
         List<Pending> pending = new ArrayList<>(queries.size());
-        for (String query : queries) {
+        for (int i = 0; i < queries.size(); i++) {
             Map<String, String> request = new LinkedHashMap<>();
-            request.put("query", query);
-            pending.add(new Pending(PromptBuilder.scenario(query), request));
+            request.put("query", queries.get(i));
+            pending.add(new Pending(PromptBuilder.scenario(queries.get(i)), request,
+                    "classify request " + (i + 1) + " of " + queries.size()));
         }
         List<Outcome> outcomes = resolve(pending, settings.classifier(), settings.classifierModelId(),
                 CLASSIFIER_MAX_NEW_TOKENS, "scenario classifier");
@@ -237,8 +253,11 @@ public final class StandardJudge implements Judge {
         return result;
     }
 
-    /** A prompt to answer and the request it was built from (kept in recorded judgments). */
-    private record Pending(Prompt prompt, Map<String, String> request) {
+    /**
+     * A prompt to answer, the request it was built from (kept in recorded judgments) and how messages name
+     * that request, e.g. {@code grade request 2 of 5}.
+     */
+    private record Pending(Prompt prompt, Map<String, String> request, String label) {
     }
 
     /**
@@ -248,7 +267,7 @@ public final class StandardJudge implements Judge {
      * {@code raw}, stop reason {@code REJECTED} and the back end's reason as {@code note}.
      */
     private record Outcome(String raw, ParsedVerdict storedResult, StopReason stopReason, int promptTokens,
-                           int generatedTokens, Duration latency, Provenance provenance, String note) {
+                           int generatedTokens, Duration latency, Provenance provenance, String note, boolean sent) {
     }
 
     /**
@@ -284,6 +303,22 @@ public final class StandardJudge implements Judge {
                     + missing.size() + " prompt(s), and the " + role + " has no back end to ask in " + settings.mode()
                     + " mode; configure its back end in Judges.builder() or record these prompts first");
         }
+        // A prompt that cannot fit the context window with the budget is refused here, never sent: a no-verdict
+        // judgment of its own (not recorded), while the rest of the batch is judged.
+        for (var it = missing.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            Pending first = pending.get(entry.getValue().get(0));
+            Outcome refused = refuseIfTooLong(first, backend, modelId, maxNewTokens, role);
+            if (refused != null) {
+                for (int i : entry.getValue()) {
+                    outcomes[i] = refused;
+                }
+                it.remove();
+            }
+        }
+        if (missing.isEmpty()) {
+            return List.of(outcomes);
+        }
         List<GenerationRequest> batch = missing.keySet().stream().map(p -> new GenerationRequest(p, maxNewTokens)).toList();
         List<Generation> generations = backend.generate(batch);
         if (generations == null || generations.size() != batch.size()) {
@@ -301,7 +336,8 @@ public final class StandardJudge implements Judge {
             // A rejected prompt (e.g. too long for the server) is a no-verdict judgment of its own; the rest of the
             // batch keeps its judgments. It is not recorded: the server's limits may change, the prompt's judgment not.
             Outcome live = new Outcome(generation.text(), null, generation.stopReason(), generation.promptTokens(),
-                    generation.generatedTokens(), generation.latency(), Provenance.live(backend.name()), generation.rejection());
+                    generation.generatedTokens(), generation.latency(), Provenance.live(backend.name()), generation.rejection(),
+                    true);
             if (store != null && !generation.isRejected()) {
                 Prompt prompt = first.prompt();
                 ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
@@ -339,7 +375,46 @@ public final class StandardJudge implements Judge {
 
     private static Outcome replayed(StoredJudgment stored) {
         return new Outcome(stored.rawOutput(), stored.result(), stored.stopReason(), stored.promptTokens(),
-                stored.generatedTokens(), Duration.ZERO, Provenance.replayed(stored.source()), stored.note());
+                stored.generatedTokens(), Duration.ZERO, Provenance.replayed(stored.source()), stored.note(), true);
+    }
+
+    /**
+     * The refusal of a prompt that cannot fit the context window with {@code maxNewTokens}, or null when it may
+     * fit (or the window is unknown). With a token counter the count is exact; without one, only a prompt whose
+     * length alone proves it too long is refused.
+     */
+    private Outcome refuseIfTooLong(Pending pending, Backend backend, String modelId, int maxNewTokens, String role) {
+        int window = settings.contextWindow();
+        if (window <= 0) {
+            return null;
+        }
+        String text = pending.prompt().text();
+        TokenCounter counter = settings.tokenCounter();
+        int tokens;
+        String counted;
+        if (counter != null) {
+            tokens = counter.count(text);
+            counted = tokens + " tokens (counted with " + counter.describe() + ")";
+        } else {
+            int codePoints = text.codePointCount(0, text.length());
+            tokens = 1 + (codePoints + MAX_CODE_POINTS_PER_TOKEN - 1) / MAX_CODE_POINTS_PER_TOKEN;
+            counted = "at least " + tokens + " tokens (its " + codePoints + " characters, at most " + MAX_CODE_POINTS_PER_TOKEN
+                    + " per LLaMA-2 token; set autoj.tokenizer / --tokenizer to count exactly)";
+        }
+        if ((long) tokens + maxNewTokens <= window) {
+            return null;
+        }
+        String query = pending.request().get("query");
+        String reason = "not sent to the " + role + " (" + modelId + "): the prompt of " + pending.label()
+                + (query == null ? "" : " (query \"" + preview(query, 60) + "\")") + " is " + counted + ", and with the "
+                + maxNewTokens + "-token budget it needs " + (tokens + maxNewTokens) + ", more than the " + window
+                + "-token context window. Shorten the judged texts to at most " + Math.max(0, window - maxNewTokens)
+                + " prompt tokens, or, if the server's window is larger, set autoj.context-window / --context-window.";
+        if (pending.prompt().protocol() != Protocol.SCENARIO) {
+            warn(reason); // the classifier's refusals are warned where its answers are read
+        }
+        return new Outcome("", null, StopReason.REJECTED, counter != null ? tokens : -1, 0, Duration.ZERO,
+                Provenance.live(backend.name()), reason, false);
     }
 
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
@@ -363,8 +438,9 @@ public final class StandardJudge implements Judge {
         ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
         int tokens = outcome.generatedTokens() >= 0 ? outcome.generatedTokens() : maxNewTokens;
         if (outcome.stopReason() == StopReason.REJECTED) {
-            return ParsedVerdict.noVerdict("the judge's server rejected this prompt, so there is no judgment: "
-                    + outcome.note());
+            return ParsedVerdict.noVerdict(outcome.sent()
+                    ? "the judge's server rejected this prompt, so there is no judgment: " + outcome.note()
+                    : "the prompt is too long for the judge, so there is no judgment: " + outcome.note());
         }
         if (outcome.stopReason() == StopReason.REPETITION) {
             return ParsedVerdict.noVerdict("the judge fell into a repetition loop and was stopped after " + tokens
@@ -442,8 +518,14 @@ public final class StandardJudge implements Judge {
                 settings.backend().close();
             }
         } finally {
-            if (settings.classifier() != null && settings.classifier() != settings.backend()) {
-                settings.classifier().close();
+            try {
+                if (settings.classifier() != null && settings.classifier() != settings.backend()) {
+                    settings.classifier().close();
+                }
+            } finally {
+                if (settings.tokenCounter() != null) {
+                    settings.tokenCounter().close();
+                }
             }
         }
     }
