@@ -187,9 +187,32 @@ public final class OnnxGraph {
         initializers.add(tensor(name, ElemType.FLOAT, dims).bytes(9, raw.array()));
     }
 
+    /** The location every external initializer names: an empty file beside the graph, never read. */
+    public static final String EXTERNAL_PLACEHOLDER = "autoj-supplied-at-load";
+
+    /**
+     * Creates the empty placeholder file in {@code dir} (the graph's folder) if it is missing:
+     * ONNX Runtime checks that an external initializer's location exists before it looks for the
+     * initializer among those the session was given ({@code SessionOptions.addInitializer}).
+     */
+    public static void ensureExternalPlaceholder(java.nio.file.Path dir) {
+        java.nio.file.Path placeholder = dir.resolve(EXTERNAL_PLACEHOLDER);
+        try {
+            if (!java.nio.file.Files.isRegularFile(placeholder)) {
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.createFile(placeholder);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // created by a parallel session in the meantime
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot create " + placeholder + " beside the built graph", e);
+        }
+    }
+
     /**
      * A tensor marked as external data whose bytes the session receives at load time through
-     * {@code SessionOptions.addExternalInitializers}; the location is never read from disk.
+     * {@code SessionOptions.addInitializer} (or {@code addExternalInitializers}); the location is
+     * an empty placeholder file, never read.
      */
     public void externalInitializer(String name, ElemType type, long[] dims) {
         long bytes = switch (type) {
@@ -202,7 +225,7 @@ public final class OnnxGraph {
             bytes *= d;
         }
         initializers.add(tensor(name, type, dims)
-                .message(13, new Proto().string(1, "location").string(2, "autoj-supplied-at-load"))
+                .message(13, new Proto().string(1, "location").string(2, EXTERNAL_PLACEHOLDER))
                 .message(13, new Proto().string(1, "offset").string(2, "0"))
                 .message(13, new Proto().string(1, "length").string(2, Long.toString(bytes)))
                 .varint(14, 1));
