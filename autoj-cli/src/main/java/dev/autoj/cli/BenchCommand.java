@@ -285,7 +285,8 @@ final class BenchCommand implements Callable<Integer> {
                 Path errors = cache.resolveSibling("first-token.err");
                 Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), FirstToken.class.getName(),
                         model.toString(), cache.toString(), type.name(), routeTaken.toUpperCase(Locale.ROOT),
-                        Integer.toString(FIRST_TOKEN_PROMPT)).redirectError(errors.toFile()).start();
+                        Integer.toString(FIRST_TOKEN_PROMPT), Long.toString(System.nanoTime()))
+                        .redirectError(errors.toFile()).start();
                 child.getOutputStream().close();
                 String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (child.waitFor() != 0) {

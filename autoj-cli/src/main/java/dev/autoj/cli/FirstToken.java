@@ -1,6 +1,5 @@
 package dev.autoj.cli;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.Device;
@@ -21,7 +20,11 @@ import java.util.Random;
  * start, the graph, the weights, the session and the prefill, and the peak resident set
  * ({@code VmHWM}). Prints one JSON line; not a user command.
  *
- * <p>Arguments: model folder, cache folder, dtype, route, prompt length.
+ * <p>Arguments: model folder, cache folder, dtype, route, prompt length, and optionally the
+ * parent's {@link System#nanoTime()} just before it started this process. The JVM's start is
+ * measured from that: both read the same monotonic clock ({@code CLOCK_MONOTONIC} on Linux),
+ * whereas the process start time the JDK reports is derived from the boot time in whole seconds
+ * and was measured off by up to a second. Without it, that start time is used.
  */
 final class FirstToken {
 
@@ -29,15 +32,13 @@ final class FirstToken {
     }
 
     public static void main(String[] args) throws Exception {
+        long enteredNanos = System.nanoTime();
         Instant entered = Instant.now();
         Instant started = ProcessHandle.current().info().startInstant().orElse(entered);
         Path model = Path.of(args[0]);
         OnnxOptions options = OnnxOptions.of(model).withCacheDir(Path.of(args[1])).withDtype(Dtype.parse(args[2]))
                 .withDevice(Device.CPU).withRoute(OnnxOptions.Route.valueOf(args[3])).withMaxNewTokens(1);
         int promptTokens = Integer.parseInt(args[4]);
-        long t0 = System.nanoTime();
-        OrtEnvironment.getEnvironment();
-        long ortInit = System.nanoTime() - t0;
         long t1 = System.nanoTime();
         ObjectNode line = new ObjectMapper().createObjectNode();
         try (OnnxBackend backend = OnnxBackend.open(options)) {
@@ -52,16 +53,18 @@ final class FirstToken {
             backend.generateIds(prompt, 1);
             long firstToken = System.nanoTime() - t2;
             OnnxBackend.Startup parts = backend.startup();
-            double jvm = Duration.between(started, entered).toNanos() / 1e9;
-            double other = open / 1e9 - seconds(parts.graph()) - seconds(parts.weights()) - seconds(parts.session());
+            double jvm = args.length > 5 ? (enteredNanos - Long.parseLong(args[5])) / 1e9
+                    : Duration.between(started, entered).toNanos() / 1e9;
+            double ortInit = seconds(parts.runtime());
+            double other = open / 1e9 - ortInit - seconds(parts.graph()) - seconds(parts.weights()) - seconds(parts.session());
             line.put("jvm_s", round(jvm));
-            line.put("ort_init_s", round(ortInit / 1e9));
+            line.put("ort_init_s", round(ortInit));
             line.put("graph_s", round(seconds(parts.graph())));
             line.put("weights_s", round(seconds(parts.weights())));
             line.put("session_s", round(seconds(parts.session())));
             line.put("open_other_s", round(other));
             line.put("prefill_s", round(firstToken / 1e9));
-            line.put("time_to_first_token_s", round(jvm + (ortInit + open + firstToken) / 1e9));
+            line.put("time_to_first_token_s", round(jvm + (open + firstToken) / 1e9));
         }
         line.put("peak_rss_bytes", peakRss());
         System.out.println(line);

@@ -67,11 +67,12 @@ final class DecoderSession implements AutoCloseable {
     private ModelCache.Outcome weightCacheOutcome;
 
     /**
-     * Time spent opening the session: building or loading the graph, preparing the weights
+     * Time spent opening the session: starting ONNX Runtime (loading its native libraries, the
+     * first time in this JVM), building or loading the graph, preparing the weights
      * (mapping, converting, quantizing or reading the weight cache), and ONNX Runtime creating the
      * session (graph optimisation and weight prepacking).
      */
-    record Startup(long graphNanos, long weightsNanos, long sessionNanos) {
+    record Startup(long runtimeNanos, long graphNanos, long weightsNanos, long sessionNanos) {
     }
 
     private DecoderSession(OrtEnvironment env, OrtSession session, List<OnnxTensor> weights,
@@ -281,7 +282,9 @@ final class DecoderSession implements AutoCloseable {
     private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, Dtype dtype,
             LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, Graph> graphs,
             Path weightCacheDir) {
+        long runtimeStart = System.nanoTime();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long runtimeNanos = System.nanoTime() - runtimeStart;
         if (device != Device.CPU) {
             List<OnnxTensor> tensors = new ArrayList<>();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -361,7 +364,7 @@ final class DecoderSession implements AutoCloseable {
                     }
                 }
                 DecoderSession opened = new DecoderSession(env, session, tensors, config, Device.CPU, graph);
-                opened.startup = new Startup(graphDone - start, weightsDone - graphDone, sessionDone - weightsDone);
+                opened.startup = new Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone);
                 opened.weightCacheOutcome = cached == null ? null : cached.outcome();
                 return opened;
             }

@@ -134,6 +134,7 @@ public final class OnnxBackend implements Backend {
 
     private static OnnxBackend start(OnnxOptions options, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
             QuantizedWeights quantized, boolean cacheWeights) {
+        NativeLibraries.prepare(options.cacheDir());
         Function<Device, DecoderSession.Graph> graphs = device -> {
             ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
             LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
@@ -194,18 +195,19 @@ public final class OnnxBackend implements Backend {
     }
 
     /**
-     * Where the time to open the backend went: building or loading the graph, preparing the
+     * Where the time to open the backend went: starting ONNX Runtime (its native libraries, once
+     * per JVM), building or loading the graph, preparing the
      * weights (for int4: quantizing into, or mapping from, the weight cache), and ONNX Runtime
      * creating the session.
      */
-    public record Startup(Duration graph, Duration weights, Duration session) {
+    public record Startup(Duration runtime, Duration graph, Duration weights, Duration session) {
     }
 
     /** Where the time to open this backend went; all zero on CUDA, where the parts are not timed. */
     public Startup startup() {
         DecoderSession.Startup s = session.startup();
-        return s == null ? new Startup(Duration.ZERO, Duration.ZERO, Duration.ZERO)
-                : new Startup(Duration.ofNanos(s.graphNanos()), Duration.ofNanos(s.weightsNanos()),
+        return s == null ? new Startup(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO)
+                : new Startup(Duration.ofNanos(s.runtimeNanos()), Duration.ofNanos(s.graphNanos()), Duration.ofNanos(s.weightsNanos()),
                         Duration.ofNanos(s.sessionNanos()));
     }
 
