@@ -40,14 +40,14 @@ import java.util.zip.CRC32C;
  *
  * <p>CRC-32C rather than SHA-256 (the graph cache's): the file is hundreds of MB and is checked on
  * every start; CRC-32C runs at memory speed (a hardware instruction) and catches truncation and
- * flipped bits, which is what it guards against. It is read with plain reads into one small
- * buffer, so checking does not map the embedding table into this process (its pages would then
+ * flipped bits, which is what it guards against. It is read with plain reads into small
+ * buffers, in parallel chunks, so checking does not map the embedding table into this process (its pages would then
  * count in the resident set; the session itself touches only the rows it gathers).
  */
 final class WeightCache {
 
     /** Bump when the file layout or the quantizer changes what it writes. */
-    static final String VERSION = "int4-weights-1";
+    static final String VERSION = "int4-weights-2";
 
     /** Each range starts on a 64-byte boundary: aligned loads for the kernels, and cheap to skip. */
     private static final int ALIGN = 64;
@@ -127,26 +127,53 @@ final class WeightCache {
         }
     }
 
+    /** The file is checksummed in chunks of this size, so that all cores can check it at once. */
+    private static final int CHUNK = 16 << 20;
+
     private static boolean valid(Path file, Path sum, long length) throws IOException {
         if (!Files.isRegularFile(file) || !Files.isRegularFile(sum) || Files.size(file) != length) {
             return false;
         }
         String expected = Files.readString(sum, StandardCharsets.US_ASCII).strip();
-        return expected.equals(length + " " + crc(file));
+        return expected.equals(length + " " + crc(file, length));
     }
 
-    /** CRC-32C of the file read through one 1 MB buffer (plain reads, nothing mapped). */
-    private static String crc(Path file) throws IOException {
-        CRC32C crc = new CRC32C();
-        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+    /**
+     * CRC-32C of each 16 MB chunk of the file, in order, space-separated: the chunks are read in
+     * parallel through positional reads into one small buffer per chunk (nothing mapped), so the
+     * check uses every core (it took about 0.22 s on one core for the 0.4 GB bench entry).
+     */
+    private static String crc(Path file, long length) throws IOException {
+        int chunks = Math.toIntExact((length + CHUNK - 1) / CHUNK);
+        String[] sums = new String[chunks];
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (in.read(chunk) >= 0) {
-                chunk.flip();
-                crc.update(chunk);
-                chunk.clear();
-            }
+            java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+                CRC32C crc = new CRC32C();
+                ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+                long position = (long) c * CHUNK;
+                long end = Math.min(length, position + CHUNK);
+                try {
+                    while (position < end) {
+                        buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                        int n = in.read(buffer, position);
+                        if (n < 0) {
+                            throw new IOException("unexpected end of " + file);
+                        }
+                        position += n;
+                        buffer.flip();
+                        crc.update(buffer);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    release(buffer);
+                }
+                sums[c] = String.format(Locale.ROOT, "%08x", crc.getValue());
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        return String.join(" ", sums);
     }
 
     private static void write(Path file, Path sum, List<Slot> slots, long length, ModelConfig config, Checkpoint checkpoint,
@@ -192,7 +219,7 @@ final class WeightCache {
         }
         Path sumTemp = Files.createTempFile(sum.getParent(), sum.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(sumTemp, length + " " + crc(file), StandardCharsets.US_ASCII);
+            Files.writeString(sumTemp, length + " " + crc(file, length), StandardCharsets.US_ASCII);
             move(sumTemp, sum);
         } finally {
             Files.deleteIfExists(sumTemp);
