@@ -103,6 +103,9 @@ final class BenchCommand implements Callable<Integer> {
     /** Fresh processes timed to their first token; the median by time to first token is reported. */
     private static final int FIRST_TOKEN_RUNS = 3;
 
+    /** Engine settings given to this JVM that the first-token processes must run with too. */
+    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "onnxruntime.native.path");
+
     /** Prompt length of the time-to-first-token runs (one new token). */
     private static final int FIRST_TOKEN_PROMPT = 16;
 
@@ -283,10 +286,15 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < FIRST_TOKEN_RUNS; i++) {
             try {
                 Path errors = cache.resolveSibling("first-token.err");
-                Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), FirstToken.class.getName(),
-                        model.toString(), cache.toString(), type.name(), routeTaken.toUpperCase(Locale.ROOT),
-                        Integer.toString(FIRST_TOKEN_PROMPT), Long.toString(System.nanoTime()))
-                        .redirectError(errors.toFile()).start();
+                List<String> command = new ArrayList<>(List.of(javaCommand, "-cp", System.getProperty("java.class.path")));
+                for (String property : FORWARDED_PROPERTIES) {
+                    if (System.getProperty(property) != null) {
+                        command.add("-D" + property + "=" + System.getProperty(property));
+                    }
+                }
+                command.addAll(List.of(FirstToken.class.getName(), model.toString(), cache.toString(), type.name(),
+                        routeTaken.toUpperCase(Locale.ROOT), Integer.toString(FIRST_TOKEN_PROMPT), Long.toString(System.nanoTime())));
+                Process child = new ProcessBuilder(command).redirectError(errors.toFile()).start();
                 child.getOutputStream().close();
                 String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (child.waitFor() != 0) {

@@ -332,10 +332,12 @@ final class DecoderSession implements AutoCloseable {
             }
             long weightsDone = System.nanoTime();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                if (dtype == Dtype.FP32) {
-                    // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy
-                    // of the whole model in memory, and most of the session's start-up time. Without it
-                    // Gemm reads the mapped checkpoint where it lies (docs/onnx-backend.md "Speed and memory").
+                if (dtype == Dtype.FP32 && !Boolean.parseBoolean(System.getProperty(FP32_PREPACKING_PROPERTY, "true"))) {
+                    // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
+                    // the model in memory and about a second of start-up on the 1.1 GB bench model. Without
+                    // it Gemm reads the mapped checkpoint where it lies, at the same batch-1 decoding speed
+                    // but about a third slower at batch 8 and slower prefill (measured: docs/onnx-backend.md
+                    // "Speed and memory"), so it is the user's choice, not the default.
                     options.addConfigEntry("session.disable_prepacking", "1");
                 }
                 if (dtype == Dtype.FP16) {
@@ -405,6 +407,12 @@ final class DecoderSession implements AutoCloseable {
         }
         return false;
     }
+
+    /**
+     * System property: {@code false} keeps fp32 weights unpacked (lean memory, fast start, slower
+     * prefill and batched decoding); default {@code true}, ONNX Runtime's prepacking.
+     */
+    static final String FP32_PREPACKING_PROPERTY = "autoj.onnx.fp32Prepacking";
 
     /** System property: the CUDA arena's limit in bytes ({@code gpu_mem_limit}); unset means ONNX Runtime's default (no limit). */
     static final String CUDA_MEMORY_LIMIT_PROPERTY = "autoj.onnx.cudaMemoryLimit";
