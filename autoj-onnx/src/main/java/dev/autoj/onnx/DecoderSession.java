@@ -340,8 +340,8 @@ final class DecoderSession implements AutoCloseable {
                     // "Speed and memory"), so it is the user's choice, not the default.
                     options.addConfigEntry("session.disable_prepacking", "1");
                 }
-                if (dtype == Dtype.FP16) {
-                    // the graph widens fp16 weights with Casts that ONNX Runtime folds when the session
+                if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(graph.file().toAbsolutePath().getParent())) {
+                    // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
                     // starts; folding reads the initializers' bytes from the graph, which only external
                     // initializers put there (the folded fp32 weights are ONNX Runtime's copies anyway)
                     options.addExternalInitializers(initializers);
@@ -350,8 +350,8 @@ final class DecoderSession implements AutoCloseable {
                     // (AddExternalInitializers) are copied into ONNX Runtime's own memory when the session
                     // is created: on the 1.13 GB bench model peak RSS was 2.38 GB (fp32) and 1.02 GB (int4)
                     // with them, 0.42 GB (int4) shared. The graph's placeholders name an empty file beside
-                    // it, which must exist for the model to load; its bytes are never read.
-                    OnnxGraph.ensureExternalPlaceholder(graph.file().toAbsolutePath().getParent());
+                    // it, which must exist for the model to load (where it cannot be created, e.g. a read-only
+                    // cache, the weights go in as external initializers); its bytes are never read.
                     for (Map.Entry<String, OnnxTensorLike> e : initializers.entrySet()) {
                         options.addInitializer(e.getKey(), e.getValue());
                     }

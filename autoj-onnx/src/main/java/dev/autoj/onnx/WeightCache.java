@@ -1,5 +1,6 @@
 package dev.autoj.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.onnx.checkpoint.Checkpoint;
 import dev.autoj.onnx.checkpoint.DType;
@@ -56,7 +57,7 @@ final class WeightCache {
     }
 
     /** One initializer: its name, shape and element type as the graph declares it, and its place in the file. */
-    record Slot(String name, long[] shape, ai.onnxruntime.OnnxJavaType type, long offset, long bytes, boolean packedByOrt) {
+    record Slot(String name, long[] shape, OnnxJavaType type, long offset, long bytes, boolean packedByOrt) {
     }
 
     /**
@@ -74,7 +75,7 @@ final class WeightCache {
         long offset = 0;
         for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
             long bytes = elements(w.shape()) * 4;
-            slots.add(new Slot(w.name(), w.shape(), ai.onnxruntime.OnnxJavaType.FLOAT, offset, bytes, false));
+            slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, false));
             offset = align(offset + bytes);
         }
         for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
@@ -82,14 +83,14 @@ final class WeightCache {
             long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
             long codes = out * blocks * int4.blockSize() / 2;
             slots.add(new Slot(w.name() + LlamaGraph.Q4, new long[] {out, blocks, int4.blockSize() / 2},
-                    ai.onnxruntime.OnnxJavaType.UINT8, offset, codes, true));
+                    OnnxJavaType.UINT8, offset, codes, true));
             offset = align(offset + codes);
-            slots.add(new Slot(w.name() + LlamaGraph.SCALES, new long[] {out * blocks}, ai.onnxruntime.OnnxJavaType.FLOAT,
+            slots.add(new Slot(w.name() + LlamaGraph.SCALES, new long[] {out * blocks}, OnnxJavaType.FLOAT,
                     offset, out * blocks * 4, false));
             offset = align(offset + out * blocks * 4);
             if (int4.zeroPoints()) {
                 long zp = out * ((blocks + 1) / 2);
-                slots.add(new Slot(w.name() + LlamaGraph.ZERO_POINTS, new long[] {zp}, ai.onnxruntime.OnnxJavaType.UINT8,
+                slots.add(new Slot(w.name() + LlamaGraph.ZERO_POINTS, new long[] {zp}, OnnxJavaType.UINT8,
                         offset, zp, false));
                 offset = align(offset + zp);
             }

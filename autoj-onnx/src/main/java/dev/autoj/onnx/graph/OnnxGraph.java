@@ -191,21 +191,22 @@ public final class OnnxGraph {
     public static final String EXTERNAL_PLACEHOLDER = "autoj-supplied-at-load";
 
     /**
-     * Creates the empty placeholder file in {@code dir} (the graph's folder) if it is missing:
-     * ONNX Runtime checks that an external initializer's location exists before it looks for the
-     * initializer among those the session was given ({@code SessionOptions.addInitializer}).
+     * Creates the empty placeholder file in {@code dir} (the graph's folder) if it is missing, and
+     * says whether it is there: ONNX Runtime checks that an external initializer's location exists
+     * before it looks for the initializer among those the session was given
+     * ({@code SessionOptions.addInitializer}). False when the folder is not writable.
      */
-    public static void ensureExternalPlaceholder(java.nio.file.Path dir) {
+    public static boolean ensureExternalPlaceholder(java.nio.file.Path dir) {
         java.nio.file.Path placeholder = dir.resolve(EXTERNAL_PLACEHOLDER);
         try {
             if (!java.nio.file.Files.isRegularFile(placeholder)) {
-                java.nio.file.Files.createDirectories(dir);
                 java.nio.file.Files.createFile(placeholder);
             }
+            return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            // created by a parallel session in the meantime
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot create " + placeholder + " beside the built graph", e);
+            return true;
+        } catch (java.io.IOException | SecurityException e) {
+            return false;
         }
     }
 
