@@ -103,8 +103,12 @@ final class BenchCommand implements Callable<Integer> {
     /** Fresh processes timed to their first token; the median by time to first token is reported. */
     private static final int FIRST_TOKEN_RUNS = 3;
 
-    /** Engine settings given to this JVM that the first-token processes must run with too. */
-    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "onnxruntime.native.path");
+    /**
+     * Engine settings given to this JVM that the first-token processes must run with too. Not
+     * {@code onnxruntime.native.path}: the engine sets it in this JVM to a folder of the cache it
+     * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
+     */
+    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking");
 
     /** Prompt length of the time-to-first-token runs (one new token). */
     private static final int FIRST_TOKEN_PROMPT = 16;
@@ -214,6 +218,12 @@ final class BenchCommand implements Callable<Integer> {
                 device, loadAverage(), routeTaken, sessionWeights, first);
     }
 
+    /** A figure that could not be measured: said on stderr even with --json, whose line then lacks it. */
+    private static void warn(PrintWriter log, String line) {
+        log.println("bench: " + line);
+        log.flush();
+    }
+
     private void progress(PrintWriter log, String line) {
         if (!json) {
             log.println("bench: " + line);
@@ -278,7 +288,7 @@ final class BenchCommand implements Callable<Integer> {
     private JsonNode firstToken(Path model, Path cache, Dtype type, String routeTaken, PrintWriter log) {
         String javaCommand = ProcessHandle.current().info().command().orElse(null);
         if (javaCommand == null) {
-            progress(log, "time to first token not measured: the java command of this process is unknown");
+            warn(log, "time to first token not measured: the java command of this process is unknown");
             return null;
         }
         List<JsonNode> runs = new ArrayList<>();
@@ -298,7 +308,7 @@ final class BenchCommand implements Callable<Integer> {
                 child.getOutputStream().close();
                 String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (child.waitFor() != 0) {
-                    progress(log, "time to first token not measured: the child process failed: "
+                    warn(log, "time to first token not measured: the child process failed: "
                             + Files.readString(errors, StandardCharsets.UTF_8).strip());
                     return null;
                 }
@@ -306,7 +316,7 @@ final class BenchCommand implements Callable<Integer> {
                 progress(log, "first token in a fresh process: " + run);
                 runs.add(run);
             } catch (IOException e) {
-                progress(log, "time to first token not measured: " + e.getMessage());
+                warn(log, "time to first token not measured: " + e.getMessage());
                 return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
