@@ -45,8 +45,10 @@ import picocli.CommandLine.Spec;
  * loaded and after it is closed (an idle ONNX Runtime thread pool spins for a while and would
  * steal cores from a probe run beside it). The probe is {@link MatVecProbe}, ONNX Runtime's own
  * matrix-vector kernel over 512 MB: plain Java read loops reach about half of what the hardware
- * gives (bounds checks, no wide loads), which made the ratio come out near 2; this probe agrees
- * with a native C read loop ({@code src/test/c/readprobe.c}) within the noise of this machine.
+ * gives (bounds checks, no wide loads), which made the ratio come out near 2. Against a plain
+ * native C read loop ({@code src/test/c/readprobe.c}) this probe read 1 % less to 13 % more at low
+ * load (ONNX Runtime's kernel streams better than the simple loop), docs/onnx-backend.md "Speed
+ * and memory".
  * Time to first token and peak memory are measured in fresh child processes ({@link FirstToken}).
  */
 @Command(name = "bench",
