@@ -1,6 +1,7 @@
 package dev.autoj.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.BackendException;
@@ -16,8 +17,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,13 @@ import picocli.CommandLine.Spec;
  * measured bandwidth says how close the engine runs to that bound, comparably across machines.
  * Speeds are the best of their runs; the bandwidth is the best of probes run before the model is
  * loaded and after it is closed (an idle ONNX Runtime thread pool spins for a while and would
- * steal cores from a probe run beside it).
+ * steal cores from a probe run beside it). The probe is {@link MatVecProbe}, ONNX Runtime's own
+ * matrix-vector kernel over 512 MB: plain Java read loops reach about half of what the hardware
+ * gives (bounds checks, no wide loads), which made the ratio come out near 2. Against a plain
+ * native C read loop ({@code src/test/c/readprobe.c}) this probe read 1 % less to 13 % more at low
+ * load (ONNX Runtime's kernel streams better than the simple loop), docs/onnx-backend.md "Speed
+ * and memory".
+ * Time to first token and peak memory are measured in fresh child processes ({@link FirstToken}).
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
@@ -52,7 +58,10 @@ import picocli.CommandLine.Spec;
             "prefill tokens/s, decode tokens/s at batch 1 and 8, and batch-1 weight bytes streamed per second",
             "as a share of this machine's memory bandwidth (measured by the same command). With --json one line:",
             "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
-                    + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\",\"route\"}"})
+                    + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\",\"route\",\"session_weight_bytes\","
+                    + "\"time_to_first_token_s\",\"peak_rss_bytes\",\"time_to_first_token_parts_s\"}",
+            "Time to first token (16-token prompt) and peak resident memory are measured in fresh processes on the",
+            "model just benchmarked, its caches warm; the parts are jvm, ort_init, graph, weights, session, open_other, prefill."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int BATCH = 8;
@@ -89,8 +98,22 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The figures of one run. */
     record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
-            double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage, String route) {
+            double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage, String route,
+            long sessionWeightBytes, JsonNode firstToken) {
     }
+
+    /** Fresh processes timed to their first token; the median by time to first token is reported. */
+    private static final int FIRST_TOKEN_RUNS = 3;
+
+    /**
+     * Engine settings given to this JVM that the first-token processes must run with too. Not
+     * {@code onnxruntime.native.path}: the engine sets it in this JVM to a folder of the cache it
+     * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
+     */
+    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking");
+
+    /** Prompt length of the time-to-first-token runs (one new token). */
+    private static final int FIRST_TOKEN_PROMPT = 16;
 
     @Override
     public Integer call() {
@@ -142,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             throws IOException {
         // Bandwidth is measured with no model session open: an idle ONNX Runtime thread pool
         // spins for a while after each run and would steal cores from the probe.
-        double before = measureBandwidth();
+        double before = MatVecProbe.bytesPerSecond();
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
         SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
         Path model = work.resolve("model");
@@ -153,6 +176,7 @@ final class BenchCommand implements Callable<Integer> {
                 .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1)).withRoute(way);
         long start = System.nanoTime();
         long streamed;
+        long sessionWeights;
         String device;
         String routeTaken;
         double[] result;
@@ -181,14 +205,25 @@ final class BenchCommand implements Callable<Integer> {
             progress(log, String.format(Locale.ROOT, "decode batch %d: %.2f tokens/s", BATCH, batch8));
             routeTaken = backend.route().name().toLowerCase(Locale.ROOT);
             streamed = backend.weightBytesPerStep();
+            // every initializer the session holds: what is read per step plus the embedding table
+            // (only gathered), which a tied fp32/fp16 model already counted as its head
+            boolean embeddingCounted = backend.config().tieWordEmbeddings() && type != Dtype.INT4;
+            sessionWeights = streamed + (embeddingCounted ? 0 : (long) backend.config().vocabSize() * backend.config().hiddenSize() * 4);
             device = backend.device().name().toLowerCase(Locale.ROOT);
             result = new double[] {prefill, batch1, batch8};
         }
-        double after = measureBandwidth();
+        double after = MatVecProbe.bytesPerSecond();
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s after the model was closed", after / 1e9));
         double bandwidth = Math.max(before, after);
+        JsonNode first = where == Device.CUDA ? null : firstToken(model, work.resolve("cache"), type, routeTaken, log);
         return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
-                device, loadAverage(), routeTaken);
+                device, loadAverage(), routeTaken, sessionWeights, first);
+    }
+
+    /** A figure that could not be measured: said on stderr even with --json, whose line then lacks it. */
+    private static void warn(PrintWriter log, String line) {
+        log.println("bench: " + line);
+        log.flush();
     }
 
     private void progress(PrintWriter log, String line) {
@@ -247,69 +282,51 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Read bandwidth of main memory: all cores each stream their slice of a 512 MB off-heap buffer
-     * (far larger than any cache), once as bulk copies into a small on-heap chunk and once summed
-     * in place with four accumulators; the best of six passes alternating the two. This is the access
-     * pattern of a memory-bound matrix-vector product.
+     * Time to first token and peak memory of a fresh process on the model just benchmarked (its
+     * graph and weight caches now warm): {@link FirstToken} run {@value #FIRST_TOKEN_RUNS} times in
+     * child JVMs of this one, the median by time to first token returned. Null when the child cannot
+     * be started (then the run reports no figure rather than a wrong one).
      */
-    static double measureBandwidth() {
-        int threads = Runtime.getRuntime().availableProcessors();
-        long total = 512L << 20;
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) total);
-        long perThread = total / threads / 8 * 8;
-        double best = 0;
-        for (int pass = 0; pass < 6; pass++) {
-            int passIndex = pass;
-            List<Thread> workers = new ArrayList<>();
-            long[] sink = new long[threads];
-            long start = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                int index = t;
-                LongBuffer slice = buffer.slice((int) (t * perThread), (int) perThread).asLongBuffer();
-                Thread worker = new Thread(() -> {
-                    sink[index] = (passIndex & 1) == 0 ? readInChunks(slice) : sumInPlace(slice);
-                });
-                workers.add(worker);
-                worker.start();
-            }
-            for (Thread worker : workers) {
-                try {
-                    worker.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while measuring memory bandwidth", e);
+    private JsonNode firstToken(Path model, Path cache, Dtype type, String routeTaken, PrintWriter log) {
+        String javaCommand = ProcessHandle.current().info().command().orElse(null);
+        if (javaCommand == null) {
+            warn(log, "time to first token not measured: the java command of this process is unknown");
+            return null;
+        }
+        List<JsonNode> runs = new ArrayList<>();
+        ObjectMapper mapper = new ObjectMapper();
+        for (int i = 0; i < FIRST_TOKEN_RUNS; i++) {
+            try {
+                Path errors = cache.resolveSibling("first-token.err");
+                List<String> command = new ArrayList<>(List.of(javaCommand, "-cp", System.getProperty("java.class.path")));
+                for (String property : FORWARDED_PROPERTIES) {
+                    if (System.getProperty(property) != null) {
+                        command.add("-D" + property + "=" + System.getProperty(property));
+                    }
                 }
+                command.addAll(List.of(FirstToken.class.getName(), model.toString(), cache.toString(), type.name(),
+                        routeTaken.toUpperCase(Locale.ROOT), Integer.toString(FIRST_TOKEN_PROMPT), Long.toString(System.nanoTime())));
+                Process child = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+                child.getOutputStream().close();
+                String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (child.waitFor() != 0) {
+                    warn(log, "time to first token not measured: the child process failed: "
+                            + Files.readString(errors, StandardCharsets.UTF_8).strip());
+                    return null;
+                }
+                JsonNode run = mapper.readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
+                progress(log, "first token in a fresh process: " + run);
+                runs.add(run);
+            } catch (IOException e) {
+                warn(log, "time to first token not measured: " + e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
-            best = Math.max(best, perThread * threads * 1e9 / (System.nanoTime() - start));
         }
-        return best;
-    }
-
-    private static long readInChunks(LongBuffer slice) {
-        long[] chunk = new long[8192];
-        LongBuffer view = slice.duplicate();
-        long sum = 0;
-        while (view.remaining() > 0) {
-            int n = Math.min(chunk.length, view.remaining());
-            view.get(chunk, 0, n);
-            sum += chunk[0] + chunk[n - 1];
-        }
-        return sum;
-    }
-
-    private static long sumInPlace(LongBuffer slice) {
-        int n = slice.limit();
-        long s0 = 0;
-        long s1 = 0;
-        long s2 = 0;
-        long s3 = 0;
-        for (int i = 0; i + 3 < n; i += 4) {
-            s0 += slice.get(i);
-            s1 += slice.get(i + 1);
-            s2 += slice.get(i + 2);
-            s3 += slice.get(i + 3);
-        }
-        return s0 + s1 + s2 + s3;
+        runs.sort(Comparator.comparingDouble(r -> r.get("time_to_first_token_s").asDouble()));
+        return runs.get(runs.size() / 2);
     }
 
     private static double loadAverage() {
@@ -328,6 +345,12 @@ final class BenchCommand implements Callable<Integer> {
             line.put("measured_bandwidth_bytes_per_s", Math.round(r.bandwidth()));
             line.put("bandwidth_ratio", Math.round(r.bandwidthRatio() * 1000) / 1000.0);
             line.put("route", r.route());
+            line.put("session_weight_bytes", r.sessionWeightBytes());
+            if (r.firstToken() != null) {
+                line.put("time_to_first_token_s", r.firstToken().get("time_to_first_token_s").asDouble());
+                line.put("peak_rss_bytes", r.firstToken().get("peak_rss_bytes").asLong());
+                line.set("time_to_first_token_parts_s", firstTokenParts(mapper, r.firstToken()));
+            }
             try {
                 out.println(mapper.writeValueAsString(line));
             } catch (JsonProcessingException e) {
@@ -342,9 +365,29 @@ final class BenchCommand implements Callable<Integer> {
                     r.decodeBatch1() > 0 ? r.decodeBatch8() / r.decodeBatch1() : 0);
             out.printf(Locale.ROOT, "memory bandwidth  %10.1f GB/s (measured)%n", r.bandwidth() / 1e9);
             out.printf(Locale.ROOT, "bandwidth ratio   %10.3f (batch-1 weight bytes per second / bandwidth)%n", r.bandwidthRatio());
+            if (r.firstToken() != null) {
+                JsonNode f = r.firstToken();
+                out.printf(Locale.ROOT, "first token       %10.3f s in a fresh process, warm caches (median of %d): jvm %.3f, "
+                        + "onnx runtime %.3f, graph %.3f, weights %.3f, session %.3f, other %.3f, prefill %.3f (%d tokens)%n",
+                        f.get("time_to_first_token_s").asDouble(), FIRST_TOKEN_RUNS, f.get("jvm_s").asDouble(),
+                        f.get("ort_init_s").asDouble(), f.get("graph_s").asDouble(), f.get("weights_s").asDouble(),
+                        f.get("session_s").asDouble(), f.get("open_other_s").asDouble(), f.get("prefill_s").asDouble(),
+                        FIRST_TOKEN_PROMPT);
+                out.printf(Locale.ROOT, "peak memory       %10.2f GB resident in that process (%.2fx the session's %.2f GB of weights)%n",
+                        f.get("peak_rss_bytes").asLong() / 1e9, f.get("peak_rss_bytes").asDouble() / r.sessionWeightBytes(),
+                        r.sessionWeightBytes() / 1e9);
+            }
             out.printf(Locale.ROOT, "load average      %10.2f on %d cores%n", r.loadAverage(), Runtime.getRuntime().availableProcessors());
         }
         out.flush();
+    }
+
+    private static ObjectNode firstTokenParts(ObjectMapper mapper, JsonNode f) {
+        ObjectNode parts = mapper.createObjectNode();
+        for (String name : new String[] {"jvm", "ort_init", "graph", "weights", "session", "open_other", "prefill"}) {
+            parts.put(name, f.get(name + "_s").asDouble());
+        }
+        return parts;
     }
 
     private static double round(double value) {

@@ -19,24 +19,53 @@ class BenchCommandTest {
     Path temp;
 
     @Test
-    @DisplayName("--json prints one line with the six figures, measured on a synthetic model it writes and runs")
+    @DisplayName("--json prints one line with the figures, measured on a synthetic model it writes and runs, and a fresh process's start")
     void jsonLineCarriesTheSixFigures() throws Exception {
-        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--prompt-tokens", "8",
-                "--new-tokens", "4", "--dir", temp.toString(), "--json");
+        // as the engine leaves it in a JVM that loaded ONNX Runtime and opened a model from a
+        // since-deleted cache: the first-token processes must not inherit it
+        ai.onnxruntime.OrtEnvironment.getEnvironment();
+        String nativePath = System.getProperty("onnxruntime.native.path");
+        System.setProperty("onnxruntime.native.path", temp.resolve("deleted-cache").toString());
+        CliRun run;
+        try {
+            run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--prompt-tokens", "8",
+                    "--new-tokens", "4", "--dir", temp.toString(), "--json");
+        } finally {
+            if (nativePath == null) {
+                System.clearProperty("onnxruntime.native.path");
+            } else {
+                System.setProperty("onnxruntime.native.path", nativePath);
+            }
+        }
 
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).as("no figure left unmeasured").doesNotContain("not measured");
         String[] lines = run.out().strip().split("\n");
         assertThat(lines).hasSize(1);
         JsonNode line = new ObjectMapper().readTree(lines[0]);
         List<String> names = new ArrayList<>();
         line.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("model_bytes", "prefill_tokens_per_s", "decode_tokens_per_s_batch1",
-                "decode_tokens_per_s_batch8", "measured_bandwidth_bytes_per_s", "bandwidth_ratio", "route");
+                "decode_tokens_per_s_batch8", "measured_bandwidth_bytes_per_s", "bandwidth_ratio", "route",
+                "session_weight_bytes", "time_to_first_token_s", "peak_rss_bytes", "time_to_first_token_parts_s");
         assertThat(line.get("model_bytes").asLong()).isBetween(8L << 20, 16L << 20);
         assertThat(line.get("route").asText()).as("auto on the CPU").isIn("step", "loop");
-        for (String name : names.subList(0, names.size() - 1)) {
+        for (String name : List.of("model_bytes", "prefill_tokens_per_s", "decode_tokens_per_s_batch1",
+                "decode_tokens_per_s_batch8", "measured_bandwidth_bytes_per_s", "bandwidth_ratio", "session_weight_bytes",
+                "time_to_first_token_s", "peak_rss_bytes")) {
             assertThat(line.get(name).asDouble()).as(name).isPositive();
         }
+        // the session holds every weight of an fp32 model: the F32 size less nothing
+        assertThat(line.get("session_weight_bytes").asLong()).isEqualTo(line.get("model_bytes").asLong());
+        JsonNode parts = line.get("time_to_first_token_parts_s");
+        double sum = 0;
+        for (String part : List.of("jvm", "ort_init", "graph", "weights", "session", "open_other", "prefill")) {
+            assertThat(parts.get(part).asDouble()).as(part).isGreaterThanOrEqualTo(0);
+            sum += parts.get(part).asDouble();
+        }
+        assertThat(sum).as("the parts add up to the time to first token").isCloseTo(line.get("time_to_first_token_s").asDouble(),
+                org.assertj.core.data.Offset.offset(0.01));
+        assertThat(line.get("peak_rss_bytes").asLong()).as("a JVM with a model open").isGreaterThan(16L << 20);
         assertThat(Files.size(temp.resolve("model").resolve("model.safetensors")))
                 .isGreaterThan(line.get("model_bytes").asLong());
     }

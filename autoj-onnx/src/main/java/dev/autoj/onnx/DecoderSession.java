@@ -19,6 +19,7 @@ import dev.autoj.onnx.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.checkpoint.Tensor;
 import dev.autoj.onnx.graph.LlamaGraph;
+import dev.autoj.onnx.graph.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -61,6 +62,18 @@ final class DecoderSession implements AutoCloseable {
     private final ModelConfig config;
     private final Device device;
     private final Graph graph;
+    /** Where the time to open went, and how the 4-bit weight cache served (null when not used). */
+    private Startup startup;
+    private ModelCache.Outcome weightCacheOutcome;
+
+    /**
+     * Time spent opening the session: starting ONNX Runtime (loading its native libraries, the
+     * first time in this JVM), building or loading the graph, preparing the weights
+     * (mapping, converting, quantizing or reading the weight cache), and ONNX Runtime creating the
+     * session (graph optimisation and weight prepacking).
+     */
+    record Startup(long runtimeNanos, long graphNanos, long weightsNanos, long sessionNanos) {
+    }
 
     private DecoderSession(OrtEnvironment env, OrtSession session, List<OnnxTensor> weights,
             ModelConfig config, Device device, Graph graph) {
@@ -80,6 +93,15 @@ final class DecoderSession implements AutoCloseable {
     /** True when the graph computes in fp16 (the CUDA generation graph). */
     boolean fp16Compute() {
         return graph.fp16Compute();
+    }
+
+    Startup startup() {
+        return startup;
+    }
+
+    /** How the 4-bit weight cache served this session; null when the weights did not come from it. */
+    ModelCache.Outcome weightCacheOutcome() {
+        return weightCacheOutcome;
     }
 
     /** How the graph cache served the graph this session runs; null when the caller gave a file. */
@@ -239,7 +261,16 @@ final class DecoderSession implements AutoCloseable {
      */
     static DecoderSession open(ModelConfig config, Checkpoint checkpoint, Dtype dtype, LlamaGraph.Int4 int4,
             QuantizedWeights quantized, Device device, Function<Device, Graph> graphs) {
-        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, graphs));
+        return open(config, checkpoint, dtype, int4, quantized, device, graphs, null);
+    }
+
+    /**
+     * As above; with {@code weightCacheDir} (4-bit weights quantized on load, in order, CPU only)
+     * the weights come from {@link WeightCache}, mapped, and are written there first when missing.
+     */
+    static DecoderSession open(ModelConfig config, Checkpoint checkpoint, Dtype dtype, LlamaGraph.Int4 int4,
+            QuantizedWeights quantized, Device device, Function<Device, Graph> graphs, Path weightCacheDir) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, graphs, weightCacheDir));
     }
 
     /** As above, with one step-decoder graph file for every device. */
@@ -249,8 +280,11 @@ final class DecoderSession implements AutoCloseable {
     }
 
     private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, Dtype dtype,
-            LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, Graph> graphs) {
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, Graph> graphs,
+            Path weightCacheDir) {
+        long runtimeStart = System.nanoTime();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long runtimeNanos = System.nanoTime() - runtimeStart;
         if (device != Device.CPU) {
             List<OnnxTensor> tensors = new ArrayList<>();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -280,15 +314,61 @@ final class DecoderSession implements AutoCloseable {
                         .getFileName() + " on the CPU");
             }
         }
+        long start = System.nanoTime();
         Graph graph = graphs.apply(Device.CPU);
+        long graphDone = System.nanoTime();
         List<OnnxTensor> tensors = new ArrayList<>();
         try {
-            Map<String, OnnxTensorLike> initializers = initializers(env, config, checkpoint, dtype, int4, quantized,
-                    graph.fp16Compute(), tensors);
+            WeightCache.Mapped cached = null;
+            Map<String, OnnxTensorLike> initializers;
+            if (weightCacheDir != null && dtype == Dtype.INT4 && !graph.fp16Compute() && int4.inputOrders().isEmpty()) {
+                cached = WeightCache.load(weightCacheDir, config, checkpoint, int4, quantized);
+                initializers = new LinkedHashMap<>();
+                for (WeightCache.Slot slot : cached.slots().values()) {
+                    put(env, initializers, tensors, slot.name(), cached.buffers().get(slot.name()), slot.shape(), slot.type());
+                }
+            } else {
+                initializers = initializers(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), tensors);
+            }
+            long weightsDone = System.nanoTime();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.addExternalInitializers(initializers);
+                if (dtype == Dtype.FP32 && !Boolean.parseBoolean(System.getProperty(FP32_PREPACKING_PROPERTY, "true"))) {
+                    // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
+                    // the model in memory and about a second of start-up on the 1.1 GB bench model. Without
+                    // it Gemm reads the mapped checkpoint where it lies, at the same batch-1 decoding speed
+                    // but about a third slower at batch 8 and slower prefill (measured: docs/onnx-backend.md
+                    // "Speed and memory"), so it is the user's choice, not the default.
+                    options.addConfigEntry("session.disable_prepacking", "1");
+                }
+                if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(graph.file().toAbsolutePath().getParent())) {
+                    // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
+                    // starts; folding reads the initializers' bytes from the graph, which only external
+                    // initializers put there (the folded fp32 weights are ONNX Runtime's copies anyway)
+                    options.addExternalInitializers(initializers);
+                } else {
+                    // Shared initializers (AddInitializer) are used where they lie. External initializers
+                    // (AddExternalInitializers) are copied into ONNX Runtime's own memory when the session
+                    // is created: on the 1.13 GB bench model peak RSS was 2.38 GB (fp32) and 1.02 GB (int4)
+                    // with them, 0.42 GB (int4) shared. The graph's placeholders name an empty file beside
+                    // it, which must exist for the model to load (where it cannot be created, e.g. a read-only
+                    // cache, the weights go in as external initializers); its bytes are never read.
+                    for (Map.Entry<String, OnnxTensorLike> e : initializers.entrySet()) {
+                        options.addInitializer(e.getKey(), e.getValue());
+                    }
+                }
                 OrtSession session = env.createSession(graph.file().toString(), options);
-                return new DecoderSession(env, session, tensors, config, Device.CPU, graph);
+                long sessionDone = System.nanoTime();
+                if (cached != null && RELEASE_PACKED_CODES) {
+                    // MatMulNBits has copied the codes into its own packed layout and ONNX Runtime no longer
+                    // reads them (Int4CacheTest proves it); unmapping them drops the second copy now
+                    for (java.nio.MappedByteBuffer codes : cached.releasable()) {
+                        WeightCache.release(codes);
+                    }
+                }
+                DecoderSession opened = new DecoderSession(env, session, tensors, config, Device.CPU, graph);
+                opened.startup = new Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone);
+                opened.weightCacheOutcome = cached == null ? null : cached.outcome();
+                return opened;
             }
         } catch (OrtException e) {
             tensors.forEach(OnnxTensor::close);
@@ -299,6 +379,40 @@ final class DecoderSession implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Whether the 4-bit codes may be unmapped once the session exists. Only where MatMulNBits is
+     * known to prepack them (ONNX Runtime's MLAS has 4-bit kernels for x86-64 with AVX2 and for
+     * 64-bit ARM): elsewhere it would multiply from the original codes on every run, so they stay
+     * mapped. The check reads {@code /proc/cpuinfo}; where that is missing, the codes stay.
+     */
+    static final boolean RELEASE_PACKED_CODES = packsCodes();
+
+    private static boolean packsCodes() {
+        String arch = System.getProperty("os.arch", "");
+        if (arch.equals("aarch64")) {
+            return true;
+        }
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            return false;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return java.util.Arrays.asList(line.split("\\s+")).contains("avx2");
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * System property: {@code false} keeps fp32 weights unpacked (lean memory, fast start, slower
+     * prefill and batched decoding); default {@code true}, ONNX Runtime's prepacking.
+     */
+    static final String FP32_PREPACKING_PROPERTY = "autoj.onnx.fp32Prepacking";
 
     /** System property: the CUDA arena's limit in bytes ({@code gpu_mem_limit}); unset means ONNX Runtime's default (no limit). */
     static final String CUDA_MEMORY_LIMIT_PROPERTY = "autoj.onnx.cudaMemoryLimit";

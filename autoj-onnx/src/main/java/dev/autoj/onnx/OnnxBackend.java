@@ -110,12 +110,16 @@ public final class OnnxBackend implements Backend {
         ModelConfig config = ModelConfig.read(dir);
         GptqCheckpoint gptq = GptqCheckpoint.open(dir);
         GptqWeights weights = GptqWeights.plan(config, gptq, accuracyLevel);
-        return start(options, config, gptq.unquantized(), weights.layout(), weights);
+        return start(options, config, gptq.unquantized(), weights.layout(), weights, false);
     }
 
     /** As {@link #open(OnnxOptions)} with another 4-bit layout (tests compare accuracy levels). */
     static OnnxBackend open(OnnxOptions options, LlamaGraph.Int4 int4) {
-        return open(options, int4, checkpoint -> QuantizedWeights.quantizing(checkpoint, int4.blockSize(), int4.zeroPoints()));
+        ModelConfig config = ModelConfig.read(options.modelDir());
+        Checkpoint checkpoint = Checkpoint.open(options.modelDir());
+        // quantized on load by the one quantizer: the weight cache's key (checkpoint, layout) says what it holds
+        return start(options, config, checkpoint, int4,
+                QuantizedWeights.quantizing(checkpoint, int4.blockSize(), int4.zeroPoints()), true);
     }
 
     /**
@@ -125,11 +129,12 @@ public final class OnnxBackend implements Backend {
     static OnnxBackend open(OnnxOptions options, LlamaGraph.Int4 int4, Function<Checkpoint, QuantizedWeights> quantized) {
         ModelConfig config = ModelConfig.read(options.modelDir());
         Checkpoint checkpoint = Checkpoint.open(options.modelDir());
-        return start(options, config, checkpoint, int4, quantized.apply(checkpoint));
+        return start(options, config, checkpoint, int4, quantized.apply(checkpoint), false);
     }
 
     private static OnnxBackend start(OnnxOptions options, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
-            QuantizedWeights quantized) {
+            QuantizedWeights quantized, boolean cacheWeights) {
+        NativeLibraries.prepare(options.cacheDir());
         Function<Device, DecoderSession.Graph> graphs = device -> {
             ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
             LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
@@ -138,7 +143,7 @@ public final class OnnxBackend implements Backend {
                     entry.outcome());
         };
         DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized,
-                options.device(), graphs);
+                options.device(), graphs, cacheWeights && options.dtype() == Dtype.INT4 ? options.cacheDir() : null);
         Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
         try {
             Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;
@@ -187,6 +192,23 @@ public final class OnnxBackend implements Backend {
      */
     static LlamaGraph.Int4 fp16Layout(LlamaGraph.Int4 int4) {
         return new LlamaGraph.Int4(int4.blockSize(), 0, int4.zeroPoints(), int4.quantizedHead(), int4.inputOrders());
+    }
+
+    /**
+     * Where the time to open the backend went: starting ONNX Runtime (its native libraries, once
+     * per JVM), building or loading the graph, preparing the
+     * weights (for int4: quantizing into, or mapping from, the weight cache), and ONNX Runtime
+     * creating the session.
+     */
+    public record Startup(Duration runtime, Duration graph, Duration weights, Duration session) {
+    }
+
+    /** Where the time to open this backend went; all zero on CUDA, where the parts are not timed. */
+    public Startup startup() {
+        DecoderSession.Startup s = session.startup();
+        return s == null ? new Startup(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO)
+                : new Startup(Duration.ofNanos(s.runtimeNanos()), Duration.ofNanos(s.graphNanos()), Duration.ofNanos(s.weightsNanos()),
+                        Duration.ofNanos(s.sessionNanos()));
     }
 
     /** How batches are decoded here: {@code STEP} (one run per token) or {@code LOOP} (one run per batch), after AUTO chose. */
@@ -360,6 +382,11 @@ public final class OnnxBackend implements Backend {
 
     ModelCache.Outcome cacheOutcome() {
         return cacheOutcome;
+    }
+
+    /** How the 4-bit weight cache served this backend; null when its weights did not come from it. */
+    ModelCache.Outcome weightCacheOutcome() {
+        return session.weightCacheOutcome();
     }
 
     private void requireTokenizer() {

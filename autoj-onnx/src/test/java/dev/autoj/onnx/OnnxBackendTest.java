@@ -61,6 +61,23 @@ class OnnxBackendTest {
         return max;
     }
 
+    @Test
+    @DisplayName("fp32 without weight prepacking (-Dautoj.onnx.fp32Prepacking=false) still equals the reference within 1e-4")
+    void fp32WithoutPrepackingEqualsTheReference() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        String before = System.getProperty(DecoderSession.FP32_PREPACKING_PROPERTY);
+        System.setProperty(DecoderSession.FP32_PREPACKING_PROPERTY, "false");
+        try (OnnxBackend backend = open(model, Dtype.FP32)) {
+            assertThat(maxDifference(backend.logitsOf(PROMPT), model.referenceLogits(PROMPT))).isLessThan(1e-4);
+        } finally {
+            if (before == null) {
+                System.clearProperty(DecoderSession.FP32_PREPACKING_PROPERTY);
+            } else {
+                System.setProperty(DecoderSession.FP32_PREPACKING_PROPERTY, before);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("checkpoints")
     @DisplayName("fp32 logits at every position equal the double-precision reference within 1e-4")

@@ -187,9 +187,33 @@ public final class OnnxGraph {
         initializers.add(tensor(name, ElemType.FLOAT, dims).bytes(9, raw.array()));
     }
 
+    /** The location every external initializer names: an empty file beside the graph, never read. */
+    public static final String EXTERNAL_PLACEHOLDER = "autoj-supplied-at-load";
+
+    /**
+     * Creates the empty placeholder file in {@code dir} (the graph's folder) if it is missing, and
+     * says whether it is there: ONNX Runtime checks that an external initializer's location exists
+     * before it looks for the initializer among those the session was given
+     * ({@code SessionOptions.addInitializer}). False when the folder is not writable.
+     */
+    public static boolean ensureExternalPlaceholder(java.nio.file.Path dir) {
+        java.nio.file.Path placeholder = dir.resolve(EXTERNAL_PLACEHOLDER);
+        try {
+            if (!java.nio.file.Files.isRegularFile(placeholder)) {
+                java.nio.file.Files.createFile(placeholder);
+            }
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return true;
+        } catch (java.io.IOException | SecurityException e) {
+            return false;
+        }
+    }
+
     /**
      * A tensor marked as external data whose bytes the session receives at load time through
-     * {@code SessionOptions.addExternalInitializers}; the location is never read from disk.
+     * {@code SessionOptions.addInitializer} (or {@code addExternalInitializers}); the location is
+     * an empty placeholder file, never read.
      */
     public void externalInitializer(String name, ElemType type, long[] dims) {
         long bytes = switch (type) {
@@ -202,7 +226,7 @@ public final class OnnxGraph {
             bytes *= d;
         }
         initializers.add(tensor(name, type, dims)
-                .message(13, new Proto().string(1, "location").string(2, "autoj-supplied-at-load"))
+                .message(13, new Proto().string(1, "location").string(2, EXTERNAL_PLACEHOLDER))
                 .message(13, new Proto().string(1, "offset").string(2, "0"))
                 .message(13, new Proto().string(1, "length").string(2, Long.toString(bytes)))
                 .varint(14, 1));
