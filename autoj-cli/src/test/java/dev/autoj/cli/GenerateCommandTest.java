@@ -145,7 +145,7 @@ class GenerateCommandTest {
                 "--cache-dir", temp.resolve("cache").toString());
         assertThat(code).isEqualTo(GenerateCommand.BAD_INPUT);
         assertThat(err.toString().strip().lines()).hasSize(1);
-        assertThat(err.toString()).startsWith("generate: Device cuda was requested but ONNX Runtime could not use CUDA")
-                .contains("-Pgpu");
+        assertThat(err.toString()).startsWith("generate: Device cuda was requested for ").contains(" but ONNX Runtime could not use CUDA")
+                .contains("com.microsoft.onnxruntime:onnxruntime_gpu");
     }
 }

@@ -302,16 +302,7 @@ final class DecoderSession implements AutoCloseable {
                 throw e;
             } catch (OrtException | LinkageError e) {
                 tensors.forEach(OnnxTensor::close);
-                String reason = firstLine(e.getMessage());
-                if (device == Device.CUDA) {
-                    throw new BackendException("Device cuda was requested but ONNX Runtime could not use CUDA: " + reason
-                            + ". CUDA needs an NVIDIA GPU with its driver, the CUDA 12 and cuDNN 9 libraries on the "
-                            + "library path, and the GPU build of ONNX Runtime (build autoj-engine with -Pgpu, i.e. "
-                            + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime). Use device cpu or "
-                            + "auto to run without it.", e);
-                }
-                LOG.log(System.Logger.Level.WARNING, "autoj onnx: CUDA unavailable (" + reason + "); running " + checkpoint.dir()
-                        .getFileName() + " on the CPU");
+                cudaUnavailable(device, checkpoint.dir().getFileName().toString(), e);
             }
         }
         long start = System.nanoTime();
@@ -418,12 +409,29 @@ final class DecoderSession implements AutoCloseable {
     static final String CUDA_MEMORY_LIMIT_PROPERTY = "autoj.onnx.cudaMemoryLimit";
 
     /**
+     * What happens when ONNX Runtime cannot use CUDA, for the native and the exported decoders alike:
+     * with {@code device=cuda} an error saying what CUDA needs; with {@code auto} one warning, and the
+     * caller goes on to the CPU.
+     */
+    static void cudaUnavailable(Device requested, String model, Throwable e) {
+        String reason = firstLine(e.getMessage());
+        if (requested == Device.CUDA) {
+            throw new BackendException("Device cuda was requested for " + model + " but ONNX Runtime could not use CUDA: "
+                    + reason + ". CUDA needs an NVIDIA GPU with its driver, the CUDA 12 and cuDNN 9 libraries on the library"
+                    + " path, and the GPU build of ONNX Runtime: exclude com.microsoft.onnxruntime:onnxruntime from"
+                    + " dev.autoj:autoj-onnx and add com.microsoft.onnxruntime:onnxruntime_gpu (docs/onnx-backend.md). Use"
+                    + " device cpu or auto to run without it.", e);
+        }
+        LOG.log(System.Logger.Level.WARNING, "autoj onnx: CUDA unavailable (" + reason + "); running " + model + " on the CPU");
+    }
+
+    /**
      * CUDA provider options chosen for a 13B decoder: the arena grows by what is requested rather
      * than in powers of two ({@code kSameAsRequested}; the default doubling can reserve twice the
      * ~40 GB that fp16 weights, a batch-8 cache and a prefill need), and an optional memory limit
      * for sharing a GPU.
      */
-    private static OrtCUDAProviderOptions cudaOptions() throws OrtException {
+    static OrtCUDAProviderOptions cudaOptions() throws OrtException {
         OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(0);
         try {
             cuda.add("arena_extend_strategy", "kSameAsRequested");

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -131,18 +132,14 @@ final class ExportedDecoder implements AutoCloseable {
         try {
             Device used = Device.CPU;
             if (device != Device.CPU) {
-                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                    options.addCUDA(0);
+                // The same provider options and the same failure handling as the native decoder's session.
+                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                        OrtCUDAProviderOptions cuda = DecoderSession.cudaOptions()) {
+                    options.addCUDA(cuda);
                     session = env.createSession(file.toString(), options);
                     used = Device.CUDA;
-                } catch (OrtException e) {
-                    if (device == Device.CUDA) {
-                        throw new BackendException("Device cuda was requested for " + file + " but ONNX Runtime could "
-                                + "not use CUDA: " + e.getMessage() + ". Use device cpu or auto, or the GPU build "
-                                + "(-Pgpu) on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9.", e);
-                    }
-                    System.getLogger(ExportedDecoder.class.getName()).log(System.Logger.Level.WARNING,
-                            "autoj onnx: CUDA unavailable; running " + file.getFileName() + " on the CPU");
+                } catch (OrtException | LinkageError e) {
+                    DecoderSession.cudaUnavailable(device, file.getFileName().toString(), e);
                 }
             }
             if (session == null) {

@@ -44,9 +44,9 @@ class DeviceTest {
                 .withDevice(Device.CUDA);
         assertThatThrownBy(() -> OnnxBackend.open(options))
                 .isInstanceOf(BackendException.class)
-                .hasMessageContaining("Device cuda was requested but ONNX Runtime could not use CUDA")
+                .hasMessageContaining("Device cuda was requested for ").hasMessageContaining(" but ONNX Runtime could not use CUDA")
                 .hasMessageContaining("NVIDIA GPU")
-                .hasMessageContaining("-Pgpu")
+                .hasMessageContaining("com.microsoft.onnxruntime:onnxruntime_gpu")
                 .hasMessageContaining("device cpu or auto");
     }
 
