@@ -3,10 +3,10 @@ package dev.autoj.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.onnx.TinyLlama;
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.Safetensors;
-import dev.autoj.onnx.checkpoint.StoredTensor;
-import dev.autoj.onnx.checkpoint.TorchSave;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.Safetensors;
+import dev.autoj.onnx.internal.checkpoint.StoredTensor;
+import dev.autoj.onnx.internal.checkpoint.TorchSave;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

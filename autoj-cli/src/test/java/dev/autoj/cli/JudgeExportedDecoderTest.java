@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.onnx.ExportedFolders;
 import dev.autoj.onnx.TinyLlama;
-import dev.autoj.onnx.graph.ExportedGraphWriter;
+import dev.autoj.onnx.internal.graph.ExportedGraphWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

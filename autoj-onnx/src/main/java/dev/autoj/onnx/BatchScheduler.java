@@ -2,7 +2,7 @@ package dev.autoj.onnx;
 
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.StopReason;
-import dev.autoj.onnx.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,21 +5,21 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.DType;
-import dev.autoj.onnx.checkpoint.Halfs;
-import dev.autoj.onnx.checkpoint.ModelConfig;
-import dev.autoj.onnx.checkpoint.QuantizedLinear;
-import dev.autoj.onnx.checkpoint.QuantizedWeights;
-import dev.autoj.onnx.checkpoint.Tensor;
-import dev.autoj.onnx.graph.LlamaGraph;
-import dev.autoj.onnx.graph.OnnxGraph;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.DType;
+import dev.autoj.onnx.internal.checkpoint.Halfs;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
+import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.checkpoint.Tensor;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -247,7 +247,7 @@ final class DecoderSession implements AutoCloseable {
 
     /**
      * A built graph for one device: its file, whether it is the step decoder or the generation
-     * graph ({@link dev.autoj.onnx.graph.GenerationGraph}), and whether it computes in fp16 (then
+     * graph ({@link dev.autoj.onnx.internal.graph.GenerationGraph}), and whether it computes in fp16 (then
      * the full-precision weights and the 4-bit scales are handed to it as fp16).
      */
     record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome) {

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.StopReason;
-import dev.autoj.onnx.checkpoint.CheckpointException;
+import dev.autoj.onnx.internal.checkpoint.CheckpointException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;

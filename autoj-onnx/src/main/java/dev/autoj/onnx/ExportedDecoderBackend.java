@@ -50,7 +50,7 @@ public final class ExportedDecoderBackend implements Backend {
      * Opens the exported decoder in {@link OnnxOptions#modelDir()}; {@code tokenizer.json} is
      * optional (without it only {@link #generateIds} works).
      *
-     * @throws dev.autoj.onnx.checkpoint.CheckpointException when the folder is not a
+     * @throws dev.autoj.onnx.internal.checkpoint.CheckpointException when the folder is not a
      *     usable export, e.g. the graph's input and output names follow neither convention (the
      *     message lists the names found and those expected)
      */

@@ -1,13 +1,13 @@
 package dev.autoj.onnx;
 
-import dev.autoj.onnx.checkpoint.CheckpointException;
-import dev.autoj.onnx.checkpoint.GptqCheckpoint;
-import dev.autoj.onnx.checkpoint.GptqLinear;
-import dev.autoj.onnx.checkpoint.ModelConfig;
-import dev.autoj.onnx.checkpoint.QuantizedLinear;
-import dev.autoj.onnx.checkpoint.QuantizedWeights;
-import dev.autoj.onnx.checkpoint.StoredTensor;
-import dev.autoj.onnx.graph.LlamaGraph;
+import dev.autoj.onnx.internal.checkpoint.CheckpointException;
+import dev.autoj.onnx.internal.checkpoint.GptqCheckpoint;
+import dev.autoj.onnx.internal.checkpoint.GptqLinear;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
+import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.checkpoint.StoredTensor;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -2,11 +2,11 @@ package dev.autoj.onnx;
 
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Dtype;
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.ModelConfig;
-import dev.autoj.onnx.graph.GenerationGraph;
-import dev.autoj.onnx.graph.LlamaGraph;
-import dev.autoj.onnx.graph.OnnxGraph.ElemType;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.graph.GenerationGraph;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

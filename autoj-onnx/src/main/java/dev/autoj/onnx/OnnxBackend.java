@@ -7,11 +7,11 @@ import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.GptqCheckpoint;
-import dev.autoj.onnx.checkpoint.ModelConfig;
-import dev.autoj.onnx.checkpoint.QuantizedWeights;
-import dev.autoj.onnx.graph.LlamaGraph;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.GptqCheckpoint;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
 import dev.autoj.onnx.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ public final class OnnxBackend implements Backend {
      * Reads the checkpoint, builds (or takes from the cache) the decoder graph and starts a session.
      * {@code tokenizer.json} is optional here; without it only {@link #generateIds} works.
      *
-     * @throws dev.autoj.onnx.checkpoint.CheckpointException when the folder is not a
+     * @throws dev.autoj.onnx.internal.checkpoint.CheckpointException when the folder is not a
      *     usable checkpoint; the message names the file and tensor
      */
     public static OnnxBackend open(OnnxOptions options) {

@@ -3,7 +3,7 @@ package dev.autoj.onnx;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.onnx.checkpoint.GptqCheckpoint;
+import dev.autoj.onnx.internal.checkpoint.GptqCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

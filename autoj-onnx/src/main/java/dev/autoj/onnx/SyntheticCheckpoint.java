@@ -2,8 +2,8 @@ package dev.autoj.onnx;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autoj.onnx.checkpoint.ModelConfig;
-import dev.autoj.onnx.graph.LlamaGraph;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;

@@ -3,9 +3,9 @@ package dev.autoj.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.CheckpointException;
-import dev.autoj.onnx.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.CheckpointException;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

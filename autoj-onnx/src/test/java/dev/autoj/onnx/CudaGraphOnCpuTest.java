@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.ModelConfig;
-import dev.autoj.onnx.checkpoint.QuantizedWeights;
-import dev.autoj.onnx.graph.ModelReader;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.graph.ModelReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class CudaGraphOnCpuTest {
     private static final double FP16_MARGIN = 0.1;
 
     /** The 4-bit layout the backend builds the CUDA graph with. */
-    private static final dev.autoj.onnx.graph.LlamaGraph.Int4 CUDA_INT4 = OnnxBackend.fp16Layout(OnnxBackend.INT4);
+    private static final dev.autoj.onnx.internal.graph.LlamaGraph.Int4 CUDA_INT4 = OnnxBackend.fp16Layout(OnnxBackend.INT4);
 
     @TempDir
     Path temp;

@@ -1,6 +1,6 @@
 package dev.autoj.onnx;
 
-import dev.autoj.onnx.graph.ExportedGraphWriter;
+import dev.autoj.onnx.internal.graph.ExportedGraphWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

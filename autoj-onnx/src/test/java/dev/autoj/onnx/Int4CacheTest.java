@@ -3,7 +3,7 @@ package dev.autoj.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.engine.backend.Dtype;
-import dev.autoj.onnx.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

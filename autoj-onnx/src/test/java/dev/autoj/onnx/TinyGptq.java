@@ -1,6 +1,6 @@
 package dev.autoj.onnx;
 
-import dev.autoj.onnx.checkpoint.GptqFixture;
+import dev.autoj.onnx.internal.checkpoint.GptqFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

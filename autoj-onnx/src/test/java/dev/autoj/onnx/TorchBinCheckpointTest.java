@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autoj.onnx.checkpoint.Checkpoint;
-import dev.autoj.onnx.checkpoint.Tensor;
-import dev.autoj.onnx.checkpoint.TorchSave;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.Tensor;
+import dev.autoj.onnx.internal.checkpoint.TorchSave;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

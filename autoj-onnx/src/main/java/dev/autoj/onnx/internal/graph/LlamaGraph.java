@@ -1,0 +1,437 @@
+package dev.autoj.onnx.internal.graph;
+
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.graph.OnnxGraph.Attr;
+import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The ONNX graph of a LLaMA-family decoder with a key/value cache.
+ *
+ * <p>Inputs: {@code input_ids} and {@code position_ids} (int64 [batch, seq]), {@code attention_bias}
+ * (float [batch, 1, seq, past+seq], 0 where a query may attend, a large negative number where it
+ * may not; the caller builds the causal mask, which leaves room for padded batches),
+ * {@code logits_positions} (int64 [n], which sequence positions need logits: all of them for a test,
+ * the last one while generating) and {@code past_key.L} / {@code past_value.L} (float [batch,
+ * kv_heads, past, head_dim]). Outputs: {@code logits} (float [batch, n, vocab]) and
+ * {@code present_key.L} / {@code present_value.L}.
+ *
+ * <p>Weights are initializers named as in the checkpoint, supplied at load time (external data),
+ * kept in the Hugging Face {@code [out, in]} layout and multiplied with {@code Gemm transB=1}, so
+ * a checkpoint already in the session's element type needs no copy. fp16 weights are cast to
+ * fp32 inside the graph: the CPU execution provider computes in fp32. In a 4-bit graph
+ * ({@link #buildInt4}) the linear layers are {@code com.microsoft.MatMulNBits} over packed
+ * weights (the output head too unless {@link Int4#quantizedHead()} is false, as for GPTQ), act-order
+ * layers read their inputs through a {@code Gather} by an order initializer, and the rest stays fp32.
+ *
+ * <p>Batches: every row has its own position ids and its own rows of {@code attention_bias}, so
+ * left-padded prompts and finished sequences are masked per row.
+ *
+ * <p>Attention uses plain ONNX operators (MatMul, Softmax, with key/value heads repeated by
+ * Expand for grouped-query attention) rather than {@code com.microsoft.GroupQueryAttention}:
+ * the plain form accepts any head size, takes an explicit mask and is easy to check against a
+ * reference; the contrib operator is the part-2 optimisation. RMSNorm is
+ * {@code SimplifiedLayerNormalization} of the default domain (an ONNX Runtime kernel).
+ */
+public final class LlamaGraph {
+
+    /** Names of the rotary cos/sin tables stored in the model bytes. */
+    static final String ROPE_COS = "autoj.rope.cos";
+    static final String ROPE_SIN = "autoj.rope.sin";
+    static final int OPSET = 17;
+
+    /** A checkpoint tensor the graph needs, with the shape config.json implies. */
+    public record Weight(String name, long[] shape) {
+    }
+
+    /**
+     * Linear layers as {@code com.microsoft.MatMulNBits} with 4-bit weights. The graph reads, for
+     * each weight W of {@link #quantizedWeights}, the initializers {@code W.q4} (uint8 [out, blocks,
+     * blockSize/2]), {@code W.scales} (float [out·blocks]) and, with {@code zeroPoints},
+     * {@code W.zp} (uint8 [out·ceil(blocks/2)]), laid out as in
+     * {@link dev.autoj.onnx.internal.checkpoint.QuantizedLinear}.
+     *
+     * @param accuracyLevel MatMulNBits' {@code accuracy_level}: 0 computes in fp32 from dequantized
+     *     weights, 4 quantizes activations to int8 per block and uses integer dot products
+     */
+    public record Int4(int blockSize, int accuracyLevel, boolean zeroPoints, boolean quantizedHead,
+            SortedMap<String, String> inputOrders) {
+
+        /**
+         * With {@code quantizedHead} false the output head stays a full-precision initializer (a
+         * GPTQ checkpoint keeps {@code lm_head} in fp16). {@code inputOrders} maps a weight to the
+         * int64 [in] initializer holding the order in which its MatMulNBits reads the inputs
+         * (GPTQ act-order): the graph gathers the activations by it first, once per input and
+         * order, so layers that share both (q/k/v, gate/up) share one Gather.
+         */
+        public Int4 {
+            inputOrders = Collections.unmodifiableSortedMap(new TreeMap<>(inputOrders));
+        }
+
+        /** Every linear layer and the head quantized, inputs in their order. */
+        public Int4(int blockSize, int accuracyLevel, boolean zeroPoints) {
+            this(blockSize, accuracyLevel, zeroPoints, true, new TreeMap<>());
+        }
+    }
+
+    /** Suffixes of the initializers that replace a 4-bit weight. */
+    public static final String Q4 = ".q4";
+    public static final String SCALES = ".scales";
+    public static final String ZERO_POINTS = ".zp";
+
+    private final ModelConfig config;
+    /** Element type of the weight initializers (for a 4-bit graph: of the full-precision ones and the scales). */
+    private final ElemType weightType;
+    /** Element type activations and the key/value cache are computed in: FLOAT, or FLOAT16 for the CUDA graph. */
+    final ElemType compute;
+    private final Int4 int4;
+    /** The graph holding the weights and everything computed from weights alone (done once per session). */
+    private final OnnxGraph outer;
+    /** The graph the decoder's per-token nodes go into: {@code outer} itself, or a Loop body. */
+    private final OnnxGraph g;
+    private final Map<String, String> castWeights = new HashMap<>();
+    private final Set<String> quantized = new HashSet<>();
+    /** Activations already gathered into an act-order, by activation and order initializer. */
+    private final Map<String, String> gathered = new HashMap<>();
+    private String ropeCos = ROPE_COS;
+    private String ropeSin = ROPE_SIN;
+
+    private LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4) {
+        this(config, weightType, int4, ElemType.FLOAT, new OnnxGraph(), null);
+    }
+
+    /**
+     * A decoder whose weights live in {@code outer} and whose per-token nodes go into {@code body}
+     * ({@code outer} when null). A Loop body must not hold the weights: ONNX Runtime fills external
+     * initializers of the main graph only, so the body reads them as outer-scope values.
+     */
+    LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4, ElemType compute, OnnxGraph outer, OnnxGraph body) {
+        this.config = config;
+        this.weightType = weightType;
+        this.int4 = int4;
+        this.compute = compute;
+        this.outer = outer;
+        this.g = body == null ? outer : body;
+    }
+
+    /**
+     * The weights multiplied as linear layers, which 4-bit graphs quantize: every projection and
+     * the output head (the embedding matrix itself when embeddings are tied; the lookup keeps
+     * its full-precision copy).
+     */
+    public static List<Weight> quantizedWeights(ModelConfig c) {
+        List<Weight> list = new ArrayList<>();
+        for (Weight w : weights(c)) {
+            if (w.shape().length == 2 && !w.name().equals("model.embed_tokens.weight")) {
+                list.add(w);
+            }
+        }
+        if (c.tieWordEmbeddings()) {
+            list.add(new Weight("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()}));
+        }
+        return list;
+    }
+
+    /** The weights {@code int4} quantizes: as {@link #quantizedWeights(ModelConfig)}, less the head when it stays full precision. */
+    public static List<Weight> quantizedWeights(ModelConfig c, Int4 int4) {
+        List<Weight> list = new ArrayList<>();
+        for (Weight w : quantizedWeights(c)) {
+            if (int4.quantizedHead() || !w.name().equals(headName(c))) {
+                list.add(w);
+            }
+        }
+        return list;
+    }
+
+    /** The weights {@code int4} keeps in full precision: embedding lookup, norms, and the head when not quantized. */
+    public static List<Weight> unquantizedWeights(ModelConfig c, Int4 int4) {
+        List<Weight> list = unquantizedWeights(c);
+        if (!int4.quantizedHead() && !c.tieWordEmbeddings()) {
+            list.add(new Weight(headName(c), new long[] {c.vocabSize(), c.hiddenSize()}));
+        }
+        return list;
+    }
+
+    private static String headName(ModelConfig c) {
+        return c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+    }
+
+    /** The weights a 4-bit graph keeps in full precision: embedding lookup and norms. */
+    public static List<Weight> unquantizedWeights(ModelConfig c) {
+        List<Weight> list = new ArrayList<>();
+        for (Weight w : weights(c)) {
+            if (w.shape().length == 1 || w.name().equals("model.embed_tokens.weight")) {
+                list.add(w);
+            }
+        }
+        return list;
+    }
+
+    /** The checkpoint tensors a decoder of this shape reads, in graph order. */
+    public static List<Weight> weights(ModelConfig c) {
+        List<Weight> list = new ArrayList<>();
+        long h = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        list.add(new Weight("model.embed_tokens.weight", new long[] {c.vocabSize(), h}));
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            list.add(new Weight(p + "input_layernorm.weight", new long[] {h}));
+            list.add(new Weight(p + "self_attn.q_proj.weight", new long[] {q, h}));
+            list.add(new Weight(p + "self_attn.k_proj.weight", new long[] {kv, h}));
+            list.add(new Weight(p + "self_attn.v_proj.weight", new long[] {kv, h}));
+            list.add(new Weight(p + "self_attn.o_proj.weight", new long[] {h, q}));
+            list.add(new Weight(p + "post_attention_layernorm.weight", new long[] {h}));
+            list.add(new Weight(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h}));
+            list.add(new Weight(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), h}));
+            list.add(new Weight(p + "mlp.down_proj.weight", new long[] {h, c.intermediateSize()}));
+        }
+        list.add(new Weight("model.norm.weight", new long[] {h}));
+        if (!c.tieWordEmbeddings()) {
+            list.add(new Weight("lm_head.weight", new long[] {c.vocabSize(), h}));
+        }
+        return list;
+    }
+
+    /** The serialized model for {@code config} with weights of element type {@code weightType}. */
+    public static byte[] build(ModelConfig config, ElemType weightType) {
+        if (weightType == ElemType.INT64) {
+            throw new IllegalArgumentException("weights are FLOAT or FLOAT16");
+        }
+        return new LlamaGraph(config, weightType, null).build();
+    }
+
+    /** The serialized model with 4-bit linear layers and fp32 embedding and norms. */
+    public static byte[] buildInt4(ModelConfig config, Int4 int4) {
+        if (int4.blockSize() < 16 || Integer.bitCount(int4.blockSize()) != 1) {
+            throw new IllegalArgumentException("block size must be a power of two of at least 16, got " + int4.blockSize());
+        }
+        return new LlamaGraph(config, ElemType.FLOAT, int4).build();
+    }
+
+    private byte[] build() {
+        int d = config.headDim();
+        declareWeights();
+        g.input("input_ids", ElemType.INT64, "batch", "seq");
+        g.input("position_ids", ElemType.INT64, "batch", "seq");
+        g.input("attention_bias", ElemType.FLOAT, "batch", 1, "seq", "total");
+        g.input("logits_positions", ElemType.INT64, "n");
+        List<String> pastK = new ArrayList<>();
+        List<String> pastV = new ArrayList<>();
+        List<String> presentK = new ArrayList<>();
+        List<String> presentV = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            g.input("past_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
+            g.input("past_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
+            pastK.add("past_key." + l);
+            pastV.add("past_value." + l);
+            presentK.add("present_key." + l);
+            presentV.add("present_value." + l);
+        }
+        g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
+        for (int l = 0; l < config.numLayers(); l++) {
+            g.output("present_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
+            g.output("present_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
+        }
+        String h = decoder("input_ids", "position_ids", scores -> g.op("Add", List.of(scores, "attention_bias")),
+                pastK, pastV, presentK, presentV);
+        String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
+        g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
+        return g.toModel("llama_decoder", OPSET);
+    }
+
+    /** Declares every weight (external initializers) and the rotary tables in the outer graph. */
+    void declareWeights() {
+        if (int4 == null) {
+            for (Weight w : weights(config)) {
+                outer.externalInitializer(w.name(), weightType, w.shape());
+            }
+        } else {
+            for (Weight w : unquantizedWeights(config, int4)) {
+                outer.externalInitializer(w.name(), weightType, w.shape());
+            }
+            for (String order : new LinkedHashSet<>(int4.inputOrders().values())) {
+                String user = int4.inputOrders().entrySet().stream().filter(e -> e.getValue().equals(order))
+                        .findFirst().orElseThrow().getKey();
+                outer.externalInitializer(order, ElemType.INT64, new long[] {weightShapeIn(user)});
+            }
+            for (Weight w : quantizedWeights(config, int4)) {
+                quantized.add(w.name());
+                long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
+                outer.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
+                // MatMulNBits takes scales of its activations' type
+                outer.externalInitializer(w.name() + SCALES, weightType, new long[] {w.shape()[0] * blocks});
+                if (int4.zeroPoints()) {
+                    outer.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
+                }
+            }
+        }
+        ropeTables();
+        if (compute != ElemType.FLOAT) {
+            ropeCos = outer.op("Cast", List.of(ROPE_COS), Attr.i("to", compute.code));
+            ropeSin = outer.op("Cast", List.of(ROPE_SIN), Attr.i("to", compute.code));
+        }
+    }
+
+    /**
+     * The decoder layers over {@code ids} at {@code positions} (int64 [batch, seq]), after the cache
+     * {@code pastK}/{@code pastV} (one per layer, [batch, kv_heads, past, head_dim] in the compute
+     * type); writes each layer's grown cache to the names {@code presentK}/{@code presentV} and
+     * returns the last hidden states [batch, seq, hidden] before the final norm. {@code mask} turns
+     * raw attention scores [batch, heads, seq, past+seq] into masked ones.
+     */
+    String decoder(String ids, String positions, java.util.function.UnaryOperator<String> mask, List<String> pastK,
+            List<String> pastV, List<String> presentK, List<String> presentV) {
+        String embed = weight("model.embed_tokens.weight");
+        String h = g.op("Gather", List.of(embed, ids), Attr.i("axis", 0));
+        String cos = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ropeCos, positions)), g.constInt64(1)));
+        String sin = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ropeSin, positions)), g.constInt64(1)));
+        for (int l = 0; l < config.numLayers(); l++) {
+            h = layer(l, h, cos, sin, mask, pastK.get(l), pastV.get(l), presentK.get(l), presentV.get(l));
+        }
+        return h;
+    }
+
+    /** Final norm and output head over hidden states [..., hidden]: fp32 logits [..., vocab]. */
+    String logits(String hidden) {
+        String normed = rmsNorm(hidden, "model.norm.weight");
+        String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+        String logits = linear(normed, head, config.vocabSize());
+        // fp16 logits tie far more often than fp32 ones; the greedy choice is made on fp32
+        return compute == ElemType.FLOAT ? logits : g.op("Cast", List.of(logits), Attr.i("to", ElemType.FLOAT.code));
+    }
+
+    private String layer(int l, String h, String cos, String sin, java.util.function.UnaryOperator<String> mask,
+            String pastK, String pastV, String presentK, String presentV) {
+        String p = "model.layers." + l + ".";
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int d = config.headDim();
+        String x = rmsNorm(h, p + "input_layernorm.weight");
+        String q = heads(linear(x, p + "self_attn.q_proj.weight", heads * d), heads);
+        String k = heads(linear(x, p + "self_attn.k_proj.weight", kvHeads * d), kvHeads);
+        String v = heads(linear(x, p + "self_attn.v_proj.weight", kvHeads * d), kvHeads);
+        q = rotate(q, cos, sin);
+        k = rotate(k, cos, sin);
+        g.named("", "Concat", List.of(pastK, k), List.of(presentK), Attr.i("axis", 2));
+        g.named("", "Concat", List.of(pastV, v), List.of(presentV), Attr.i("axis", 2));
+        String keys = repeatKv(presentK);
+        String values = repeatKv(presentV);
+        String keysT = g.op("Transpose", List.of(keys), Attr.ints("perm", 0, 1, 3, 2));
+        String scores = g.op("Mul", List.of(g.op("MatMul", List.of(q, keysT)), g.constScalar(compute, (float) (1.0 / Math.sqrt(d)))));
+        String probs = g.op("Softmax", List.of(mask.apply(scores)), Attr.i("axis", -1));
+        String context = g.op("MatMul", List.of(probs, values));
+        String merged = g.op("Reshape", List.of(g.op("Transpose", List.of(context), Attr.ints("perm", 0, 2, 1, 3)),
+                g.constInt64(0, 0, (long) heads * d)));
+        h = g.op("Add", List.of(h, linear(merged, p + "self_attn.o_proj.weight", config.hiddenSize())));
+
+        String y = rmsNorm(h, p + "post_attention_layernorm.weight");
+        String gate = linear(y, p + "mlp.gate_proj.weight", config.intermediateSize());
+        String up = linear(y, p + "mlp.up_proj.weight", config.intermediateSize());
+        String act = g.op("Mul", List.of(g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate)))), up));
+        return g.op("Add", List.of(h, linear(act, p + "mlp.down_proj.weight", config.hiddenSize())));
+    }
+
+    /** [batch, seq, heads*d] → [batch, heads, seq, d]. */
+    private String heads(String x, int n) {
+        String split = g.op("Reshape", List.of(x, g.constInt64(0, 0, n, config.headDim())));
+        return g.op("Transpose", List.of(split), Attr.ints("perm", 0, 2, 1, 3));
+    }
+
+    /** Hugging Face's rotate-half convention: x·cos + concat(−x₂, x₁)·sin. */
+    private String rotate(String x, String cos, String sin) {
+        long half = config.headDim() / 2;
+        List<String> parts = g.opIn("", "Split", 2, List.of(x, g.constInt64(half, half)), Attr.i("axis", -1));
+        String rotated = g.op("Concat", List.of(g.op("Neg", List.of(parts.get(1))), parts.get(0)), Attr.i("axis", -1));
+        return g.op("Add", List.of(g.op("Mul", List.of(x, cos)), g.op("Mul", List.of(rotated, sin))));
+    }
+
+    /** [batch, kv, t, d] → [batch, kv·group, t, d], each key/value head serving {@code group} query heads. */
+    private String repeatKv(String kv) {
+        int group = config.groupSize();
+        if (group == 1) {
+            return kv;
+        }
+        String expanded = g.op("Expand", List.of(g.op("Unsqueeze", List.of(kv, g.constInt64(2))),
+                g.constInt64(1, 1, group, 1, 1)));
+        return g.op("Reshape", List.of(expanded, g.constInt64(0, config.numHeads(), -1, config.headDim())));
+    }
+
+    private String rmsNorm(String x, String weightName) {
+        return g.op("SimplifiedLayerNormalization", List.of(x, weight(weightName)),
+                Attr.i("axis", -1), Attr.f("epsilon", (float) config.rmsNormEps()), Attr.i("stash_type", 1));
+    }
+
+    /** x·Wᵀ for a checkpoint weight W of shape [out, in]; x is [batch, seq, in]. */
+    private String linear(String x, String weightName, long out) {
+        if (quantized.contains(weightName)) {
+            String order = int4.inputOrders().get(weightName);
+            String fed = order == null ? x : gathered.computeIfAbsent(x + "\u0000" + order,
+                    key -> g.op("Gather", List.of(x, order), Attr.i("axis", -1)));
+            List<String> in = new ArrayList<>(List.of(fed, weightName + Q4, weightName + SCALES));
+            if (int4.zeroPoints()) {
+                in.add(weightName + ZERO_POINTS);
+            }
+            return g.opIn("com.microsoft", "MatMulNBits", 1, in, Attr.i("K", weightShapeIn(weightName)), Attr.i("N", out),
+                    Attr.i("bits", 4), Attr.i("block_size", int4.blockSize()),
+                    Attr.i("accuracy_level", int4.accuracyLevel())).get(0);
+        }
+        String flat = g.op("Reshape", List.of(x, g.constInt64(-1, weightShapeIn(weightName))));
+        String product = g.op("Gemm", List.of(flat, weight(weightName)), Attr.i("transB", 1));
+        String leading = g.op("Shape", List.of(x), Attr.i("end", -1));
+        String shape = g.op("Concat", List.of(leading, g.constInt64(out)), Attr.i("axis", 0));
+        return g.op("Reshape", List.of(product, shape));
+    }
+
+    private long weightShapeIn(String weightName) {
+        for (Weight w : quantizedWeights(config)) {
+            if (w.name().equals(weightName)) {
+                return w.shape()[1];
+            }
+        }
+        throw new IllegalStateException("no weight " + weightName);
+    }
+
+    /**
+     * The weight in the compute type: the initializer itself, or one Cast of it shared by all
+     * users, placed in the outer graph so that ONNX Runtime folds it once when the session starts
+     * (in a Loop body it would run on every token).
+     */
+    private String weight(String name) {
+        if (weightType == compute) {
+            return name;
+        }
+        return castWeights.computeIfAbsent(name, n -> outer.op("Cast", List.of(n), Attr.i("to", compute.code)));
+    }
+
+    /** cos and sin of position·θ^(−2i/d), duplicated over both halves as Hugging Face lays them out. */
+    private void ropeTables() {
+        int d = config.headDim();
+        int positions = config.contextWindow();
+        float[] cos = new float[positions * d];
+        float[] sin = new float[positions * d];
+        for (int i = 0; i < d / 2; i++) {
+            double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / d);
+            for (int pos = 0; pos < positions; pos++) {
+                double angle = pos * invFreq;
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[pos * d + i] = c;
+                cos[pos * d + i + d / 2] = c;
+                sin[pos * d + i] = s;
+                sin[pos * d + i + d / 2] = s;
+            }
+        }
+        outer.floatInitializer(ROPE_COS, new long[] {positions, d}, cos);
+        outer.floatInitializer(ROPE_SIN, new long[] {positions, d}, sin);
+    }
+}
