@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,6 +41,12 @@ class SetLevelReportTest {
 
     @TempDir
     Path dir;
+
+    /** The launched tests need Auto-J's published testbed; without it this test is skipped, not failed. */
+    @BeforeEach
+    void testbedIsBesideTheRepository() {
+        SharedFiles.testbed("testdata_pairwise.jsonl");
+    }
 
     @ExtendWith(OnlyInTestKit.class)
     static class Sets {
