@@ -99,7 +99,7 @@ final class DecoderSession implements AutoCloseable {
         return startup;
     }
 
-    /** How the 4-bit weight cache served this session; null when the weights did not come from it. */
+    /** How the weight cache (4-bit weights, or the packed fp32 session) served this session; null when the weights did not come from it. */
     ModelCache.Outcome weightCacheOutcome() {
         return weightCacheOutcome;
     }
@@ -308,6 +308,14 @@ final class DecoderSession implements AutoCloseable {
         long start = System.nanoTime();
         Graph graph = graphs.apply(Device.CPU);
         long graphDone = System.nanoTime();
+        if (weightCacheDir != null && dtype == Dtype.FP32 && !graph.generation() && fp32Prepacking()
+                && PackedSessionCache.enabled()) {
+            DecoderSession opened = openPacked(env, config, checkpoint, int4, quantized, graph, weightCacheDir);
+            if (opened != null) {
+                opened.startup = new Startup(runtimeNanos, graphDone - start, 0, System.nanoTime() - graphDone);
+                return opened;
+            }
+        }
         List<OnnxTensor> tensors = new ArrayList<>();
         try {
             WeightCache.Mapped cached = null;
@@ -323,7 +331,7 @@ final class DecoderSession implements AutoCloseable {
             }
             long weightsDone = System.nanoTime();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                if (dtype == Dtype.FP32 && !Boolean.parseBoolean(System.getProperty(FP32_PREPACKING_PROPERTY, "true"))) {
+                if (dtype == Dtype.FP32 && !fp32Prepacking()) {
                     // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
                     // the model in memory and about a second of start-up on the 1.1 GB bench model. Without
                     // it Gemm reads the mapped checkpoint where it lies, at the same batch-1 decoding speed
@@ -369,6 +377,41 @@ final class DecoderSession implements AutoCloseable {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    /**
+     * The fp32 step decoder from {@link PackedSessionCache}, written first when missing; {@code null}
+     * when the cache cannot be written (the caller starts without it). The weights are handed over
+     * only to write the entry, and released once it is written.
+     */
+    private static DecoderSession openPacked(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, Graph graph, Path cacheDir) {
+        List<OnnxTensor> made = new ArrayList<>();
+        PackedSessionCache.Opened packed;
+        try {
+            packed = PackedSessionCache.open(env, cacheDir, graph.file(),
+                    () -> initializers(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made));
+        } finally {
+            made.forEach(OnnxTensor::close);
+        }
+        if (packed == null) {
+            return null;
+        }
+        DecoderSession opened = new DecoderSession(env, packed.session(), List.of(), config, Device.CPU, graph);
+        opened.weightCacheOutcome = packed.outcome();
+        return opened;
+    }
+
+    /** {@link #FP32_PREPACKING_PROPERTY}: unset or {@code true} prepacks; {@code false} does not; anything else is refused. */
+    static boolean fp32Prepacking() {
+        String value = System.getProperty(FP32_PREPACKING_PROPERTY);
+        if (value == null || value.strip().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.strip().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new BackendException("System property " + FP32_PREPACKING_PROPERTY + "=" + value + " is neither true nor false.");
     }
 
     /**

@@ -143,7 +143,7 @@ public final class OnnxBackend implements Backend {
                     entry.outcome());
         };
         DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized,
-                options.device(), graphs, cacheWeights && options.dtype() == Dtype.INT4 ? options.cacheDir() : null);
+                options.device(), graphs, cacheWeights && options.dtype() != Dtype.FP16 ? options.cacheDir() : null);
         Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
         try {
             Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;
@@ -384,7 +384,7 @@ public final class OnnxBackend implements Backend {
         return cacheOutcome;
     }
 
-    /** How the 4-bit weight cache served this backend; null when its weights did not come from it. */
+    /** How the weight cache (4-bit weights, or the packed fp32 session) served this backend; null when its weights did not come from it. */
     ModelCache.Outcome weightCacheOutcome() {
         return session.weightCacheOutcome();
     }

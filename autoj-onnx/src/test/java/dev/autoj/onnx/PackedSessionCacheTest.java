@@ -1,0 +1,157 @@
+package dev.autoj.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Device;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packed fp32 session cache ({@link PackedSessionCache}): the first start saves the optimised
+ * session with its prepacked weights, a warm start loads it alone and computes exactly what a
+ * session on the checkpoint computes, without reading the checkpoint's tensor data; a damaged
+ * entry is rebuilt, and an entry that cannot be written leaves the start as it was without the cache.
+ */
+class PackedSessionCacheTest {
+
+    private static final int[] PROMPT = {1, 17, 200, 5, 99, 42, 3, 250, 17, 17, 64, 8};
+
+    @TempDir
+    Path temp;
+
+    private TinyLlama model;
+    private OnnxOptions options;
+
+    @BeforeEach
+    void writeModel() {
+        model = TinyLlama.write(temp.resolve("model"), TinyLlama.Spec.small(), 7);
+        options = OnnxOptions.of(model.dir).withDevice(Device.CPU).withCacheDir(temp.resolve("cache"));
+    }
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(PackedSessionCache.PROPERTY);
+    }
+
+    /** Logits of the prompt from a session on the checkpoint itself, the cache turned off. */
+    private float[][] uncachedLogits() {
+        System.setProperty(PackedSessionCache.PROPERTY, "false");
+        try (OnnxBackend backend = OnnxBackend.open(options)) {
+            assertThat(backend.weightCacheOutcome()).isNull();
+            return backend.logitsOf(PROMPT);
+        } finally {
+            System.clearProperty(PackedSessionCache.PROPERTY);
+        }
+    }
+
+    private float[][] cachedLogits(ModelCache.Outcome expected) {
+        try (OnnxBackend backend = OnnxBackend.open(options)) {
+            assertThat(backend.weightCacheOutcome()).isEqualTo(expected);
+            return backend.logitsOf(PROMPT);
+        }
+    }
+
+    private Path entry() throws IOException {
+        try (Stream<Path> files = Files.list(temp.resolve("cache"))) {
+            List<Path> entries = files.filter(p -> p.getFileName().toString().endsWith(".fp32-packed")).toList();
+            assertThat(entries).hasSize(1);
+            return entries.get(0);
+        }
+    }
+
+    @Test
+    @DisplayName("the first start writes the entry, a warm start loads it, and both compute exactly the uncached logits")
+    void warmStartEqualsTheCheckpointSession() throws IOException {
+        float[][] reference = uncachedLogits();
+        assertThat(cachedLogits(ModelCache.Outcome.BUILT)).isDeepEqualTo(reference);
+        assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(reference);
+        Path entry = entry();
+        assertThat(entry.resolve("model.onnx")).isRegularFile();
+        assertThat(entry.resolve("complete")).isRegularFile();
+        // the data file holds the weights and, beside the Gemm weights, their packed copies
+        assertThat(Files.size(entry.resolve("weights.bin"))).isGreaterThan(Files.size(model.dir.resolve("model.safetensors")));
+        try (Stream<Path> files = Files.list(temp.resolve("cache"))) {
+            assertThat(files.filter(p -> p.getFileName().toString().contains(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("with a valid entry the checkpoint's tensor data is never read: wiping it changes nothing")
+    void warmStartDoesNotReadTheCheckpointData() throws IOException {
+        float[][] first = cachedLogits(ModelCache.Outcome.BUILT);
+        Path safetensors = model.dir.resolve("model.safetensors");
+        try (FileChannel file = FileChannel.open(safetensors, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            file.read(length, 0);
+            long dataStart = 8 + length.getLong(0);
+            // NaN everywhere: any weight read from here would poison the logits
+            ByteBuffer nan = ByteBuffer.allocate(Math.toIntExact(file.size() - dataStart)).order(ByteOrder.LITTLE_ENDIAN);
+            while (nan.remaining() >= 4) {
+                nan.putFloat(Float.NaN);
+            }
+            nan.clear();
+            file.write(nan, dataStart);
+        }
+        assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("a truncated data file, a changed graph or a missing marker is rebuilt, never loaded")
+    void damagedEntryIsRebuilt() throws IOException {
+        float[][] first = cachedLogits(ModelCache.Outcome.BUILT);
+        try (FileChannel file = FileChannel.open(entry().resolve("weights.bin"), StandardOpenOption.WRITE)) {
+            file.truncate(file.size() - 100);
+        }
+        assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
+        Files.write(entry().resolve("model.onnx"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+        assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
+        Files.delete(entry().resolve("complete"));
+        assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
+        assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("where the entry cannot be written (a file in its way) the session starts without the cache, computing the same")
+    void unwritableEntryFallsBack() throws IOException {
+        float[][] reference = uncachedLogits();
+        Path cache = temp.resolve("cache");
+        Path entry = PackedSessionCache.entry(cache, onlyGraph(cache), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+        Files.writeString(entry, "not a folder");
+        try (OnnxBackend backend = OnnxBackend.open(options)) {
+            assertThat(backend.weightCacheOutcome()).isNull();
+            assertThat(backend.logitsOf(PROMPT)).isDeepEqualTo(reference);
+        }
+        assertThat(entry).isRegularFile();
+    }
+
+    @Test
+    @DisplayName("a property value that is neither true nor false is refused, naming the property")
+    void badPropertyIsRefused() {
+        System.setProperty(PackedSessionCache.PROPERTY, "yes");
+        assertThatThrownBy(() -> OnnxBackend.open(options).close())
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("autoj.onnx.packedWeightCache=yes");
+    }
+
+    private static Path onlyGraph(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            List<Path> graphs = files.filter(p -> p.getFileName().toString().endsWith(".onnx")).toList();
+            assertThat(graphs).hasSize(1);
+            return graphs.get(0);
+        }
+    }
+}
