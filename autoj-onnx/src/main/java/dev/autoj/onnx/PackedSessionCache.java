@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * as long as a start without it.
  *
  * <p>An entry is a folder: {@code model.onnx}, {@code weights.bin} and {@code complete}, which
- * holds the graph's SHA-256 and the data file's length and is written last, before the folder is
+ * holds the graph's length and CRC-32C and the data file's length and is written last, before the folder is
  * moved into place. The key is the built graph (which names the checkpoint, its config and the
  * dtype), ONNX Runtime's version and this CPU's feature flags, since the saved optimisation may use
  * instructions of the machine that wrote it. A folder whose graph or length does not match, or
@@ -128,7 +128,7 @@ final class PackedSessionCache {
         }
     }
 
-    /** Whether the entry is complete: its marker names the graph's SHA-256 and the data file's length, and both match. */
+    /** Whether the entry is complete: its marker names the graph's checksum and the data file's length, and both match. */
     static boolean valid(Path entry) {
         try {
             Path done = entry.resolve(DONE);
@@ -137,7 +137,7 @@ final class PackedSessionCache {
             }
             List<String> lines = Files.readAllLines(done, StandardCharsets.US_ASCII);
             return lines.size() == 2
-                    && lines.get(0).equals(ModelCache.sha256(Files.readAllBytes(entry.resolve(MODEL))))
+                    && lines.get(0).equals(ModelCache.checksum(Files.readAllBytes(entry.resolve(MODEL))))
                     && lines.get(1).equals(Long.toString(Files.size(entry.resolve(DATA))));
         } catch (IOException | RuntimeException e) {
             return false;
@@ -160,7 +160,7 @@ final class PackedSessionCache {
                 options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 env.createSession(graphFile.toString(), options).close();
             }
-            Files.writeString(temp.resolve(DONE), ModelCache.sha256(Files.readAllBytes(temp.resolve(MODEL))) + "\n"
+            Files.writeString(temp.resolve(DONE), ModelCache.checksum(Files.readAllBytes(temp.resolve(MODEL))) + "\n"
                     + Files.size(temp.resolve(DATA)) + "\n", StandardCharsets.US_ASCII);
             if (Files.isDirectory(entry)) {
                 delete(entry);
