@@ -65,7 +65,8 @@ public record Judgment(
 
     /**
      * Where the output comes from as one string: {@code "live:<backend>"} for a model run now,
-     * {@code "replay:<origin>"} from the judgment store (e.g. {@code "replay:published:auto-j-testbed"}).
+     * {@code "replay:<origin>"} from the judgment store (e.g. {@code "replay:published:auto-j-testbed"}),
+     * {@code "not-sent:<backend>"} for a prompt refused before it was sent (too long for the context window).
      */
     public String source() {
         return provenance.describe();

@@ -3,9 +3,11 @@ package dev.autoj.engine;
 import java.util.Objects;
 
 /**
- * Where a judgment's output comes from: a model run now on a named back end, or a judgment replayed
+ * Where a judgment's output comes from: a model run now on a named back end, a judgment replayed
  * from the store — itself recorded from a model run or imported from Auto-J's published testbed
- * outputs. Reports and summaries read this; nothing parses a source string.
+ * outputs — or nothing at all: a prompt refused before it was sent (it cannot fit the context
+ * window), whose no-verdict judgment no model wrote. Reports and summaries read this; nothing
+ * parses a source string.
  *
  * <pre>{@code
  * Provenance p = judgment.provenance();
@@ -13,20 +15,22 @@ import java.util.Objects;
  * p.describe();                                   // "replay:published:auto-j-testbed"
  * }</pre>
  *
- * @param kind live or replayed
+ * @param kind live, replayed or not sent
  * @param backend the back end that generated the output (for a replay: the one that recorded it, or
- *     {@code "published"} for the testbed import)
+ *     {@code "published"} for the testbed import; for a prompt not sent: the one it was meant for)
  * @param recorded for a replay, the source the store recorded ({@code "live:<backend>"} or
  *     {@code "published:auto-j-testbed"}); null for a live judgment
  */
 public record Provenance(Kind kind, String backend, String recorded) {
 
-    /** Live or from the store. */
+    /** Live, from the store, or never sent. */
     public enum Kind {
         /** Generated now by {@link #backend()}. */
         LIVE,
         /** Answered from the judgment store. */
-        REPLAYED
+        REPLAYED,
+        /** Refused before it reached {@link #backend()}: no model generated anything. */
+        NOT_SENT
     }
 
     /** The store's source of the judgments imported from Auto-J's published testbed outputs. */
@@ -43,6 +47,11 @@ public record Provenance(Kind kind, String backend, String recorded) {
     /** A judgment generated now by {@code backend}. */
     public static Provenance live(String backend) {
         return new Provenance(Kind.LIVE, backend, null);
+    }
+
+    /** A prompt refused before it was sent to {@code backend}: its judgment has no model output. */
+    public static Provenance notSent(String backend) {
+        return new Provenance(Kind.NOT_SENT, backend, null);
     }
 
     /** A judgment answered from the store, which recorded it with {@code recordedSource}. */
@@ -62,8 +71,12 @@ public record Provenance(Kind kind, String backend, String recorded) {
         return recorded != null && recorded.startsWith("published:");
     }
 
-    /** {@code "live:<backend>"} or {@code "replay:<recorded>"}, as reports and the store show it. */
+    /** {@code "live:<backend>"}, {@code "replay:<recorded>"} or {@code "not-sent:<backend>"}, as reports and the store show it. */
     public String describe() {
-        return kind == Kind.LIVE ? "live:" + backend : "replay:" + recorded;
+        return switch (kind) {
+            case LIVE -> "live:" + backend;
+            case REPLAYED -> "replay:" + recorded;
+            case NOT_SENT -> "not-sent:" + backend;
+        };
     }
 }

@@ -414,7 +414,7 @@ public final class StandardJudge implements Judge {
             warn(reason); // the classifier's refusals are warned where its answers are read
         }
         return new Outcome("", null, StopReason.REJECTED, counter != null ? tokens : -1, 0, Duration.ZERO,
-                Provenance.live(backend.name()), reason, false);
+                Provenance.notSent(backend.name()), reason, false);
     }
 
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {

@@ -84,6 +84,8 @@ class TooLongPromptTest {
                     .contains("grade request 2 of 3", "q2 about the long one", "58119 tokens (counted with the fake tokenizer)",
                             "1024-token budget", "4096-token context window", "at most 3072 prompt tokens");
             assertThat(judgments.get(1).promptTokens()).isEqualTo(58_119);
+            assertThat(judgments.get(1).provenance().describe()).as("no model wrote it").isEqualTo("not-sent:remote");
+            assertThat(judgments.get(0).provenance().describe()).isEqualTo("live:remote");
             assertThat(server.requests()).hasSize(2).noneMatch(r -> r.body().contains("very long answer"));
             assertThat(JudgmentStore.open(storeDir).stats().judgments()).as("the refusal is not recorded").isEqualTo(2);
         }
