@@ -3,7 +3,7 @@ package dev.autoj.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.autoj.onnx.MatVecProbe;
+import dev.autoj.onnx.internal.bench.MatVecProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.autoj.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.engine.backend.Dtype;
+import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

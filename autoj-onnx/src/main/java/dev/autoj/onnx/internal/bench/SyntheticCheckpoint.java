@@ -1,4 +1,4 @@
-package dev.autoj.onnx;
+package dev.autoj.onnx.internal.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

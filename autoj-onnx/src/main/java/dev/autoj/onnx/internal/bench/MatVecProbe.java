@@ -1,4 +1,4 @@
-package dev.autoj.onnx;
+package dev.autoj.onnx.internal.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
