@@ -404,14 +404,22 @@ final class DecoderSession implements AutoCloseable {
 
     /** {@link #FP32_PREPACKING_PROPERTY}: unset or {@code true} prepacks; {@code false} does not; anything else is refused. */
     static boolean fp32Prepacking() {
-        String value = System.getProperty(FP32_PREPACKING_PROPERTY);
+        return switchProperty(FP32_PREPACKING_PROPERTY);
+    }
+
+    /**
+     * An on/off system property of the engine that is on unless set: {@code true} or {@code false}
+     * (any case), anything else refused with the property's name, so a typo is never read as off.
+     */
+    static boolean switchProperty(String name) {
+        String value = System.getProperty(name);
         if (value == null || value.strip().equalsIgnoreCase("true")) {
             return true;
         }
         if (value.strip().equalsIgnoreCase("false")) {
             return false;
         }
-        throw new BackendException("System property " + FP32_PREPACKING_PROPERTY + "=" + value + " is neither true nor false.");
+        throw new BackendException("System property " + name + "=" + value + " is neither true nor false.");
     }
 
     /**

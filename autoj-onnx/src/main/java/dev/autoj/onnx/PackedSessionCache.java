@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import dev.autoj.engine.backend.BackendException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,14 +75,7 @@ final class PackedSessionCache {
 
     /** Whether the cache is on: {@code autoj.onnx.packedWeightCache} is unset, {@code true} or {@code false}; anything else is refused. */
     static boolean enabled() {
-        String value = System.getProperty(PROPERTY);
-        if (value == null || value.strip().equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.strip().equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new BackendException("System property " + PROPERTY + "=" + value + " is neither true nor false.");
+        return DecoderSession.switchProperty(PROPERTY);
     }
 
     /** The entry folder for {@code graphFile} in {@code cacheDir}. */

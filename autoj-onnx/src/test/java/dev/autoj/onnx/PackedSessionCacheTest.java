@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,18 +57,11 @@ class PackedSessionCacheTest {
     }
 
     private float[][] cachedLogits(ModelCache.Outcome expected) {
-        try (OnnxBackend backend = OnnxBackend.open(options)) {
-            assertThat(backend.weightCacheOutcome()).isEqualTo(expected);
-            return backend.logitsOf(PROMPT);
-        }
+        return CacheFixtures.logits(options, PROMPT, expected);
     }
 
     private Path entry() throws IOException {
-        try (Stream<Path> files = Files.list(temp.resolve("cache"))) {
-            List<Path> entries = files.filter(p -> p.getFileName().toString().endsWith(".fp32-packed")).toList();
-            assertThat(entries).hasSize(1);
-            return entries.get(0);
-        }
+        return CacheFixtures.onlyEntry(temp.resolve("cache"), ".fp32-packed");
     }
 
     @Test
@@ -93,19 +84,7 @@ class PackedSessionCacheTest {
     @DisplayName("with a valid entry the checkpoint's tensor data is never read: wiping it changes nothing")
     void warmStartDoesNotReadTheCheckpointData() throws IOException {
         float[][] first = cachedLogits(ModelCache.Outcome.BUILT);
-        Path safetensors = model.dir.resolve("model.safetensors");
-        try (FileChannel file = FileChannel.open(safetensors, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            file.read(length, 0);
-            long dataStart = 8 + length.getLong(0);
-            // NaN everywhere: any weight read from here would poison the logits
-            ByteBuffer nan = ByteBuffer.allocate(Math.toIntExact(file.size() - dataStart)).order(ByteOrder.LITTLE_ENDIAN);
-            while (nan.remaining() >= 4) {
-                nan.putFloat(Float.NaN);
-            }
-            nan.clear();
-            file.write(nan, dataStart);
-        }
+        model.poisonTensorData();
         assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(first);
     }
 

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -409,5 +411,26 @@ public final class TinyLlama {
             }
         }
         return out;
+    }
+
+    /**
+     * Overwrites every tensor byte of the checkpoint with NaN (headers kept): any weight read from it
+     * afterwards would poison the logits, so equal logits prove a cache did not read it.
+     */
+    public void poisonTensorData() throws IOException {
+        Path safetensors = dir.resolve("model.safetensors");
+        try (FileChannel file = FileChannel.open(safetensors,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            file.read(length, 0);
+            long dataStart = 8 + length.getLong(0);
+            ByteBuffer nan = ByteBuffer.allocate(Math.toIntExact(file.size() - dataStart))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            while (nan.remaining() >= 4) {
+                nan.putFloat(Float.NaN);
+            }
+            nan.clear();
+            file.write(nan, dataStart);
+        }
     }
 }
