@@ -835,7 +835,8 @@ final class DecoderSession implements AutoCloseable {
         return out;
     }
 
-    private static ByteBuffer asFloat32(Tensor tensor) {
+    /** The tensor's values as fp32 in a direct buffer: its own bytes when it already is fp32 (no copy). */
+    static ByteBuffer asFloat32(Tensor tensor) {
         if (tensor.dtype() == DType.F32) {
             return tensor.data();
         }

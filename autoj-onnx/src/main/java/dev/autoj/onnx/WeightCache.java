@@ -188,7 +188,7 @@ final class WeightCache {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
                     Tensor tensor = checkpoint.tensor(w.name(), w.shape());
-                    ByteBuffer data = asFloat32(tensor);
+                    ByteBuffer data = DecoderSession.asFloat32(tensor);
                     writeAt(out, data, byName.get(w.name()));
                     if (tensor.dtype() != DType.F32) {
                         release(data);
@@ -256,18 +256,6 @@ final class WeightCache {
             }
         }
         return new Mapped(bySlot, buffers, releasable, outcome);
-    }
-
-    private static ByteBuffer asFloat32(Tensor tensor) {
-        if (tensor.dtype() == DType.F32) {
-            return tensor.data();
-        }
-        int n = Math.toIntExact(tensor.elements());
-        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < n; i++) {
-            out.putFloat(i * 4, tensor.get(i));
-        }
-        return out;
     }
 
     private static void move(Path from, Path to) throws IOException {
