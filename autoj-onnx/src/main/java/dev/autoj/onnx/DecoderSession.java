@@ -389,7 +389,8 @@ final class DecoderSession implements AutoCloseable {
         List<OnnxTensor> made = new ArrayList<>();
         PackedSessionCache.Opened packed;
         try {
-            packed = PackedSessionCache.open(env, cacheDir, graph.file(),
+            long weightBytes = LlamaGraph.weights(config).stream().mapToLong(w -> 4 * Arrays.stream(w.shape()).reduce(1, Math::multiplyExact)).sum();
+            packed = PackedSessionCache.open(env, cacheDir, graph.file(), weightBytes,
                     () -> initializers(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made));
         } finally {
             made.forEach(OnnxTensor::close);

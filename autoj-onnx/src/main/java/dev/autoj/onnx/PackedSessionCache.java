@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  * start (it is twice the model; reading it would cost more than the cache saves); a truncated
  * file is caught by its length, and a write cut short never becomes an entry.
  *
- * <p>Where the entry cannot be written (a read-only or full cache folder, a file in the way) the
- * session starts as without the cache, after one warning. System property
+ * <p>Where the entry cannot be written (a read-only or full cache folder, a file in the way), or
+ * the disk has less free space than about twice the fp32 weights (checked before anything is
+ * written), the session starts as without the cache, after one warning. System property
  * {@code autoj.onnx.packedWeightCache=false} turns it off; it is off with
  * {@code autoj.onnx.fp32Prepacking=false}, which has nothing packed to keep.
  */
@@ -87,11 +88,11 @@ final class PackedSessionCache {
 
     /**
      * Opens the session from the entry for {@code graphFile}, writing the entry first when it is
-     * missing or damaged; {@code initializers} supplies the weights only then. {@code null} when
-     * the entry cannot be written: the caller starts the session without the cache.
+     * missing or damaged; {@code initializers} supplies the weights only then, and the entry is
+     * written only where the disk has room for about twice {@code weightBytes} (the fp32 weights).
+     * {@code null} when the entry cannot be written: the caller starts the session without the cache.
      */
-    static Opened open(OrtEnvironment env, Path cacheDir, Path graphFile,
-            Weights initializers) {
+    static Opened open(OrtEnvironment env, Path cacheDir, Path graphFile, long weightBytes, Weights initializers) {
         Path entry = entry(cacheDir, graphFile, env.getVersion());
         boolean present = Files.exists(entry);
         if (valid(entry)) {
@@ -103,7 +104,7 @@ final class PackedSessionCache {
             }
         }
         try {
-            write(env, cacheDir, entry, graphFile, initializers.get());
+            write(env, cacheDir, entry, graphFile, weightBytes, initializers);
             return new Opened(load(env, entry), present ? ModelCache.Outcome.REBUILT : ModelCache.Outcome.BUILT);
         } catch (IOException | OrtException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, "Cannot keep the packed fp32 weights in " + cacheDir + " (" + firstLine(e.getMessage())
@@ -136,14 +137,21 @@ final class PackedSessionCache {
         }
     }
 
-    private static void write(OrtEnvironment env, Path cacheDir, Path entry, Path graphFile,
-            Map<String, OnnxTensorLike> initializers) throws IOException, OrtException {
+    private static void write(OrtEnvironment env, Path cacheDir, Path entry, Path graphFile, long weightBytes,
+            Weights initializers) throws IOException, OrtException {
         Files.createDirectories(cacheDir);
+        // the entry holds the weights and their packed copies: about twice the fp32 weights
+        long needed = 2 * weightBytes + (64L << 20);
+        long usable = Files.getFileStore(cacheDir).getUsableSpace();
+        if (usable < needed) {
+            throw new IOException(String.format(Locale.ROOT, "the entry needs about %.1f GB and the folder's disk has %.1f GB free",
+                    needed / 1e9, usable / 1e9));
+        }
         Path temp = Files.createTempDirectory(cacheDir, entry.getFileName() + ".tmp");
         try {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 // saving reads the weights' bytes from the graph, which only external initializers put there
-                options.addExternalInitializers(initializers);
+                options.addExternalInitializers(initializers.get());
                 options.setOptimizedModelFilePath(temp.resolve(MODEL).toString());
                 options.addConfigEntry("session.optimized_model_external_initializers_file_name", DATA);
                 options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");

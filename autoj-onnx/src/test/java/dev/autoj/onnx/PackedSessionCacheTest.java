@@ -3,6 +3,7 @@ package dev.autoj.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnxruntime.OrtEnvironment;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import java.io.IOException;
@@ -108,13 +109,29 @@ class PackedSessionCacheTest {
     void unwritableEntryFallsBack() throws IOException {
         float[][] reference = uncachedLogits();
         Path cache = temp.resolve("cache");
-        Path entry = PackedSessionCache.entry(cache, onlyGraph(cache), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+        Path entry = PackedSessionCache.entry(cache, onlyGraph(cache), OrtEnvironment.getEnvironment().getVersion());
         Files.writeString(entry, "not a folder");
         try (OnnxBackend backend = OnnxBackend.open(options)) {
             assertThat(backend.weightCacheOutcome()).isNull();
             assertThat(backend.logitsOf(PROMPT)).isDeepEqualTo(reference);
         }
         assertThat(entry).isRegularFile();
+    }
+
+    @Test
+    @DisplayName("an entry larger than the disk's free space is not written: the caller starts without the cache")
+    void noRoomNoEntry() throws Exception {
+        uncachedLogits();
+        Path cache = temp.resolve("cache");
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long moreThanTheDisk = Files.getFileStore(cache).getTotalSpace();
+        PackedSessionCache.Opened opened = PackedSessionCache.open(env, cache, onlyGraph(cache), moreThanTheDisk, () -> {
+            throw new AssertionError("the weights are not even prepared when there is no room");
+        });
+        assertThat(opened).isNull();
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files.filter(p -> p.getFileName().toString().contains(".fp32-packed"))).isEmpty();
+        }
     }
 
     @Test
