@@ -51,6 +51,17 @@ final class EvalCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "name what to evaluate: pairwise, single or scenario");
     }
 
+    /** What the pairwise and single evaluations share: the judge texts' language and JSON output. */
+    static final class Figures {
+
+        @Option(names = "--language", paramLabel = "en|zh", defaultValue = "en",
+                converter = Converters.LanguageName.class, description = "language of judge texts (default: ${DEFAULT-VALUE})")
+        Language language;
+
+        @Option(names = "--json", description = "print the figures as JSON")
+        boolean json;
+    }
+
     @Command(name = "pairwise",
             mixinStandardHelpOptions = true,
             description = {
@@ -75,12 +86,8 @@ final class EvalCommand implements Callable<Integer> {
         @Mixin
         JudgeOptions judge;
 
-        @Option(names = "--language", paramLabel = "en|zh", defaultValue = "en",
-                converter = Converters.LanguageName.class, description = "language of judge texts (default: ${DEFAULT-VALUE})")
-        Language language;
-
-        @Option(names = "--json", description = "print the figures as JSON")
-        boolean json;
+        @Mixin
+        Figures figures;
 
         @Override
         void execute() {
@@ -90,8 +97,8 @@ final class EvalCommand implements Callable<Integer> {
                 throw usage(this, (pred == null ? "--exchange" : "--pred") + " needs " + (pred == null ? "--pred" : "--exchange")
                         + ": give the judge's verdicts in the original order (--pred) and with the responses exchanged (--exchange)");
             }
-            PairwiseReport report = judged ? judgePairwise() : TestbedFiles.evaluatePairwise(source, pred, exchange, language);
-            if (json) {
+            PairwiseReport report = judged ? judgePairwise() : TestbedFiles.evaluatePairwise(source, pred, exchange, figures.language);
+            if (figures.json) {
                 out().println(Json.document(pairwiseJson(report)));
                 return;
             }
@@ -124,7 +131,7 @@ final class EvalCommand implements Callable<Integer> {
             List<Judge.CompareRequest> requests = new ArrayList<>(items.size());
             for (JsonLines.Line line : JsonLines.read(source)) {
                 requests.add(new Judge.CompareRequest(query(line), line.text("response 1"), line.text("response 2"),
-                        line.scenario("scenario"), language));
+                        line.scenario("scenario"), figures.language));
             }
             List<Comparison> comparisons = new ArrayList<>(requests.size());
             try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "pairs judged", requests.size())) {
@@ -165,12 +172,8 @@ final class EvalCommand implements Callable<Integer> {
         @Mixin
         JudgeOptions judge;
 
-        @Option(names = "--language", paramLabel = "en|zh", defaultValue = "en",
-                converter = Converters.LanguageName.class, description = "language of judge texts (default: ${DEFAULT-VALUE})")
-        Language language;
-
-        @Option(names = "--json", description = "print the figures as JSON")
-        boolean json;
+        @Mixin
+        Figures figures;
 
         @Override
         void execute() {
@@ -182,8 +185,8 @@ final class EvalCommand implements Callable<Integer> {
                 throw usage(this, "--source is read only when a judge runs; with --pred the outputs are evaluated as they are,"
                         + " so drop --source");
             }
-            RatingReport report = judged ? judgeSingle() : TestbedFiles.evaluateSingle(pred, language);
-            if (json) {
+            RatingReport report = judged ? judgeSingle() : TestbedFiles.evaluateSingle(pred, figures.language);
+            if (figures.json) {
                 out().println(Json.document(singleJson(report)));
                 return;
             }
@@ -214,7 +217,7 @@ final class EvalCommand implements Callable<Integer> {
         private RatingReport judgeSingle() {
             List<Judge.GradeRequest> requests = new ArrayList<>();
             for (JsonLines.Line line : JsonLines.read(source)) {
-                requests.add(new Judge.GradeRequest(query(line), line.text("response"), line.scenario("scenario"), language));
+                requests.add(new Judge.GradeRequest(query(line), line.text("response"), line.scenario("scenario"), figures.language));
             }
             List<Judgment> judgments = new ArrayList<>(requests.size());
             try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "responses judged", requests.size())) {
