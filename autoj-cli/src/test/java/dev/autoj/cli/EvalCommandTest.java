@@ -80,6 +80,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void evalSingleReadsJudgeTextsInTheLanguageGiven() throws IOException {
+        Path pred = dir.resolve("zh-single.jsonl");
+        Files.writeString(pred, "{\"output\":\"回答基本正确，但缺少例子。\\n\\n评分:[[6]]\"}\n", StandardCharsets.UTF_8);
+
+        JsonNode english = JSON.readTree(CliRun.of("eval", "single", "--pred", pred.toString(), "--json").out());
+        CliRun chinese = CliRun.of("eval", "single", "--pred", pred.toString(), "--language", "zh", "--json");
+
+        assertThat(english.path("rated").intValue()).as("read with the English marker, the Chinese text has no rating").isZero();
+        assertThat(chinese.exitCode()).isZero();
+        JsonNode report = JSON.readTree(chinese.out());
+        assertThat(report.path("rated").intValue()).isEqualTo(1);
+        assertThat(report.path("no_verdicts")).isEmpty();
+    }
+
+    @Test
     void evalSingleTablePrintsTheHistogramAndTheNoVerdict() {
         CliRun run = CliRun.of("eval", "single", "--pred", SharedFiles.testbed("critique_example_output.jsonl").toString());
 
