@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -58,6 +59,8 @@ final class DecoderSession implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final OrtSession session;
+    /** The output head's own session when the step decoder is split (see {@link Graph#head()}), else null. */
+    private OrtSession head;
     private final List<OnnxTensor> weights;
     private final ModelConfig config;
     private final Device device;
@@ -248,9 +251,16 @@ final class DecoderSession implements AutoCloseable {
     /**
      * A built graph for one device: its file, whether it is the step decoder or the generation
      * graph ({@link dev.autoj.onnx.internal.graph.GenerationGraph}), and whether it computes in fp16 (then
-     * the full-precision weights and the 4-bit scales are handed to it as fp16).
+     * the full-precision weights and the 4-bit scales are handed to it as fp16). {@code head}, when
+     * not null, is the step decoder's output head in a file of its own ({@code file} then holds the
+     * rest and outputs the final-normed {@code hidden}): two sessions, created in parallel.
      */
-    record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome) {
+    record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome, Path head) {
+
+        /** A graph in one file. */
+        Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome) {
+            this(file, generation, fp16Compute, outcome, null);
+        }
     }
 
     /**
@@ -330,6 +340,50 @@ final class DecoderSession implements AutoCloseable {
                 initializers = initializers(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), tensors);
             }
             long weightsDone = System.nanoTime();
+            OrtSession[] sessions;
+            if (graph.head() == null) {
+                sessions = new OrtSession[] {createCpuSession(env, graph.file(), dtype, initializers)};
+            } else {
+                Set<String> head = headInitializers(config, int4, dtype);
+                Map<String, OnnxTensorLike> bodyWeights = new LinkedHashMap<>();
+                Map<String, OnnxTensorLike> headWeights = new LinkedHashMap<>();
+                initializers.forEach((name, value) -> {
+                    if (head.contains(name)) {
+                        headWeights.put(name, value);
+                    }
+                    if (!head.contains(name) || name.equals("model.embed_tokens.weight")) {
+                        bodyWeights.put(name, value);
+                    }
+                });
+                sessions = inParallel(() -> createCpuSession(env, graph.file(), dtype, bodyWeights),
+                        () -> createCpuSession(env, graph.head(), dtype, headWeights));
+            }
+            long sessionDone = System.nanoTime();
+            if (cached != null && RELEASE_PACKED_CODES) {
+                // MatMulNBits has copied the codes into its own packed layout and ONNX Runtime no longer
+                // reads them (Int4CacheTest proves it); unmapping them drops the second copy now
+                for (java.nio.MappedByteBuffer codes : cached.releasable()) {
+                    WeightCache.release(codes);
+                }
+            }
+            DecoderSession opened = new DecoderSession(env, sessions[0], tensors, config, Device.CPU, graph);
+            opened.head = sessions.length > 1 ? sessions[1] : null;
+            opened.startup = new Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone);
+            opened.weightCacheOutcome = cached == null ? null : cached.outcome();
+            return opened;
+        } catch (OrtException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
+                    + " (" + graph.file() + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    /** A CPU session on {@code file} with {@code initializers}, as {@link #load} configures it. */
+    private static OrtSession createCpuSession(OrtEnvironment env, Path file, Dtype dtype,
+            Map<String, OnnxTensorLike> initializers) throws OrtException {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 if (dtype == Dtype.FP32 && !fp32Prepacking()) {
                     // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
@@ -339,7 +393,9 @@ final class DecoderSession implements AutoCloseable {
                     // "Speed and memory"), so it is the user's choice, not the default.
                     options.addConfigEntry("session.disable_prepacking", "1");
                 }
-                if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(graph.file().toAbsolutePath().getParent())) {
+                // a split decoder runs its two sessions one after the other: neither may keep spinning after its run
+                options.addConfigEntry("session.force_spinning_stop", "1");
+                if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
                     // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
                     // starts; folding reads the initializers' bytes from the graph, which only external
                     // initializers put there (the folded fp32 weights are ONNX Runtime's copies anyway)
@@ -355,28 +411,69 @@ final class DecoderSession implements AutoCloseable {
                         options.addInitializer(e.getKey(), e.getValue());
                     }
                 }
-                OrtSession session = env.createSession(graph.file().toString(), options);
-                long sessionDone = System.nanoTime();
-                if (cached != null && RELEASE_PACKED_CODES) {
-                    // MatMulNBits has copied the codes into its own packed layout and ONNX Runtime no longer
-                    // reads them (Int4CacheTest proves it); unmapping them drops the second copy now
-                    for (java.nio.MappedByteBuffer codes : cached.releasable()) {
-                        WeightCache.release(codes);
-                    }
-                }
-                DecoderSession opened = new DecoderSession(env, session, tensors, config, Device.CPU, graph);
-                opened.startup = new Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone);
-                opened.weightCacheOutcome = cached == null ? null : cached.outcome();
-                return opened;
+                return env.createSession(file.toString(), options);
             }
-        } catch (OrtException e) {
-            tensors.forEach(OnnxTensor::close);
-            throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
-                    + " (" + graph.file() + "): " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            tensors.forEach(OnnxTensor::close);
+    }
+
+    /** A task that makes a session. */
+    @FunctionalInterface
+    interface SessionMaker {
+        OrtSession make() throws OrtException;
+    }
+
+    /**
+     * Makes both sessions at once, the first on a new thread: ONNX Runtime prepacks a session's
+     * weights on the thread that creates it, one weight after another, so two sessions start in
+     * about the time of the larger. When one fails the other is closed.
+     */
+    static OrtSession[] inParallel(SessionMaker first, SessionMaker second) throws OrtException {
+        java.util.concurrent.CompletableFuture<OrtSession> background = new java.util.concurrent.CompletableFuture<>();
+        // the same large stack as the loader thread: ONNX Runtime's graph passes recurse on it
+        Thread thread = new Thread(null, () -> {
+            try {
+                background.complete(first.make());
+            } catch (Throwable t) {
+                background.completeExceptionally(t);
+            }
+        }, "autoj-session-start", LOADER_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        OrtSession other;
+        try {
+            other = second.make();
+        } catch (OrtException | RuntimeException e) {
+            background.thenAccept(DecoderSession::closeQuietly);
             throw e;
         }
+        try {
+            return new OrtSession[] {background.join(), other};
+        } catch (java.util.concurrent.CompletionException e) {
+            closeQuietly(other);
+            Throwable cause = e.getCause();
+            if (cause instanceof OrtException ort) {
+                throw ort;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new BackendException("Starting a session failed: " + cause, cause);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing after a failure: the failure is what gets reported
+        }
+    }
+
+    /** The initializers of the head session ({@link LlamaGraph#headInitializers}; none of a fp16 graph, which is never split). */
+    private static Set<String> headInitializers(ModelConfig config, LlamaGraph.Int4 int4, Dtype dtype) {
+        return LlamaGraph.headInitializers(config, dtype == Dtype.INT4 ? int4 : null);
     }
 
     /**
@@ -386,21 +483,71 @@ final class DecoderSession implements AutoCloseable {
      */
     private static DecoderSession openPacked(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
             LlamaGraph.Int4 int4, QuantizedWeights quantized, Graph graph, Path cacheDir) {
-        List<OnnxTensor> made = new ArrayList<>();
-        PackedSessionCache.Opened packed;
+        List<OnnxTensor> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        Set<String> headNames = headInitializers(config, int4, Dtype.FP32);
+        long headBytes = 0;
+        long bodyBytes = 0;
+        for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+            long bytes = 4 * Arrays.stream(w.shape()).reduce(1, Math::multiplyExact);
+            if (graph.head() != null && headNames.contains(w.name())) {
+                headBytes += bytes;
+            }
+            if (graph.head() == null || !headNames.contains(w.name()) || w.name().equals("model.embed_tokens.weight")) {
+                bodyBytes += bytes;
+            }
+        }
+        long bodyWeightBytes = bodyBytes;
+        PackedSessionCache.Weights all = () -> initializers(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made);
+        PackedSessionCache.Opened[] packed = new PackedSessionCache.Opened[2];
         try {
-            long weightBytes = LlamaGraph.weights(config).stream().mapToLong(w -> 4 * Arrays.stream(w.shape()).reduce(1, Math::multiplyExact)).sum();
-            packed = PackedSessionCache.open(env, cacheDir, graph.file(), weightBytes,
-                    () -> initializers(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made));
+            if (graph.head() == null) {
+                packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), bodyWeightBytes, all);
+            } else {
+                long headWeightBytes = headBytes;
+                OrtSession[] sessions = inParallel(
+                        () -> {
+                            packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), bodyWeightBytes,
+                                    () -> only(all.get(), name -> !headNames.contains(name) || name.equals("model.embed_tokens.weight")));
+                            return packed[0] == null ? null : packed[0].session();
+                        },
+                        () -> {
+                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.head(), headWeightBytes,
+                                    () -> only(all.get(), headNames::contains));
+                            return packed[1] == null ? null : packed[1].session();
+                        });
+                if (sessions[0] == null || sessions[1] == null) {
+                    // one of the two entries could not be kept: start without the cache
+                    for (OrtSession session : sessions) {
+                        if (session != null) {
+                            closeQuietly(session);
+                        }
+                    }
+                    return null;
+                }
+            }
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime could not load the packed decoder from " + cacheDir + ": " + e.getMessage(), e);
         } finally {
             made.forEach(OnnxTensor::close);
         }
-        if (packed == null) {
+        if (packed[0] == null) {
             return null;
         }
-        DecoderSession opened = new DecoderSession(env, packed.session(), List.of(), config, Device.CPU, graph);
-        opened.weightCacheOutcome = packed.outcome();
+        DecoderSession opened = new DecoderSession(env, packed[0].session(), List.of(), config, Device.CPU, graph);
+        opened.head = packed[1] == null ? null : packed[1].session();
+        opened.weightCacheOutcome = packed[1] == null || packed[0].outcome() == ModelCache.Outcome.REBUILT ? packed[0].outcome()
+                : packed[1].outcome() == ModelCache.Outcome.HIT ? packed[0].outcome() : packed[1].outcome();
         return opened;
+    }
+
+    private static Map<String, OnnxTensorLike> only(Map<String, OnnxTensorLike> all, java.util.function.Predicate<String> wanted) {
+        Map<String, OnnxTensorLike> out = new LinkedHashMap<>();
+        all.forEach((name, value) -> {
+            if (wanted.test(name)) {
+                out.put(name, value);
+            }
+        });
+        return out;
     }
 
     /** {@link #FP32_PREPACKING_PROPERTY}: unset or {@code true} prepacks; {@code false} does not; anything else is refused. */
@@ -450,6 +597,12 @@ final class DecoderSession implements AutoCloseable {
         }
         return false;
     }
+
+    /**
+     * System property: {@code false} keeps the CPU step decoder in one session instead of two (the
+     * body and the output head, created in parallel); default {@code true}.
+     */
+    static final String SPLIT_HEAD_PROPERTY = "autoj.onnx.splitHead";
 
     /**
      * System property: {@code false} keeps fp32 weights unpacked (lean memory, fast start, slower
@@ -742,8 +895,14 @@ final class DecoderSession implements AutoCloseable {
             OrtSession.Result result = session.run(inputs);
             float[][][] logits;
             try {
-                logits = logits(result.get("logits").orElseThrow(), batch, wanted.length);
-            } catch (RuntimeException e) {
+                if (head == null) {
+                    logits = logits(result.get("logits").orElseThrow(), batch, wanted.length);
+                } else {
+                    try (OrtSession.Result headResult = head.run(Map.of("hidden", (OnnxTensor) result.get("hidden").orElseThrow()))) {
+                        logits = logits(headResult.get("logits").orElseThrow(), batch, wanted.length);
+                    }
+                }
+            } catch (RuntimeException | OrtException e) {
                 result.close();
                 throw e;
             }
@@ -865,6 +1024,9 @@ final class DecoderSession implements AutoCloseable {
     public void close() {
         try {
             session.close();
+            if (head != null) {
+                head.close();
+            }
         } catch (OrtException e) {
             throw new BackendException("ONNX Runtime could not close the decoder session: " + e.getMessage(), e);
         } finally {

@@ -40,8 +40,12 @@ final class ModelCache {
     /** How the cache served a request. */
     enum Outcome { HIT, BUILT, REBUILT }
 
-    /** Which graph of a checkpoint: the step decoder, or the generation graph computing in fp32 or in fp16 (CUDA). */
-    enum Kind { STEP, LOOP, LOOP_FP16 }
+    /**
+     * Which graph of a checkpoint: the step decoder (whole, or split into its body and its output
+     * head, two sessions created in parallel on the CPU), or the generation graph computing in fp32
+     * or in fp16 (CUDA).
+     */
+    enum Kind { STEP, STEP_BODY, STEP_HEAD, LOOP, LOOP_FP16 }
 
     record Entry(Path file, Outcome outcome) {
     }
@@ -81,11 +85,15 @@ final class ModelCache {
     static byte[] build(ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, Kind kind) {
         ElemType compute = kind == Kind.LOOP_FP16 ? ElemType.FLOAT16 : ElemType.FLOAT;
         return switch (kind) {
-            case STEP -> switch (dtype) {
-                case FP32 -> LlamaGraph.build(config, ElemType.FLOAT);
-                case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16);
-                case INT4 -> LlamaGraph.buildInt4(config, int4);
-            };
+            case STEP, STEP_BODY, STEP_HEAD -> {
+                LlamaGraph.Part part = kind == Kind.STEP ? LlamaGraph.Part.WHOLE
+                        : kind == Kind.STEP_BODY ? LlamaGraph.Part.BODY : LlamaGraph.Part.HEAD;
+                yield switch (dtype) {
+                    case FP32 -> LlamaGraph.build(config, ElemType.FLOAT, part);
+                    case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16, part);
+                    case INT4 -> LlamaGraph.buildInt4(config, int4, part);
+                };
+            }
             case LOOP, LOOP_FP16 -> switch (dtype) {
                 case FP32 -> GenerationGraph.build(config, ElemType.FLOAT, compute);
                 case FP16 -> GenerationGraph.build(config, ElemType.FLOAT16, compute);

@@ -138,6 +138,14 @@ public final class OnnxBackend implements Backend {
         Function<Device, DecoderSession.Graph> graphs = device -> {
             ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
             LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
+            if (splitsHead(kind, device, options.dtype(), int4)) {
+                ModelCache.Entry body = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
+                        ModelCache.Kind.STEP_BODY);
+                ModelCache.Entry head = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
+                        ModelCache.Kind.STEP_HEAD);
+                ModelCache.Outcome outcome = body.outcome() == ModelCache.Outcome.HIT ? head.outcome() : body.outcome();
+                return new DecoderSession.Graph(body.file(), false, false, outcome, head.file());
+            }
             ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout, kind);
             return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
                     entry.outcome());
@@ -152,6 +160,19 @@ public final class OnnxBackend implements Backend {
             session.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether the step decoder runs as two sessions, its body and its output head, created in
+     * parallel: on the CPU (where ONNX Runtime prepacks each session's weights on the thread that
+     * creates it, one after another), for fp32 and int4 without act-order; not for fp16 (its graph
+     * widens the weights in-graph) or the generation graph. {@code autoj.onnx.splitHead=false}
+     * keeps one session.
+     */
+    static boolean splitsHead(ModelCache.Kind kind, Device device, Dtype dtype, LlamaGraph.Int4 int4) {
+        return kind == ModelCache.Kind.STEP && device == Device.CPU && dtype != Dtype.FP16
+                && (dtype != Dtype.INT4 || int4.inputOrders().isEmpty())
+                && DecoderSession.switchProperty(DecoderSession.SPLIT_HEAD_PROPERTY);
     }
 
     /**

@@ -117,6 +117,9 @@ final class PackedSessionCache {
 
     private static OrtSession load(OrtEnvironment env, Path entry) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // as every CPU decoder session: a split decoder runs body and head one after the other,
+            // and threads still spinning after one run would take the cores from the next
+            options.addConfigEntry("session.force_spinning_stop", "1");
             return env.createSession(entry.resolve(MODEL).toString(), options);
         }
     }

@@ -63,6 +63,19 @@ class Int4CacheTest {
     }
 
     @Test
+    @DisplayName("the 4-bit step decoder split into body and head sessions computes exactly what the whole graph computes")
+    void splitEqualsWhole() {
+        float[][] split = cachedLogits(ModelCache.Outcome.BUILT);
+        System.setProperty(DecoderSession.SPLIT_HEAD_PROPERTY, "false");
+        try {
+            assertThat(uncachedLogits()).isDeepEqualTo(split);
+            assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(split);
+        } finally {
+            System.clearProperty(DecoderSession.SPLIT_HEAD_PROPERTY);
+        }
+    }
+
+    @Test
     @DisplayName("with a valid entry the checkpoint's tensor data is never read: wiping it changes nothing")
     void warmStartDoesNotReadTheCheckpointData() throws IOException {
         float[][] first = cachedLogits(ModelCache.Outcome.BUILT);

@@ -61,8 +61,13 @@ class PackedSessionCacheTest {
         return CacheFixtures.logits(options, PROMPT, expected);
     }
 
-    private Path entry() throws IOException {
-        return CacheFixtures.onlyEntry(temp.resolve("cache"), ".fp32-packed");
+    /** The entries: the body's and the head's (the CPU step decoder is two sessions). */
+    private List<Path> entries() throws IOException {
+        try (Stream<Path> files = Files.list(temp.resolve("cache"))) {
+            List<Path> entries = files.filter(p -> p.getFileName().toString().endsWith(".fp32-packed")).sorted().toList();
+            assertThat(entries).hasSize(2);
+            return entries;
+        }
     }
 
     @Test
@@ -71,11 +76,14 @@ class PackedSessionCacheTest {
         float[][] reference = uncachedLogits();
         assertThat(cachedLogits(ModelCache.Outcome.BUILT)).isDeepEqualTo(reference);
         assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(reference);
-        Path entry = entry();
-        assertThat(entry.resolve("model.onnx")).isRegularFile();
-        assertThat(entry.resolve("complete")).isRegularFile();
-        // the data file holds the weights and, beside the Gemm weights, their packed copies
-        assertThat(Files.size(entry.resolve("weights.bin"))).isGreaterThan(Files.size(model.dir.resolve("model.safetensors")));
+        long data = 0;
+        for (Path entry : entries()) {
+            assertThat(entry.resolve("model.onnx")).isRegularFile();
+            assertThat(entry.resolve("complete")).isRegularFile();
+            data += Files.size(entry.resolve("weights.bin"));
+        }
+        // the data files hold the weights and, beside the Gemm weights, their packed copies
+        assertThat(data).isGreaterThan(Files.size(model.dir.resolve("model.safetensors")));
         try (Stream<Path> files = Files.list(temp.resolve("cache"))) {
             assertThat(files.filter(p -> p.getFileName().toString().contains(".tmp"))).isEmpty();
         }
@@ -93,14 +101,17 @@ class PackedSessionCacheTest {
     @DisplayName("a truncated data file, a changed graph or a missing marker is rebuilt, never loaded")
     void damagedEntryIsRebuilt() throws IOException {
         float[][] first = cachedLogits(ModelCache.Outcome.BUILT);
-        try (FileChannel file = FileChannel.open(entry().resolve("weights.bin"), StandardOpenOption.WRITE)) {
-            file.truncate(file.size() - 100);
+        // the body's entry, then the head's: either one damaged is rebuilt
+        for (int i = 0; i < 2; i++) {
+            try (FileChannel file = FileChannel.open(entries().get(i).resolve("weights.bin"), StandardOpenOption.WRITE)) {
+                file.truncate(file.size() - 100);
+            }
+            assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
+            Files.write(entries().get(i).resolve("model.onnx"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+            assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
+            Files.delete(entries().get(i).resolve("complete"));
+            assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
         }
-        assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
-        Files.write(entry().resolve("model.onnx"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
-        assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
-        Files.delete(entry().resolve("complete"));
-        assertThat(cachedLogits(ModelCache.Outcome.REBUILT)).isDeepEqualTo(first);
         assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(first);
     }
 
@@ -109,7 +120,8 @@ class PackedSessionCacheTest {
     void unwritableEntryFallsBack() throws IOException {
         float[][] reference = uncachedLogits();
         Path cache = temp.resolve("cache");
-        Path entry = PackedSessionCache.entry(cache, onlyGraph(cache), OrtEnvironment.getEnvironment().getVersion());
+        // a file in the way of one of the two entries (body, head): the other is written, but the start goes without both
+        Path entry = PackedSessionCache.entry(cache, graphs(cache).get(1), OrtEnvironment.getEnvironment().getVersion());
         Files.writeString(entry, "not a folder");
         try (OnnxBackend backend = OnnxBackend.open(options)) {
             assertThat(backend.weightCacheOutcome()).isNull();
@@ -125,12 +137,25 @@ class PackedSessionCacheTest {
         Path cache = temp.resolve("cache");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long moreThanTheDisk = Files.getFileStore(cache).getTotalSpace();
-        PackedSessionCache.Opened opened = PackedSessionCache.open(env, cache, onlyGraph(cache), moreThanTheDisk, () -> {
+        PackedSessionCache.Opened opened = PackedSessionCache.open(env, cache, graphs(cache).get(0), moreThanTheDisk, () -> {
             throw new AssertionError("the weights are not even prepared when there is no room");
         });
         assertThat(opened).isNull();
         try (Stream<Path> files = Files.list(cache)) {
             assertThat(files.filter(p -> p.getFileName().toString().contains(".fp32-packed"))).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("the step decoder split into body and head sessions computes exactly what the whole graph computes")
+    void splitEqualsWhole() {
+        float[][] split = uncachedLogits();
+        System.setProperty(DecoderSession.SPLIT_HEAD_PROPERTY, "false");
+        try {
+            assertThat(uncachedLogits()).isDeepEqualTo(split);
+            assertThat(CacheFixtures.logits(options, PROMPT, ModelCache.Outcome.BUILT)).isDeepEqualTo(split);
+        } finally {
+            System.clearProperty(DecoderSession.SPLIT_HEAD_PROPERTY);
         }
     }
 
@@ -143,11 +168,12 @@ class PackedSessionCacheTest {
                 .hasMessageContaining("autoj.onnx.packedWeightCache=yes");
     }
 
-    private static Path onlyGraph(Path cache) throws IOException {
+    /** The built graphs: the step decoder's body and its head. */
+    private static List<Path> graphs(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
-            List<Path> graphs = files.filter(p -> p.getFileName().toString().endsWith(".onnx")).toList();
-            assertThat(graphs).hasSize(1);
-            return graphs.get(0);
+            List<Path> graphs = files.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().toList();
+            assertThat(graphs).hasSize(2);
+            return graphs;
         }
     }
 }

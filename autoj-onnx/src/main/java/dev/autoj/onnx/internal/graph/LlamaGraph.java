@@ -202,25 +202,60 @@ public final class LlamaGraph {
         return list;
     }
 
+    /**
+     * Which part of the step decoder a graph holds: all of it; everything before the output head
+     * (ending in the final norm, output {@code hidden} [batch, n, hidden] instead of {@code logits});
+     * or the output head alone (input {@code hidden}, output {@code logits}). Body and head are two
+     * sessions that ONNX Runtime can create, and prepack, on two threads at once; run one after the
+     * other they compute exactly what the whole graph computes.
+     */
+    public enum Part { WHOLE, BODY, HEAD }
+
     /** The serialized model for {@code config} with weights of element type {@code weightType}. */
     public static byte[] build(ModelConfig config, ElemType weightType) {
+        return build(config, weightType, Part.WHOLE);
+    }
+
+    /** As {@link #build(ModelConfig, ElemType)}, one part of it. */
+    public static byte[] build(ModelConfig config, ElemType weightType, Part part) {
         if (weightType == ElemType.INT64) {
             throw new IllegalArgumentException("weights are FLOAT or FLOAT16");
         }
-        return new LlamaGraph(config, weightType, null).build();
+        return new LlamaGraph(config, weightType, null).build(part);
     }
 
     /** The serialized model with 4-bit linear layers and fp32 embedding and norms. */
     public static byte[] buildInt4(ModelConfig config, Int4 int4) {
+        return buildInt4(config, int4, Part.WHOLE);
+    }
+
+    /** As {@link #buildInt4(ModelConfig, Int4)}, one part of it. */
+    public static byte[] buildInt4(ModelConfig config, Int4 int4, Part part) {
         if (int4.blockSize() < 16 || Integer.bitCount(int4.blockSize()) != 1) {
             throw new IllegalArgumentException("block size must be a power of two of at least 16, got " + int4.blockSize());
         }
-        return new LlamaGraph(config, ElemType.FLOAT, int4).build();
+        return new LlamaGraph(config, ElemType.FLOAT, int4).build(part);
     }
 
-    private byte[] build() {
+    /**
+     * The initializers the head part declares ({@code int4} null for a full-precision graph): the
+     * head weight, or its 4-bit codes, scales and zero points. With tied embeddings kept in full
+     * precision the body declares it too (its lookup); every other initializer is the body's alone.
+     */
+    public static Set<String> headInitializers(ModelConfig c, Int4 int4) {
+        String head = headName(c);
+        if (int4 == null || !int4.quantizedHead()) {
+            return Set.of(head);
+        }
+        return int4.zeroPoints() ? Set.of(head + Q4, head + SCALES, head + ZERO_POINTS) : Set.of(head + Q4, head + SCALES);
+    }
+
+    private byte[] build(Part part) {
+        if (part == Part.HEAD) {
+            return buildHead();
+        }
         int d = config.headDim();
-        declareWeights();
+        declareWeights(part == Part.BODY ? name -> !bodyExcludes(name) : name -> true);
         g.input("input_ids", ElemType.INT64, "batch", "seq");
         g.input("position_ids", ElemType.INT64, "batch", "seq");
         g.input("attention_bias", ElemType.FLOAT, "batch", 1, "seq", "total");
@@ -237,7 +272,11 @@ public final class LlamaGraph {
             presentK.add("present_key." + l);
             presentV.add("present_value." + l);
         }
-        g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
+        if (part == Part.BODY) {
+            g.output("hidden", compute, "batch", "n", config.hiddenSize());
+        } else {
+            g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
+        }
         for (int l = 0; l < config.numLayers(); l++) {
             g.output("present_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
             g.output("present_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
@@ -245,19 +284,50 @@ public final class LlamaGraph {
         String h = decoder("input_ids", "position_ids", scores -> g.op("Add", List.of(scores, "attention_bias")),
                 pastK, pastV, presentK, presentV);
         String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
-        g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
+        if (part == Part.BODY) {
+            g.named("", "Identity", List.of(rmsNorm(selected, "model.norm.weight")), List.of("hidden"));
+        } else {
+            g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
+        }
         return g.toModel("llama_decoder", OPSET);
+    }
+
+    /** The head part: {@code hidden} (final-normed, [batch, n, hidden]) to fp32 {@code logits}. */
+    private byte[] buildHead() {
+        if (int4 == null || !int4.quantizedHead()) {
+            outer.externalInitializer(headName(config), weightType, new long[] {config.vocabSize(), config.hiddenSize()});
+        } else {
+            declareQuantized(new Weight(headName(config), new long[] {config.vocabSize(), config.hiddenSize()}));
+        }
+        g.input("hidden", compute, "batch", "n", config.hiddenSize());
+        g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
+        g.named("", "Identity", List.of(head("hidden")), List.of("logits"));
+        return g.toModel("llama_head", OPSET);
+    }
+
+    /** Whether the body part leaves {@code name} to the head (every head initializer but a shared, full-precision tied embedding). */
+    private boolean bodyExcludes(String name) {
+        return headInitializers(config, int4).contains(name) && !name.equals("model.embed_tokens.weight");
     }
 
     /** Declares every weight (external initializers) and the rotary tables in the outer graph. */
     void declareWeights() {
+        declareWeights(name -> true);
+    }
+
+    /** As {@link #declareWeights()}, only the initializers {@code wanted} accepts (by initializer name). */
+    private void declareWeights(java.util.function.Predicate<String> wanted) {
         if (int4 == null) {
             for (Weight w : weights(config)) {
-                outer.externalInitializer(w.name(), weightType, w.shape());
+                if (wanted.test(w.name())) {
+                    outer.externalInitializer(w.name(), weightType, w.shape());
+                }
             }
         } else {
             for (Weight w : unquantizedWeights(config, int4)) {
-                outer.externalInitializer(w.name(), weightType, w.shape());
+                if (wanted.test(w.name())) {
+                    outer.externalInitializer(w.name(), weightType, w.shape());
+                }
             }
             for (String order : new LinkedHashSet<>(int4.inputOrders().values())) {
                 String user = int4.inputOrders().entrySet().stream().filter(e -> e.getValue().equals(order))
@@ -265,13 +335,8 @@ public final class LlamaGraph {
                 outer.externalInitializer(order, ElemType.INT64, new long[] {weightShapeIn(user)});
             }
             for (Weight w : quantizedWeights(config, int4)) {
-                quantized.add(w.name());
-                long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
-                outer.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
-                // MatMulNBits takes scales of its activations' type
-                outer.externalInitializer(w.name() + SCALES, weightType, new long[] {w.shape()[0] * blocks});
-                if (int4.zeroPoints()) {
-                    outer.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
+                if (wanted.test(w.name() + Q4)) {
+                    declareQuantized(w);
                 }
             }
         }
@@ -301,11 +366,26 @@ public final class LlamaGraph {
         return h;
     }
 
+    /** A 4-bit weight's codes, scales and zero points as external initializers. */
+    private void declareQuantized(Weight w) {
+        quantized.add(w.name());
+        long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
+        outer.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
+        // MatMulNBits takes scales of its activations' type
+        outer.externalInitializer(w.name() + SCALES, weightType, new long[] {w.shape()[0] * blocks});
+        if (int4.zeroPoints()) {
+            outer.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
+        }
+    }
+
     /** Final norm and output head over hidden states [..., hidden]: fp32 logits [..., vocab]. */
     String logits(String hidden) {
-        String normed = rmsNorm(hidden, "model.norm.weight");
-        String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-        String logits = linear(normed, head, config.vocabSize());
+        return head(rmsNorm(hidden, "model.norm.weight"));
+    }
+
+    /** The output head over final-normed hidden states [..., hidden]: fp32 logits [..., vocab]. */
+    private String head(String normed) {
+        String logits = linear(normed, headName(config), config.vocabSize());
         // fp16 logits tie far more often than fp32 ones; the greedy choice is made on fp32
         return compute == ElemType.FLOAT ? logits : g.op("Cast", List.of(logits), Attr.i("to", ElemType.FLOAT.code));
     }
