@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
      * {@code onnxruntime.native.path}: the engine sets it in this JVM to a folder of the cache it
      * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
      */
-    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitHead");
+    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions");
 
     /** Prompt length of the time-to-first-token runs (one new token). */
     private static final int FIRST_TOKEN_PROMPT = 16;

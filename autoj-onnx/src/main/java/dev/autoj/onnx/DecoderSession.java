@@ -59,8 +59,8 @@ final class DecoderSession implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final OrtSession session;
-    /** The output head's own session when the step decoder is split (see {@link Graph#head()}), else null. */
-    private OrtSession head;
+    /** The session of the later layers and the head when the step decoder is split (see {@link Graph#tail()}), else null. */
+    private OrtSession tail;
     private final List<OnnxTensor> weights;
     private final ModelConfig config;
     private final Device device;
@@ -118,7 +118,8 @@ final class DecoderSession implements AutoCloseable {
      * finished sequences are masked out of attention).
      */
     static final class KvCache implements AutoCloseable {
-        private OrtSession.Result last;
+        /** The last step's results: one per session (two when the decoder is split, each with its layers' cache). */
+        private List<OrtSession.Result> last;
         /** Past tensors of a compacted batch, owned here (then {@code last} is null). */
         private Map<String, OnnxTensor> compacted;
         private int length;
@@ -140,13 +141,22 @@ final class DecoderSession implements AutoCloseable {
             if (compacted != null) {
                 return compacted.get(name);
             }
-            return last == null ? null : (OnnxTensor) last.get(name).orElseThrow();
+            if (last == null) {
+                return null;
+            }
+            for (OrtSession.Result result : last) {
+                java.util.Optional<OnnxValue> value = result.get(name);
+                if (value.isPresent()) {
+                    return (OnnxTensor) value.get();
+                }
+            }
+            throw new IllegalStateException("no session output " + name);
         }
 
         @Override
         public void close() {
             if (last != null) {
-                last.close();
+                last.forEach(OrtSession.Result::close);
                 last = null;
             }
             if (compacted != null) {
@@ -251,15 +261,15 @@ final class DecoderSession implements AutoCloseable {
     /**
      * A built graph for one device: its file, whether it is the step decoder or the generation
      * graph ({@link dev.autoj.onnx.internal.graph.GenerationGraph}), and whether it computes in fp16 (then
-     * the full-precision weights and the 4-bit scales are handed to it as fp16). {@code head}, when
-     * not null, is the step decoder's output head in a file of its own ({@code file} then holds the
-     * rest and outputs the final-normed {@code hidden}): two sessions, created in parallel.
+     * the full-precision weights and the 4-bit scales are handed to it as fp16). {@code tail}, when
+     * not null, holds the step decoder's layers from {@code split} on and the output head, and
+     * {@code file} the layers before it ({@link LlamaGraph.Span}): two sessions, created in parallel.
      */
-    record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome, Path head) {
+    record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome, Path tail, int split) {
 
         /** A graph in one file. */
         Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome) {
-            this(file, generation, fp16Compute, outcome, null);
+            this(file, generation, fp16Compute, outcome, null, -1);
         }
     }
 
@@ -341,22 +351,14 @@ final class DecoderSession implements AutoCloseable {
             }
             long weightsDone = System.nanoTime();
             OrtSession[] sessions;
-            if (graph.head() == null) {
+            if (graph.tail() == null) {
                 sessions = new OrtSession[] {createCpuSession(env, graph.file(), dtype, initializers)};
             } else {
-                Set<String> head = headInitializers(config, int4, dtype);
-                Map<String, OnnxTensorLike> bodyWeights = new LinkedHashMap<>();
-                Map<String, OnnxTensorLike> headWeights = new LinkedHashMap<>();
-                initializers.forEach((name, value) -> {
-                    if (head.contains(name)) {
-                        headWeights.put(name, value);
-                    }
-                    if (!head.contains(name) || name.equals("model.embed_tokens.weight")) {
-                        bodyWeights.put(name, value);
-                    }
-                });
-                sessions = inParallel(() -> createCpuSession(env, graph.file(), dtype, bodyWeights),
-                        () -> createCpuSession(env, graph.head(), dtype, headWeights));
+                LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
+                Map<String, OnnxTensorLike> front = only(initializers, front(config, layout, graph));
+                Map<String, OnnxTensorLike> back = only(initializers, back(config, layout, graph));
+                sessions = inParallel(() -> createCpuSession(env, graph.file(), dtype, front),
+                        () -> createCpuSession(env, graph.tail(), dtype, back));
             }
             long sessionDone = System.nanoTime();
             if (cached != null && RELEASE_PACKED_CODES) {
@@ -367,7 +369,7 @@ final class DecoderSession implements AutoCloseable {
                 }
             }
             DecoderSession opened = new DecoderSession(env, sessions[0], tensors, config, Device.CPU, graph);
-            opened.head = sessions.length > 1 ? sessions[1] : null;
+            opened.tail = sessions.length > 1 ? sessions[1] : null;
             opened.startup = new Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone);
             opened.weightCacheOutcome = cached == null ? null : cached.outcome();
             return opened;
@@ -471,9 +473,16 @@ final class DecoderSession implements AutoCloseable {
         }
     }
 
-    /** The initializers of the head session ({@link LlamaGraph#headInitializers}; none of a fp16 graph, which is never split). */
-    private static Set<String> headInitializers(ModelConfig config, LlamaGraph.Int4 int4, Dtype dtype) {
-        return LlamaGraph.headInitializers(config, dtype == Dtype.INT4 ? int4 : null);
+    /** Which initializers the first session of a split decoder takes. */
+    private static java.util.function.Predicate<String> front(ModelConfig config, LlamaGraph.Int4 layout, Graph graph) {
+        LlamaGraph.Span span = new LlamaGraph.Span(0, graph.split());
+        return name -> LlamaGraph.inSpan(config, layout, span, name);
+    }
+
+    /** Which initializers the second session of a split decoder takes. */
+    private static java.util.function.Predicate<String> back(ModelConfig config, LlamaGraph.Int4 layout, Graph graph) {
+        LlamaGraph.Span span = new LlamaGraph.Span(graph.split(), config.numLayers());
+        return name -> LlamaGraph.inSpan(config, layout, span, name);
     }
 
     /**
@@ -484,43 +493,38 @@ final class DecoderSession implements AutoCloseable {
     private static DecoderSession openPacked(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
             LlamaGraph.Int4 int4, QuantizedWeights quantized, Graph graph, Path cacheDir) {
         List<OnnxTensor> made = java.util.Collections.synchronizedList(new ArrayList<>());
-        Set<String> headNames = headInitializers(config, int4, Dtype.FP32);
-        long headBytes = 0;
-        long bodyBytes = 0;
+        java.util.function.Predicate<String> front = graph.tail() == null ? name -> true : front(config, null, graph);
+        java.util.function.Predicate<String> back = graph.tail() == null ? name -> false : back(config, null, graph);
+        long frontBytes = 0;
+        long backBytes = 0;
         for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
             long bytes = 4 * Arrays.stream(w.shape()).reduce(1, Math::multiplyExact);
-            if (graph.head() != null && headNames.contains(w.name())) {
-                headBytes += bytes;
-            }
-            if (graph.head() == null || !headNames.contains(w.name()) || w.name().equals("model.embed_tokens.weight")) {
-                bodyBytes += bytes;
-            }
+            frontBytes += front.test(w.name()) ? bytes : 0;
+            backBytes += back.test(w.name()) ? bytes : 0;
         }
-        long bodyWeightBytes = bodyBytes;
+        long frontWeightBytes = frontBytes;
+        long backWeightBytes = backBytes;
         PackedSessionCache.Weights all = () -> initializers(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made);
         PackedSessionCache.Opened[] packed = new PackedSessionCache.Opened[2];
         try {
-            if (graph.head() == null) {
-                packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), bodyWeightBytes, all);
+            if (graph.tail() == null) {
+                packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), frontWeightBytes, all);
             } else {
-                long headWeightBytes = headBytes;
                 OrtSession[] sessions = inParallel(
                         () -> {
-                            packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), bodyWeightBytes,
-                                    () -> only(all.get(), name -> !headNames.contains(name) || name.equals("model.embed_tokens.weight")));
+                            packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), frontWeightBytes,
+                                    () -> only(all.get(), front));
                             return packed[0] == null ? null : packed[0].session();
                         },
                         () -> {
-                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.head(), headWeightBytes,
-                                    () -> only(all.get(), headNames::contains));
+                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.tail(), backWeightBytes,
+                                    () -> only(all.get(), back));
                             return packed[1] == null ? null : packed[1].session();
                         });
                 if (sessions[0] == null || sessions[1] == null) {
                     // one of the two entries could not be kept: start without the cache
                     for (OrtSession session : sessions) {
-                        if (session != null) {
-                            closeQuietly(session);
-                        }
+                        closeQuietly(session);
                     }
                     return null;
                 }
@@ -534,7 +538,7 @@ final class DecoderSession implements AutoCloseable {
             return null;
         }
         DecoderSession opened = new DecoderSession(env, packed[0].session(), List.of(), config, Device.CPU, graph);
-        opened.head = packed[1] == null ? null : packed[1].session();
+        opened.tail = packed[1] == null ? null : packed[1].session();
         opened.weightCacheOutcome = packed[1] == null || packed[0].outcome() == ModelCache.Outcome.REBUILT ? packed[0].outcome()
                 : packed[1].outcome() == ModelCache.Outcome.HIT ? packed[0].outcome() : packed[1].outcome();
         return opened;
@@ -600,9 +604,9 @@ final class DecoderSession implements AutoCloseable {
 
     /**
      * System property: {@code false} keeps the CPU step decoder in one session instead of two (the
-     * body and the output head, created in parallel); default {@code true}.
+     * first layers, and the rest with the output head, created in parallel); default {@code true}.
      */
-    static final String SPLIT_HEAD_PROPERTY = "autoj.onnx.splitHead";
+    static final String SPLIT_PROPERTY = "autoj.onnx.splitSessions";
 
     /**
      * System property: {@code false} keeps fp32 weights unpacked (lean memory, fast start, slower
@@ -892,22 +896,26 @@ final class DecoderSession implements AutoCloseable {
                     }
                 }
             }
-            OrtSession.Result result = session.run(inputs);
+            List<OrtSession.Result> results = new ArrayList<>(2);
             float[][][] logits;
             try {
-                if (head == null) {
-                    logits = logits(result.get("logits").orElseThrow(), batch, wanted.length);
+                if (tail == null) {
+                    results.add(session.run(inputs));
                 } else {
-                    try (OrtSession.Result headResult = head.run(Map.of("hidden", (OnnxTensor) result.get("hidden").orElseThrow()))) {
-                        logits = logits(headResult.get("logits").orElseThrow(), batch, wanted.length);
-                    }
+                    // the first layers, then the rest and the head on their hidden states
+                    OrtSession.Result front = session.run(only(inputs, session.getInputNames()::contains));
+                    results.add(front);
+                    Map<String, OnnxTensorLike> rest = only(inputs, tail.getInputNames()::contains);
+                    rest.put("hidden_in", (OnnxTensor) front.get("hidden_out").orElseThrow());
+                    results.add(tail.run(rest));
                 }
+                logits = logits(results.get(results.size() - 1).get("logits").orElseThrow(), batch, wanted.length);
             } catch (RuntimeException | OrtException e) {
-                result.close();
+                results.forEach(OrtSession.Result::close);
                 throw e;
             }
             cache.close();
-            cache.last = result;
+            cache.last = results;
             cache.length = total;
             cache.valid = valid;
             cache.realTokens = realAfter;
@@ -1024,8 +1032,8 @@ final class DecoderSession implements AutoCloseable {
     public void close() {
         try {
             session.close();
-            if (head != null) {
-                head.close();
+            if (tail != null) {
+                tail.close();
             }
         } catch (OrtException e) {
             throw new BackendException("ONNX Runtime could not close the decoder session: " + e.getMessage(), e);

@@ -40,12 +40,8 @@ final class ModelCache {
     /** How the cache served a request. */
     enum Outcome { HIT, BUILT, REBUILT }
 
-    /**
-     * Which graph of a checkpoint: the step decoder (whole, or split into its body and its output
-     * head, two sessions created in parallel on the CPU), or the generation graph computing in fp32
-     * or in fp16 (CUDA).
-     */
-    enum Kind { STEP, STEP_BODY, STEP_HEAD, LOOP, LOOP_FP16 }
+    /** Which graph of a checkpoint: the step decoder, or the generation graph computing in fp32 or in fp16 (CUDA). */
+    enum Kind { STEP, LOOP, LOOP_FP16 }
 
     record Entry(Path file, Outcome outcome) {
     }
@@ -57,9 +53,18 @@ final class ModelCache {
 
     static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, Dtype dtype,
             LlamaGraph.Int4 int4, Kind kind) {
+        return load(cacheDir, config, checkpoint, dtype, int4, kind, null);
+    }
+
+    /** As above; for the step decoder, {@code span} (null: all layers) selects the layers the graph holds. */
+    static Entry load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, Dtype dtype,
+            LlamaGraph.Int4 int4, Kind kind, LlamaGraph.Span span) {
+        LlamaGraph.Span layers = span == null ? LlamaGraph.Span.whole(config) : span;
+        boolean whole = layers.equals(LlamaGraph.Span.whole(config));
         // the step decoder's key is unchanged from before generation graphs existed, so its entries stay valid
         String key = sha256((BUILDER_VERSION + "\n" + config + "\n" + checkpoint.fingerprint() + "\n" + dtype
-                + (dtype == Dtype.INT4 ? "\n" + int4 : "") + (kind == Kind.STEP ? "" : "\n" + kind + "\n" + GENERATION_VERSION))
+                + (dtype == Dtype.INT4 ? "\n" + int4 : "") + (kind == Kind.STEP ? "" : "\n" + kind + "\n" + GENERATION_VERSION)
+                + (whole ? "" : "\nlayers " + layers.from() + "-" + layers.to()))
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 32);
         Path file = cacheDir.resolve(key + ".onnx");
         Path sum = cacheDir.resolve(key + ".onnx.crc32c");
@@ -71,7 +76,7 @@ final class ModelCache {
                     return new Entry(file, Outcome.HIT);
                 }
             }
-            byte[] model = build(config, dtype, int4, kind);
+            byte[] model = build(config, dtype, int4, kind, layers);
             Files.createDirectories(cacheDir);
             writeAtomically(file, model);
             writeAtomically(sum, checksum(model).getBytes(StandardCharsets.US_ASCII));
@@ -83,17 +88,17 @@ final class ModelCache {
     }
 
     static byte[] build(ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, Kind kind) {
+        return build(config, dtype, int4, kind, LlamaGraph.Span.whole(config));
+    }
+
+    private static byte[] build(ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, Kind kind, LlamaGraph.Span span) {
         ElemType compute = kind == Kind.LOOP_FP16 ? ElemType.FLOAT16 : ElemType.FLOAT;
         return switch (kind) {
-            case STEP, STEP_BODY, STEP_HEAD -> {
-                LlamaGraph.Part part = kind == Kind.STEP ? LlamaGraph.Part.WHOLE
-                        : kind == Kind.STEP_BODY ? LlamaGraph.Part.BODY : LlamaGraph.Part.HEAD;
-                yield switch (dtype) {
-                    case FP32 -> LlamaGraph.build(config, ElemType.FLOAT, part);
-                    case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16, part);
-                    case INT4 -> LlamaGraph.buildInt4(config, int4, part);
-                };
-            }
+            case STEP -> switch (dtype) {
+                case FP32 -> LlamaGraph.build(config, ElemType.FLOAT, span);
+                case FP16 -> LlamaGraph.build(config, ElemType.FLOAT16, span);
+                case INT4 -> LlamaGraph.buildInt4(config, int4, span);
+            };
             case LOOP, LOOP_FP16 -> switch (dtype) {
                 case FP32 -> GenerationGraph.build(config, ElemType.FLOAT, compute);
                 case FP16 -> GenerationGraph.build(config, ElemType.FLOAT16, compute);

@@ -138,13 +138,14 @@ public final class OnnxBackend implements Backend {
         Function<Device, DecoderSession.Graph> graphs = device -> {
             ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
             LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
-            if (splitsHead(kind, device, options.dtype(), int4)) {
-                ModelCache.Entry body = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
-                        ModelCache.Kind.STEP_BODY);
-                ModelCache.Entry head = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
-                        ModelCache.Kind.STEP_HEAD);
-                ModelCache.Outcome outcome = body.outcome() == ModelCache.Outcome.HIT ? head.outcome() : body.outcome();
-                return new DecoderSession.Graph(body.file(), false, false, outcome, head.file());
+            if (config.numLayers() >= 2 && splits(kind, device, options.dtype(), int4)) {
+                int split = splitLayer(config, options.dtype(), int4);
+                ModelCache.Entry front = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
+                        kind, new LlamaGraph.Span(0, split));
+                ModelCache.Entry back = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
+                        kind, new LlamaGraph.Span(split, config.numLayers()));
+                ModelCache.Outcome outcome = front.outcome() == ModelCache.Outcome.HIT ? back.outcome() : front.outcome();
+                return new DecoderSession.Graph(front.file(), false, false, outcome, back.file(), split);
             }
             ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout, kind);
             return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
@@ -163,16 +164,40 @@ public final class OnnxBackend implements Backend {
     }
 
     /**
-     * Whether the step decoder runs as two sessions, its body and its output head, created in
-     * parallel: on the CPU (where ONNX Runtime prepacks each session's weights on the thread that
-     * creates it, one after another), for fp32 and int4 without act-order; not for fp16 (its graph
-     * widens the weights in-graph) or the generation graph. {@code autoj.onnx.splitHead=false}
-     * keeps one session.
+     * Whether the step decoder (of two layers or more) runs as two sessions, the first layers and
+     * the rest with the output head, created in parallel: on the CPU (where ONNX Runtime prepacks each session's weights on
+     * the thread that creates it, one after another), for fp32 and int4 without act-order; not for
+     * fp16 (its graph widens the weights in-graph) or the generation graph.
+     * {@code autoj.onnx.splitSessions=false} keeps one session.
      */
-    static boolean splitsHead(ModelCache.Kind kind, Device device, Dtype dtype, LlamaGraph.Int4 int4) {
+    static boolean splits(ModelCache.Kind kind, Device device, Dtype dtype, LlamaGraph.Int4 int4) {
         return kind == ModelCache.Kind.STEP && device == Device.CPU && dtype != Dtype.FP16
                 && (dtype != Dtype.INT4 || int4.inputOrders().isEmpty())
-                && DecoderSession.switchProperty(DecoderSession.SPLIT_HEAD_PROPERTY);
+                && DecoderSession.switchProperty(DecoderSession.SPLIT_PROPERTY);
+    }
+
+    /**
+     * The first layer of the second session: the one that best balances the weights each session
+     * packs (its layers, plus the head for the second; a full-precision head beside 4-bit layers
+     * weighs about six times its parameters). Between 1 and the layer count less one: each session
+     * has at least one layer (a decoder of one layer is not split).
+     */
+    static int splitLayer(ModelConfig c, Dtype dtype, LlamaGraph.Int4 int4) {
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        double layer = (double) c.hiddenSize() * (2 * q + 2 * kv) + 3.0 * c.hiddenSize() * c.intermediateSize();
+        double head = (double) c.vocabSize() * c.hiddenSize() * (dtype == Dtype.INT4 && !int4.quantizedHead() ? 6.4 : 1);
+        int n = c.numLayers();
+        int best = 1;
+        double bestCost = Double.MAX_VALUE;
+        for (int k = 1; k < n; k++) {
+            double cost = Math.max(k * layer, (n - k) * layer + head);
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = k;
+            }
+        }
+        return best;
     }
 
     /**

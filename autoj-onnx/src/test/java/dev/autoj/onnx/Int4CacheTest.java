@@ -63,15 +63,15 @@ class Int4CacheTest {
     }
 
     @Test
-    @DisplayName("the 4-bit step decoder split into body and head sessions computes exactly what the whole graph computes")
+    @DisplayName("the 4-bit step decoder split into two sessions (first layers; the rest and the head) computes exactly what the whole graph computes")
     void splitEqualsWhole() {
         float[][] split = cachedLogits(ModelCache.Outcome.BUILT);
-        System.setProperty(DecoderSession.SPLIT_HEAD_PROPERTY, "false");
+        System.setProperty(DecoderSession.SPLIT_PROPERTY, "false");
         try {
             assertThat(uncachedLogits()).isDeepEqualTo(split);
             assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(split);
         } finally {
-            System.clearProperty(DecoderSession.SPLIT_HEAD_PROPERTY);
+            System.clearProperty(DecoderSession.SPLIT_PROPERTY);
         }
     }
 

@@ -147,15 +147,15 @@ class PackedSessionCacheTest {
     }
 
     @Test
-    @DisplayName("the step decoder split into body and head sessions computes exactly what the whole graph computes")
+    @DisplayName("the step decoder split into two sessions (first layers; the rest and the head) computes exactly what the whole graph computes")
     void splitEqualsWhole() {
         float[][] split = uncachedLogits();
-        System.setProperty(DecoderSession.SPLIT_HEAD_PROPERTY, "false");
+        System.setProperty(DecoderSession.SPLIT_PROPERTY, "false");
         try {
             assertThat(uncachedLogits()).isDeepEqualTo(split);
             assertThat(CacheFixtures.logits(options, PROMPT, ModelCache.Outcome.BUILT)).isDeepEqualTo(split);
         } finally {
-            System.clearProperty(DecoderSession.SPLIT_HEAD_PROPERTY);
+            System.clearProperty(DecoderSession.SPLIT_PROPERTY);
         }
     }
 

@@ -203,68 +203,94 @@ public final class LlamaGraph {
     }
 
     /**
-     * Which part of the step decoder a graph holds: all of it; everything before the output head
-     * (ending in the final norm, output {@code hidden} [batch, n, hidden] instead of {@code logits});
-     * or the output head alone (input {@code hidden}, output {@code logits}). Body and head are two
-     * sessions that ONNX Runtime can create, and prepack, on two threads at once; run one after the
-     * other they compute exactly what the whole graph computes.
+     * The layers a step-decoder graph holds, {@code from} (inclusive) to {@code to} (exclusive). The
+     * first span takes {@code input_ids} and embeds them; a later one takes {@code hidden_in}
+     * [batch, seq, hidden] instead. The last span ends in the final norm and the output head
+     * ({@code logits_positions} in, {@code logits} out); an earlier one outputs {@code hidden_out}
+     * [batch, seq, hidden]. Each span has the {@code past_*}/{@code present_*} of its own layers.
+     * Two spans that split the layers are two sessions that ONNX Runtime can create, and prepack, on
+     * two threads at once; run one after the other they compute exactly what the whole graph computes.
      */
-    public enum Part { WHOLE, BODY, HEAD }
+    public record Span(int from, int to) {
+
+        /** Every layer: the whole step decoder. */
+        public static Span whole(ModelConfig c) {
+            return new Span(0, c.numLayers());
+        }
+    }
 
     /** The serialized model for {@code config} with weights of element type {@code weightType}. */
     public static byte[] build(ModelConfig config, ElemType weightType) {
-        return build(config, weightType, Part.WHOLE);
+        return build(config, weightType, Span.whole(config));
     }
 
-    /** As {@link #build(ModelConfig, ElemType)}, one part of it. */
-    public static byte[] build(ModelConfig config, ElemType weightType, Part part) {
+    /** As {@link #build(ModelConfig, ElemType)}, the layers of {@code span}. */
+    public static byte[] build(ModelConfig config, ElemType weightType, Span span) {
         if (weightType == ElemType.INT64) {
             throw new IllegalArgumentException("weights are FLOAT or FLOAT16");
         }
-        return new LlamaGraph(config, weightType, null).build(part);
+        return new LlamaGraph(config, weightType, null).build(span);
     }
 
     /** The serialized model with 4-bit linear layers and fp32 embedding and norms. */
     public static byte[] buildInt4(ModelConfig config, Int4 int4) {
-        return buildInt4(config, int4, Part.WHOLE);
+        return buildInt4(config, int4, Span.whole(config));
     }
 
-    /** As {@link #buildInt4(ModelConfig, Int4)}, one part of it. */
-    public static byte[] buildInt4(ModelConfig config, Int4 int4, Part part) {
+    /** As {@link #buildInt4(ModelConfig, Int4)}, the layers of {@code span}. */
+    public static byte[] buildInt4(ModelConfig config, Int4 int4, Span span) {
         if (int4.blockSize() < 16 || Integer.bitCount(int4.blockSize()) != 1) {
             throw new IllegalArgumentException("block size must be a power of two of at least 16, got " + int4.blockSize());
         }
-        return new LlamaGraph(config, ElemType.FLOAT, int4).build(part);
+        return new LlamaGraph(config, ElemType.FLOAT, int4).build(span);
     }
 
     /**
-     * The initializers the head part declares ({@code int4} null for a full-precision graph): the
-     * head weight, or its 4-bit codes, scales and zero points. With tied embeddings kept in full
-     * precision the body declares it too (its lookup); every other initializer is the body's alone.
+     * Whether the graph of {@code span} declares the initializer {@code name} ({@code int4} null for
+     * a full-precision graph): a layer's weights in their span, the embedding lookup in the first,
+     * the final norm and the head in the last (a tied, full-precision head is the embedding itself,
+     * then in both).
      */
-    public static Set<String> headInitializers(ModelConfig c, Int4 int4) {
-        String head = headName(c);
-        if (int4 == null || !int4.quantizedHead()) {
-            return Set.of(head);
+    public static boolean inSpan(ModelConfig c, Int4 int4, Span span, String name) {
+        String base = name;
+        for (String suffix : List.of(Q4, SCALES, ZERO_POINTS)) {
+            if (name.endsWith(suffix)) {
+                base = name.substring(0, name.length() - suffix.length());
+            }
         }
-        return int4.zeroPoints() ? Set.of(head + Q4, head + SCALES, head + ZERO_POINTS) : Set.of(head + Q4, head + SCALES);
+        boolean last = span.to() == c.numLayers();
+        if (base.startsWith("model.layers.")) {
+            int layer = Integer.parseInt(base.substring("model.layers.".length(), base.indexOf('.', "model.layers.".length())));
+            return layer >= span.from() && layer < span.to();
+        }
+        boolean quantizedHead = int4 != null && int4.quantizedHead();
+        if (name.equals("model.embed_tokens.weight")) {
+            return span.from() == 0 || (last && c.tieWordEmbeddings() && !quantizedHead);
+        }
+        // the final norm, the head (lm_head or, tied and 4-bit, the embedding's codes)
+        return last;
     }
 
-    private byte[] build(Part part) {
-        if (part == Part.HEAD) {
-            return buildHead();
-        }
+    private byte[] build(Span span) {
         int d = config.headDim();
-        declareWeights(part == Part.BODY ? name -> !bodyExcludes(name) : name -> true);
-        g.input("input_ids", ElemType.INT64, "batch", "seq");
+        boolean first = span.from() == 0;
+        boolean last = span.to() == config.numLayers();
+        declareWeights(name -> inSpan(config, int4, span, name), span.from() < span.to());
+        if (first) {
+            g.input("input_ids", ElemType.INT64, "batch", "seq");
+        } else {
+            g.input("hidden_in", compute, "batch", "seq", config.hiddenSize());
+        }
         g.input("position_ids", ElemType.INT64, "batch", "seq");
         g.input("attention_bias", ElemType.FLOAT, "batch", 1, "seq", "total");
-        g.input("logits_positions", ElemType.INT64, "n");
+        if (last) {
+            g.input("logits_positions", ElemType.INT64, "n");
+        }
         List<String> pastK = new ArrayList<>();
         List<String> pastV = new ArrayList<>();
         List<String> presentK = new ArrayList<>();
         List<String> presentV = new ArrayList<>();
-        for (int l = 0; l < config.numLayers(); l++) {
+        for (int l = span.from(); l < span.to(); l++) {
             g.input("past_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
             g.input("past_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
             pastK.add("past_key." + l);
@@ -272,51 +298,39 @@ public final class LlamaGraph {
             presentK.add("present_key." + l);
             presentV.add("present_value." + l);
         }
-        if (part == Part.BODY) {
-            g.output("hidden", compute, "batch", "n", config.hiddenSize());
-        } else {
+        if (last) {
             g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
+        } else {
+            g.output("hidden_out", compute, "batch", "seq", config.hiddenSize());
         }
-        for (int l = 0; l < config.numLayers(); l++) {
+        for (int l = span.from(); l < span.to(); l++) {
             g.output("present_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
             g.output("present_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
         }
-        String h = decoder("input_ids", "position_ids", scores -> g.op("Add", List.of(scores, "attention_bias")),
-                pastK, pastV, presentK, presentV);
-        String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
-        if (part == Part.BODY) {
-            g.named("", "Identity", List.of(rmsNorm(selected, "model.norm.weight")), List.of("hidden"));
-        } else {
+        String h = first ? embed("input_ids") : "hidden_in";
+        if (span.from() < span.to()) {
+            h = layers(h, "position_ids", scores -> g.op("Add", List.of(scores, "attention_bias")), span.from(), span.to(),
+                    pastK, pastV, presentK, presentV);
+        }
+        if (last) {
+            String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
             g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
+        } else {
+            g.named("", "Identity", List.of(h), List.of("hidden_out"));
         }
         return g.toModel("llama_decoder", OPSET);
     }
 
-    /** The head part: {@code hidden} (final-normed, [batch, n, hidden]) to fp32 {@code logits}. */
-    private byte[] buildHead() {
-        if (int4 == null || !int4.quantizedHead()) {
-            outer.externalInitializer(headName(config), weightType, new long[] {config.vocabSize(), config.hiddenSize()});
-        } else {
-            declareQuantized(new Weight(headName(config), new long[] {config.vocabSize(), config.hiddenSize()}));
-        }
-        g.input("hidden", compute, "batch", "n", config.hiddenSize());
-        g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
-        g.named("", "Identity", List.of(head("hidden")), List.of("logits"));
-        return g.toModel("llama_head", OPSET);
-    }
-
-    /** Whether the body part leaves {@code name} to the head (every head initializer but a shared, full-precision tied embedding). */
-    private boolean bodyExcludes(String name) {
-        return headInitializers(config, int4).contains(name) && !name.equals("model.embed_tokens.weight");
-    }
-
     /** Declares every weight (external initializers) and the rotary tables in the outer graph. */
     void declareWeights() {
-        declareWeights(name -> true);
+        declareWeights(name -> true, true);
     }
 
-    /** As {@link #declareWeights()}, only the initializers {@code wanted} accepts (by initializer name). */
-    private void declareWeights(java.util.function.Predicate<String> wanted) {
+    /**
+     * As {@link #declareWeights()}, only the initializers {@code wanted} accepts (by initializer
+     * name), and the rotary tables only with {@code rope}.
+     */
+    private void declareWeights(java.util.function.Predicate<String> wanted, boolean rope) {
         if (int4 == null) {
             for (Weight w : weights(config)) {
                 if (wanted.test(w.name())) {
@@ -340,6 +354,9 @@ public final class LlamaGraph {
                 }
             }
         }
+        if (!rope) {
+            return;
+        }
         ropeTables();
         if (compute != ElemType.FLOAT) {
             ropeCos = outer.op("Cast", List.of(ROPE_COS), Attr.i("to", compute.code));
@@ -356,12 +373,22 @@ public final class LlamaGraph {
      */
     String decoder(String ids, String positions, java.util.function.UnaryOperator<String> mask, List<String> pastK,
             List<String> pastV, List<String> presentK, List<String> presentV) {
-        String embed = weight("model.embed_tokens.weight");
-        String h = g.op("Gather", List.of(embed, ids), Attr.i("axis", 0));
+        return layers(embed(ids), positions, mask, 0, config.numLayers(), pastK, pastV, presentK, presentV);
+    }
+
+    /** The embedding rows of {@code ids}. */
+    private String embed(String ids) {
+        return g.op("Gather", List.of(weight("model.embed_tokens.weight"), ids), Attr.i("axis", 0));
+    }
+
+    /** Layers {@code from} to {@code to} over hidden states {@code h}; the cache lists hold those layers' names, in order. */
+    private String layers(String h, String positions, java.util.function.UnaryOperator<String> mask, int from, int to,
+            List<String> pastK, List<String> pastV, List<String> presentK, List<String> presentV) {
         String cos = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ropeCos, positions)), g.constInt64(1)));
         String sin = g.op("Unsqueeze", List.of(g.op("Gather", List.of(ropeSin, positions)), g.constInt64(1)));
-        for (int l = 0; l < config.numLayers(); l++) {
-            h = layer(l, h, cos, sin, mask, pastK.get(l), pastV.get(l), presentK.get(l), presentV.get(l));
+        for (int l = from; l < to; l++) {
+            int i = l - from;
+            h = layer(l, h, cos, sin, mask, pastK.get(i), pastV.get(i), presentK.get(i), presentV.get(i));
         }
         return h;
     }
