@@ -386,35 +386,35 @@ final class DecoderSession implements AutoCloseable {
     /** A CPU session on {@code file} with {@code initializers}, as {@link #load} configures it. */
     private static OrtSession createCpuSession(OrtEnvironment env, Path file, Dtype dtype,
             Map<String, OnnxTensorLike> initializers) throws OrtException {
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                if (dtype == Dtype.FP32 && !fp32Prepacking()) {
-                    // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
-                    // the model in memory and about a second of start-up on the 1.1 GB bench model. Without
-                    // it Gemm reads the mapped checkpoint where it lies, at the same batch-1 decoding speed
-                    // but about a third slower at batch 8 and slower prefill (measured: docs/onnx-backend.md
-                    // "Speed and memory"), so it is the user's choice, not the default.
-                    options.addConfigEntry("session.disable_prepacking", "1");
-                }
-                // a split decoder runs its two sessions one after the other: neither may keep spinning after its run
-                options.addConfigEntry("session.force_spinning_stop", "1");
-                if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
-                    // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
-                    // starts; folding reads the initializers' bytes from the graph, which only external
-                    // initializers put there (the folded fp32 weights are ONNX Runtime's copies anyway)
-                    options.addExternalInitializers(initializers);
-                } else {
-                    // Shared initializers (AddInitializer) are used where they lie. External initializers
-                    // (AddExternalInitializers) are copied into ONNX Runtime's own memory when the session
-                    // is created: on the 1.13 GB bench model peak RSS was 2.38 GB (fp32) and 1.02 GB (int4)
-                    // with them, 0.42 GB (int4) shared. The graph's placeholders name an empty file beside
-                    // it, which must exist for the model to load (where it cannot be created, e.g. a read-only
-                    // cache, the weights go in as external initializers); its bytes are never read.
-                    for (Map.Entry<String, OnnxTensorLike> e : initializers.entrySet()) {
-                        options.addInitializer(e.getKey(), e.getValue());
-                    }
-                }
-                return env.createSession(file.toString(), options);
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (dtype == Dtype.FP32 && !fp32Prepacking()) {
+                // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
+                // the model in memory and about a second of start-up on the 1.1 GB bench model. Without
+                // it Gemm reads the mapped checkpoint where it lies, at the same batch-1 decoding speed
+                // but about a third slower at batch 8 and slower prefill (measured: docs/onnx-backend.md
+                // "Speed and memory"), so it is the user's choice, not the default.
+                options.addConfigEntry("session.disable_prepacking", "1");
             }
+            // a split decoder runs its two sessions one after the other: neither may keep spinning after its run
+            options.addConfigEntry("session.force_spinning_stop", "1");
+            if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
+                // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
+                // starts; folding reads the initializers' bytes from the graph, which only external
+                // initializers put there (the folded fp32 weights are ONNX Runtime's copies anyway)
+                options.addExternalInitializers(initializers);
+            } else {
+                // Shared initializers (AddInitializer) are used where they lie. External initializers
+                // (AddExternalInitializers) are copied into ONNX Runtime's own memory when the session
+                // is created: on the 1.13 GB bench model peak RSS was 2.38 GB (fp32) and 1.02 GB (int4)
+                // with them, 0.42 GB (int4) shared. The graph's placeholders name an empty file beside
+                // it, which must exist for the model to load (where it cannot be created, e.g. a read-only
+                // cache, the weights go in as external initializers); its bytes are never read.
+                for (Map.Entry<String, OnnxTensorLike> e : initializers.entrySet()) {
+                    options.addInitializer(e.getKey(), e.getValue());
+                }
+            }
+            return env.createSession(file.toString(), options);
+        }
     }
 
     /** A task that makes a session. */
@@ -498,7 +498,7 @@ final class DecoderSession implements AutoCloseable {
         long frontBytes = 0;
         long backBytes = 0;
         for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
-            long bytes = 4 * Arrays.stream(w.shape()).reduce(1, Math::multiplyExact);
+            long bytes = 4 * WeightCache.elements(w.shape());
             frontBytes += front.test(w.name()) ? bytes : 0;
             backBytes += back.test(w.name()) ? bytes : 0;
         }
@@ -539,8 +539,8 @@ final class DecoderSession implements AutoCloseable {
         }
         DecoderSession opened = new DecoderSession(env, packed[0].session(), List.of(), config, Device.CPU, graph);
         opened.tail = packed[1] == null ? null : packed[1].session();
-        opened.weightCacheOutcome = packed[1] == null || packed[0].outcome() == ModelCache.Outcome.REBUILT ? packed[0].outcome()
-                : packed[1].outcome() == ModelCache.Outcome.HIT ? packed[0].outcome() : packed[1].outcome();
+        opened.weightCacheOutcome = packed[1] == null ? packed[0].outcome()
+                : ModelCache.Outcome.of(packed[0].outcome(), packed[1].outcome());
         return opened;
     }
 
@@ -575,6 +575,27 @@ final class DecoderSession implements AutoCloseable {
     }
 
     /**
+     * This CPU's feature flags as {@code /proc/cpuinfo} lists them (its {@code flags} line, or
+     * {@code Features} on ARM); empty where there is no {@code /proc} (macOS, Windows).
+     */
+    // declared before RELEASE_PACKED_CODES, which reads it when the class initializes
+    static final String CPU_FLAGS = readCpuFlags();
+
+    private static String readCpuFlags() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("flags") || lower.startsWith("features")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc: no flags
+        }
+        return "";
+    }
+
+    /**
      * Whether the 4-bit codes may be unmapped once the session exists. Only where MatMulNBits is
      * known to prepack them (ONNX Runtime's MLAS has 4-bit kernels for x86-64 with AVX2 and for
      * 64-bit ARM): elsewhere it would multiply from the original codes on every run, so they stay
@@ -590,17 +611,9 @@ final class DecoderSession implements AutoCloseable {
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
             return false;
         }
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) {
-                    return java.util.Arrays.asList(line.split("\\s+")).contains("avx2");
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
-        return false;
+        return Arrays.asList(CPU_FLAGS.split("\\s+")).contains("avx2");
     }
+
 
     /**
      * System property: {@code false} keeps the CPU step decoder in one session instead of two (the
@@ -749,7 +762,7 @@ final class DecoderSession implements AutoCloseable {
         initializers.put(name, tensor);
     }
 
-    private static String firstLine(String message) {
+    static String firstLine(String message) {
         if (message == null) {
             return "no message";
         }

@@ -38,7 +38,17 @@ final class ModelCache {
     }
 
     /** How the cache served a request. */
-    enum Outcome { HIT, BUILT, REBUILT }
+    enum Outcome {
+        HIT, BUILT, REBUILT;
+
+        /** How two entries served one request together: a hit only if both were, rebuilt if either was. */
+        static Outcome of(Outcome a, Outcome b) {
+            if (a == REBUILT || b == REBUILT) {
+                return REBUILT;
+            }
+            return a == HIT && b == HIT ? HIT : BUILT;
+        }
+    }
 
     /** Which graph of a checkpoint: the step decoder, or the generation graph computing in fp32 or in fp16 (CUDA). */
     enum Kind { STEP, LOOP, LOOP_FP16 }

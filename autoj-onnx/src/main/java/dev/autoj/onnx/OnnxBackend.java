@@ -138,14 +138,14 @@ public final class OnnxBackend implements Backend {
         Function<Device, DecoderSession.Graph> graphs = device -> {
             ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
             LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
-            if (config.numLayers() >= 2 && splits(kind, device, options.dtype(), int4)) {
+            if (splits(config, kind, device, options.dtype(), int4)) {
                 int split = splitLayer(config, options.dtype(), int4);
                 ModelCache.Entry front = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
                         kind, new LlamaGraph.Span(0, split));
                 ModelCache.Entry back = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
                         kind, new LlamaGraph.Span(split, config.numLayers()));
-                ModelCache.Outcome outcome = front.outcome() == ModelCache.Outcome.HIT ? back.outcome() : front.outcome();
-                return new DecoderSession.Graph(front.file(), false, false, outcome, back.file(), split);
+                return new DecoderSession.Graph(front.file(), false, false, ModelCache.Outcome.of(front.outcome(), back.outcome()),
+                        back.file(), split);
             }
             ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout, kind);
             return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
@@ -170,8 +170,8 @@ public final class OnnxBackend implements Backend {
      * fp16 (its graph widens the weights in-graph) or the generation graph.
      * {@code autoj.onnx.splitSessions=false} keeps one session.
      */
-    static boolean splits(ModelCache.Kind kind, Device device, Dtype dtype, LlamaGraph.Int4 int4) {
-        return kind == ModelCache.Kind.STEP && device == Device.CPU && dtype != Dtype.FP16
+    static boolean splits(ModelConfig config, ModelCache.Kind kind, Device device, Dtype dtype, LlamaGraph.Int4 int4) {
+        return config.numLayers() >= 2 && kind == ModelCache.Kind.STEP && device == Device.CPU && dtype != Dtype.FP16
                 && (dtype != Dtype.INT4 || int4.inputOrders().isEmpty())
                 && DecoderSession.switchProperty(DecoderSession.SPLIT_PROPERTY);
     }
@@ -183,10 +183,16 @@ public final class OnnxBackend implements Backend {
      * has at least one layer (a decoder of one layer is not split).
      */
     static int splitLayer(ModelConfig c, Dtype dtype, LlamaGraph.Int4 int4) {
-        long q = (long) c.numHeads() * c.headDim();
-        long kv = (long) c.numKvHeads() * c.headDim();
-        double layer = (double) c.hiddenSize() * (2 * q + 2 * kv) + 3.0 * c.hiddenSize() * c.intermediateSize();
-        double head = (double) c.vocabSize() * c.hiddenSize() * (dtype == Dtype.INT4 && !int4.quantizedHead() ? 6.4 : 1);
+        double layer = 0;
+        double head = 0;
+        for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(c)) {
+            if (w.name().startsWith("model.layers.0.")) {
+                layer += WeightCache.elements(w.shape());
+            } else if (!w.name().startsWith("model.layers.")) {
+                head += WeightCache.elements(w.shape());
+            }
+        }
+        head *= dtype == Dtype.INT4 && !int4.quantizedHead() ? 6.4 : 1;
         int n = c.numLayers();
         int best = 1;
         double bestCost = Double.MAX_VALUE;

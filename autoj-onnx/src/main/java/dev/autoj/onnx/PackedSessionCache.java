@@ -100,14 +100,14 @@ final class PackedSessionCache {
                 return new Opened(load(env, entry), ModelCache.Outcome.HIT);
             } catch (OrtException e) {
                 LOG.log(System.Logger.Level.WARNING, "The packed weight cache entry " + entry
-                        + " could not be loaded and is rebuilt: " + firstLine(e.getMessage()));
+                        + " could not be loaded and is rebuilt: " + DecoderSession.firstLine(e.getMessage()));
             }
         }
         try {
             write(env, cacheDir, entry, graphFile, weightBytes, initializers);
             return new Opened(load(env, entry), present ? ModelCache.Outcome.REBUILT : ModelCache.Outcome.BUILT);
         } catch (IOException | OrtException | UncheckedIOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot keep the packed fp32 weights in " + cacheDir + " (" + firstLine(e.getMessage())
+            LOG.log(System.Logger.Level.WARNING, "Cannot keep the packed fp32 weights in " + cacheDir + " (" + DecoderSession.firstLine(e.getMessage())
                     + "); the session starts without them: a second copy of the weights in memory and a slower start."
                     + " Point the cache directory at a writable folder with room for about twice the model, or set -D"
                     + PROPERTY + "=false.");
@@ -117,7 +117,7 @@ final class PackedSessionCache {
 
     private static OrtSession load(OrtEnvironment env, Path entry) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // as every CPU decoder session: a split decoder runs body and head one after the other,
+            // as every CPU decoder session: a split decoder runs its two sessions one after the other,
             // and threads still spinning after one run would take the cores from the next
             options.addConfigEntry("session.force_spinning_stop", "1");
             return env.createSession(entry.resolve(MODEL).toString(), options);
@@ -143,6 +143,9 @@ final class PackedSessionCache {
     private static void write(OrtEnvironment env, Path cacheDir, Path entry, Path graphFile, long weightBytes,
             Weights initializers) throws IOException, OrtException {
         Files.createDirectories(cacheDir);
+        if (Files.exists(entry) && !Files.isDirectory(entry)) {
+            throw new IOException(entry + " is in the way and is not a cache entry");
+        }
         // the entry holds the weights and their packed copies: about twice the fp32 weights
         long needed = 2 * weightBytes + (64L << 20);
         long usable = Files.getFileStore(cacheDir).getUsableSpace();
@@ -167,8 +170,6 @@ final class PackedSessionCache {
                     + Files.size(temp.resolve(DATA)) + "\n", StandardCharsets.US_ASCII);
             if (Files.isDirectory(entry)) {
                 delete(entry);
-            } else if (Files.exists(entry)) {
-                throw new IOException(entry + " is in the way and is not a cache entry");
             }
             try {
                 Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
@@ -195,27 +196,9 @@ final class PackedSessionCache {
         }
     }
 
-    /** The CPU's feature flags, which the saved optimisation may depend on; the architecture where they cannot be read. */
+    /** The CPU's feature flags, which the saved optimisation may depend on, after the architecture. */
     static String cpuFeatures() {
-        String arch = System.getProperty("os.arch", "");
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                String lower = line.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("flags") || lower.startsWith("features")) {
-                    return arch + " " + line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc (macOS, Windows): the architecture alone
-        }
-        return arch;
+        return (System.getProperty("os.arch", "") + " " + DecoderSession.CPU_FLAGS).strip();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

@@ -270,7 +270,8 @@ final class WeightCache {
         return (offset + ALIGN - 1) / ALIGN * ALIGN;
     }
 
-    private static long elements(long[] shape) {
+    /** Elements of a tensor of {@code shape}. */
+    static long elements(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;

@@ -275,7 +275,7 @@ public final class LlamaGraph {
         int d = config.headDim();
         boolean first = span.from() == 0;
         boolean last = span.to() == config.numLayers();
-        declareWeights(name -> inSpan(config, int4, span, name), span.from() < span.to());
+        declareWeights(name -> inSpan(config, int4, span, name));
         if (first) {
             g.input("input_ids", ElemType.INT64, "batch", "seq");
         } else {
@@ -307,11 +307,8 @@ public final class LlamaGraph {
             g.output("present_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
             g.output("present_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
         }
-        String h = first ? embed("input_ids") : "hidden_in";
-        if (span.from() < span.to()) {
-            h = layers(h, "position_ids", scores -> g.op("Add", List.of(scores, "attention_bias")), span.from(), span.to(),
-                    pastK, pastV, presentK, presentV);
-        }
+        String h = layers(first ? embed("input_ids") : "hidden_in", "position_ids",
+                scores -> g.op("Add", List.of(scores, "attention_bias")), span.from(), span.to(), pastK, pastV, presentK, presentV);
         if (last) {
             String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
             g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
@@ -323,14 +320,11 @@ public final class LlamaGraph {
 
     /** Declares every weight (external initializers) and the rotary tables in the outer graph. */
     void declareWeights() {
-        declareWeights(name -> true, true);
+        declareWeights(name -> true);
     }
 
-    /**
-     * As {@link #declareWeights()}, only the initializers {@code wanted} accepts (by initializer
-     * name), and the rotary tables only with {@code rope}.
-     */
-    private void declareWeights(java.util.function.Predicate<String> wanted, boolean rope) {
+    /** As {@link #declareWeights()}, only the initializers {@code wanted} accepts (by initializer name). */
+    private void declareWeights(java.util.function.Predicate<String> wanted) {
         if (int4 == null) {
             for (Weight w : weights(config)) {
                 if (wanted.test(w.name())) {
@@ -353,9 +347,6 @@ public final class LlamaGraph {
                     declareQuantized(w);
                 }
             }
-        }
-        if (!rope) {
-            return;
         }
         ropeTables();
         if (compute != ElemType.FLOAT) {
@@ -407,11 +398,7 @@ public final class LlamaGraph {
 
     /** Final norm and output head over hidden states [..., hidden]: fp32 logits [..., vocab]. */
     String logits(String hidden) {
-        return head(rmsNorm(hidden, "model.norm.weight"));
-    }
-
-    /** The output head over final-normed hidden states [..., hidden]: fp32 logits [..., vocab]. */
-    private String head(String normed) {
+        String normed = rmsNorm(hidden, "model.norm.weight");
         String logits = linear(normed, headName(config), config.vocabSize());
         // fp16 logits tie far more often than fp32 ones; the greedy choice is made on fp32
         return compute == ElemType.FLOAT ? logits : g.op("Cast", List.of(logits), Attr.i("to", ElemType.FLOAT.code));
