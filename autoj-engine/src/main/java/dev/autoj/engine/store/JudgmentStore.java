@@ -81,7 +81,8 @@ public final class JudgmentStore {
     public static final Path DEFAULT_UNSAVED_DIRECTORY = Path.of("target", "autoj", "unsaved");
 
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
-    private static final String TEMP_SUFFIX = ".tmp";
+    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+    private static final String TEMP_SUFFIX = StoreFiles.TEMP_SUFFIX;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
@@ -216,6 +217,7 @@ public final class JudgmentStore {
             throw new StoreException("Cannot read the judgment file " + file + ": " + why(e), e);
         }
         StoredJudgment judgment = parse(file, bytes);
+        StoreUse.judgmentUsed(key);
         return Optional.of(judgment);
     }
 
@@ -239,24 +241,13 @@ public final class JudgmentStore {
             throw new StoreException("Cannot create the judgment store folder " + shard + ": " + why(e), e);
         }
         markShard(shard.getFileName().toString());
-        Path temp = shard.resolve("." + key + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
-            writeDurably(temp, toJson(key, judgment));
-            boolean placed = hardLinks ? placeByLink(temp, file) : placeByMove(temp, file);
-            if (placed) {
+            if (StoreFiles.placeNew(file, toJson(key, judgment), hardLinks)) {
+                StoreUse.judgmentUsed(key);
                 return judgment;
             }
         } catch (IOException e) {
             throw new StoreException("Cannot write the judgment file " + file + ": " + why(e), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // The judgment itself is safely in place or the caller gets the first failure;
-                // a stray hidden .tmp file is reported by verify, never read as a judgment.
-                System.getLogger(JudgmentStore.class.getName()).log(System.Logger.Level.WARNING,
-                        "Could not remove the temporary file " + temp + ": " + e.getMessage());
-            }
         }
         StoredJudgment winner = find(key).orElseThrow(() -> new StoreException(
                 "The judgment file " + file + " vanished while recording; is another process deleting the store?"));
@@ -290,22 +281,7 @@ public final class JudgmentStore {
 
     /** What went wrong with a file operation, in words, with the path when the exception names one. */
     static String why(IOException e) {
-        String path = e instanceof FileSystemException fs && fs.getFile() != null ? " (" + fs.getFile() + ")" : "";
-        String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : String.valueOf(e.getMessage());
-        if (e instanceof AccessDeniedException) {
-            return "permission denied" + path + "; make the folder writable for this user";
-        }
-        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException
-                || reason.contains("Not a directory")) {
-            return "a file is in the way" + path + " where a folder is needed; move it aside";
-        }
-        if (reason.contains("No space left") || reason.contains("Disk quota")) {
-            return "the disk is full (" + reason + ")" + path + "; free space";
-        }
-        if (reason.contains("Read-only file system")) {
-            return "the file system is read-only" + path;
-        }
-        return e.getClass().getSimpleName() + ": " + reason + path;
+        return StoreFiles.why(e);
     }
 
     /**
@@ -336,54 +312,6 @@ public final class JudgmentStore {
         return lost;
     }
 
-    /** Places the complete temp file as {@code file}; false when another writer got there first. */
-    private boolean placeByLink(Path temp, Path file) throws IOException {
-        try {
-            Files.createLink(file, temp);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            return placeByMove(temp, file);
-        }
-    }
-
-    /**
-     * Without hard links, an atomic move would replace a file that appeared meanwhile, so writers
-     * of one shard take turns: a lock in this JVM (file locks are per process) and a file lock
-     * across processes.
-     */
-    private boolean placeByMove(Path temp, Path file) throws IOException {
-        Path lockFile = file.getParent().resolve(".lock");
-        synchronized (JudgmentStore.class) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock lock = channel.lock();
-                try {
-                    if (Files.exists(file)) {
-                        return false;
-                    }
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-                    return true;
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new StoreException("The file system of " + file.getParent()
-                            + " supports neither hard links nor atomic moves; keep the judgment store on a local disk.", e);
-                } finally {
-                    lock.release();
-                }
-            }
-        }
-    }
-
-    private static void writeDurably(Path temp, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-    }
-
     private static StoredJudgment sameOrConflict(String key, Path file, StoredJudgment existing, StoredJudgment offered) {
         if (existing.sameOutputAs(offered)) {
             return existing;
@@ -398,7 +326,7 @@ public final class JudgmentStore {
         }
         try (Stream<Path> shards = Files.list(directory)) {
             List<Path> files = new ArrayList<>();
-            for (Path shard : shards.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals(SHARD_MARKERS))
+            for (Path shard : shards.filter(Files::isDirectory).filter(d -> SHARD.matcher(d.getFileName().toString()).matches())
                     .sorted().toList()) {
                 try (Stream<Path> inShard = Files.list(shard)) {
                     inShard.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
@@ -732,7 +660,6 @@ public final class JudgmentStore {
 
     /** The start of a text on one line, for messages. */
     static String preview(String text, int max) {
-        String oneLine = text.replace("\r", "\\r").replace("\n", "\\n");
-        return oneLine.length() > max ? oneLine.substring(0, max) + "…" : oneLine;
+        return StoreFiles.preview(text, max);
     }
 }

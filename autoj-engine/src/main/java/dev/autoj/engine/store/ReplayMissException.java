@@ -34,6 +34,12 @@ public class ReplayMissException extends StoreException {
         this.key = key;
     }
 
+    /** For misses of other stored things (the answers of a model under test), with their own message. */
+    protected ReplayMissException(String key, String message) {
+        super(message);
+        this.key = key;
+    }
+
     public String key() {
         return key;
     }
