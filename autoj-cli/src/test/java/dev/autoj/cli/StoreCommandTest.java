@@ -87,7 +87,8 @@ class StoreCommandTest {
             assertThat(c.original().backend()).isEqualTo("published");
             assertThat(c.original().critique()).isEmpty();
             assertThat(c.original().rawOutput()).isEmpty();
-            assertThat(c.original().warnings()).anySatisfy(w -> assertThat(w).startsWith("Published label only"));
+            assertThat(c.original().provenance().note()).startsWith("Published label only");
+            assertThat(c.original().warnings()).noneSatisfy(w -> assertThat(w).startsWith("Published label only"));
         }
     }
 

@@ -20,8 +20,11 @@ import java.util.Objects;
  *     {@code "published"} for the testbed import; for a prompt not sent: the one it was meant for)
  * @param recorded for a replay, the source the store recorded ({@code "live:<backend>"} or
  *     {@code "published:auto-j-testbed"}); null for a live judgment
+ * @param note what a reader should know about the source, e.g. that a published record is a verdict
+ *     label without the judge's critique; null when there is nothing to say. A note is provenance, not a
+ *     warning: reports show it beside the source.
  */
-public record Provenance(Kind kind, String backend, String recorded) {
+public record Provenance(Kind kind, String backend, String recorded, String note) {
 
     /** Live, from the store, or never sent. */
     public enum Kind {
@@ -42,6 +45,16 @@ public record Provenance(Kind kind, String backend, String recorded) {
         if ((kind == Kind.REPLAYED) != (recorded != null)) {
             throw new IllegalArgumentException("a replayed judgment, and only one, names what the store recorded");
         }
+    }
+
+    /** A provenance without a note. */
+    public Provenance(Kind kind, String backend, String recorded) {
+        this(kind, backend, recorded, null);
+    }
+
+    /** The same provenance with {@code text} as its note. */
+    public Provenance withNote(String text) {
+        return new Provenance(kind, backend, recorded, text);
     }
 
     /** A judgment generated now by {@code backend}. */

@@ -1,5 +1,7 @@
 package dev.autoj.junit;
 
+import dev.autoj.engine.report.RunSummary;
+
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.SetComparison;
 import dev.autoj.assertions.SetReport;
@@ -28,14 +30,14 @@ final class AllureReporter implements JudgmentReporter {
     }
 
     @Override
-    public void report(JudgmentReport r, ExtensionContext test, boolean firstOfScenario) {
+    public void report(JudgmentReport r, List<RunSummary.AnswerUse> answers, ExtensionContext test, boolean firstOfScenario) {
         if (firstOfScenario) {
             Allure.label("autoj.scenario", r.scenario().id());
             r.scenario().group().ifPresent(g -> Allure.label("autoj.scenario_group", g.displayName()));
         }
         AllureLifecycle lifecycle = Allure.getLifecycle();
         String uuid = UUID.randomUUID().toString();
-        lifecycle.startStep(uuid, new StepResult().setName(JudgmentReporter.title(r)).setParameters(parameters(r)));
+        lifecycle.startStep(uuid, new StepResult().setName(JudgmentReporter.title(r)).setParameters(parameters(r, answers)));
         try {
             List<Judgment> judgments = r.judgments();
             List<Prompt> prompts = r.prompts();
@@ -99,7 +101,7 @@ final class AllureReporter implements JudgmentReporter {
         }
     }
 
-    private static List<Parameter> parameters(JudgmentReport r) {
+    private static List<Parameter> parameters(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
         List<Parameter> p = new ArrayList<>();
         p.add(param("scenario", r.scenario().id()));
         if (r.comparison() != null) {
@@ -114,6 +116,13 @@ final class AllureReporter implements JudgmentReporter {
         }
         Judgment first = r.judgments().get(0);
         p.add(param("source", first.source()));
+        if (first.provenance().note() != null) {
+            p.add(param("source note", first.provenance().note()));
+        }
+        for (RunSummary.AnswerUse a : answers) {
+            // Where the judged text came from, next to the judgment that used it.
+            p.add(param(a.role() + " answer", a.describe().substring(a.role().length() + 2)));
+        }
         p.add(param("latency", r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum() + " ms"));
         p.add(param("model", String.valueOf(first.modelId())));
         if (!r.warnings().isEmpty()) {

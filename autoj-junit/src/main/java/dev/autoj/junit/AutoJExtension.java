@@ -147,8 +147,9 @@ final class AutoJExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         private final ReportEntryReporter entries = new ReportEntryReporter();
 
         @Override
-        public void report(dev.autoj.assertions.JudgmentReport report, ExtensionContext test, boolean firstOfScenario) {
-            (AllureReporter.recording() ? allure : entries).report(report, test, firstOfScenario);
+        public void report(dev.autoj.assertions.JudgmentReport report, List<dev.autoj.engine.report.RunSummary.AnswerUse> answers,
+                ExtensionContext test, boolean firstOfScenario) {
+            (AllureReporter.recording() ? allure : entries).report(report, answers, test, firstOfScenario);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.autoj.junit;
 
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -23,7 +25,7 @@ final class JudgmentJson {
     }
 
     /** The run summary's entry of one assertion's judgment(s). */
-    static RunSummary.JudgmentEntry summaryEntry(JudgmentReport r) {
+    static RunSummary.JudgmentEntry summaryEntry(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
         Comparison c = r.comparison();
         return new RunSummary.JudgmentEntry(r.assertion(), r.expectation(), r.protocol(), r.scenario().id(), r.passed(),
                 c == null ? null : r.policy().configName(),
@@ -31,7 +33,8 @@ final class JudgmentJson {
                 c == null ? null : c.combined(), c == null ? null : c.consistent(),
                 c == null ? r.judgment().rating() : null,
                 r.judgments().stream().filter(Judgment::isNoVerdict).map(Judgment::noVerdictReason).findFirst().orElse(null),
-                r.judgments().get(0).source(), r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum(), r.warnings());
+                r.judgments().get(0).source(), r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum(), r.warnings(),
+                r.judgments().stream().map(j -> j.provenance().note()).filter(java.util.Objects::nonNull).distinct().toList(), answers);
     }
 
     static String write(Object value) {

@@ -1,5 +1,8 @@
 package dev.autoj.junit;
 
+import dev.autoj.engine.report.RunSummary;
+import java.util.List;
+
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.SetReport;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,7 +14,7 @@ interface JudgmentReporter {
      * @param test the running test's context
      * @param firstOfScenario true for the test's first judgment in this scenario (labels go on once)
      */
-    void report(JudgmentReport report, ExtensionContext test, boolean firstOfScenario);
+    void report(JudgmentReport report, List<RunSummary.AnswerUse> answers, ExtensionContext test, boolean firstOfScenario);
 
     /** Puts one set-level decision into the report, after the judgments of its cases. */
     void reportSet(SetReport report, ExtensionContext test);
@@ -20,8 +23,7 @@ interface JudgmentReporter {
     static String title(JudgmentReport r) {
         String outcome;
         if (r.comparison() != null) {
-            outcome = "verdicts " + Messages.order(r.comparison().original()) + " / " + Messages.order(r.comparison().swapped())
-                    + (r.comparison().consistent() ? " (consistent)" : " (orders disagree)");
+            outcome = Messages.byRole(r.comparison());
         } else if (r.judgment().isNoVerdict()) {
             outcome = "no verdict";
         } else {
@@ -40,6 +42,32 @@ interface JudgmentReporter {
                 case RESPONSE_1 -> "Response 1";
                 case RESPONSE_2 -> "Response 2";
                 case TIE -> "Tie";
+            };
+        }
+
+        /**
+         * A comparison named by role, not by position: {@code response preferred in both orders}, or
+         * {@code response preferred when shown first, baseline preferred when shown second: position flip}.
+         * In the original order the response is shown first (Response 1); in the swapped order second.
+         */
+        static String byRole(dev.autoj.engine.Comparison c) {
+            String first = role(c.original(), true);
+            String second = role(c.swapped(), false);
+            if (first.equals(second)) {
+                return first + " in both orders";
+            }
+            boolean flip = c.original().verdict() != null && c.swapped().verdict() != null;
+            return first + " when the response is shown first, " + second + " when it is shown second" + (flip ? ": position flip" : "");
+        }
+
+        private static String role(dev.autoj.engine.Judgment j, boolean responseFirst) {
+            if (j.verdict() == null) {
+                return "no verdict";
+            }
+            return switch (j.verdict()) {
+                case TIE -> "tie";
+                case RESPONSE_1 -> responseFirst ? "response preferred" : "baseline preferred";
+                case RESPONSE_2 -> responseFirst ? "baseline preferred" : "response preferred";
             };
         }
 

@@ -1,5 +1,7 @@
 package dev.autoj.junit;
 
+import dev.autoj.engine.report.RunSummary;
+
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judgment;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ReportEntryReporter implements JudgmentReporter {
 
     @Override
-    public void report(JudgmentReport r, ExtensionContext test, boolean firstOfScenario) {
+    public void report(JudgmentReport r, List<RunSummary.AnswerUse> answers, ExtensionContext test, boolean firstOfScenario) {
         Map<String, String> entry = new LinkedHashMap<>();
         entry.put("autoj.step", JudgmentReporter.title(r));
         entry.put("autoj.scenario", r.scenario().id());
@@ -30,6 +32,18 @@ final class ReportEntryReporter implements JudgmentReporter {
             }
             entry.put("autoj.prompt" + order, prompts.get(i).text());
             entry.put("autoj.judgment" + order, JudgmentJson.write(JudgmentJson.judgment(j)));
+        }
+        if (!answers.isEmpty()) {
+            entry.put("autoj.answers", String.join("\n", answers.stream().map(RunSummary.AnswerUse::describe).toList()));
+        }
+        java.util.Set<String> notes = new java.util.LinkedHashSet<>();
+        r.judgments().forEach(j -> {
+            if (j.provenance().note() != null) {
+                notes.add(j.provenance().note());
+            }
+        });
+        if (!notes.isEmpty()) {
+            entry.put("autoj.source-notes", String.join("\n", notes));
         }
         List<String> warnings = r.warnings();
         if (!warnings.isEmpty()) {

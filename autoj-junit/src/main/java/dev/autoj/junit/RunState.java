@@ -5,6 +5,16 @@ import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judge;
+import dev.autoj.engine.answers.RecordedAnswer;
+import dev.autoj.engine.answers.Recorder;
+import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.store.StoreUse;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import dev.autoj.engine.store.ReplayMissException;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +28,7 @@ import org.opentest4j.TestAbortedException;
  * the settings, the one judge (built on first use), the per-test records and the reporters.
  * JUnit closes it when the run ends; closing writes the summary and closes the judge.
  */
-final class RunState implements JudgeHandOff.Session, AutoCloseable {
+final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoCloseable {
 
     private final Settings settings;
     private final JudgeFactory factory;
@@ -31,6 +41,11 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
     private RuntimeException startFailure;
     private TestRecord outsideTests;
     private final AtomicInteger replayMisses = new AtomicInteger();
+    private final Recorder recorder;
+    /** The answers of models under test served in this run, by text, to name where a judged text came from. */
+    private final Map<String, RecordedAnswer> answersByText = new ConcurrentHashMap<>();
+    private final Set<String> judgmentKeys = new ConcurrentSkipListSet<>();
+    private final Set<String> answerKeys = new ConcurrentSkipListSet<>();
 
     private record Running(ExtensionContext context, TestRecord record) {
     }
@@ -39,7 +54,43 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         this.settings = settings;
         this.factory = factory;
         this.reporters = List.copyOf(reporters);
+        this.recorder = Recorder.using(settings.judge().mode(), settings.judge().storeDir()).reportingTo(this::answered);
         JudgeHandOff.install(this);
+        Recorder.install(recorder);
+        StoreUse.install(this);
+    }
+
+    /** An answer of a model under test served to a test: kept by its text for the reports of the judgments that use it. */
+    private void answered(RecordedAnswer answer) {
+        answersByText.put(answer.answer().text(), answer);
+    }
+
+    @Override
+    public void judgmentUsed(String key) {
+        judgmentKeys.add(key);
+    }
+
+    @Override
+    public void answerUsed(String key) {
+        answerKeys.add(key);
+    }
+
+    /** Where the report's judged texts came from, for those that were answers served in this run. */
+    private List<RunSummary.AnswerUse> answerUses(JudgmentReport report) {
+        List<RunSummary.AnswerUse> uses = new ArrayList<>();
+        use(uses, "response", report.response());
+        if (report.baseline() != null) {
+            use(uses, "baseline", report.baseline());
+        }
+        return uses;
+    }
+
+    private void use(List<RunSummary.AnswerUse> uses, String role, String text) {
+        RecordedAnswer a = answersByText.get(text);
+        if (a != null) {
+            uses.add(new RunSummary.AnswerUse(role, a.key(), a.request().model(), a.served().name().toLowerCase(Locale.ROOT),
+                    a.source(), a.recordedAt().toString()));
+        }
     }
 
     Settings settings() {
@@ -87,10 +138,12 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
         Running running = current.get();
         TestRecord record = running != null ? running.record() : outsideTests();
         boolean firstOfScenario = record.judgments.stream().noneMatch(r -> r.scenario() == report.scenario());
+        List<RunSummary.AnswerUse> uses = answerUses(report);
+        record.answers.put(report, uses);
         record.judgments.add(report);
         if (running != null) {
             for (JudgmentReporter reporter : reporters) {
-                reporter.report(report, running.context(), firstOfScenario);
+                reporter.report(report, uses, running.context(), firstOfScenario);
             }
         }
     }
@@ -150,13 +203,16 @@ final class RunState implements JudgeHandOff.Session, AutoCloseable {
 
     SummaryWriter summary() {
         SharedJudge judge = shared;
-        return new SummaryWriter(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, replayMisses.get());
+        return new SummaryWriter(records, judge == null ? 0 : judge.judgeNanos() / 1_000_000, replayMisses.get(),
+                new RunSummary.StoreKeys(List.copyOf(judgmentKeys), List.copyOf(answerKeys)));
     }
 
     /** Ends the run: the hand-off goes, the summary is written, the judge is closed; no failure hides another. */
     @Override
     public void close() {
         JudgeHandOff.uninstall(this);
+        Recorder.uninstall(recorder);
+        StoreUse.uninstall(this);
         RuntimeException failure = null;
         try {
             summary().write(settings.summaryDir());

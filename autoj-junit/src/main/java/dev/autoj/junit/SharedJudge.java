@@ -33,27 +33,37 @@ final class SharedJudge implements Judge {
         this.delegate = delegate;
     }
 
+    /** What a queued request asks for: both orders, one given order, or a single-response grade. */
+    private enum Kind { COMPARE, GIVEN_ORDER, GRADE }
+
     private static final class Pending {
-        final List<CompareRequest> compares;
-        final List<GradeRequest> grades;
+        final Kind kind;
+        final List<?> requests;
         final CompletableFuture<List<?>> result = new CompletableFuture<>();
 
-        Pending(List<CompareRequest> compares, List<GradeRequest> grades) {
-            this.compares = compares;
-            this.grades = grades;
+        Pending(Kind kind, List<?> requests) {
+            this.kind = kind;
+            this.requests = requests;
         }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<Comparison> compareAll(List<CompareRequest> requests) {
-        return (List<Comparison>) submit(new Pending(List.copyOf(requests), null));
+        return (List<Comparison>) submit(new Pending(Kind.COMPARE, List.copyOf(requests)));
+    }
+
+    /** Sends one prompt per pair, the order given: never the interface's default, which judges both orders. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
+        return (List<Judgment>) submit(new Pending(Kind.GIVEN_ORDER, List.copyOf(requests)));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<Judgment> gradeAll(List<GradeRequest> requests) {
-        return (List<Judgment>) submit(new Pending(null, List.copyOf(requests)));
+        return (List<Judgment>) submit(new Pending(Kind.GRADE, List.copyOf(requests)));
     }
 
     @Override
@@ -153,36 +163,33 @@ final class SharedJudge implements Judge {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void run(List<Pending> batch) {
-        List<CompareRequest> compares = new ArrayList<>();
-        List<GradeRequest> grades = new ArrayList<>();
-        for (Pending p : batch) {
-            if (p.compares != null) {
-                compares.addAll(p.compares);
-            } else {
-                grades.addAll(p.grades);
-            }
+        java.util.Map<Kind, List<Object>> requests = new java.util.EnumMap<>(Kind.class);
+        for (Kind kind : Kind.values()) {
+            requests.put(kind, new ArrayList<>());
         }
+        for (Pending p : batch) {
+            requests.get(p.kind).addAll(p.requests);
+        }
+        java.util.Map<Kind, List<?>> results = new java.util.EnumMap<>(Kind.class);
         long start = System.nanoTime();
-        List<Comparison> comparisons;
-        List<Judgment> judgments;
         try {
-            comparisons = compares.isEmpty() ? List.of() : delegate.compareAll(compares);
-            judgments = grades.isEmpty() ? List.of() : delegate.gradeAll(grades);
+            List<CompareRequest> compares = (List<CompareRequest>) (List<?>) requests.get(Kind.COMPARE);
+            List<CompareRequest> given = (List<CompareRequest>) (List<?>) requests.get(Kind.GIVEN_ORDER);
+            List<GradeRequest> grades = (List<GradeRequest>) (List<?>) requests.get(Kind.GRADE);
+            results.put(Kind.COMPARE, compares.isEmpty() ? List.of() : delegate.compareAll(compares));
+            results.put(Kind.GIVEN_ORDER, given.isEmpty() ? List.of() : delegate.compareInGivenOrderAll(given));
+            results.put(Kind.GRADE, grades.isEmpty() ? List.of() : delegate.gradeAll(grades));
         } finally {
             judgeNanos.addAndGet(System.nanoTime() - start);
             batches.incrementAndGet();
         }
-        int c = 0;
-        int g = 0;
+        java.util.Map<Kind, Integer> taken = new java.util.EnumMap<>(Kind.class);
         for (Pending p : batch) {
-            if (p.compares != null) {
-                p.result.complete(List.copyOf(comparisons.subList(c, c + p.compares.size())));
-                c += p.compares.size();
-            } else {
-                p.result.complete(List.copyOf(judgments.subList(g, g + p.grades.size())));
-                g += p.grades.size();
-            }
+            int from = taken.getOrDefault(p.kind, 0);
+            p.result.complete(List.copyOf(results.get(p.kind).subList(from, from + p.requests.size())));
+            taken.put(p.kind, from + p.requests.size());
         }
     }
 }

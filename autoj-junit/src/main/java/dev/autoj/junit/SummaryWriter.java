@@ -33,6 +33,10 @@ final class SummaryWriter {
     private final RunSummary document;
 
     SummaryWriter(List<TestRecord> records, long judgeTimeMillis, int replayMisses) {
+        this(records, judgeTimeMillis, replayMisses, RunSummary.StoreKeys.NONE);
+    }
+
+    SummaryWriter(List<TestRecord> records, long judgeTimeMillis, int replayMisses, RunSummary.StoreKeys storeKeys) {
         this.tests = new ArrayList<>(records);
         this.tests.sort(Comparator.comparing(t -> t.id));
         int passed = 0;
@@ -72,11 +76,11 @@ final class SummaryWriter {
             }
             sets += t.sets.size();
             entries.add(new TestEntry(t.id, t.className, t.displayName, status,
-                    t.judgments.stream().map(JudgmentJson::summaryEntry).toList(),
+                    t.judgments.stream().map(r -> JudgmentJson.summaryEntry(r, t.answers.getOrDefault(r, List.of()))).toList(),
                     t.sets.stream().map(SetReports::entry).toList()));
         }
         this.document = new RunSummary(new Totals(tests.size(), passed, failed, aborted, judgments, comparisons, flips,
-                noVerdicts, judgeTimeMillis, hits, replayMisses, withWarnings, sets), entries);
+                noVerdicts, judgeTimeMillis, hits, replayMisses, withWarnings, sets), entries, storeKeys);
     }
 
     /** A test still marked running when the run ends did not finish: it counts (and is written) as aborted. */
@@ -131,6 +135,7 @@ final class SummaryWriter {
                     }).append(" | ").append(cell(judgmentsCell(t))).append(" |\n");
         }
         sets(md);
+        answers(md);
         warnings(md);
         return md.toString();
     }
@@ -190,6 +195,37 @@ final class SummaryWriter {
         }
     }
 
+    /**
+     * Where the judged answers came from: for each judgment whose response or baseline was an answer of
+     * a model under test, the answer's model, how it was served (replayed, recorded now, live), when
+     * and from what it was recorded, and its store key; then the provenance notes of replayed judgments
+     * (a published verdict label without a critique), counted, apart from the warnings.
+     */
+    private void answers(StringBuilder md) {
+        List<String> rows = new ArrayList<>();
+        java.util.Map<String, Integer> notes = new java.util.LinkedHashMap<>();
+        for (TestRecord t : tests) {
+            for (JudgmentReport r : t.judgments) {
+                for (RunSummary.AnswerUse a : t.answers.getOrDefault(r, List.of())) {
+                    rows.add("| " + cell(simpleName(t.className) + " › " + t.displayName) + " | " + cell(r.assertion()) + " | "
+                            + a.role() + " | " + cell(a.model()) + " | " + a.served() + " | " + cell(a.source()) + " | " + a.recordedAt()
+                            + " | `" + a.key().substring(0, 12) + "` |");
+                }
+                r.judgments().stream().map(j -> j.provenance().note()).filter(java.util.Objects::nonNull).distinct()
+                        .forEach(n -> notes.merge(n.replaceAll(" line \\d+ ", " line … "), 1, Integer::sum));
+            }
+        }
+        if (!rows.isEmpty()) {
+            md.append("\n### Answers under test\n\n| Test | Assertion | Judged text | Model | Served | Recorded from | Recorded at | Key |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
+            rows.forEach(row -> md.append(row).append('\n'));
+        }
+        if (!notes.isEmpty()) {
+            md.append("\n### Source notes\n\n");
+            notes.forEach((note, n) -> md.append("- ").append(note.replace("\n", " ")).append(" (").append(count(n, "judgment")).append(")\n"));
+        }
+    }
+
     /** The set-level assertion a case judgment belongs to ({@code isPreferredOverBaseline[case]}), else null. */
     private static String setOf(TestRecord t, JudgmentReport r) {
         return t.sets.stream().map(s -> s.result().assertion()).filter(a -> r.assertion().startsWith(a + "["))
@@ -211,8 +247,7 @@ final class SummaryWriter {
             }
             String what;
             if (r.comparison() != null) {
-                what = JudgmentReporter.Messages.order(r.comparison().original()) + " / "
-                        + JudgmentReporter.Messages.order(r.comparison().swapped());
+                what = JudgmentReporter.Messages.byRole(r.comparison());
             } else if (r.judgment().isNoVerdict()) {
                 what = "no verdict";
             } else {
@@ -246,9 +281,11 @@ final class SummaryWriter {
     }
 
     private static void writeAtomically(Path target, String content) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        // Not createTempFile: its mode is 0600 whatever the umask, and CI artefact uploaders running as
+        // another user must read the summary; a plain new file gets the mode the umask gives (0644).
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         try {
-            Files.writeString(temp, content, StandardCharsets.UTF_8);
+            Files.writeString(temp, content, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

@@ -15,6 +15,9 @@ final class TestRecord {
     final String displayName;
     final List<JudgmentReport> judgments = new CopyOnWriteArrayList<>();
     final List<SetReport> sets = new CopyOnWriteArrayList<>();
+    /** Where each judgment's judged texts came from, when they were answers of a model under test. */
+    final java.util.Map<JudgmentReport, List<dev.autoj.engine.report.RunSummary.AnswerUse>> answers =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     volatile Status status = Status.RUNNING;
 
     TestRecord(String id, String className, String displayName) {

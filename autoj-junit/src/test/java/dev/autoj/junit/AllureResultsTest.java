@@ -94,9 +94,12 @@ class AllureResultsTest {
         JsonNode comparisonStep = comparison.get("steps").get(0);
         assertThat(parameters(comparisonStep)).containsEntry("verdict (original order)", "Response 1")
                 .containsEntry("verdict (swapped order)", "Response 2").containsEntry("consistency", "consistent");
-        // The published pairwise outputs are verdict labels without critiques; the judgments say so in their warnings.
+        // The published pairwise outputs are verdict labels without critiques: a note beside the source, not a warning.
         assertThat(attachmentNames(comparisonStep)).containsExactly("prompt (original order)", "judgment (original order)",
-                "prompt (swapped order)", "judgment (swapped order)", "warnings");
+                "prompt (swapped order)", "judgment (swapped order)");
+        assertThat(parameters(comparisonStep).get("source note")).startsWith("Published label only: ");
+        assertThat(parameters(comparisonStep)).doesNotContainKey("warnings");
+        assertThat(comparisonStep.get("name").asText()).contains("response preferred in both orders");
     }
 
     static void runWithAllure(Path results, Class<?> fixture, int tests) {

@@ -337,4 +337,66 @@ class AutoJExtensionTest {
         assertThat(entry.get("autoj.prompt")).startsWith("[INST] ").contains(item.response());
         assertThat(entry.get("autoj.judgment")).contains("\"source\" : \"replay:published:auto-j-testbed\"");
     }
+
+    /** A judge that counts the prompts each batch method would send: two per pair for both orders, one for a given order. */
+    static final class PromptCountingJudge implements Judge {
+        static final java.util.concurrent.atomic.AtomicInteger BOTH_ORDER_PROMPTS = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicInteger GIVEN_ORDER_PROMPTS = new java.util.concurrent.atomic.AtomicInteger();
+        private final PublishedJudge published = new PublishedJudge();
+
+        @Override
+        public java.util.List<dev.autoj.engine.Comparison> compareAll(java.util.List<CompareRequest> requests) {
+            BOTH_ORDER_PROMPTS.addAndGet(2 * requests.size());
+            return published.compareAll(requests);
+        }
+
+        @Override
+        public java.util.List<dev.autoj.engine.Judgment> compareInGivenOrderAll(java.util.List<CompareRequest> requests) {
+            GIVEN_ORDER_PROMPTS.addAndGet(requests.size());
+            return published.compareAll(requests).stream().map(dev.autoj.engine.Comparison::original).toList();
+        }
+
+        @Override
+        public java.util.List<dev.autoj.engine.Judgment> gradeAll(java.util.List<GradeRequest> requests) {
+            return published.gradeAll(requests);
+        }
+
+        @Override
+        public java.util.List<dev.autoj.engine.Classification> classifyAll(java.util.List<String> queries) {
+            return published.classifyAll(queries);
+        }
+
+        @Override
+        public boolean hasClassifier() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @ExtendWith(OnlyInTestKit.class)
+    static class GivenOrder {
+        @RegisterExtension
+        static final AutoJExtension AUTOJ = new AutoJExtension(settings -> new PromptCountingJudge());
+
+        @Test
+        void judgesOneOrder(Judge judge) {
+            PairwiseItem item = Testbed.pair(69);
+            java.util.List<dev.autoj.engine.Judgment> judged = judge.compareInGivenOrderAll(java.util.List.of(
+                    new Judge.CompareRequest(item.query(), item.response1(), item.response2(), item.scenario())));
+            assertThat(judged).hasSize(1);
+        }
+    }
+
+    @Test
+    void theInjectedJudgeSendsOnePromptPerPairForCompareInGivenOrderAll() {
+        PromptCountingJudge.BOTH_ORDER_PROMPTS.set(0);
+        PromptCountingJudge.GIVEN_ORDER_PROMPTS.set(0);
+        EngineExecutionResults results = Launches.launch(summaryDir, Map.of(), GivenOrder.class);
+        results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(PromptCountingJudge.GIVEN_ORDER_PROMPTS).hasValue(1);
+        assertThat(PromptCountingJudge.BOTH_ORDER_PROMPTS).as("prompts sent for both orders").hasValue(0);
+    }
 }

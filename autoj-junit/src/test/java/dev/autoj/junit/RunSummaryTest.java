@@ -109,6 +109,7 @@ class RunSummaryTest {
                 .contains("replay 6 hits, 0 misses")
                 .contains("| RunSummaryTest.KnownOutcomes › c_lowRating() | ❌ failed | scoresAtLeast: rating 1 (writing_song_lyrics) ✗ |")
                 .contains("| RunSummaryTest.KnownOutcomes › b_positionBiasAcceptedUnderEither() | ✅ passed | "
-                        + "isPreferredOver: Response 1 / Response 1 (writing_news_article) |");
+                        + "isPreferredOver: response preferred when the response is shown first, baseline preferred when it is"
+                        + " shown second: position flip (writing_news_article) |");
     }
 }

@@ -122,11 +122,10 @@ class SetLevelReportTest {
                 .contains("| position flips | 12 (won one order, lost the other; scored ½) |")
                 .contains("| cases needed | 1628 decided cases for power 0.8 |")
                 .contains("| decision | INCONCLUSIVE (more wins than losses, but sign test p = 0.3470 ≥ α = 0.050) |")
-                // Auto-J's published pairwise outputs are labels only; each replayed judgment names its file and line.
-                .contains("- SetLevelReportTest.Sets › firstResponses(), isPreferredOverBaseline (set-level; cases with the"
-                        + " warning in brackets):\n  - Published label only: pairwise_example_output.jsonl line 1 gives"
-                        + " Auto-J-13B's verdict label 0 for this prompt, not the judge's critique text, so raw_output is null."
-                        + " (1 case)\n")
+                // Auto-J's published pairwise outputs are labels only: a source note, counted, not a warning.
+                .contains("\n### Source notes\n\n- Published label only: pairwise_example_output.jsonl line … gives"
+                        + " Auto-J-13B's verdict label 0 for this prompt, not the judge's critique text, so raw_output is null.")
+                .doesNotContain("### Warnings")
                 // The 133 case judgments are counted in the rows and the warnings, not listed one by one.
                 .doesNotContain("isPreferredOverBaseline[testbed-");
         assertThat(md).contains("| win share | 60.7% (95% Wilson interval 48.1%–71.9%) |");

@@ -421,13 +421,13 @@ public final class StandardJudge implements Judge {
         ParsedVerdict parsed = outcome.raw() == null ? outcome.storedResult() : interpret(prompt, outcome, settings.maxNewTokens());
         List<String> warnings = new ArrayList<>(prompt.warnings());
         warnings.addAll(parsed.warnings());
-        if (outcome.raw() == null) {
-            warnings.add(outcome.note() != null ? outcome.note() : LABEL_ONLY_WARNING);
-        }
+        // A label without a critique is a fact about the source, not a problem with the judged texts: a note.
+        Provenance provenance = outcome.raw() == null
+                ? outcome.provenance().withNote(outcome.note() != null ? outcome.note() : LABEL_ONLY_WARNING) : outcome.provenance();
         String raw = outcome.raw() == null ? "" : outcome.raw();
         return new Judgment(prompt.protocol(), prompt.language(), scenario, parsed.verdict(), parsed.rating(),
                 parsed.noVerdictReason(), raw.strip(), raw, prompt.sha256(), settings.modelId(), outcome.provenance().backend(),
-                outcome.provenance(), outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings, prompt);
+                provenance, outcome.promptTokens(), outcome.generatedTokens(), outcome.latency(), warnings, prompt);
     }
 
     /**

@@ -25,7 +25,7 @@ public final class JudgmentJson {
     /**
      * Every field of the judgment: protocol, language, scenario, verdict, rating, no_verdict,
      * critique, raw, prompt_sha256, model, backend, source, prompt_tokens, generated_tokens,
-     * latency_ms, warnings.
+     * latency_ms, warnings; {@code source_note} when the source has a note (a label without critique).
      */
     public static ObjectNode of(Judgment j) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -45,6 +45,9 @@ public final class JudgmentJson {
         node.put("model", j.modelId());
         node.put("backend", j.backend());
         node.put("source", j.source());
+        if (j.provenance().note() != null) {
+            node.put("source_note", j.provenance().note());
+        }
         node.put("prompt_tokens", j.promptTokens());
         node.put("generated_tokens", j.generatedTokens());
         node.put("latency_ms", j.latency().toMillis());

@@ -22,8 +22,9 @@ import java.util.Objects;
  *
  * @param totals counts over the whole run
  * @param tests the tests, sorted by id when written by the extension
+ * @param storeKeys the store entries the run read or wrote (what {@code autoj store prune --used-by} keeps)
  */
-public record RunSummary(Totals totals, List<TestEntry> tests) {
+public record RunSummary(Totals totals, List<TestEntry> tests, StoreKeys storeKeys) {
 
     /** The one format version written and read. */
     public static final String FORMAT = "autoj-summary/1";
@@ -31,6 +32,57 @@ public record RunSummary(Totals totals, List<TestEntry> tests) {
     public RunSummary {
         Objects.requireNonNull(totals, "totals");
         tests = List.copyOf(tests);
+        storeKeys = storeKeys == null ? StoreKeys.NONE : storeKeys;
+    }
+
+    /** A summary that lists no store keys. */
+    public RunSummary(Totals totals, List<TestEntry> tests) {
+        this(totals, tests, StoreKeys.NONE);
+    }
+
+    /**
+     * The keys of the store entries a run used, sorted: judgments replayed or recorded, answers of the
+     * models under test replayed or recorded.
+     *
+     * @param judgments judgment keys ({@code ab/<key>.json} in the store)
+     * @param answers answer keys ({@code answers/ab/<key>.json} in the store)
+     */
+    public record StoreKeys(List<String> judgments, List<String> answers) {
+        /** No keys: a live run, or a summary written before keys were listed. */
+        public static final StoreKeys NONE = new StoreKeys(List.of(), List.of());
+
+        public StoreKeys {
+            judgments = List.copyOf(new java.util.TreeSet<>(judgments));
+            answers = List.copyOf(new java.util.TreeSet<>(answers));
+        }
+    }
+
+    /**
+     * Where a judged text came from when it was an answer of a model under test.
+     *
+     * @param role the text's role in the assertion: {@code response} or {@code baseline}
+     * @param key the answer's store key
+     * @param model the model under test
+     * @param served {@code live}, {@code recorded} (called in this run and stored) or {@code replayed}
+     * @param source what produced it, e.g. {@code live:langchain4j} or {@code published:auto-j-testbed}
+     * @param recordedAt when the model answered (ISO-8601)
+     */
+    public record AnswerUse(String role, String key, String model, String served, String source, String recordedAt) {
+        public AnswerUse {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(key, "key");
+        }
+
+        /** One line, e.g. {@code response: replayed answer of support-bot, recorded 2026-12-06T18:01:02Z from live:langchain4j (key 3fa4c1d2)}. */
+        public String describe() {
+            String how = switch (served) {
+                case "live" -> "live answer";
+                case "recorded" -> "answer recorded now";
+                default -> "replayed answer";
+            };
+            return role + ": " + how + " of " + model + ", recorded " + recordedAt + " from " + source + " (key "
+                    + key.substring(0, Math.min(8, key.length())) + ")";
+        }
     }
 
     /**
@@ -133,15 +185,28 @@ public record RunSummary(Totals totals, List<TestEntry> tests) {
      * @param source where the judgment came from, e.g. {@code replay:published:auto-j-testbed}
      * @param latencyMillis judge latency summed over the orders
      * @param warnings the judgment's warnings, without duplicates
+     * @param notes provenance notes (e.g. a published verdict label without a critique): not warnings
+     * @param answers where the judged texts came from, for those that were answers of a model under test
      */
     public record JudgmentEntry(String assertion, String expectation, Protocol protocol, String scenario, boolean passed,
             String positionPolicy, List<Verdict> verdicts, Verdict combined, Boolean consistent, Double rating,
-            String noVerdict, String source, long latencyMillis, List<String> warnings) {
+            String noVerdict, String source, long latencyMillis, List<String> warnings, List<String> notes,
+            List<AnswerUse> answers) {
 
         public JudgmentEntry {
             Objects.requireNonNull(protocol, "protocol");
             verdicts = verdicts == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(verdicts));
             warnings = warnings == null ? List.of() : List.copyOf(warnings);
+            notes = notes == null ? List.of() : List.copyOf(notes);
+            answers = answers == null ? List.of() : List.copyOf(answers);
+        }
+
+        /** An entry without notes or answer provenance. */
+        public JudgmentEntry(String assertion, String expectation, Protocol protocol, String scenario, boolean passed,
+                String positionPolicy, List<Verdict> verdicts, Verdict combined, Boolean consistent, Double rating,
+                String noVerdict, String source, long latencyMillis, List<String> warnings) {
+            this(assertion, expectation, protocol, scenario, passed, positionPolicy, verdicts, combined, consistent, rating,
+                    noVerdict, source, latencyMillis, warnings, List.of(), List.of());
         }
     }
 

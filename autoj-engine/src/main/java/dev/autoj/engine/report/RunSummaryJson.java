@@ -76,6 +76,9 @@ final class RunSummaryJson {
             ArrayNode sets = m.putArray("set_comparisons");
             test.setComparisons().forEach(s -> set(sets.addObject(), s));
         }
+        ObjectNode keys = root.putObject("store_keys");
+        summary.storeKeys().judgments().forEach(keys.putArray("judgments")::add);
+        summary.storeKeys().answers().forEach(keys.putArray("answers")::add);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -102,6 +105,22 @@ final class RunSummaryJson {
         m.put("latency_ms", j.latencyMillis());
         ArrayNode warnings = m.putArray("warnings");
         j.warnings().forEach(warnings::add);
+        if (!j.notes().isEmpty()) {
+            ArrayNode notes = m.putArray("notes");
+            j.notes().forEach(notes::add);
+        }
+        if (!j.answers().isEmpty()) {
+            ArrayNode answers = m.putArray("answers");
+            for (RunSummary.AnswerUse a : j.answers()) {
+                ObjectNode n = answers.addObject();
+                n.put("role", a.role());
+                n.put("key", a.key());
+                n.put("model", a.model());
+                n.put("served", a.served());
+                n.put("source", a.source());
+                n.put("recorded_at", a.recordedAt());
+            }
+        }
     }
 
     private static void set(ObjectNode m, SetEntry s) {
@@ -218,7 +237,7 @@ final class RunSummaryJson {
                 }
                 entries.add(new TestEntry(id, text(test, "class", where), text(test, "name", where), status, judgments, sets));
             }
-            return new RunSummary(totals(root.path("totals")), entries);
+            return new RunSummary(totals(root.path("totals")), entries, storeKeys(root.path("store_keys")));
         }
 
         Totals totals(JsonNode t) {
@@ -243,7 +262,32 @@ final class RunSummaryJson {
                     p == Protocol.PAIRWISE ? verdicts(j, "verdicts", where) : null, verdict(j.get("combined"), where + ".combined"),
                     consistent == null || consistent.isNull() ? null : consistent.asBoolean(),
                     rating == null || rating.isNull() ? null : rating.asDouble(), text(j, "no_verdict", where),
-                    text(j, "source", where), j.path("latency_ms").asLong(), strings(j, "warnings", where));
+                    text(j, "source", where), j.path("latency_ms").asLong(), strings(j, "warnings", where),
+                    j.has("notes") ? strings(j, "notes", where) : List.of(), answers(j, where));
+        }
+
+        List<RunSummary.AnswerUse> answers(JsonNode j, String where) {
+            if (!j.has("answers")) {
+                return List.of();
+            }
+            JsonNode list = array(j, "answers", where);
+            List<RunSummary.AnswerUse> uses = new ArrayList<>();
+            for (int k = 0; k < list.size(); k++) {
+                String at = where + ".answers[" + k + "]";
+                JsonNode a = object(list.get(k), at);
+                uses.add(new RunSummary.AnswerUse(required(a, "role", at), required(a, "key", at), text(a, "model", at),
+                        text(a, "served", at), text(a, "source", at), text(a, "recorded_at", at)));
+            }
+            return uses;
+        }
+
+        RunSummary.StoreKeys storeKeys(JsonNode keys) {
+            if (keys.isMissingNode() || keys.isNull()) {
+                return RunSummary.StoreKeys.NONE;
+            }
+            object(keys, "store_keys");
+            return new RunSummary.StoreKeys(keys.has("judgments") ? strings(keys, "judgments", "store_keys") : List.of(),
+                    keys.has("answers") ? strings(keys, "answers", "store_keys") : List.of());
         }
 
         SetEntry set(JsonNode s, String where) {
