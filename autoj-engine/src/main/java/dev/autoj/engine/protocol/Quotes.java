@@ -15,8 +15,8 @@ import java.util.Map;
  *       mark after it, either just outside or inside that stretch of {@code T}'s text; an
  *       ellipsis may follow the opening mark and sentence punctuation may precede the closing one); or</li>
  *   <li><b>in context</b>: on one side of the statement the output reads exactly as {@code T} does
- *       there over {@code T}'s {@value #CONTEXT} nearest words, three words or six Chinese
- *       characters (all of {@code T} on that side when it is shorter, if it holds a word at all).
+ *       there over {@code T}'s nearest three words or six Chinese characters on that side ({@link #CONTEXT})
+ *       — all of {@code T} on that side when it is shorter, if it holds a word at all.
  *       Runs of whitespace match any run of whitespace; a lead-in that is part of Auto-J's own
  *       closing formula ({@code "So, the "} before {@code "final decision is"}, {@code "所以，"}
  *       before {@code "最终决定是"}) is compared but does not count as a word, so a judged text
