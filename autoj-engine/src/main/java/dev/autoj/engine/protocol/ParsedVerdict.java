@@ -14,7 +14,7 @@ import java.util.OptionalDouble;
  * @param verdict the pairwise verdict, or null
  * @param rating the rating 1–10, or null
  * @param noVerdictReason why no verdict could be read, or null
- * @param warnings notes for reports about how the verdict was read, e.g. a marker the judge copied
+ * @param warnings notes for reports about how the verdict was read, e.g. a marker the judge quoted
  *     from a judged text that was skipped; empty when there is nothing to say
  */
 public record ParsedVerdict(Verdict verdict, Double rating, String noVerdictReason, List<String> warnings) {

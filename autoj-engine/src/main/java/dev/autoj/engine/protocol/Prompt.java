@@ -20,7 +20,7 @@ import java.util.Map;
  * @param warnings notes about the judged texts (verdict markers, control-token strings), for reports
  * @param judgedTexts the texts filled into the template, named as the prompt shows them ({@code "query"},
  *     {@code "response"}, {@code "response 1"}, {@code "response 2"}), in that order; the verdict parser
- *     skips verdict markers the judge copies from them
+ *     skips verdict markers the judge quotes from them
  */
 public record Prompt(Protocol protocol, Language language, String text, List<String> warnings, Map<String, String> judgedTexts) {
 

@@ -141,8 +141,9 @@ public final class PromptBuilder {
             for (String marker : VERDICT_MARKERS) {
                 if (lower.contains(marker.toLowerCase(Locale.ROOT))) {
                     warnings.add("The " + e.getKey() + " contains the verdict marker \"" + marker
-                            + "\"; the judge may quote it. The parser skips markers the judge copies from the judged texts"
-                            + " and reads the judge's own last statement (docs/assertions.md says what that guarantees).");
+                            + "\"; the judge may quote it. The parser skips markers the judge quotes from the judged texts (in"
+                            + " quotation marks or amid their own words) and reads the judge's own last statement"
+                            + " (docs/assertions.md says what that guarantees).");
                 }
             }
             for (String token : CONTROL_TOKEN_STRINGS) {

@@ -435,7 +435,7 @@ public final class JudgmentStore {
 
     /**
      * The judged texts of a recorded request, named as the prompt shows them, so that verify reads a
-     * raw output as the judge did when it recorded it (skipping markers copied from these texts).
+     * raw output as the judge did when it recorded it (skipping markers quoted from these texts).
      */
     static Map<String, String> judgedTexts(Map<String, String> request) {
         Map<String, String> texts = new LinkedHashMap<>();
