@@ -119,7 +119,7 @@ final class Exchanger {
     }
 
     /** The answer that ended a request's attempts, with its completion when it was a 2xx. */
-    private record Outcome(Answer answer, Completion completion) {
+    private record Result(Answer answer, Completion completion) {
     }
 
     Fleet fleet() {
@@ -130,9 +130,9 @@ final class Exchanger {
         long started = System.nanoTime();
         String body = CompletionsProtocol.requestBody(config.modelName(), request.prompt(), request.maxNewTokens());
         boolean probe = breaker.admit();
-        Outcome outcome;
+        Result result;
         try {
-            outcome = exchange(probe, request.maxNewTokens(), uri -> requestTo(uri, config.requestTimeout())
+            result = exchange(probe, request.maxNewTokens(), uri -> requestTo(uri, config.requestTimeout())
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                     .header("Content-Type", "application/json")
                     .build());
@@ -142,14 +142,14 @@ final class Exchanger {
             }
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
-        Answer answer = outcome.answer();
+        Answer answer = result.answer();
         if (PER_REQUEST_REJECTIONS.contains(answer.status())) {
             return Generation.rejected(rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer).getMessage(), latency);
         }
-        if (outcome.completion() == null) {
+        if (result.completion() == null) {
             throw rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer);
         }
-        Completion c = outcome.completion();
+        Completion c = result.completion();
         return new Generation(c.text(), c.stopReason(), c.promptTokens(), c.completionTokens(), latency);
     }
 
@@ -266,7 +266,7 @@ final class Exchanger {
      * request goes on to an endpoint it has not had such an answer from, and fails, naming each, when
      * none is left.
      */
-    private Outcome exchange(boolean probe, int maxTokens, Function<URI, HttpRequest> build) {
+    private Result exchange(boolean probe, int maxTokens, Function<URI, HttpRequest> build) {
         String path = CompletionsProtocol.COMPLETIONS_PATH;
         long deadline = ticker.nanos() + config.requestTimeout().toNanos();
         // The probe after the breaker opened tries once: it is there to learn, not to insist.
@@ -325,7 +325,7 @@ final class Exchanger {
                                 ? CompletionsProtocol.parseCompletion(answer.body(), maxTokens) : null;
                         outcome = Fleet.Outcome.ANSWERED;
                         breaker.answered(probe);
-                        return new Outcome(answer, completion);
+                        return new Result(answer, completion);
                     }
                 } catch (IOException e) {
                     failure = failure(endpoint, e);
