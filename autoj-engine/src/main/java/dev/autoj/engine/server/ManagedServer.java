@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,12 @@ import java.util.stream.Stream;
  * {@link ServerStartException} holding the exit code, the command as run and the last
  * {@value #LOG_TAIL_LINES} lines of its log. A JVM killed with SIGKILL runs no shutdown hooks: only then
  * can the server outlive it.
+ *
+ * <p>Once ready, the server is watched: if it exits without being stopped (out of memory, a crash, killed),
+ * a warning says so at once with its exit code, and {@link #backend} fails the requests in flight and every
+ * later one with the exit code, the command and the end of its log, instead of waiting out their timeouts.
+ * It is not restarted: loading a model takes minutes, and what made it exit (memory, a prompt, the
+ * machine) usually makes it exit again; the run fails, and the log says why.
  */
 public final class ManagedServer implements AutoCloseable {
 
@@ -58,7 +66,11 @@ public final class ManagedServer implements AutoCloseable {
     private final Process process;
     private final URI endpoint;
     private final Thread shutdownHook;
+    /** Completes when the process exits once ready: with the report if it exited while in use, else empty. */
+    private volatile CompletableFuture<Optional<String>> exit = new CompletableFuture<>();
     private boolean stopped;
+    /** Set before the process is asked to stop, so that its exit is not taken for a crash. */
+    private volatile boolean stopping;
 
     private ManagedServer(ServerConfig config, List<String> commandAsRun, Process process, URI endpoint) {
         this.config = config;
@@ -111,6 +123,7 @@ public final class ManagedServer implements AutoCloseable {
             server.close();
             throw e;
         }
+        server.watch();
         return server;
     }
 
@@ -139,6 +152,11 @@ public final class ManagedServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** The command line as run, for messages. */
+    String commandAsRun() {
+        return CommandSplitter.display(commandAsRun);
+    }
+
     /** The process id of the server command. */
     public long pid() {
         return process.pid();
@@ -158,7 +176,49 @@ public final class ManagedServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes when the server's process exits: with the full report (exit code, command, log tail)
+     * when it exited while in use, empty when it was stopped by {@link #close()}.
+     */
+    CompletableFuture<Optional<String>> exit() {
+        return exit;
+    }
+
+    private void watch() {
+        long readyAt = System.nanoTime();
+        exit = process.onExit().thenApply(exited -> {
+            if (stopping) {
+                return Optional.empty();
+            }
+            String report = report("exited with code " + exitCode() + " while in use, " + seconds(readyAt)
+                    + " s after it became ready; requests to it fail from now on (it is not restarted)",
+                    "Read the log above, or run the command by hand, to see why it stopped (a model server that runs"
+                    + " out of memory, GPU or host, is the usual cause), fix that, and run again.");
+            LOG.log(System.Logger.Level.WARNING, "The judge server (pid " + process.pid() + ") on " + endpoint
+                    + " exited with code " + exitCode() + " while in use; requests to it fail from now on. Its log: "
+                    + config.logFile().toAbsolutePath());
+            return Optional.of(report);
+        });
+    }
+
+    /** The exit code, with what it means when it says the process was killed by a signal (128 + n on Unix). */
+    private String exitCode() {
+        int code = process.exitValue();
+        if (code <= 128 || code > 128 + 64 || System.getProperty("os.name", "").startsWith("Windows")) {
+            return Integer.toString(code);
+        }
+        int signal = code - 128;
+        return code + " (128 + " + signal + switch (signal) {
+            case 9 -> ": killed with SIGKILL, e.g. by the kernel's out-of-memory killer or by hand)";
+            case 15 -> ": ended with SIGTERM from outside autoj)";
+            case 6 -> ": aborted (SIGABRT), e.g. a failed CUDA or library assertion)";
+            case 11 -> ": crashed with a segmentation fault (SIGSEGV))";
+            default -> ": ended by signal " + signal + ")";
+        };
+    }
+
     private synchronized void stop() {
+        stopping = true;
         if (stopped) {
             return;
         }
@@ -243,6 +303,11 @@ public final class ManagedServer implements AutoCloseable {
     }
 
     private ServerStartException failure(String what, String whatToDo) {
+        return new ServerStartException(report(what, whatToDo));
+    }
+
+    /** "The judge server {what}.", the command as run, the last lines of its log, and what to do. */
+    private String report(String what, String whatToDo) {
         Path log = config.logFile().toAbsolutePath();
         String tail;
         try {
@@ -250,12 +315,12 @@ public final class ManagedServer implements AutoCloseable {
         } catch (UncheckedIOException e) {
             tail = "(the log cannot be read: " + e.getCause().getMessage() + ")";
         }
-        return new ServerStartException("The judge server " + what + "." + System.lineSeparator()
+        return "The judge server " + what + "." + System.lineSeparator()
                 + "Command as run: " + CommandSplitter.display(commandAsRun)
                 + (config.directory() == null ? "" : " (in " + config.directory().toAbsolutePath() + ")") + System.lineSeparator()
                 + "Last " + LOG_TAIL_LINES + " lines of " + log + ":" + System.lineSeparator()
                 + (tail.isEmpty() ? "(the log is empty)" : tail) + System.lineSeparator()
-                + whatToDo);
+                + whatToDo;
     }
 
     /** The last {@code lines} lines of a file, reading at most its last 256 KiB (a server may log for many minutes). */

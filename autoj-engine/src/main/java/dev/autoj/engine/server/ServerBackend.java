@@ -10,7 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** {@link ManagedServer#backend}: the remote client, over a server started on the first prompt that needs one. */
+/**
+ * {@link ManagedServer#backend}: the remote client, over a server started on the first prompt that needs one.
+ *
+ * <p>A started server that exits while in use closes the client at once, so that requests in flight end
+ * now rather than at their timeout; they and every later request fail with a {@link ServerStartException}:
+ * the first with the full report (exit code, command, log tail), the later ones with a short message
+ * whose cause is that report ({@link ServerStartException#alreadyReported()}).
+ */
 final class ServerBackend implements Backend {
 
     private static final System.Logger LOG = System.getLogger(ManagedServer.class.getName());
@@ -23,6 +30,10 @@ final class ServerBackend implements Backend {
     private volatile Backend delegate;
     private ManagedServer server;
     private ServerStartException startFailure;
+    /** The started server's report when it exited while in use; null while it runs. */
+    private String exitReport;
+    /** The first failure that carried {@link #exitReport} in full. */
+    private ServerStartException exitFailure;
     private boolean closed;
 
     ServerBackend(ServerConfig config, List<URI> endpoints, Function<List<URI>, RemoteBackend> remote,
@@ -45,7 +56,19 @@ final class ServerBackend implements Backend {
 
     @Override
     public List<Generation> generate(List<GenerationRequest> requests) {
-        return ready().generate(requests);
+        Backend backend = ready();
+        try {
+            return backend.generate(requests);
+        } catch (ServerStartException e) {
+            throw e;
+        } catch (BackendException e) {
+            // Closed under it, or its server gone: the exit is the cause, not the connection errors it left.
+            ServerStartException exited = exited(e);
+            if (exited != null) {
+                throw exited;
+            }
+            throw e;
+        }
     }
 
     /** The started server, or null when none was started (yet, or because the endpoints already serve the model). */
@@ -67,14 +90,52 @@ final class ServerBackend implements Backend {
             if (closed) {
                 throw new BackendException("the managed judge server's back end is closed; create a new one");
             }
+            ServerStartException exited = exited(null);
+            if (exited != null) {
+                throw exited;
+            }
             if (startFailure != null) {
                 // Loading a model takes minutes: a server that failed once is not started again for every prompt.
                 throw ServerStartException.repeatOf(startFailure, "The judge server could not be started earlier in this run"
                         + " (reported in full at the first judgment that needed it): "
                         + startFailure.getMessage().lines().findFirst().orElse(""));
             }
-            delegate = connect();
-            return delegate;
+            Backend connected = connect();
+            delegate = connected;
+            if (server != null) {
+                // Runs at once if it already exited: the client is closed and the caller gets the report.
+                server.exit().thenAccept(report -> report.ifPresent(this::serverExited));
+            }
+            return connected;
+        }
+    }
+
+    /** The server exited while in use: end the requests in flight now; they and later ones fail with the report. */
+    private void serverExited(String report) {
+        Backend backend;
+        synchronized (lock) {
+            exitReport = report;
+            backend = delegate;
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** Null while the server runs (or none was started); else the failure to throw: in full the first time. */
+    private ServerStartException exited(Throwable cause) {
+        synchronized (lock) {
+            if (exitReport == null) {
+                return null;
+            }
+            if (exitFailure == null) {
+                exitFailure = new ServerStartException(exitReport, cause);
+                return exitFailure;
+            }
+            return ServerStartException.repeatOf(exitFailure, "The judge server stopped earlier in this run (reported in"
+                    + " full at the first judgment it failed, with the end of its log): "
+                    + exitReport.lines().findFirst().orElse("") + " Command as run: " + server.commandAsRun()
+                    + "; its log: " + config.logFile().toAbsolutePath());
         }
     }
 

@@ -26,12 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * java -cp <test class path> dev.autoj.engine.server.FakeJudgeServer --port {port} [--model NAME]
- *      [--starts FILE] [--child] [--exit CODE]
+ *      [--starts FILE] [--child] [--exit CODE] [--crash-on TEXT CODE]
  * }</pre>
  *
  * {@code --starts FILE} appends one line per start (to count starts across a run); {@code --child}
  * starts a second, idle JVM as its child (to check the whole tree is stopped) and prints both pids;
- * {@code --exit CODE} prints 50 numbered log lines and exits with CODE at once, serving nothing.
+ * {@code --exit CODE} prints 50 numbered log lines and exits with CODE at once, serving nothing;
+ * {@code --crash-on TEXT CODE} serves until a completion's prompt contains TEXT, then prints a fake CUDA
+ * error and halts with CODE without answering it (a server dying with a request in flight).
  * Every request is printed to stdout, i.e. to the managed server's log.
  */
 public final class FakeJudgeServer implements AutoCloseable {
@@ -45,9 +47,17 @@ public final class FakeJudgeServer implements AutoCloseable {
     private final HttpServer http;
     private final String model;
     private final AtomicInteger completions = new AtomicInteger();
+    private final String crashOn;
+    private final int crashCode;
 
     private FakeJudgeServer(int port, String model) throws IOException {
+        this(port, model, null, 0);
+    }
+
+    private FakeJudgeServer(int port, String model, String crashOn, int crashCode) throws IOException {
         this.model = model;
+        this.crashOn = crashOn;
+        this.crashCode = crashCode;
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         http.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "fake-judge-server");
@@ -102,6 +112,11 @@ public final class FakeJudgeServer implements AutoCloseable {
                 body = JSON.writeValueAsString(Map.of("object", "list", "data", List.of(Map.of("id", model, "object", "model"))));
             } else if (path.equals("/v1/completions") && exchange.getRequestMethod().equals("POST")) {
                 completions.incrementAndGet();
+                if (crashOn != null && JSON.readTree(request).path("prompt").asText().contains(crashOn)) {
+                    System.out.println("fake judge server: CUDA error: out of memory (test fixture, crashing on purpose)");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(crashCode);
+                }
                 String asked = JSON.readTree(request).path("model").asText();
                 body = JSON.writeValueAsString(Map.of("id", "fake", "object", "text_completion", "model", asked,
                         "choices", List.of(Map.of("index", 0, "text", COMPLETION, "finish_reason", "stop")),
@@ -127,6 +142,8 @@ public final class FakeJudgeServer implements AutoCloseable {
         Path starts = null;
         boolean child = false;
         Integer exit = null;
+        String crashOn = null;
+        int crashCode = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
@@ -134,6 +151,10 @@ public final class FakeJudgeServer implements AutoCloseable {
                 case "--starts" -> starts = Path.of(args[++i]);
                 case "--child" -> child = true;
                 case "--exit" -> exit = Integer.parseInt(args[++i]);
+                case "--crash-on" -> {
+                    crashOn = args[++i];
+                    crashCode = Integer.parseInt(args[++i]);
+                }
                 case "--idle" -> {
                     Thread.sleep(Long.MAX_VALUE);
                     return;
@@ -158,7 +179,7 @@ public final class FakeJudgeServer implements AutoCloseable {
             System.out.println("fake judge server child pid=" + idle.pid());
         }
         System.out.println("fake judge server pid=" + ProcessHandle.current().pid() + " serving " + model + " on port " + port);
-        new FakeJudgeServer(port, model);
+        new FakeJudgeServer(port, model, crashOn, crashCode);
         Thread.sleep(Long.MAX_VALUE);
     }
 }

@@ -2,6 +2,7 @@ package dev.autoj.engine.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.GenerationRequest;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -181,6 +183,81 @@ class ManagedServerTest {
                     .matches(e -> ((ServerStartException) e).alreadyReported(), "says it was reported before");
             assertThat(starts).hasValue(1);
         }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void aServerKilledMidRunFailsTheNextRequestWithinSecondsWithItsExitCodeLogTailAndCommandAndLaterOnesBriefly()
+            throws Exception {
+        // The client keeps its defaults: a 5-minute request timeout, which the failure must not wait out.
+        try (ServerBackend backend = new ServerBackend(config(FakeJudgeServer.command()), List.of(), remote(),
+                ManagedServer::start)) {
+            assertThat(generateOne(backend)).isEqualTo(FakeJudgeServer.COMPLETION);
+            ManagedServer server = backend.server();
+            ProcessHandle.of(server.pid()).orElseThrow().destroyForcibly();
+
+            long started = System.nanoTime();
+            Throwable next = catchThrowable(() -> generateOne(backend));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            System.out.println("killed judge server: the next request failed after " + took.toMillis() + " ms");
+            assertThat(next).isInstanceOf(ServerStartException.class)
+                    .hasMessageStartingWith("The judge server exited with code 137 (128 + 9: killed with SIGKILL")
+                    .hasMessageContaining("while in use")
+                    .hasMessageContaining("it is not restarted")
+                    .hasMessageContaining("Last 40 lines of " + dir.resolve("logs/judge-server.log").toAbsolutePath())
+                    .hasMessageContaining("fake judge server: POST /v1/completions")
+                    .hasMessageMatching("(?s).*Command as run: \\S*java -cp \\S+ dev\\.autoj\\.engine\\.server\\.FakeJudgeServer"
+                            + " --port \\d+\\R.*")
+                    .hasMessageNotContaining("every endpoint is down");
+            assertThat(((ServerStartException) next).alreadyReported()).isFalse();
+            assertThat(took).as("the exit, not the 5-minute request timeout, ends it").isLessThan(Duration.ofSeconds(60));
+
+            Throwable later = catchThrowable(() -> generateOne(backend));
+            assertThat(later).isInstanceOf(ServerStartException.class)
+                    .hasMessageStartingWith("The judge server stopped earlier in this run")
+                    .hasMessageContaining("exited with code 137")
+                    .hasMessageContaining("Command as run: ")
+                    .hasMessageContaining("its log: " + dir.resolve("logs/judge-server.log").toAbsolutePath())
+                    .hasMessageNotContaining("fake judge server: POST");
+            assertThat(((ServerStartException) later).alreadyReported()).isTrue();
+            assertThat(later.getCause()).hasMessageContaining("fake judge server: POST /v1/completions");
+        }
+    }
+
+    @Test
+    void aServerThatDiesWithRequestsInFlightFailsThemWithinSecondsWithItsExitCodeAndTheEndOfItsLog() throws Exception {
+        try (ServerBackend backend = new ServerBackend(config(FakeJudgeServer.command("--crash-on", "CRASH", "3")), List.of(),
+                remote(), ManagedServer::start)) {
+            assertThat(generateOne(backend)).isEqualTo(FakeJudgeServer.COMPLETION);
+
+            long started = System.nanoTime();
+            Throwable failure = catchThrowable(() -> backend.generate(List.of(new GenerationRequest("a prompt", 16),
+                    new GenerationRequest("CRASH on this one", 16), new GenerationRequest("another prompt", 16))));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            System.out.println("judge server crashed with a request in flight: failed after " + took.toMillis() + " ms");
+            assertThat(failure).isInstanceOf(ServerStartException.class)
+                    .hasMessageStartingWith("The judge server exited with code 3 while in use")
+                    .hasMessageContaining("CUDA error: out of memory (test fixture, crashing on purpose)")
+                    .hasMessageContaining("Command as run: ")
+                    .hasMessageContaining("--crash-on CRASH 3");
+            assertThat(took).as("the exit, not the 5-minute request timeout, ends it").isLessThan(Duration.ofSeconds(60));
+            assertThat(backend.server().exit().get(30, TimeUnit.SECONDS)).hasValueSatisfying(
+                    report -> assertThat(report).contains("exited with code 3"));
+        }
+    }
+
+    @Test
+    void aServerStoppedByClosingTheBackendIsNotTakenForAnExit() throws Exception {
+        ServerBackend backend = new ServerBackend(config(FakeJudgeServer.command()), List.of(), remote(), ManagedServer::start);
+        ManagedServer server;
+        try {
+            assertThat(generateOne(backend)).isEqualTo(FakeJudgeServer.COMPLETION);
+            server = backend.server();
+            assertThat(server.exit()).isNotDone();
+        } finally {
+            backend.close();
+        }
+        assertThat(server.exit().get(30, TimeUnit.SECONDS)).isEmpty();
     }
 
     @Test

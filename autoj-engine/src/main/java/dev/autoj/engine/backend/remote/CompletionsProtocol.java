@@ -38,7 +38,10 @@ final class CompletionsProtocol {
     record Completion(String text, StopReason stopReason, int promptTokens, int completionTokens) {
     }
 
-    /** The server answered 2xx, but not with something this client understands. Not retried. */
+    /**
+     * The server answered 2xx, but not with something this client understands. For a completion, that
+     * endpoint's failure: the request goes on to another endpoint; for a model list, not retried.
+     */
     static final class MalformedResponse extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -49,6 +49,11 @@ final class Exchanger {
             + " the CLI; for the scenario classifier autoj.classifier.model.name, --classifier-model-name), or point the"
             + " endpoints at servers of this model";
     static final String TOKEN_HINT = "(autoj.token-env in JUnit, --token-env in the CLI)";
+    static final String RATE_LIMIT_HINT = "lower the concurrency so that the servers stop rate-limiting this client"
+            + " (autoj.concurrency in JUnit, --concurrency in the CLI), raise the request timeout so that their"
+            + " Retry-After fits in it (autoj.timeout in JUnit, --timeout in the CLI), or raise the servers' limits";
+    static final String SERVER_KIND_HINT = "check that each endpoint is an OpenAI-compatible server (vLLM, TGI,"
+            + " llama.cpp server, Ollama) and not a proxy's error page";
 
     /** The status codes that say "this request", not "this server": the rest of a batch goes on. */
     private static final Set<Integer> PER_REQUEST_REJECTIONS = Set.of(400, 413, 422);
@@ -74,19 +79,47 @@ final class Exchanger {
         this.breaker = new CircuitBreaker(config, ticker, jitter, ENDPOINTS_HINT + ", or " + TIMEOUT_HINT);
     }
 
-    /**
-     * What went wrong with one attempt that is worth another try.
-     *
-     * @param notConnected no connection was made, so the server never saw the request
-     * @param unreachable the endpoint is down at once (no connection, or the connection broke)
-     * @param transport no HTTP answer at all (connection failure or timeout): the judge may be dead
-     */
-    private record Failure(URI endpoint, String description, boolean notConnected, boolean unreachable,
-                           boolean transport, Duration retryAfter, Throwable cause) {
+    /** What kind of failure one attempt met. */
+    private enum Kind {
+        /** No connection was made, so the server never saw the request. */
+        NOT_CONNECTED,
+        /** The connection broke (reset, closed mid-answer): the server is going away. */
+        BROKEN,
+        /** No complete answer within the request timeout. */
+        TIMED_OUT,
+        /** HTTP 5xx. */
+        SERVER_ERROR,
+        /** HTTP 429: busy, not down. */
+        RATE_LIMITED,
+        /** HTTP 2xx, but not a completion: not JSON, no {@code choices}, no {@code text}, an aborted finish. */
+        UNUSABLE
+    }
+
+    /** What went wrong with one attempt that is worth another try. */
+    private record Failure(URI endpoint, String description, Kind kind, Duration retryAfter, Throwable cause) {
+
+        /** No connection was made, so the server never saw the request. */
+        boolean notConnected() {
+            return kind == Kind.NOT_CONNECTED;
+        }
+
+        /** The endpoint is down at once (no connection, or the connection broke). */
+        boolean unreachable() {
+            return kind == Kind.NOT_CONNECTED || kind == Kind.BROKEN;
+        }
+
+        /** No HTTP answer at all (connection failure or timeout): the judge may be dead. */
+        boolean transport() {
+            return unreachable() || kind == Kind.TIMED_OUT;
+        }
     }
 
     /** What a server said; {@code retryAfter} is its Retry-After header, or null. */
     private record Answer(URI endpoint, int status, String body, Duration retryAfter) {
+    }
+
+    /** The answer that ended a request's attempts, with its completion when it was a 2xx. */
+    private record Result(Answer answer, Completion completion) {
     }
 
     Fleet fleet() {
@@ -97,9 +130,9 @@ final class Exchanger {
         long started = System.nanoTime();
         String body = CompletionsProtocol.requestBody(config.modelName(), request.prompt(), request.maxNewTokens());
         boolean probe = breaker.admit();
-        Answer answer;
+        Result result;
         try {
-            answer = exchange(probe, uri -> requestTo(uri, config.requestTimeout())
+            result = exchange(probe, request.maxNewTokens(), uri -> requestTo(uri, config.requestTimeout())
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                     .header("Content-Type", "application/json")
                     .build());
@@ -109,18 +142,15 @@ final class Exchanger {
             }
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
+        Answer answer = result.answer();
         if (PER_REQUEST_REJECTIONS.contains(answer.status())) {
             return Generation.rejected(rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer).getMessage(), latency);
         }
-        if (answer.status() < 200 || answer.status() >= 300) {
+        if (result.completion() == null) {
             throw rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer);
         }
-        try {
-            Completion c = CompletionsProtocol.parseCompletion(answer.body(), request.maxNewTokens());
-            return new Generation(c.text(), c.stopReason(), c.promptTokens(), c.completionTokens(), latency);
-        } catch (MalformedResponse e) {
-            throw malformed(answer, CompletionsProtocol.COMPLETIONS_PATH, e);
-        }
+        Completion c = result.completion();
+        return new Generation(c.text(), c.stopReason(), c.promptTokens(), c.completionTokens(), latency);
     }
 
     /** {@code GET /v1/models} of one endpoint, retried on that endpoint like a completion. */
@@ -129,7 +159,8 @@ final class Exchanger {
         Failure last = null;
         for (int attempt = 0; attempt < attempts; attempt++) {
             if (last != null) {
-                pause(attempt, last, endpoint, "GET", CompletionsProtocol.MODELS_PATH, false);
+                pause(attempt, last, endpoint, "GET", CompletionsProtocol.MODELS_PATH, false,
+                        serverWait(attempt, last), Duration.ZERO);
             }
             Answer answer;
             try {
@@ -226,11 +257,16 @@ final class Exchanger {
     }
 
     /**
-     * Sends one completion until it gets an answer that is not a 5xx/429. Each attempt goes where
-     * the fleet says; an attempt that could not connect, or that probed an endpoint known to be
-     * down, costs no retry (the fleet's cool-offs and the request timeout bound those instead).
+     * Sends one completion until it gets an answer that is neither a 5xx, a 429 nor an unusable 2xx.
+     * Each attempt goes where the fleet says; an attempt that could not connect, or that probed an
+     * endpoint known to be down, costs no retry (the fleet's cool-offs and the request timeout bound
+     * those instead). A 429 leaves its endpoint out until its Retry-After ends, and the request waits
+     * for that only when no other endpoint is free and the wait ends within the request timeout. An
+     * unusable 2xx (not JSON, no {@code choices}, no {@code text}) is that endpoint's failure: the
+     * request goes on to an endpoint it has not had such an answer from, and fails, naming each, when
+     * none is left.
      */
-    private Answer exchange(boolean probe, Function<URI, HttpRequest> build) {
+    private Result exchange(boolean probe, int maxTokens, Function<URI, HttpRequest> build) {
         String path = CompletionsProtocol.COMPLETIONS_PATH;
         long deadline = ticker.nanos() + config.requestTimeout().toNanos();
         // The probe after the breaker opened tries once: it is there to learn, not to insist.
@@ -238,6 +274,10 @@ final class Exchanger {
         int charged = 0;
         int attempts = 0;
         Set<URI> tried = new LinkedHashSet<>();
+        // Endpoints that gave this request an unusable 2xx: asking them again would only get the same.
+        Set<URI> avoid = new LinkedHashSet<>();
+        // Each endpoint's last failure for this request, for the message when all of them fail.
+        Map<URI, String> answers = new LinkedHashMap<>();
         Failure last = null;
         boolean lastFree = false;
         while (true) {
@@ -246,7 +286,12 @@ final class Exchanger {
             }
             Fleet.Lease lease;
             try {
-                lease = fleet.acquire(tried, deadline);
+                lease = fleet.acquire(tried, avoid, deadline);
+            } catch (Fleet.RateLimited e) {
+                // Busy servers are alive: the breaker is not tripped.
+                throw new BackendException("POST " + path + " found no endpoint free to send to" + (attempts == 0 ? ""
+                        : " after " + attempts + " attempt" + (attempts == 1 ? "" : "s")) + ": " + e.getMessage()
+                        + ". " + RATE_LIMIT_HINT, last == null ? null : last.cause());
             } catch (Fleet.Unavailable e) {
                 breaker.trip(probe, e.getMessage(), last == null ? null : last.cause());
                 throw new BackendException("POST " + path + " found no endpoint to send to" + (attempts == 0 ? ""
@@ -256,44 +301,79 @@ final class Exchanger {
             URI endpoint = lease.endpoint();
             Fleet.Outcome outcome = Fleet.Outcome.NONE;
             String description = null;
+            Duration busyFor = null;
             try {
                 if (last != null) {
-                    pause(charged, last, endpoint, "POST", path, lastFree);
+                    boolean ownWait = !lastFree && (last.kind() == Kind.SERVER_ERROR || last.kind() == Kind.TIMED_OUT
+                            || last.kind() == Kind.BROKEN);
+                    pause(charged, last, endpoint, "POST", path, lastFree,
+                            ownWait ? serverWait(charged, last) : Duration.ZERO, lease.waited());
                 }
                 attempts++;
                 tried.add(endpoint);
                 Failure failure;
+                Answer answer = null;
                 try {
-                    Answer answer = send(endpoint, build.apply(URI.create(endpoint + path)),
+                    answer = send(endpoint, build.apply(URI.create(endpoint + path)),
                             config.requestTimeout().plus(config.connectTimeout()));
                     int status = answer.status();
-                    if (status != 429 && status < 500) {
+                    if (status == 429 || status >= 500) {
+                        failure = serverError(answer);
+                    } else {
+                        // A 2xx must hold a completion; another answer (a 4xx) ends the request and is reported.
+                        Completion completion = status / 100 == 2
+                                ? CompletionsProtocol.parseCompletion(answer.body(), maxTokens) : null;
                         outcome = Fleet.Outcome.ANSWERED;
                         breaker.answered(probe);
-                        return answer;
+                        return new Result(answer, completion);
                     }
-                    failure = serverError(answer);
                 } catch (IOException e) {
                     failure = failure(endpoint, e);
+                } catch (MalformedResponse e) {
+                    failure = new Failure(endpoint, "answered HTTP " + answer.status() + " but " + e.getMessage() + ": "
+                            + snippet(answer.body()), Kind.UNUSABLE, null, null);
                 }
-                outcome = failure.unreachable() ? Fleet.Outcome.UNREACHABLE : Fleet.Outcome.SERVER_ERROR;
+                outcome = switch (failure.kind()) {
+                    case NOT_CONNECTED, BROKEN -> Fleet.Outcome.UNREACHABLE;
+                    case RATE_LIMITED -> Fleet.Outcome.BUSY;
+                    case TIMED_OUT, SERVER_ERROR, UNUSABLE -> Fleet.Outcome.SERVER_ERROR;
+                };
                 description = failure.description();
+                answers.put(endpoint, description);
                 boolean free = failure.notConnected() || lease.probe();
                 if (!free) {
                     charged++;
                 }
+                if (failure.kind() == Kind.RATE_LIMITED) {
+                    busyFor = failure.retryAfter() != null ? failure.retryAfter() : backoff(Math.max(1, charged));
+                }
+                if (failure.kind() == Kind.UNUSABLE) {
+                    avoid.add(endpoint);
+                }
                 last = failure;
                 lastFree = free;
+                if (failure.kind() == Kind.UNUSABLE && !fleet.anyBesides(avoid)) {
+                    breaker.answered(probe);
+                    throw new BackendException("POST " + path + " got no usable answer from any endpoint (" + attempts
+                            + " attempt" + (attempts == 1 ? "" : "s") + "): " + each(answers, path) + ". The model is \""
+                            + config.modelName() + "\"; " + SERVER_KIND_HINT);
+                }
                 if (charged > budget) {
-                    throw gaveUp(probe, attempts, tried, failure);
+                    throw gaveUp(probe, attempts, tried, answers, failure);
                 }
             } finally {
-                fleet.release(lease, outcome, description);
+                fleet.release(lease, outcome, description, busyFor);
             }
         }
     }
 
-    private BackendException gaveUp(boolean probe, int attempts, Set<URI> tried, Failure last) {
+    private static String each(Map<URI, String> answers, String path) {
+        List<String> parts = new ArrayList<>();
+        answers.forEach((endpoint, what) -> parts.add(endpoint + path + " " + what));
+        return String.join("; ", parts);
+    }
+
+    private BackendException gaveUp(boolean probe, int attempts, Set<URI> tried, Map<URI, String> answers, Failure last) {
         String hint;
         if (last.transport()) {
             breaker.trip(probe, "POST " + CompletionsProtocol.COMPLETIONS_PATH + " on " + last.endpoint() + ": "
@@ -301,12 +381,18 @@ final class Exchanger {
             hint = last.unreachable() ? ENDPOINTS_HINT : TIMEOUT_HINT + ", or " + ENDPOINTS_HINT;
         } else {
             breaker.answered(probe);
-            hint = "the servers are overloaded or failing; check their logs, and " + ENDPOINTS_HINT;
+            hint = switch (last.kind()) {
+                case RATE_LIMITED -> RATE_LIMIT_HINT;
+                case UNUSABLE -> SERVER_KIND_HINT;
+                default -> "the servers are overloaded or failing; check their logs, and " + ENDPOINTS_HINT;
+            };
         }
         return new BackendException("POST " + CompletionsProtocol.COMPLETIONS_PATH + " gave up after " + attempts
                 + " attempt" + (attempts == 1 ? "" : "s") + " on " + tried + "; the last, to " + last.endpoint()
-                + ", failed with: " + last.description() + ". The model is \"" + config.modelName() + "\"; " + hint,
-                last.cause());
+                + ", failed with: " + last.description()
+                + (answers.size() > 1 ? "; each endpoint's last answer: " + each(answers, CompletionsProtocol.COMPLETIONS_PATH)
+                        : "")
+                + ". The model is \"" + config.modelName() + "\"; " + hint, last.cause());
     }
 
     /** Sends once. Exceptions are the retryable transport failures; anything the server says is an answer. */
@@ -340,41 +426,50 @@ final class Exchanger {
     }
 
     private Failure serverError(Answer answer) {
-        String description = "HTTP " + answer.status() + " " + snippet(answer.body())
+        boolean busy = answer.status() == 429;
+        String description = (busy ? "rate-limited: " : "") + "HTTP " + answer.status() + " " + snippet(answer.body())
                 + (answer.retryAfter() == null ? "" : " with Retry-After " + answer.retryAfter().toMillis() + " ms");
-        return new Failure(answer.endpoint(), description, false, false, false, answer.retryAfter(), null);
+        return new Failure(answer.endpoint(), description, busy ? Kind.RATE_LIMITED : Kind.SERVER_ERROR,
+                answer.retryAfter(), null);
     }
 
     private Failure failure(URI endpoint, IOException e) {
         if (e instanceof HttpConnectTimeoutException) {
             return new Failure(endpoint, "no connection within " + config.connectTimeout().toMillis()
-                    + " ms (the connect timeout)", true, true, true, null, e);
+                    + " ms (the connect timeout)", Kind.NOT_CONNECTED, null, e);
         }
         if (e instanceof ConnectException) {
-            return new Failure(endpoint, "connection failed (" + describe(e) + ")", true, true, true, null, e);
+            return new Failure(endpoint, "connection failed (" + describe(e) + ")", Kind.NOT_CONNECTED, null, e);
         }
         if (e instanceof HttpTimeoutException) {
             return new Failure(endpoint, "timed out: no complete response within "
-                    + config.requestTimeout().toMillis() + " ms (the request timeout)", false, false, true, null, e);
+                    + config.requestTimeout().toMillis() + " ms (the request timeout)", Kind.TIMED_OUT, null, e);
         }
         // A reset or a connection closed mid-answer: the server is going away.
-        return new Failure(endpoint, "I/O error (" + describe(e) + ")", false, true, true, null, e);
+        return new Failure(endpoint, "I/O error (" + describe(e) + ")", Kind.BROKEN, null, e);
     }
 
-    /** Waits before retry number {@code charged} (free retries go at once) and logs exactly one line for it. */
-    private void pause(int charged, Failure last, URI next, String method, String path, boolean free) {
-        Duration wait;
-        if (free) {
-            wait = Duration.ZERO;
-        } else if (last.retryAfter() != null) {
-            wait = min(last.retryAfter(), config.backoffCap());
-        } else {
-            wait = backoff(charged);
-        }
+    /**
+     * The wait before retry number {@code charged} after a 5xx, a timeout or a broken connection: the
+     * server's Retry-After (capped at the backoff cap), else the backoff.
+     */
+    private Duration serverWait(int charged, Failure last) {
+        return last.retryAfter() != null ? min(last.retryAfter(), config.backoffCap()) : backoff(charged);
+    }
+
+    /**
+     * Waits {@code wait} before retry number {@code charged} (free retries go at once) and logs exactly
+     * one line for it; {@code waited} is how long the fleet already waited for {@code next} to be free.
+     */
+    private void pause(int charged, Failure last, URI next, String method, String path, boolean free, Duration wait,
+                       Duration waited) {
         LOG.log(System.Logger.Level.INFO, () -> "autoj remote backend: " + method + " " + path + " on "
                 + last.endpoint() + " failed: " + last.description() + "; "
                 + (free ? "trying " + next + " at once (no retry used)"
-                        : "retry " + charged + " of " + config.maxRetries() + " on " + next + " in " + wait.toMillis() + " ms"));
+                        : "retry " + charged + " of " + config.maxRetries() + " on " + next
+                        + (!wait.isZero() ? " in " + wait.toMillis() + " ms"
+                                : !waited.isZero() ? " after waiting " + waited.toMillis() + " ms for it to be free"
+                                : " at once")));
         if (wait.isZero()) {
             return;
         }

@@ -38,13 +38,18 @@ import java.util.regex.Pattern;
  * endpoints that serve another model. Each request goes to the healthy endpoint with the fewest
  * requests outstanding; an endpoint that cannot be connected to, or that fails several times in a
  * row, is left alone for a cool-off and then probed by one request (see {@code Fleet}). A timeout,
- * a broken connection, HTTP 429 or 5xx is retried up to {@link RemoteConfig#maxRetries()} times, on
+ * a broken connection or HTTP 5xx is retried up to {@link RemoteConfig#maxRetries()} times, on
  * another endpoint when there is one, after an exponential backoff with jitter (or the server's
  * {@code Retry-After}, capped); an attempt that could not connect costs no retry and the next goes
- * out at once. Once a request gave up because the judge was unreachable, later requests fail at
- * once for a while (see {@code CircuitBreaker}). HTTP 400/413/422 (a prompt the server will not
- * take) becomes a {@linkplain Generation#rejected rejected generation} of that request only; other
- * 4xx answers and malformed responses fail at once, with the status and an excerpt of what the server said.
+ * out at once. HTTP 429 is "busy", not "down": that endpoint is left out until its {@code Retry-After}
+ * ends, and the retry goes elsewhere, or waits for it when that ends within the request timeout
+ * (else the request fails at once saying it is rate-limited). A 2xx that is not a completion (not
+ * JSON, no {@code choices}, no {@code text}) is that endpoint's failure: the retry goes to an endpoint
+ * that has not answered this request so, at once, and the request fails, naming each endpoint and
+ * what it answered, only when none is left. Once a request gave up because the judge was unreachable,
+ * later requests fail at once for a while (see {@code CircuitBreaker}). HTTP 400/413/422 (a prompt the
+ * server will not take) becomes a {@linkplain Generation#rejected rejected generation} of that request
+ * only; other 4xx answers fail at once, with the status and an excerpt of what the server said.
  *
  * <p>Thread-safe. At most {@link RemoteConfig#concurrency()} requests are in flight at a time,
  * across all callers; the requests of one {@link #generate} call go out concurrently up to that

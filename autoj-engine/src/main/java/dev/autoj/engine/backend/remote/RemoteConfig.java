@@ -32,15 +32,16 @@ import java.util.regex.Pattern;
  * @param requestTimeout how long to wait for one whole completion, from sending to the last byte
  * @param maxRetries how many times one request is retried after a retryable failure (0 = try once)
  * @param backoffBase the wait before the first retry; doubles with each further retry
- * @param backoffCap the longest wait between two attempts, also the cap on a server's {@code Retry-After}
+ * @param backoffCap the longest wait between two attempts, also the cap on a 5xx's {@code Retry-After} (a 429's
+ *     is waited in full when it ends within the request timeout)
  * @param concurrency the most requests in flight at once, across all callers of one backend
  * @param maxTokens the largest {@code max_tokens} this backend sends; larger requests fail before sending
  * @param bearerTokenEnv the environment variable holding the bearer token, or {@code null} for none
  * @param coolOffBase how long an endpoint that cannot be reached is left alone the first time; doubles
  *     with each further ejection in a row
  * @param coolOffCap the longest an endpoint is left alone before one request probes it again
- * @param ejectAfterErrors how many 5xx/429 answers or request timeouts in a row take an endpoint out
- *     (one busy 503 does not)
+ * @param ejectAfterErrors how many 5xx answers, request timeouts or unusable 2xx answers in a row take an
+ *     endpoint out (one busy 503 does not; a 429 never counts)
  * @param endpointConcurrency the most requests in flight at once on one endpoint
  * @param breakerCoolOff how long the whole backend fails at once after a request gave up because the
  *     judge was unreachable or timing out; doubles with each failed probe

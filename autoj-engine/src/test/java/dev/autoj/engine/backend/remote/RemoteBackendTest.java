@@ -36,6 +36,8 @@ class RemoteBackendTest {
 
     /** Waits the backend asked for, recorded instead of slept so retry tests stay fast and exact. */
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    /** For waits the fleet measures against the request's deadline: time that moves only when the backend sleeps. */
+    private final FakeTime time = new FakeTime();
 
     private RemoteBackend backend(RemoteConfig config) {
         return new RemoteBackend(config, name -> "AUTOJ_TEST_TOKEN".equals(name) ? TOKEN : null,
@@ -168,16 +170,54 @@ class RemoteBackendTest {
     }
 
     @Test
-    void tooManyRequestsWaitsAsLongAsRetryAfterSaysUpToTheCap() throws Exception {
+    void tooManyRequestsWaitsAsLongAsRetryAfterSaysWithinTheRequestTimeoutPastTheBackoffCap() throws Exception {
         try (CompletionsServer server = CompletionsServer.replying(
                 json(429, "{\"error\":\"slow down\"}", Map.of("Retry-After", "7")),
                 json(429, "{\"error\":\"slow down\"}", Map.of("Retry-After", "120")),
                 completion("ok", "stop", 3, 1));
-             RemoteBackend backend = backend(config(server.base()).maxRetries(2).build())) {
+             RemoteBackend backend = new RemoteBackend(config(server.base()).requestTimeout(Duration.ofMinutes(5))
+                     .maxRetries(2).build(), name -> null, time, () -> 0.5, time)) {
             assertThat(backend.generate(prompts(1)).get(0).text()).isEqualTo("ok");
 
             assertThat(server.requests()).hasSize(3);
-            assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(10));
+            // A 429's Retry-After is the server's word on when it takes work again: not cut to the 10 s backoff cap.
+            assertThat(time.sleeps).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(120));
+        }
+    }
+
+    @Test
+    void serviceUnavailableRetryAfterIsStillCappedAtTheBackoffCap() throws Exception {
+        try (CompletionsServer server = CompletionsServer.replying(
+                json(503, "{\"error\":\"loading\"}", Map.of("Retry-After", "120")),
+                completion("ok", "stop", 3, 1));
+             RemoteBackend backend = backend(config(server.base()).maxRetries(2).build())) {
+            assertThat(backend.generate(prompts(1)).get(0).text()).isEqualTo("ok");
+
+            assertThat(waits).containsExactly(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheRequestTimeoutFailsAtOnceNamingTheRateLimitNotAnOutage() throws Exception {
+        try (CompletionsServer server = CompletionsServer.replying(
+                json(429, "{\"error\":\"quota exceeded\"}", Map.of("Retry-After", "60")));
+             RemoteBackend backend = backend(config(server.base()).maxRetries(3).build())) {
+            assertThatThrownBy(() -> backend.generate(prompts(1)))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("every endpoint is rate-limited and none is free again within the request timeout")
+                    .hasMessageContaining(server.base() + " (up, rate-limited for another ")
+                    .hasMessageContaining("rate-limited: HTTP 429 \"{\"error\":\"quota exceeded\"}\" with Retry-After 60000 ms")
+                    .hasMessageContaining("autoj.concurrency in JUnit")
+                    .hasMessageContaining("autoj.timeout in JUnit")
+                    .hasMessageNotContaining("down");
+            assertThat(server.requests()).hasSize(1);
+            assertThat(waits).as("a wait that cannot end in time is not started").isEmpty();
+
+            // The server asked for 60 s of quiet: the next request honours that too, and it is not called unreachable.
+            assertThatThrownBy(() -> backend.generate(prompts(1)))
+                    .hasMessageContaining("every endpoint is rate-limited")
+                    .hasMessageNotContaining("unreachable");
+            assertThat(server.requests()).hasSize(1);
         }
     }
 
