@@ -83,7 +83,7 @@ final class PrometheusFamily implements JudgeFamily {
     private static void requireEnglish(Request request) {
         if (request.language() != Language.EN) {
             throw new InvalidRequestException("language", "Prometheus 2's templates are English only",
-                    "remove \"language\"");
+                    "remove \"language\" from this line");
         }
     }
 
