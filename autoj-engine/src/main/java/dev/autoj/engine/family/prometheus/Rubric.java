@@ -75,7 +75,7 @@ public record Rubric(String criteria, List<String> scoreDescriptions) {
         return Optional.ofNullable(PREDEFINED.get(name));
     }
 
-    /** The names {@link #predefined(String)} knows, in the library's order. */
+    /** The names {@link #predefined(String)} knows, alphabetically (the order of the library's constants in templates.json). */
     public static List<String> predefinedNames() {
         return List.copyOf(PREDEFINED.keySet());
     }
