@@ -2,8 +2,9 @@ package dev.autoj.cli;
 
 import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.Language;
-import dev.autoj.engine.Protocol;
 import dev.autoj.engine.conformance.ConformanceMode;
+import dev.autoj.engine.family.JudgeFamilies;
+import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.store.StoreMode;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,15 +18,15 @@ final class Converters {
     private Converters() {
     }
 
-    /** {@code single} or {@code pairwise}: the protocols whose outputs carry a verdict. */
-    static final class JudgeProtocol implements ITypeConverter<Protocol> {
+    /** A judge model id, e.g. {@code GAIR/autoj-13b}: the judge family that serves it. */
+    static final class Family implements ITypeConverter<JudgeFamily> {
         @Override
-        public Protocol convert(String value) {
-            return switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "single" -> Protocol.SINGLE;
-                case "pairwise" -> Protocol.PAIRWISE;
-                default -> throw new TypeConversionException("unknown protocol '" + value + "'; use single or pairwise");
-            };
+        public JudgeFamily convert(String value) {
+            try {
+                return JudgeFamilies.forModel(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

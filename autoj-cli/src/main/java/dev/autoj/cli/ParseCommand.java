@@ -3,30 +3,39 @@ package dev.autoj.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.cli.eval.JsonLines;
 import dev.autoj.engine.Language;
-import dev.autoj.engine.Protocol;
-import dev.autoj.engine.protocol.ParsedVerdict;
-import dev.autoj.engine.protocol.VerdictParser;
+import dev.autoj.engine.family.JudgeFamilies;
+import dev.autoj.engine.family.JudgeFamily;
+import dev.autoj.engine.family.autoj.AutoJ;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
-/** {@code autoj parse}: the verdict or rating in each judge output, by Auto-J's rules. */
+/** {@code autoj parse}: the verdict or score in each judge output, by the rules of the judge's family. */
 @Command(name = "parse",
         mixinStandardHelpOptions = true,
         description = {
-            "Reads the verdict (pairwise) or rating (single) out of each judge output.",
-            "Input lines: {\"output\":\"<judge text>\"}",
-            "Output lines: {\"verdict\":\"RESPONSE_1\"|\"RESPONSE_2\"|\"TIE\"|null,\"rating\":n|null,\"no_verdict\":\"<reason>\"|null}"})
+            "Reads the verdict or the score out of each judge output, as the judge family's own code reads it.",
+            "Input lines: {\"output\":\"<judge text>\"} (null: the judge returned nothing)",
+            "Output lines, Auto-J (single|pairwise): {\"verdict\":\"RESPONSE_1\"|\"RESPONSE_2\"|\"TIE\"|null,\"rating\":n|null,\"no_verdict\":\"<reason>\"|null}",
+            "Output lines, Prometheus 2 (absolute|relative): {\"score\":n|null,\"verdict\":\"A\"|\"B\"|null,\"no_verdict\":\"<reason>\"|null}"})
 final class ParseCommand extends AutojCommand {
 
-    @Option(names = "--protocol", required = true, paramLabel = "single|pairwise",
-            converter = Converters.JudgeProtocol.class, description = "what the judge was asked")
-    Protocol protocol;
+    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = AutoJ.MODEL_13B, converter = Converters.Family.class,
+            description = "the judge model, which decides the rules: GAIR/autoj-13b (default),"
+                    + " prometheus-eval/prometheus-7b-v2.0 or prometheus-eval/prometheus-8x7b-v2.0")
+    JudgeFamily family;
 
-    @Option(names = "--language", paramLabel = "en|zh", defaultValue = "en",
-            converter = Converters.LanguageName.class, description = "template language of the judge (default: ${DEFAULT-VALUE})")
+    @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL",
+            description = "what the judge was asked: single or pairwise (Auto-J), absolute or relative (Prometheus 2)")
+    String protocol;
+
+    @Option(names = "--language", paramLabel = "en|zh", converter = Converters.LanguageName.class,
+            description = "template language of the judge (Auto-J only; default: en)")
     Language language;
 
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "judge outputs, JSON Lines")
@@ -37,19 +46,45 @@ final class ParseCommand extends AutojCommand {
 
     @Override
     void execute() {
+        JudgeFamily.Request request = request();
         List<String> lines = new ArrayList<>();
         for (JsonLines.Line line : JsonLines.read(in)) {
-            ParsedVerdict parsed = VerdictParser.parse(protocol, language, line.text("output"));
+            // An explicit null is a judge that returned nothing; a missing field is a broken line.
+            String output = line.node().has("output") ? line.optionalText("output") : line.text("output");
+            JudgeFamily.Reading reading = family.read(request, output);
             ObjectNode result = Json.object();
-            if (parsed.verdict() == null) {
-                result.putNull("verdict");
+            if (family == JudgeFamilies.AUTOJ) {
+                // Auto-J's lines keep the shape they had before there were families.
+                result.put("verdict", reading.verdict());
+                Json.putNumber(result, "rating", reading.score());
             } else {
-                result.put("verdict", parsed.verdict().name());
+                Json.putNumber(result, "score", reading.score());
+                result.put("verdict", reading.verdict());
             }
-            Json.putNumber(result, "rating", parsed.rating());
-            result.put("no_verdict", parsed.noVerdictReason());
+            result.put("no_verdict", reading.noVerdictReason());
             lines.add(Json.line(result));
         }
         Output.write(this, out, lines);
+    }
+
+    /** The options as a request the family accepts, checked before any line is read. */
+    private JudgeFamily.Request request() {
+        String name = protocol.trim().toLowerCase(Locale.ROOT);
+        if (!family.readableProtocols().contains(name)) {
+            String other = JudgeFamilies.all().stream()
+                    .filter(f -> f.readableProtocols().contains(name))
+                    .map(f -> " (" + name + " is " + f.name() + "'s: add --model-name " + f.defaultModelId() + ")")
+                    .findFirst().orElse("");
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--protocol': unknown protocol '"
+                    + protocol + "'; use " + String.join(" or ", family.readableProtocols()) + other);
+        }
+        JudgeFamily.Request request = new JudgeFamily.Request(name, language == null ? Language.EN : language, Map.of());
+        try {
+            family.read(request, null);
+        } catch (JudgeFamily.InvalidRequestException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--" + e.field() + "': " + e.problem()
+                    + " (" + family.name() + ")");
+        }
+        return request;
     }
 }

@@ -1,30 +1,43 @@
 package dev.autoj.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.cli.eval.InputException;
 import dev.autoj.cli.eval.JsonLines;
 import dev.autoj.engine.Language;
-import dev.autoj.engine.protocol.Prompt;
-import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.family.JudgeFamily;
+import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.onnx.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code autoj prompt}: the exact Auto-J model input for each request, optionally with its token ids. */
+/** {@code autoj prompt}: the exact model input of the judge family for each request, optionally with its token ids. */
 @Command(name = "prompt",
         mixinStandardHelpOptions = true,
         description = {
-            "Builds Auto-J's exact model input for each request line.",
-            "Input lines (each may add \"language\":\"zh\" for the Chinese templates):",
+            "Builds the judge's exact model input for each request line (the family follows from --model-name).",
+            "Auto-J (default) input lines (each may add \"language\":\"zh\" for the Chinese templates):",
             "  {\"protocol\":\"single\",\"query\":…,\"response\":…}",
             "  {\"protocol\":\"pairwise\",\"query\":…,\"response_1\":…,\"response_2\":…}",
             "  {\"protocol\":\"scenario\",\"query\":…}",
+            "Prometheus 2 input lines (reference_answer optional; rubric: helpfulness, harmlessness, honesty,",
+            "factual_validity, reasoning, or the rubric's text):",
+            "  {\"protocol\":\"absolute\",\"instruction\":…,\"response\":…,\"rubric\":…,\"reference_answer\":…}",
+            "  {\"protocol\":\"relative\",\"instruction\":…,\"response_a\":…,\"response_b\":…,\"rubric\":…,\"reference_answer\":…}",
             "Output lines: {\"prompt\":…,\"token_ids\":[…],\"warnings\":[…]} (token_ids with --tokenizer)."})
 final class PromptCommand extends AutojCommand {
+
+    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = AutoJ.MODEL_13B, converter = Converters.Family.class,
+            description = "the judge model, which decides the prompt format: GAIR/autoj-13b (default),"
+                    + " prometheus-eval/prometheus-7b-v2.0 or prometheus-eval/prometheus-8x7b-v2.0")
+    JudgeFamily family;
 
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "requests, JSON Lines")
     Path in;
@@ -32,7 +45,8 @@ final class PromptCommand extends AutojCommand {
     @Option(names = "--out", paramLabel = "FILE", description = "where to write the prompts (default: stdout); replaced atomically")
     Path out;
 
-    @Option(names = "--tokenizer", paramLabel = "tokenizer.json", description = "add token_ids (BOS first, never truncated) with this Hugging Face tokenizer")
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
+            description = "add token_ids (BOS first, never truncated) with this Hugging Face tokenizer (LLaMA-2's for Auto-J, Mistral's for Prometheus 2)")
     Path tokenizerFile;
 
     @Override
@@ -42,7 +56,7 @@ final class PromptCommand extends AutojCommand {
         try {
             List<String> lines = new ArrayList<>(requests.size());
             for (JsonLines.Line request : requests) {
-                Prompt prompt = build(request);
+                JudgeFamily.ModelInput prompt = build(family, request);
                 ObjectNode result = Json.object();
                 result.put("prompt", prompt.text());
                 if (tokenizer != null) {
@@ -63,20 +77,30 @@ final class PromptCommand extends AutojCommand {
         }
     }
 
-    static Prompt build(JsonLines.Line request) {
-        String protocol = request.text("protocol");
-        Language language = language(request);
-        return switch (protocol.trim().toLowerCase(Locale.ROOT)) {
-            case "single" -> PromptBuilder.single(language, request.text("query"), request.text("response"));
-            case "pairwise" -> PromptBuilder.pairwise(language, request.text("query"), request.text("response_1"), request.text("response_2"));
-            case "scenario" -> {
-                if (language != Language.EN) {
-                    throw request.fail("the scenario classifier prompt has no Chinese form", "remove \"language\" from this line");
-                }
-                yield PromptBuilder.scenario(request.text("query"));
+    /** The family's model input for one request line: its protocol, language and every text field. */
+    static JudgeFamily.ModelInput build(JudgeFamily family, JsonLines.Line line) {
+        String protocol = line.text("protocol");
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = line.node().fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getValue().isTextual() && !field.getKey().equals("protocol") && !field.getKey().equals("language")) {
+                texts.put(field.getKey(), field.getValue().textValue());
             }
-            default -> throw request.fail("unknown protocol \"" + protocol + "\"", "use \"single\", \"pairwise\" or \"scenario\"");
-        };
+        }
+        try {
+            return family.prompt(new JudgeFamily.Request(protocol, language(line), texts));
+        } catch (JudgeFamily.InvalidRequestException e) {
+            throw problem(line, e);
+        }
+    }
+
+    /** The family's complaint about a line, or, when the field it names is there but not a string, that. */
+    private static InputException problem(JsonLines.Line line, JudgeFamily.InvalidRequestException e) {
+        JsonNode value = e.field() == null ? null : line.node().get(e.field());
+        if (value != null && !value.isNull() && !value.isTextual()) {
+            line.text(e.field());
+        }
+        return line.fail(e.problem(), e.fix());
     }
 
     static Language language(JsonLines.Line request) {

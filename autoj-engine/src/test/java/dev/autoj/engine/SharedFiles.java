@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Locates the read-only ground truth beside the repository ({@code ../shared}): the Auto-J
- * testbed and the real tokenizers. Tests that need it skip with a clear message when absent,
+ * testbed, the Prometheus 2 reference data and the real tokenizers. Tests that need it skip with a clear message when absent,
  * and never write there.
  */
 public final class SharedFiles {
@@ -27,6 +27,11 @@ public final class SharedFiles {
         return require(root().resolve("autoj-testbed").resolve(file));
     }
 
+    /** A file of the Prometheus 2 reference data ({@code ../shared/prometheus}); skips the calling test when it is absent. */
+    public static Path prometheus(String file) {
+        return require(root().resolve("prometheus").resolve(file));
+    }
+
     /** A tokenizer folder's {@code tokenizer.json} ({@code "llama2"}, {@code "mistral"}); skips when absent. */
     public static Path tokenizer(String name) {
         return require(root().resolve("tokenizers").resolve(name).resolve("tokenizer.json"));
@@ -34,7 +39,7 @@ public final class SharedFiles {
 
     private static Path require(Path file) {
         assumeTrue(Files.isRegularFile(file), () -> "Skipped: " + file.getFileName()
-                + " is not there; the Auto-J ground truth lives in ../shared beside the repository (set -Dautoj.shared.dir to point elsewhere).");
+                + " is not there; the reference data (Auto-J testbed, Prometheus facts, tokenizers) lives in ../shared beside the repository (set -Dautoj.shared.dir to point elsewhere).");
         return file;
     }
 }

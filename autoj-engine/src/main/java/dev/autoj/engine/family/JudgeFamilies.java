@@ -1,0 +1,62 @@
+package dev.autoj.engine.family;
+
+import dev.autoj.engine.family.autoj.AutoJ;
+import dev.autoj.engine.family.prometheus.Prometheus;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The registry of judge families: a new family is one package plus one line in {@link #ALL}.
+ *
+ * <pre>{@code
+ * JudgeFamily prometheus = JudgeFamilies.forModel("prometheus-eval/prometheus-7b-v2.0");
+ * JudgeFamily autoj = JudgeFamilies.forModel("GAIR/autoj-13b");   // also JudgeFamilies.DEFAULT
+ * JudgeFamilies.forModel("gpt-4");   // IllegalArgumentException naming every known model id
+ * }</pre>
+ */
+public final class JudgeFamilies {
+
+    /** Auto-J ({@code GAIR/autoj-13b}): single 1–10, pairwise with tie, scenario classification. */
+    public static final JudgeFamily AUTOJ = AutoJ.FAMILY;
+
+    /** Prometheus 2 ({@code prometheus-eval/prometheus-7b-v2.0}, {@code …-8x7b-v2.0}): absolute 1–5, relative A/B. */
+    public static final JudgeFamily PROMETHEUS = Prometheus.FAMILY;
+
+    /** The family of the default model, {@code GAIR/autoj-13b}. */
+    public static final JudgeFamily DEFAULT = AUTOJ;
+
+    private static final List<JudgeFamily> ALL = List.of(AUTOJ, PROMETHEUS);
+
+    private JudgeFamilies() {
+    }
+
+    /** Every registered family, the default first. */
+    public static List<JudgeFamily> all() {
+        return ALL;
+    }
+
+    /**
+     * The family that serves {@code modelId} (compared without regard to case, surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException naming the known model ids when no family serves it
+     */
+    public static JudgeFamily forModel(String modelId) {
+        String wanted = modelId == null ? "" : modelId.trim().toLowerCase(Locale.ROOT);
+        for (JudgeFamily family : ALL) {
+            for (String id : family.modelIds()) {
+                if (id.toLowerCase(Locale.ROOT).equals(wanted)) {
+                    return family;
+                }
+            }
+        }
+        throw new IllegalArgumentException("unknown judge model \"" + modelId + "\"; known: " + knownModels());
+    }
+
+    /** Every known model id with its family, e.g. {@code "GAIR/autoj-13b (Auto-J), …"}. */
+    public static String knownModels() {
+        return ALL.stream()
+                .map(family -> String.join(", ", family.modelIds()) + " (" + family.name() + ")")
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.autoj.engine.family.autoj;
+
+import dev.autoj.engine.Language;
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.family.JudgeFamily;
+import dev.autoj.engine.protocol.ParsedVerdict;
+import dev.autoj.engine.protocol.Prompt;
+import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.protocol.VerdictParser;
+import java.util.List;
+import java.util.Locale;
+
+/** Auto-J's facts, and its prompt builder and verdict parser behind the family's named-text requests. */
+final class AutoJFamily implements JudgeFamily {
+
+    private static final List<String> PROTOCOLS = List.of("single", "pairwise", "scenario");
+    private static final List<String> READABLE = List.of("single", "pairwise");
+
+    @Override
+    public String name() {
+        return "Auto-J";
+    }
+
+    @Override
+    public List<String> modelIds() {
+        return List.of(AutoJ.MODEL_13B);
+    }
+
+    @Override
+    public List<String> protocols() {
+        return PROTOCOLS;
+    }
+
+    @Override
+    public List<String> readableProtocols() {
+        return READABLE;
+    }
+
+    @Override
+    public Scale scale() {
+        return new Scale(1, 10);
+    }
+
+    /** LLaMA-2's window, Auto-J-13B's base. */
+    @Override
+    public int defaultContextWindow() {
+        return 4096;
+    }
+
+    @Override
+    public boolean scenariosApply() {
+        return true;
+    }
+
+    @Override
+    public ModelInput prompt(Request request) {
+        Prompt prompt = build(request);
+        return new ModelInput(prompt.text(), prompt.warnings());
+    }
+
+    @Override
+    public Reading read(Request request, String output) {
+        Protocol protocol = protocol(request.protocol());
+        if (protocol == Protocol.SCENARIO) {
+            throw new InvalidRequestException("protocol", "the scenario classifier's output is not a verdict",
+                    "read it with `autoj classify`, or use \"single\" or \"pairwise\"");
+        }
+        ParsedVerdict parsed = request.texts().isEmpty()
+                ? VerdictParser.parse(protocol, request.language(), output)
+                : VerdictParser.parse(build(request), output);
+        if (parsed.isNoVerdict()) {
+            return new Reading(null, null, parsed.noVerdictReason(), parsed.warnings());
+        }
+        return parsed.verdict() != null
+                ? new Reading(parsed.verdict().name(), null, null, parsed.warnings())
+                : new Reading(null, parsed.rating(), null, parsed.warnings());
+    }
+
+    private static Prompt build(Request request) {
+        Language language = request.language();
+        return switch (protocol(request.protocol())) {
+            case SINGLE -> PromptBuilder.single(language, request.text("query"), request.text("response"));
+            case PAIRWISE -> PromptBuilder.pairwise(language, request.text("query"), request.text("response_1"),
+                    request.text("response_2"));
+            case SCENARIO -> {
+                if (language != Language.EN) {
+                    throw new InvalidRequestException("language", "the scenario classifier prompt has no Chinese form",
+                            "remove \"language\" from this line");
+                }
+                yield PromptBuilder.scenario(request.text("query"));
+            }
+        };
+    }
+
+    private static Protocol protocol(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "single" -> Protocol.SINGLE;
+            case "pairwise" -> Protocol.PAIRWISE;
+            case "scenario" -> Protocol.SCENARIO;
+            default -> throw new InvalidRequestException("protocol", "unknown protocol \"" + name + "\"",
+                    "use \"single\", \"pairwise\" or \"scenario\"");
+        };
+    }
+}
