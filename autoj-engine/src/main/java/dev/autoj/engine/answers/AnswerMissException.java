@@ -1,5 +1,7 @@
 package dev.autoj.engine.answers;
 
+import dev.autoj.engine.internal.LineDiff;
+
 import dev.autoj.engine.store.ReplayMissException;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +28,7 @@ public final class AnswerMissException extends ReplayMissException {
             RecordedAnswer n = nearest.get();
             m.append(" The nearest recorded request of ").append(request.model()).append(" is ").append(AnswerStore.relativeFile(n.key()))
                     .append(" (recorded ").append(n.recordedAt()).append(" from ").append(n.source()).append("); what changed:\n")
-                    .append(RequestDiff.unified("recorded " + AnswerStore.relativeFile(n.key()), n.request().describeLines(),
+                    .append(LineDiff.unified("recorded " + AnswerStore.relativeFile(n.key()), n.request().describeLines(),
                             "requested now", request.describeLines()))
                     .append("\n");
         } else {

@@ -1,5 +1,7 @@
 package dev.autoj.engine.answers;
 
+import dev.autoj.engine.internal.LineDiff;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
@@ -284,7 +286,7 @@ public final class AnswerStore {
             if (!candidate.request().model().equals(request.model())) {
                 continue;
             }
-            int distance = RequestDiff.changedLines(candidate.request().describeLines(), wanted);
+            int distance = LineDiff.changedLines(candidate.request().describeLines(), wanted);
             if (distance < bestDistance || (distance == bestDistance && candidate.recordedAt().isAfter(best.recordedAt()))) {
                 best = candidate;
                 bestDistance = distance;

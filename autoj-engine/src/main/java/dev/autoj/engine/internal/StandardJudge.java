@@ -285,7 +285,7 @@ public final class StandardJudge implements Judge {
                 if (hit.isPresent()) {
                     outcomes[i] = replayed(hit.get());
                 } else if (settings.mode() == StoreMode.REPLAY) {
-                    throw new ReplayMissException(key, store.directory(), modelId, prompt.text());
+                    throw new ReplayMissException(key, store, modelId, prompt);
                 }
             }
         }

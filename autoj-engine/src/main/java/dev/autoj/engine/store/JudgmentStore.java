@@ -90,6 +90,8 @@ public final class JudgmentStore {
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private final Path directory;
+    /** The store's judgments, read once on the first replay miss to find the nearest recording. */
+    private volatile List<StoredJudgment> nearestIndex;
     private final boolean hardLinks;
     private final Path unsavedDirectory;
 
@@ -445,6 +447,52 @@ public final class JudgmentStore {
             }
         }
         return texts;
+    }
+
+    /**
+     * The recorded judgment of the same model, protocol and language whose judged texts are nearest to
+     * {@code judgedTexts} (named as a prompt names them: {@code query}, {@code response},
+     * {@code response 1}, {@code response 2}): the fewest lines changed, for a replay miss to show which
+     * judged text changed. Damaged files are passed over; the store is read once per instance.
+     */
+    public Optional<StoredJudgment> nearest(String modelId, Protocol protocol, Language language, Map<String, String> judgedTexts) {
+        List<StoredJudgment> all = nearestIndex;
+        if (all == null) {
+            List<StoredJudgment> read = new ArrayList<>();
+            for (Path file : files()) {
+                try {
+                    read.add(parse(file, Files.readAllBytes(file)));
+                } catch (IOException | StoreException damaged) {
+                    // verify reports it
+                }
+            }
+            all = List.copyOf(read);
+            nearestIndex = all;
+        }
+        List<String> wanted = describeTexts(judgedTexts);
+        StoredJudgment best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (StoredJudgment j : all) {
+            if (!j.modelId().equals(modelId) || j.protocol() != protocol || j.language() != language) {
+                continue;
+            }
+            int distance = dev.autoj.engine.internal.LineDiff.changedLines(describeTexts(judgedTexts(j.request())), wanted);
+            if (distance < bestDistance) {
+                best = j;
+                bestDistance = distance;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Judged texts as lines for a diff: a header line per text, then its lines. */
+    static List<String> describeTexts(Map<String, String> texts) {
+        List<String> lines = new ArrayList<>();
+        texts.forEach((name, text) -> {
+            lines.add("[" + name + "]");
+            lines.addAll(text.lines().toList());
+        });
+        return lines;
     }
 
     /**

@@ -34,6 +34,31 @@ public class ReplayMissException extends StoreException {
         this.key = key;
     }
 
+    /**
+     * A miss with the judged texts it was asked for: the message also shows, as a unified diff, how
+     * they differ from the nearest recorded judgment of the same model, protocol and language.
+     */
+    public ReplayMissException(String key, JudgmentStore store, String modelId, dev.autoj.engine.protocol.Prompt prompt) {
+        this(key, new ReplayMissException(key, store.directory(), modelId, prompt.text()).getMessage() + nearest(store, modelId, prompt));
+    }
+
+    private static String nearest(JudgmentStore store, String modelId, dev.autoj.engine.protocol.Prompt prompt) {
+        if (prompt.judgedTexts().isEmpty()) {
+            return "";
+        }
+        try {
+            return store.nearest(modelId, prompt.protocol(), prompt.language(), prompt.judgedTexts())
+                    .map(n -> "\nThe nearest recorded judgment of " + modelId + " (" + JudgmentStore.relativeFile(n.key()) + ", recorded "
+                            + n.recordedAt() + " from " + n.source() + ") differs in its judged texts:\n"
+                            + dev.autoj.engine.internal.LineDiff.unified("recorded " + JudgmentStore.relativeFile(n.key()),
+                                    JudgmentStore.describeTexts(JudgmentStore.judgedTexts(n.request())), "requested now",
+                                    JudgmentStore.describeTexts(prompt.judgedTexts())))
+                    .orElse("\nThe store holds no judgment of " + modelId + " with this protocol and language to compare with.");
+        } catch (StoreException unreadable) {
+            return "";
+        }
+    }
+
     /** For misses of other stored things (the answers of a model under test), with their own message. */
     protected ReplayMissException(String key, String message) {
         super(message);

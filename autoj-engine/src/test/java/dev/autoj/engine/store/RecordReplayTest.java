@@ -102,6 +102,27 @@ class RecordReplayTest {
     }
 
     @Test
+    void aJudgmentMissShowsWhichJudgedTextChangedAgainstTheNearestRecording() {
+        PublishedOutputsBackend backend = new PublishedOutputsBackend();
+        List<Judge.GradeRequest> requests = allSingleRequests(backend);
+        try (Judge judge = Judges.builder().backend(backend).store(JudgmentStore.open(dir)).mode(StoreMode.RECORD).build()) {
+            judge.gradeAll(requests.subList(0, 5));
+        }
+        Judge.GradeRequest recorded = requests.get(2);
+        String changedResponse = recorded.response() + "\nOne more line the new prompt added.";
+        Judge.GradeRequest changed = new Judge.GradeRequest(recorded.query(), changedResponse, recorded.scenario());
+        try (Judge judge = Judges.builder().modelId("GAIR/autoj-13b").store(JudgmentStore.open(dir)).mode(StoreMode.REPLAY).build()) {
+            assertThatThrownBy(() -> judge.gradeAll(List.of(changed)))
+                    .isInstanceOf(ReplayMissException.class)
+                    .hasMessageContaining("The nearest recorded judgment of GAIR/autoj-13b")
+                    .hasMessageContaining("differs in its judged texts:")
+                    .hasMessageContaining("+One more line the new prompt added.")
+                    .hasMessageContaining(" [response]")
+                    .hasMessageNotContaining("-[query]");
+        }
+    }
+
+    @Test
     void aDamagedFileFailsAReplayWithItsPath() throws Exception {
         PublishedOutputsBackend backend = new PublishedOutputsBackend();
         Judge.GradeRequest request = allSingleRequests(backend).get(3);

@@ -1,4 +1,4 @@
-package dev.autoj.engine.answers;
+package dev.autoj.engine.internal;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
@@ -6,14 +6,14 @@ import com.github.difflib.patch.AbstractDelta;
 import com.github.difflib.patch.Patch;
 import java.util.List;
 
-/** Line diffs of two requests (java-diff-utils), for the nearest recording and a replay miss's message. */
-final class RequestDiff {
+/** Line diffs (java-diff-utils) of a request against the nearest recording, for replay misses. Not API. */
+public final class LineDiff {
 
-    private RequestDiff() {
+    private LineDiff() {
     }
 
     /** How many lines differ: removed plus added, over every change. */
-    static int changedLines(List<String> recorded, List<String> requested) {
+    public static int changedLines(List<String> recorded, List<String> requested) {
         Patch<String> patch = DiffUtils.diff(recorded, requested);
         int changed = 0;
         for (AbstractDelta<String> delta : patch.getDeltas()) {
@@ -23,7 +23,7 @@ final class RequestDiff {
     }
 
     /** A unified diff with two lines of context, recorded ({@code -}) against requested ({@code +}). */
-    static String unified(String recordedName, List<String> recorded, String requestedName, List<String> requested) {
+    public static String unified(String recordedName, List<String> recorded, String requestedName, List<String> requested) {
         Patch<String> patch = DiffUtils.diff(recorded, requested);
         return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff(recordedName, requestedName, recorded, patch, 2));
     }
