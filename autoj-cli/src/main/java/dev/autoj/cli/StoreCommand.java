@@ -11,15 +11,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code autoj store}: look after a judgment store (see docs/record-replay.md).
+ * {@code autoj store}: look after a store of judgments and recorded answers (see docs/record-replay.md).
  *
  * <pre>{@code
  * int exit = Main.commandLine().execute("store", "verify", "--store", "src/test/autoj-store");
  * }</pre>
  */
 @Command(name = "store", mixinStandardHelpOptions = true,
-        description = "Look after a judgment store: import the published Auto-J outputs, verify, count, benchmark replay.",
-        subcommands = {StoreImportTestbedCommand.class, StoreVerifyCommand.class, StoreStatsCommand.class, StoreBenchCommand.class})
+        description = "Look after a store of judgments and recorded answers: import the published Auto-J outputs, verify, count,"
+                + " prune what no run read, benchmark replay.",
+        subcommands = {StoreImportTestbedCommand.class, StoreVerifyCommand.class, StoreStatsCommand.class, StorePruneCommand.class,
+            StoreBenchCommand.class})
 final class StoreCommand implements Callable<Integer> {
 
     @Spec
@@ -27,7 +29,7 @@ final class StoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name what to do: import-testbed, verify, stats or bench");
+        throw new ParameterException(spec.commandLine(), "name what to do: import-testbed, verify, stats, prune or bench");
     }
 
     /** A store that must already exist, as every store subcommand but import needs. */

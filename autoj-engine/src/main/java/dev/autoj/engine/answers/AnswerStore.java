@@ -261,7 +261,8 @@ public final class AnswerStore {
                             + fileKey.substring(0, 2));
                 }
             } catch (StoreException e) {
-                problems.add(e.getMessage());
+                // "<file>: <why>", as the judgment store lists its bad files
+                problems.add(file + ": " + e.getMessage());
             }
         }
         return new JudgmentStore.Verification(files.size(), problems, temps);
