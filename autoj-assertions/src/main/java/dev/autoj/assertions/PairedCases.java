@@ -44,10 +44,23 @@ import java.util.Map;
  */
 public final class PairedCases {
 
-    private static final List<String> REQUIRED = List.of("query", "candidate", "baseline");
     private static final List<String> OPTIONAL = List.of("id", "scenario", "language");
-    private static final String EXPECTED = "a case has the fields \"query\", \"candidate\", \"baseline\" (required) and "
-            + "\"id\", \"scenario\", \"language\" (optional)";
+
+    /** What a file must hold: paired cases (a query and two answers) or queries alone (the answers come from the model). */
+    private enum Shape {
+        CASES(List.of("query", "candidate", "baseline"), "a case has the fields \"query\", \"candidate\", \"baseline\" (required) and "
+                + "\"id\", \"scenario\", \"language\" (optional)"),
+        QUERIES(List.of("query"), "a query case has the field \"query\" (required) and \"id\", \"scenario\", \"language\""
+                + " (optional); its answers come from the model under test, not from the file");
+
+        final List<String> required;
+        final String expected;
+
+        Shape(List<String> required, String expected) {
+            this.required = required;
+            this.expected = expected;
+        }
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CsvMapper CSV = new CsvMapper();
 
@@ -85,33 +98,98 @@ public final class PairedCases {
         }
     }
 
+    /**
+     * Paired cases built from a file of queries (JSONL, JSON or CSV with {@code query} and optionally
+     * {@code id}, {@code scenario}, {@code language}) by asking the model under test for each query
+     * with each prompt version: {@code candidate} gives the new prompt's answer, {@code baseline} the
+     * current one's. Wrap the model with a recorder ({@code RecordedChatModel.wrap}) so that a replay
+     * asks nothing and no answer is frozen by hand.
+     *
+     * <pre>{@code
+     * List<PairedCase> cases = PairedCases.fromQueries(Path.of("src/test/resources/cases/code-queries.jsonl"),
+     *         query -> new Assistant(model, NEXT_PROMPT).answer(query),
+     *         query -> new Assistant(model, CURRENT_PROMPT).answer(query));
+     * assertThatCandidates(cases).isPreferredOverBaseline();
+     * }</pre>
+     */
+    public static List<PairedCase> fromQueries(Path file, java.util.function.UnaryOperator<String> candidate,
+            java.util.function.UnaryOperator<String> baseline) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("No query file " + file + " (working directory " + Path.of("").toAbsolutePath() + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read query file " + file + ": " + e.getMessage(), e);
+        }
+        return answer(parse(file.getFileName().toString(), text, Shape.QUERIES), candidate, baseline);
+    }
+
+    /** {@link #fromQueries(Path, java.util.function.UnaryOperator, java.util.function.UnaryOperator)} for a class-path resource. */
+    public static List<PairedCase> fromQueriesOnClasspath(String resource, java.util.function.UnaryOperator<String> candidate,
+            java.util.function.UnaryOperator<String> baseline) {
+        String name = resource.startsWith("classpath:") ? resource.substring("classpath:".length()) : resource;
+        name = name.startsWith("/") ? name.substring(1) : name;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = PairedCases.class.getClassLoader();
+        }
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No class-path resource " + name + " with queries; put it under src/test/resources/" + name);
+            }
+            return answer(parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), Shape.QUERIES), candidate, baseline);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read class-path resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<PairedCase> answer(List<PairedCase> queries, java.util.function.UnaryOperator<String> candidate,
+            java.util.function.UnaryOperator<String> baseline) {
+        List<PairedCase> cases = new ArrayList<>();
+        for (PairedCase q : queries) {
+            String next = candidate.apply(q.query());
+            String current = baseline.apply(q.query());
+            if (next == null || current == null) {
+                throw new IllegalArgumentException("the model under test gave no answer (null) for the query \"" + q.query()
+                        + "\"" + (q.id() == null ? "" : " (case " + q.id() + ")"));
+            }
+            cases.add(new PairedCase(q.query(), next, current, q.id(), q.scenario(), q.language()));
+        }
+        return List.copyOf(cases);
+    }
+
     /** Parses {@code text}, named {@code name} in errors. */
     static List<PairedCase> parse(String name, String text) {
+        return parse(name, text, Shape.CASES);
+    }
+
+    private static List<PairedCase> parse(String name, String text, Shape shape) {
         String lower = name.toLowerCase(Locale.ROOT);
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         String start = body.stripLeading();
         List<PairedCase> cases;
         if (lower.endsWith(".csv")) {
-            cases = csv(name, body);
+            cases = csv(name, body, shape);
         } else if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
-            cases = jsonLines(name, body);
+            cases = jsonLines(name, body, shape);
         } else if (start.startsWith("[")) {
-            cases = jsonArray(name, body);
+            cases = jsonArray(name, body, shape);
         } else if (start.startsWith("{")) {
-            cases = jsonLines(name, body);
+            cases = jsonLines(name, body, shape);
         } else if (lower.endsWith(".json")) {
             throw new IllegalArgumentException(name + ": a .json paired-case file holds a JSON array of cases or one "
-                    + "JSON object a line; " + EXPECTED);
+                    + "JSON object a line; " + shape.expected);
         } else {
-            cases = csv(name, body);
+            cases = csv(name, body, shape);
         }
         if (cases.isEmpty()) {
-            throw new IllegalArgumentException(name + ": no paired cases in the file; " + EXPECTED);
+            throw new IllegalArgumentException(name + ": no " + (shape == Shape.CASES ? "paired cases" : "queries") + " in the file; " + shape.expected);
         }
         return List.copyOf(cases);
     }
 
-    private static List<PairedCase> jsonLines(String name, String text) {
+    private static List<PairedCase> jsonLines(String name, String text, Shape shape) {
         List<PairedCase> cases = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         String[] lines = text.split("\r?\n", -1);
@@ -125,14 +203,14 @@ public final class PairedCases {
                 node = JSON.readTree(lines[i]);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException(where + ": not valid JSON (" + e.getOriginalMessage()
-                        + "); a JSON Lines file holds one JSON object a line; " + EXPECTED, e);
+                        + "); a JSON Lines file holds one JSON object a line; " + shape.expected, e);
             }
-            cases.add(fromJson(where, node, i + 1, ids));
+            cases.add(fromJson(where, node, i + 1, ids, shape));
         }
         return cases;
     }
 
-    private static List<PairedCase> jsonArray(String name, String text) {
+    private static List<PairedCase> jsonArray(String name, String text, Shape shape) {
         List<PairedCase> cases = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         try (JsonParser parser = JSON.createParser(text)) {
@@ -146,22 +224,22 @@ public final class PairedCases {
                 element++;
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = JSON.readTree(parser);
-                cases.add(fromJson(name + " line " + line + " (case " + element + ")", node, line, ids));
+                cases.add(fromJson(name + " line " + line + " (case " + element + ")", node, line, ids, shape));
             }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid JSON ("
-                    + e.getOriginalMessage() + "); " + EXPECTED, e);
+                    + e.getOriginalMessage() + "); " + shape.expected, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return cases;
     }
 
-    private static PairedCase fromJson(String where, JsonNode node, int line, Map<String, Integer> ids) {
+    private static PairedCase fromJson(String where, JsonNode node, int line, Map<String, Integer> ids, Shape shape) {
         if (!(node instanceof ObjectNode object)) {
             throw new IllegalArgumentException(where + ": a case is a JSON object, not " + node.getNodeType().name()
-                    .toLowerCase(Locale.ROOT) + "; " + EXPECTED);
+                    .toLowerCase(Locale.ROOT) + "; " + shape.expected);
         }
         Map<String, String> fields = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
@@ -172,14 +250,14 @@ public final class PairedCases {
             }
             if (value.isContainerNode()) {
                 throw new IllegalArgumentException(where + ": field \"" + field.getKey() + "\" must be a string, not "
-                        + value.getNodeType().name().toLowerCase(Locale.ROOT) + "; " + EXPECTED);
+                        + value.getNodeType().name().toLowerCase(Locale.ROOT) + "; " + shape.expected);
             }
             fields.put(field.getKey(), value.asText());
         }
-        return toCase(where, fields, line, ids);
+        return toCase(where, fields, line, ids, shape);
     }
 
-    private static List<PairedCase> csv(String name, String text) {
+    private static List<PairedCase> csv(String name, String text, Shape shape) {
         List<PairedCase> cases = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         CsvSchema schema = CsvSchema.emptySchema().withHeader();
@@ -195,7 +273,7 @@ public final class PairedCases {
                 // The CSV parser places a record's start at the end of the line before it.
                 int line = parser.currentTokenLocation().getLineNr() + 1;
                 if (record == 1) {
-                    checkHeader(name, ((CsvParser) parser).getSchema());
+                    checkHeader(name, ((CsvParser) parser).getSchema(), shape);
                 }
                 Map<String, String> fields = new HashMap<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -206,51 +284,51 @@ public final class PairedCases {
                         fields.put(key, value);
                     }
                 }
-                cases.add(toCase(name + " line " + line, fields, line, ids));
+                cases.add(toCase(name + " line " + line, fields, line, ids, shape));
             }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid CSV ("
-                    + e.getOriginalMessage() + "); a CSV file starts with a header row naming the columns; " + EXPECTED, e);
+                    + e.getOriginalMessage() + "); a CSV file starts with a header row naming the columns; " + shape.expected, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return cases;
     }
 
-    private static void checkHeader(String name, CsvSchema header) {
+    private static void checkHeader(String name, CsvSchema header, Shape shape) {
         List<String> columns = new ArrayList<>();
         header.forEach(column -> columns.add(column.getName()));
         for (String column : columns) {
-            if (!REQUIRED.contains(column) && !OPTIONAL.contains(column)) {
+            if (!shape.required.contains(column) && !OPTIONAL.contains(column)) {
                 throw new IllegalArgumentException(name + " line 1: unknown column \"" + column + "\" in the header "
-                        + columns + "; " + EXPECTED);
+                        + columns + "; " + shape.expected);
             }
         }
-        for (String required : REQUIRED) {
+        for (String required : shape.required) {
             if (!columns.contains(required)) {
                 throw new IllegalArgumentException(name + " line 1: the header " + columns + " has no column \"" + required
-                        + "\"; " + EXPECTED);
+                        + "\"; " + shape.expected);
             }
         }
     }
 
-    private static PairedCase toCase(String where, Map<String, String> fields, int line, Map<String, Integer> ids) {
+    private static PairedCase toCase(String where, Map<String, String> fields, int line, Map<String, Integer> ids, Shape shape) {
         for (String key : fields.keySet()) {
-            if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
-                throw new IllegalArgumentException(where + ": unknown field \"" + key + "\"; " + EXPECTED);
+            if (!shape.required.contains(key) && !OPTIONAL.contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown field \"" + key + "\"; " + shape.expected);
             }
         }
-        for (String key : REQUIRED) {
+        for (String key : shape.required) {
             String value = fields.get(key);
             if (value == null) {
-                throw new IllegalArgumentException(where + ": missing field \"" + key + "\"; " + EXPECTED);
+                throw new IllegalArgumentException(where + ": missing field \"" + key + "\"; " + shape.expected);
             }
         }
         // Responses may be empty: a prompt can make a model answer nothing, and the Auto-J testbed judges such
         // answers. A judge cannot judge an answer to no question, though.
         if (fields.get("query").isBlank()) {
-            throw new IllegalArgumentException(where + ": field \"query\" is empty; " + EXPECTED);
+            throw new IllegalArgumentException(where + ": field \"query\" is empty; " + shape.expected);
         }
         String id = fields.get("id");
         if (id != null) {
@@ -278,6 +356,7 @@ public final class PairedCases {
                         + "\"; Auto-J's templates are \"en\" or \"zh\"");
             };
         }
-        return new PairedCase(fields.get("query"), fields.get("candidate"), fields.get("baseline"), id, scenario, language);
+        return new PairedCase(fields.get("query"), fields.getOrDefault("candidate", ""), fields.getOrDefault("baseline", ""), id, scenario,
+                language);
     }
 }

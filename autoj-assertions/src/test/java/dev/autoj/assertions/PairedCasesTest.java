@@ -18,6 +18,45 @@ class PairedCasesTest {
     Path dir;
 
     @Test
+    void aQueryFileBecomesPairedCasesByAskingTheModelWithEachPromptVersion() throws IOException {
+        Path jsonl = write("queries.jsonl", """
+                {"id": "a", "query": "q1", "scenario": "code_generation"}
+                {"query": "q2"}
+                """);
+        Path csv = write("queries.csv", "id,query\nx,q3\n");
+        List<String> asked = new java.util.ArrayList<>();
+        java.util.function.UnaryOperator<String> next = q -> {
+            asked.add("next:" + q);
+            return "new answer to " + q;
+        };
+        java.util.function.UnaryOperator<String> current = q -> {
+            asked.add("current:" + q);
+            return "current answer to " + q;
+        };
+        assertThat(PairedCases.fromQueries(jsonl, next, current)).containsExactly(
+                new PairedCase("q1", "new answer to q1", "current answer to q1", "a", Scenario.CODE_GENERATION, null),
+                PairedCase.of("q2", "new answer to q2", "current answer to q2"));
+        assertThat(PairedCases.fromQueries(csv, next, current)).containsExactly(
+                PairedCase.of("q3", "new answer to q3", "current answer to q3").withId("x"));
+        assertThat(asked).containsExactly("next:q1", "current:q1", "next:q2", "current:q2", "next:q3", "current:q3");
+    }
+
+    @Test
+    void aQueryFileWithAnswersIsRefusedBecauseTheAnswersComeFromTheModel() throws IOException {
+        Path file = write("queries.jsonl", """
+                {"query": "q1", "candidate": "frozen"}
+                """);
+        assertThatThrownBy(() -> PairedCases.fromQueries(file, q -> "n", q -> "c"))
+                .hasMessageContaining("queries.jsonl line 1: unknown field \"candidate\"")
+                .hasMessageContaining("its answers come from the model under test");
+        Path none = write("empty.jsonl", "\n");
+        assertThatThrownBy(() -> PairedCases.fromQueries(none, q -> "n", q -> "c")).hasMessageContaining("empty.jsonl: no queries in the file");
+        Path nullAnswer = write("q.jsonl", "{\"query\": \"q\", \"id\": \"k\"}\n");
+        assertThatThrownBy(() -> PairedCases.fromQueries(nullAnswer, q -> null, q -> "c"))
+                .hasMessageContaining("gave no answer (null) for the query \"q\" (case k)");
+    }
+
+    @Test
     void jsonLinesGiveOneCaseALineWithOptionalFields() throws IOException {
         Path file = write("cases.jsonl", """
                 {"id": "a", "query": "q1", "candidate": "c1", "baseline": "b1", "scenario": "code_generation", "language": "zh"}
