@@ -248,9 +248,10 @@ public final class PairedCases {
             if (value.isNull()) {
                 continue;
             }
-            if (value.isContainerNode()) {
+            // A text field holds text: a number or boolean there is a mistake in the file (an id may be a number).
+            if (value.isContainerNode() || (!value.isTextual() && !field.getKey().equals("id"))) {
                 throw new IllegalArgumentException(where + ": field \"" + field.getKey() + "\" must be a string, not "
-                        + value.getNodeType().name().toLowerCase(Locale.ROOT) + "; " + shape.expected);
+                        + value.getNodeType().name().toLowerCase(Locale.ROOT) + " (" + value + "); " + shape.expected);
             }
             fields.put(field.getKey(), value.asText());
         }
@@ -323,6 +324,14 @@ public final class PairedCases {
             String value = fields.get(key);
             if (value == null) {
                 throw new IllegalArgumentException(where + ": missing field \"" + key + "\"; " + shape.expected);
+            }
+        }
+        for (String text : List.of("query", "candidate", "baseline", "id")) {
+            try {
+                dev.autoj.engine.protocol.UnencodableTextException.requireEncodable("field \"" + text + "\"", fields.get(text));
+            } catch (dev.autoj.engine.protocol.UnencodableTextException e) {
+                throw new IllegalArgumentException(where + (fields.get("id") != null && !text.equals("id") ? " (case " + fields.get("id") + ")" : "")
+                        + ": " + e.getMessage(), e);
             }
         }
         // Responses may be empty: a prompt can make a model answer nothing, and the Auto-J testbed judges such

@@ -135,6 +135,17 @@ class PairedCasesTest {
     }
 
     @Test
+    void aNumberWhereTextBelongsAndHalfACharacterAreNamedWithFileLineCaseAndField() throws IOException {
+        assertThatThrownBy(() -> PairedCases.read(write("n.jsonl", "{\"query\": \"q\", \"candidate\": 42, \"baseline\": \"b\"}\n")))
+                .hasMessageContaining("n.jsonl line 1: field \"candidate\" must be a string, not number (42)");
+        assertThat(PairedCases.read(write("id.jsonl", "{\"id\": 7, \"query\": \"q\", \"candidate\": \"c\", \"baseline\": \"b\"}\n")))
+                .singleElement().extracting(PairedCase::id).isEqualTo("7");
+        assertThatThrownBy(() -> PairedCases.read(write("s.jsonl",
+                "{\"id\": \"k\", \"query\": \"q\", \"candidate\": \"c\", \"baseline\": \"half \\ud83d\"}\n")))
+                .hasMessageContaining("s.jsonl line 1 (case k): field \"baseline\" holds an unpaired UTF-16 surrogate U+D83D at character index 5");
+    }
+
+    @Test
     void brokenJsonEmptyFilesAndMissingFilesSayWhatIsWrong() throws IOException {
         assertThatThrownBy(() -> PairedCases.read(write("b.jsonl", "{\"query\": \"q\",\n")))
                 .hasMessageContaining("b.jsonl line 1: not valid JSON");

@@ -32,9 +32,20 @@ final class PairedCasesArgumentsProvider implements ArgumentsProvider, Annotatio
             throw new IllegalArgumentException("@PairedCasesSource needs a case file, e.g. "
                     + "@PairedCasesSource(\"classpath:cases/summaries.jsonl\")");
         }
+        if (!source.startsWith(CLASSPATH) && !java.nio.file.Files.exists(Path.of(source)) && onClasspath(source)) {
+            throw new IllegalArgumentException("@PairedCasesSource(\"" + source + "\"): no such file (working directory "
+                    + Path.of("").toAbsolutePath() + "), but the test class path has a resource of that name; a plain name is a"
+                    + " file path, so write @PairedCasesSource(\"" + CLASSPATH + source + "\")");
+        }
         List<PairedCase> cases = source.startsWith(CLASSPATH) ? PairedCases.fromClasspath(source)
                 : PairedCases.read(Path.of(source));
         return IntStream.range(0, cases.size()).mapToObj(i -> Arguments.argumentSet(name(cases.get(i), i), cases.get(i)));
+    }
+
+    private static boolean onClasspath(String name) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return (loader != null ? loader : PairedCasesArgumentsProvider.class.getClassLoader())
+                .getResource(name.startsWith("/") ? name.substring(1) : name) != null;
     }
 
     /** The case's id, else the start of its query on one line: what a reader recognizes in the test tree. */
