@@ -3,15 +3,22 @@ package dev.autoj.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.example.assistant.Assistant;
+import com.example.assistant.AssistantModel;
+import com.example.assistant.PromptVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.answers.Recorder;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.internal.TestbedImport;
 import dev.autoj.engine.protocol.PromptBuilder;
 import dev.autoj.engine.store.JudgmentStore;
+import dev.autoj.engine.store.StoreMode;
+import dev.autoj.langchain4j.RecordedChatModel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -137,17 +144,24 @@ class AllureReportIT {
         wait.until(ExpectedConditions.elementToBeClickable(By.xpath(xpath))).click();
     }
 
-    /** The critique the report should show, read from the committed store rather than written here. */
+    /**
+     * The critique the report should show, read from the committed store rather than written here:
+     * the assistant's new answer replayed from the answer store, then Auto-J's judgment of it.
+     */
     private static String publishedCritiqueOfTheNewPostSummary() throws IOException {
-        JsonNode task = null;
-        for (JsonNode t : new ObjectMapper().readTree(Path.of("src/test/resources", GenerateSampleData.ANSWERS_FILE).toFile()).path("tasks")) {
-            if (t.path("id").asText().equals("post-summary")) {
-                task = t;
+        String query = null;
+        for (String line : Files.readAllLines(Path.of("src/test/resources", GenerateSampleData.REQUESTS_FILE), StandardCharsets.UTF_8)) {
+            JsonNode request = line.isBlank() ? null : new ObjectMapper().readTree(line);
+            if (request != null && request.path("id").asText().equals("post-summary")) {
+                query = request.path("query").asText();
             }
         }
-        assertThat(task).as("task post-summary in answers.json").isNotNull();
-        String prompt = PromptBuilder.single(Language.EN, task.path("query").asText(), task.path("new_answer").asText()).text();
+        assertThat(query).as("request post-summary in " + GenerateSampleData.REQUESTS_FILE).isNotNull();
+        Path store = Path.of("src/test/resources", GenerateSampleData.STORE_DIR);
+        String answer = new Assistant(RecordedChatModel.wrap(AssistantModel.openAi(), Recorder.using(StoreMode.REPLAY, store)),
+                PromptVersion.NEXT).answer(query);
+        String prompt = PromptBuilder.single(Language.EN, query, answer).text();
         String key = JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.SINGLE, Language.EN, prompt, GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
-        return JudgmentStore.open(Path.of("src/test/resources", GenerateSampleData.STORE_DIR)).find(key).orElseThrow().rawOutput();
+        return JudgmentStore.open(store).find(key).orElseThrow().rawOutput();
     }
 }
