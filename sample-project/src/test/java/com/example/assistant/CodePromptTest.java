@@ -2,9 +2,11 @@ package com.example.assistant;
 
 import static dev.autoj.assertions.AutoJAssertions.assertThatResponse;
 
-import com.example.assistant.Answers.Task;
+import com.example.assistant.Requests.Request;
 import dev.autoj.engine.Scenario;
 import dev.autoj.junit.AutoJ;
+import dev.autoj.langchain4j.RecordedChatModel;
+import dev.langchain4j.model.chat.ChatModel;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -12,19 +14,23 @@ import org.junit.jupiter.api.Test;
 @AutoJ
 class CodePromptTest {
 
-    private final Task gans = Answers.task("code-gans");
-    private final Task mergeLists = Answers.task("code-merge-lists");
+    private static final ChatModel MODEL = RecordedChatModel.wrap(AssistantModel.openAi());
+
+    private final Assistant current = new Assistant(MODEL, PromptVersion.CURRENT);
+    private final Assistant next = new Assistant(MODEL, PromptVersion.NEXT);
+    private final Request gans = Requests.byId("code-gans");
+    private final Request mergeLists = Requests.byId("code-merge-lists");
 
     @Test
     void newCodeAnswerIsPreferredOverTheCurrentOne() {
-        assertThatResponse(gans.newAnswer()).forQuery(gans.query()).inScenario(Scenario.CODE_GENERATION)
-                .isPreferredOver(gans.currentAnswer());
+        assertThatResponse(next.answer(gans.query())).forQuery(gans.query()).inScenario(Scenario.CODE_GENERATION)
+                .isPreferredOver(current.answer(gans.query()));
     }
 
     @Test
     void newSolutionIsAtLeastAsGoodAsTheCurrentOne() {
-        assertThatResponse(mergeLists.newAnswer()).forQuery(mergeLists.query()).inScenario(Scenario.CODE_GENERATION)
-                .isAtLeastAsGoodAs(mergeLists.currentAnswer());
+        assertThatResponse(next.answer(mergeLists.query())).forQuery(mergeLists.query()).inScenario(Scenario.CODE_GENERATION)
+                .isAtLeastAsGoodAs(current.answer(mergeLists.query()));
     }
 
     /**
@@ -34,7 +40,7 @@ class CodePromptTest {
     @Test
     @Tag("expected-to-fail")
     void newCodeAnswerScoresAtLeastSix() {
-        assertThatResponse(gans.newAnswer()).forQuery(gans.query()).inScenario(Scenario.CODE_GENERATION)
+        assertThatResponse(next.answer(gans.query())).forQuery(gans.query()).inScenario(Scenario.CODE_GENERATION)
                 .scoresAtLeast(6);
     }
 }

@@ -3,15 +3,33 @@ package dev.autoj.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.example.assistant.Assistant;
+import com.example.assistant.AssistantModel;
+import com.example.assistant.PromptVersion;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.answers.AnswerRequest;
+import dev.autoj.engine.answers.AnswerStore;
+import dev.autoj.engine.answers.RecordedAnswer;
+import dev.autoj.engine.answers.Recorder;
+import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.internal.TestbedImport;
+import dev.autoj.engine.protocol.PromptBuilder;
 import dev.autoj.engine.store.JudgmentStore;
+import dev.autoj.engine.store.StoreMode;
 import dev.autoj.engine.store.StoredJudgment;
+import dev.autoj.langchain4j.RecordedChatModel;
+import dev.langchain4j.model.chat.ChatModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +43,7 @@ class SampleDataIT {
 
     private static final Path RESOURCES = Path.of("src/test/resources");
     private static final JudgmentStore STORE = JudgmentStore.open(RESOURCES.resolve(GenerateSampleData.STORE_DIR));
+    private static final AnswerStore ANSWERS = AnswerStore.in(RESOURCES.resolve(GenerateSampleData.STORE_DIR));
 
     @Test
     void everyCommittedRecordMatchesItsKeyAndIsAPublishedAutoJOutput() {
@@ -47,21 +66,95 @@ class SampleDataIT {
     }
 
     @Test
+    void everyCommittedAnswerIsATestbedResponseWithItsTrueProvenance() {
+        JudgmentStore.Verification verification = ANSWERS.verify();
+        assertThat(verification.problems()).isEmpty();
+        assertThat(verification.leftoverTempFiles()).isEmpty();
+        // The 5 tasks' queries and the set's 16 under both prompt versions; code-gans is also a set query.
+        assertThat(verification.checked()).isEqualTo(40);
+        for (Path file : ANSWERS.files()) {
+            RecordedAnswer answer = ANSWERS.read(file);
+            assertThat(answer.source()).as(file.toString()).isEqualTo("published:auto-j-testbed");
+            assertThat(answer.recordedAt()).as(file.toString()).isEqualTo(GenerateSampleData.PUBLISHED);
+            assertThat(answer.request().model()).as(file.toString()).isEqualTo(AssistantModel.MODEL_NAME);
+            assertThat(answer.answer().attributes().get("testbed")).as(file.toString()).matches("testdata_pairwise\\.jsonl line \\d+, response [12]");
+            assertThat(answer.answer().inputTokens()).as("%s: no model run, no token counts", file).isNull();
+        }
+    }
+
+    /**
+     * What the tests do, without a judge: the assistant answers every request with both prompt
+     * versions from the store alone (replay: its model is never called), every answer file is used,
+     * and Auto-J's published judgments of those answers are in the store in both orders.
+     */
+    @Test
+    void theAssistantsReplayedAnswersHaveTheirPublishedJudgments() throws IOException {
+        List<RecordedAnswer> served = new ArrayList<>();
+        Recorder replay = Recorder.using(StoreMode.REPLAY, STORE.directory()).reportingTo(served::add);
+        ChatModel model = RecordedChatModel.wrap(AssistantModel.openAi(), replay);
+        Assistant current = new Assistant(model, PromptVersion.CURRENT);
+        Assistant next = new Assistant(model, PromptVersion.NEXT);
+        List<String> queries = new ArrayList<>(queries(GenerateSampleData.REQUESTS_FILE));
+        queries.addAll(queries(GenerateSampleData.SET_REQUESTS_FILE));
+        assertThat(queries).hasSize(5 + 16);
+        for (String query : queries) {
+            String currentAnswer = current.answer(query);
+            String nextAnswer = next.answer(query);
+            assertThat(STORE.find(pairwiseKey(query, currentAnswer, nextAnswer))).as("judgment of current vs new for %s", query).isPresent();
+            assertThat(STORE.find(pairwiseKey(query, nextAnswer, currentAnswer))).as("judgment of new vs current for %s", query).isPresent();
+        }
+        assertThat(served).allSatisfy(a -> assertThat(a.served()).isEqualTo(RecordedAnswer.Served.REPLAYED));
+        Set<String> used = served.stream().map(RecordedAnswer::key).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(used).isEqualTo(ANSWERS.files().stream().map(f -> f.getFileName().toString().replace(".json", ""))
+                .collect(Collectors.toCollection(TreeSet::new)));
+        for (RecordedAnswer a : served) {
+            AnswerRequest request = a.request();
+            assertThat(request.messages()).extracting(AnswerRequest.Message::role).containsExactly("system", "user");
+            assertThat(request.messages().get(0).text()).isIn(PromptVersion.CURRENT.systemPrompt(), PromptVersion.NEXT.systemPrompt());
+            assertThat(request.parameters()).containsOnlyKeys("temperature");
+        }
+    }
+
+    @Test
     void regeneratingFromThePublishedTestbedGivesTheCommittedData(@TempDir Path regenerated) throws IOException {
         Path testbed = Path.of(System.getProperty("autoj.shared.dir", "../../shared"), "autoj-testbed");
         assumeTrue(Files.isRegularFile(testbed.resolve("testdata_pairwise.jsonl")),
                 "The Auto-J testbed is not at " + testbed.toAbsolutePath() + "; the committed data is checked against it where it is");
 
-        GenerateSampleData.generate(testbed, regenerated);
+        GenerateSampleData.Counts counts = GenerateSampleData.generate(testbed, regenerated);
 
-        assertThat(regenerated.resolve(GenerateSampleData.ANSWERS_FILE)).hasSameTextualContentAs(RESOURCES.resolve(GenerateSampleData.ANSWERS_FILE));
-        assertThat(regenerated.resolve(GenerateSampleData.CASES_FILE)).hasSameTextualContentAs(RESOURCES.resolve(GenerateSampleData.CASES_FILE));
+        assertThat(counts).isEqualTo(new GenerateSampleData.Counts(16, 40, 43));
+        for (String file : List.of(GenerateSampleData.REQUESTS_FILE, GenerateSampleData.SET_REQUESTS_FILE)) {
+            assertThat(regenerated.resolve(file)).hasSameTextualContentAs(RESOURCES.resolve(file));
+        }
         JudgmentStore fresh = JudgmentStore.open(regenerated.resolve(GenerateSampleData.STORE_DIR));
         assertThat(names(fresh.files())).isEqualTo(names(STORE.files()));
         for (Path file : STORE.files()) {
             Path twin = fresh.directory().resolve(STORE.directory().relativize(file));
             assertThat(withoutRecordingTime(twin)).as(file.toString()).isEqualTo(withoutRecordingTime(file));
         }
+        // Answers carry a fixed recorded_at: byte for byte.
+        AnswerStore freshAnswers = AnswerStore.in(fresh.directory());
+        assertThat(names(freshAnswers.files())).isEqualTo(names(ANSWERS.files()));
+        for (Path file : ANSWERS.files()) {
+            assertThat(fresh.directory().resolve(STORE.directory().relativize(file))).as(file.toString()).hasSameBinaryContentAs(file);
+        }
+    }
+
+    private static List<String> queries(String resource) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<String> queries = new ArrayList<>();
+        for (String line : Files.readAllLines(RESOURCES.resolve(resource), StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                queries.add(json.readValue(line, Map.class).get("query").toString());
+            }
+        }
+        return queries;
+    }
+
+    private static String pairwiseKey(String query, String first, String second) {
+        return JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.PAIRWISE, Language.EN,
+                PromptBuilder.pairwise(Language.EN, query, first, second).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
     }
 
     private static List<String> names(List<Path> files) {
