@@ -81,6 +81,11 @@ public final class PairedCases {
 
     /** The cases in a class-path resource, e.g. {@code "cases/summaries.jsonl"} (a {@code classpath:} prefix is allowed). */
     public static List<PairedCase> fromClasspath(String resource) {
+        return resource(resource, "paired cases", Shape.CASES);
+    }
+
+    /** Reads and parses a class-path resource ({@code classpath:} prefix and a leading slash allowed). */
+    private static List<PairedCase> resource(String resource, String what, Shape shape) {
         String name = resource.startsWith("classpath:") ? resource.substring("classpath:".length()) : resource;
         name = name.startsWith("/") ? name.substring(1) : name;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -89,10 +94,10 @@ public final class PairedCases {
         }
         try (InputStream in = loader.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalArgumentException("No class-path resource " + name + " with paired cases; put it under "
+                throw new IllegalArgumentException("No class-path resource " + name + " with " + what + "; put it under "
                         + "src/test/resources/" + name);
             }
-            return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), shape);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read class-path resource " + name + ": " + e.getMessage(), e);
         }
@@ -128,20 +133,7 @@ public final class PairedCases {
     /** {@link #fromQueries(Path, java.util.function.UnaryOperator, java.util.function.UnaryOperator)} for a class-path resource. */
     public static List<PairedCase> fromQueriesOnClasspath(String resource, java.util.function.UnaryOperator<String> candidate,
             java.util.function.UnaryOperator<String> baseline) {
-        String name = resource.startsWith("classpath:") ? resource.substring("classpath:".length()) : resource;
-        name = name.startsWith("/") ? name.substring(1) : name;
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = PairedCases.class.getClassLoader();
-        }
-        try (InputStream in = loader.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No class-path resource " + name + " with queries; put it under src/test/resources/" + name);
-            }
-            return answer(parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), Shape.QUERIES), candidate, baseline);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read class-path resource " + name + ": " + e.getMessage(), e);
-        }
+        return answer(resource(resource, "queries", Shape.QUERIES), candidate, baseline);
     }
 
     private static List<PairedCase> answer(List<PairedCase> queries, java.util.function.UnaryOperator<String> candidate,

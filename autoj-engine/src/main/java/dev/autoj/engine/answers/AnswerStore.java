@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -18,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreException;
 import dev.autoj.engine.store.StoreFiles;
+import dev.autoj.engine.store.StoreJson;
 import dev.autoj.engine.store.StoreUse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,11 +65,7 @@ public final class AnswerStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Canonical form: sorted keys come from the tree built in order; every non-ASCII character escaped. */
     private static final ObjectWriter CANONICAL = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build().writer();
-    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
-                    .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n")))
-            .with(new SurrogateEscapes());
+    private static final ObjectWriter PRETTY = StoreJson.PRETTY.with(new SurrogateEscapes());
 
     private final Path storeDirectory;
     private final Path directory;
@@ -390,57 +384,40 @@ public final class AnswerStore {
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException("it is not a JSON object");
             }
-            String format = text(root, "format");
+            String format = StoreJson.text(root, "format");
             if (!FORMAT.equals(format)) {
                 throw new IllegalArgumentException("its format is '" + format + "', expected '" + FORMAT + "'");
             }
-            JsonNode requestNode = required(root, "request");
+            JsonNode requestNode = StoreJson.required(root, "request");
             List<AnswerRequest.Message> messages = new ArrayList<>();
-            for (JsonNode m : required(requestNode, "messages")) {
+            for (JsonNode m : StoreJson.required(requestNode, "messages")) {
                 TreeMap<String, String> attributes = new TreeMap<>();
                 m.path("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-                messages.add(new AnswerRequest.Message(text(m, "role"), text(m, "text"), attributes));
+                messages.add(new AnswerRequest.Message(StoreJson.text(m, "role"), StoreJson.text(m, "text"), attributes));
             }
             TreeMap<String, JsonNode> parameters = new TreeMap<>();
-            required(requestNode, "parameters").properties().forEach(e -> parameters.put(e.getKey(), e.getValue()));
-            AnswerRequest request = new AnswerRequest(text(root, "model"), messages, parameters, required(root, "sample").intValue());
-            JsonNode answerNode = required(root, "answer");
+            StoreJson.required(requestNode, "parameters").properties().forEach(e -> parameters.put(e.getKey(), e.getValue()));
+            AnswerRequest request = new AnswerRequest(StoreJson.text(root, "model"), messages, parameters, StoreJson.required(root, "sample").intValue());
+            JsonNode answerNode = StoreJson.required(root, "answer");
             JsonNode usage = answerNode.path("usage");
             TreeMap<String, String> attributes = new TreeMap<>();
             answerNode.path("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-            Answer answer = new Answer(text(answerNode, "text"),
+            Answer answer = new Answer(StoreJson.text(answerNode, "text"),
                     usage.hasNonNull("input_tokens") ? usage.get("input_tokens").intValue() : null,
                     usage.hasNonNull("output_tokens") ? usage.get("output_tokens").intValue() : null,
                     answerNode.hasNonNull("finish_reason") ? answerNode.get("finish_reason").asText() : null,
                     attributes);
-            return new RecordedAnswer(key(request), request, answer, text(root, "source"), Instant.parse(text(root, "recorded_at")),
+            return new RecordedAnswer(key(request), request, answer, StoreJson.text(root, "source"), Instant.parse(StoreJson.text(root, "recorded_at")),
                     RecordedAnswer.Served.REPLAYED);
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            String reason = e instanceof JsonProcessingException json
-                    ? "it is not valid JSON (" + json.getOriginalMessage() + (json.getLocation() == null ? ""
-                            : " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()) + ")"
-                    : e.getMessage();
+            String reason = StoreJson.damage(e);
             throw new StoreException("Damaged answer file " + file + ": " + reason
                     + ". Restore it from version control, or delete it and record the answer again"
                     + " (`store verify --store <store folder>` lists every bad file).", e);
         }
     }
 
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            throw new IllegalArgumentException("the field \"" + field + "\" is missing");
-        }
-        return value;
-    }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException("the field \"" + field + "\" is not a string");
-        }
-        return value.textValue();
-    }
 
     /**
      * Writes every UTF-16 surrogate as a {@code \\uXXXX} escape, so that a lone surrogate in a

@@ -1,9 +1,6 @@
 package dev.autoj.engine.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -84,10 +81,7 @@ public final class JudgmentStore {
     private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
     private static final String TEMP_SUFFIX = StoreFiles.TEMP_SUFFIX;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+    private static final ObjectWriter PRETTY = StoreJson.PRETTY;
 
     private final Path directory;
     /** The store's judgments, read once on the first replay miss to find the nearest recording. */
@@ -606,41 +600,38 @@ public final class JudgmentStore {
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException("it is not a JSON object");
             }
-            String format = text(root, "format");
+            String format = StoreJson.text(root, "format");
             if (!FORMAT.equals(format)) {
                 throw new IllegalArgumentException("its format is '" + format + "', expected '" + FORMAT + "'");
             }
-            JsonNode decoding = required(root, "decoding");
+            JsonNode decoding = StoreJson.required(root, "decoding");
             Map<String, String> request = new LinkedHashMap<>();
-            JsonNode requestNode = required(root, "request");
+            JsonNode requestNode = StoreJson.required(root, "request");
             if (!requestNode.isObject()) {
                 throw new IllegalArgumentException("the field \"request\" is not an object");
             }
             for (Map.Entry<String, JsonNode> e : requestNode.properties()) {
                 request.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
             }
-            JsonNode raw = required(root, "raw_output");
-            JsonNode stop = required(root, "stop_reason");
+            JsonNode raw = StoreJson.required(root, "raw_output");
+            JsonNode stop = StoreJson.required(root, "stop_reason");
             return new StoredJudgment(
-                    text(root, "model"),
-                    Protocol.valueOf(text(root, "protocol").toUpperCase(Locale.ROOT)),
-                    Language.valueOf(text(root, "language").toUpperCase(Locale.ROOT)),
-                    required(decoding, "max_new_tokens").intValue(),
+                    StoreJson.text(root, "model"),
+                    Protocol.valueOf(StoreJson.text(root, "protocol").toUpperCase(Locale.ROOT)),
+                    Language.valueOf(StoreJson.text(root, "language").toUpperCase(Locale.ROOT)),
+                    StoreJson.required(decoding, "max_new_tokens").intValue(),
                     request,
-                    text(root, "prompt"),
+                    StoreJson.text(root, "prompt"),
                     raw.isNull() ? null : raw.textValue(),
                     root.hasNonNull("note") ? root.get("note").asText() : null,
-                    result(required(root, "result")),
-                    text(root, "source"),
+                    result(StoreJson.required(root, "result")),
+                    StoreJson.text(root, "source"),
                     stop.isNull() ? null : StopReason.valueOf(stop.asText().toUpperCase(Locale.ROOT)),
-                    required(root, "prompt_tokens").intValue(),
-                    required(root, "generated_tokens").intValue(),
-                    Instant.parse(text(root, "recorded_at")));
+                    StoreJson.required(root, "prompt_tokens").intValue(),
+                    StoreJson.required(root, "generated_tokens").intValue(),
+                    Instant.parse(StoreJson.text(root, "recorded_at")));
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
-            String reason = e instanceof JsonProcessingException json
-                    ? "it is not valid JSON (" + json.getOriginalMessage() + (json.getLocation() == null ? ""
-                            : " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()) + ")"
-                    : e.getMessage();
+            String reason = StoreJson.damage(e);
             throw new StoreException("Damaged judgment file " + file + ": " + reason
                     + ". Restore it from version control, or delete it and record the judgment again"
                     + " (`store verify --store " + file.getParent().getParent() + "` lists every bad file).", e);
@@ -667,21 +658,7 @@ public final class JudgmentStore {
         throw new IllegalArgumentException("its result has none of verdict, rating, no_verdict");
     }
 
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            throw new IllegalArgumentException("the field \"" + field + "\" is missing");
-        }
-        return value;
-    }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException("the field \"" + field + "\" is not a string");
-        }
-        return value.textValue();
-    }
 
     private static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
