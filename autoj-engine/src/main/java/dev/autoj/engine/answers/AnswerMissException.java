@@ -37,7 +37,7 @@ public final class AnswerMissException extends ReplayMissException {
                     + AnswerStore.FOLDER + " folder)") + "."
                     : " The store holds no answer of " + request.model() + "; it has answers of: " + String.join(", ", models) + ".");
         }
-        m.append(" Record it: run the tests with -Dautoj.mode=record (or AUTOJ_MODE=record; add -Dautoj.endpoints=http://<judge-host>:8000"
+        m.append(m.charAt(m.length() - 1) == '\n' ? "" : " ").append("Record it: run the tests with -Dautoj.mode=record (or AUTOJ_MODE=record; add -Dautoj.endpoints=http://<judge-host>:8000"
                 + " when judgments change too): the model under test is called once for each request the store lacks and its answer is"
                 + " written under ").append(store.directory()).append("; then commit that folder.");
         return m.toString();
