@@ -51,11 +51,10 @@ public interface Judge extends AutoCloseable {
      * j.verdict();   // RESPONSE_1 means answer won, shown first
      * }</pre>
      *
-     * <p>The default judges both orders and keeps the original one; the built judge sends only that order.
+     * <p>No default: a wrapper that forgot to forward it would silently judge both orders at twice
+     * the cost, so every implementation says what it sends.
      */
-    default List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
-        return compareAll(requests).stream().map(Comparison::original).toList();
-    }
+    List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests);
 
     /** Grades many responses; their prompts reach the back end together. Results in request order. */
     List<Judgment> gradeAll(List<GradeRequest> requests);

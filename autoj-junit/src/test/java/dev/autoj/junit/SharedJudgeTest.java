@@ -32,6 +32,11 @@ class SharedJudgeTest {
         }
 
         @Override
+        public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
+            return published.compareInGivenOrderAll(requests);
+        }
+
+        @Override
         public List<Judgment> gradeAll(List<GradeRequest> requests) {
             firstBatchArrived.countDown();
             try {
@@ -120,6 +125,11 @@ class SharedJudgeTest {
             }
 
             @Override
+            public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
+                return gated.compareInGivenOrderAll(requests);
+            }
+
+            @Override
             public List<Judgment> gradeAll(List<GradeRequest> requests) {
                 return gated.gradeAll(requests);
             }
@@ -152,6 +162,11 @@ class SharedJudgeTest {
         Judge failing = new Judge() {
             @Override
             public List<Comparison> compareAll(List<CompareRequest> requests) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
                 throw new UnsupportedOperationException();
             }
 
