@@ -33,7 +33,8 @@ import picocli.CommandLine;
                 + " Auto-J testbed, look after judgment stores, generate with the embedded engine, convert checkpoints, check a judge"
                 + " against published Auto-J answers, gate merges on run summaries.",
         subcommands = {PromptCommand.class, ParseCommand.class, JudgeCommand.class, ClassifyCommand.class, EvalCommand.class,
-            StoreCommand.class, GenerateCommand.class, BenchCommand.class, ConvertCommand.class, ConformanceCommand.class, GateCommand.class})
+            StoreCommand.class, GenerateCommand.class, BenchCommand.class, ConvertCommand.class, ConformanceCommand.class, GateCommand.class,
+            SummaryCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -41,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance or gate");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance, gate or summary");
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.autoj.engine.answers.RecordedAnswer;
 import dev.autoj.engine.answers.Recorder;
 import dev.autoj.engine.report.RunSummary;
 import dev.autoj.engine.store.StoreUse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +47,9 @@ final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoClo
     private final Map<String, RecordedAnswer> answersByText = new ConcurrentHashMap<>();
     private final Set<String> judgmentKeys = new ConcurrentSkipListSet<>();
     private final Set<String> answerKeys = new ConcurrentSkipListSet<>();
+    /** The folder shared with the other test JVMs of the build, or null when this launch is a run of its own. */
+    private volatile RunFolder runFolder;
+    private static final System.Logger LOG = System.getLogger(RunState.class.getName());
 
     private record Running(ExtensionContext context, TestRecord record) {
     }
@@ -55,9 +59,30 @@ final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoClo
         this.factory = factory;
         this.reporters = List.copyOf(reporters);
         this.recorder = Recorder.using(settings.judge().mode(), settings.judge().storeDir()).reportingTo(this::answered);
+        this.runFolder = RunId.resolve(settings.runId()).map(this::openFolder).orElse(null);
         JudgeHandOff.install(this);
         Recorder.install(recorder);
         StoreUse.install(this);
+    }
+
+    /** The run's folder, or null (with one warning) when it cannot be used: this launch is then a run of its own. */
+    private RunFolder openFolder(RunId run) {
+        try {
+            RunFolder folder = RunFolder.open(settings.summaryDir(), run);
+            LOG.log(System.Logger.Level.DEBUG, "autoj: run " + run.id() + ", run folder " + folder.dir());
+            return folder;
+        } catch (IOException | RuntimeException e) {
+            fallBack(e);
+            return null;
+        }
+    }
+
+    /** Once per launch: the run folder cannot be used, so this test JVM writes and judges as a run of its own. */
+    private void fallBack(Exception e) {
+        runFolder = null;
+        LOG.log(System.Logger.Level.WARNING, "autoj: cannot use the run folder " + settings.summaryDir().resolve("run")
+                + " shared by the test JVMs of this build (" + e + "); this test JVM judges and writes its summary as a run"
+                + " of its own, so summary.json holds only its tests. Make the folder writable, or set autoj.summary.dir.");
     }
 
     /** An answer of a model under test served to a test: kept by its text for the reports of the judgments that use it. */
@@ -110,7 +135,7 @@ final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoClo
                                 + " the first test that needed it): " + startFailure.getMessage());
                     }
                     try {
-                        real = factory.create(settings);
+                        real = open();
                     } catch (RuntimeException e) {
                         startFailure = e;
                         throw e;
@@ -121,6 +146,19 @@ final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoClo
             }
         }
         return judge;
+    }
+
+    /** The judge: through the run folder when this JVM is one fork of a run, else as a run of its own. */
+    private Judge open() {
+        RunFolder folder = runFolder;
+        if (folder != null) {
+            try {
+                return RunJudges.open(folder, settings, factory);
+            } catch (IOException e) {
+                fallBack(e);
+            }
+        }
+        return factory.create(settings);
     }
 
     @Override
@@ -207,6 +245,30 @@ final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoClo
                 new RunSummary.StoreKeys(List.copyOf(judgmentKeys), List.copyOf(answerKeys)));
     }
 
+    /**
+     * As one fork of a run: this launch's part into the run folder, then every part of the run merged
+     * into the summary (so the launch that ends last leaves the whole run's); otherwise this launch's summary.
+     */
+    private void writeSummary() {
+        SummaryWriter own = summary();
+        RunFolder folder = runFolder;
+        if (folder != null) {
+            try {
+                List<String> warnings = new ArrayList<>();
+                folder.locked(() -> {
+                    folder.writePart(own.document());
+                    SummaryWriter.write(settings.summaryDir(), folder.merged(warnings));
+                    return null;
+                });
+                warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+                return;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                fallBack(e);
+            }
+        }
+        own.write(settings.summaryDir());
+    }
+
     /** Ends the run: the hand-off goes, the summary is written, the judge is closed; no failure hides another. */
     @Override
     public void close() {
@@ -215,7 +277,7 @@ final class RunState implements JudgeHandOff.Session, StoreUse.Listener, AutoClo
         StoreUse.uninstall(this);
         RuntimeException failure = null;
         try {
-            summary().write(settings.summaryDir());
+            writeSummary();
         } catch (RuntimeException e) {
             failure = e;
         }

@@ -59,40 +59,12 @@ final class SetReports {
 
     /** The figures of a decision as a two-column Markdown table, for summary.md. */
     static String markdownTable(SetEntry e) {
-        StringBuilder md = new StringBuilder("| figure | value |\n|---|---|\n");
-        for (String[] row : figures(e)) {
-            md.append("| ").append(row[0]).append(" | ").append(row[1].replace("|", "\\|")).append(" |\n");
-        }
-        return md.toString();
+        return dev.autoj.engine.report.RunSummaryMarkdown.setTable(e);
     }
 
     /** Name–value rows of every figure, in the order of the assertion's message. */
     static List<String[]> figures(SetEntry e) {
-        String level = level(e.significance());
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"cases", e.cases() + " given, " + e.judged() + " judged in both orders, " + e.decided()
-                + " decided, " + e.undecided() + " undecided"});
-        rows.add(new String[] {"wins / ties / losses / undecided", e.wins() + " / " + e.ties() + " / " + e.losses() + " / "
-                + e.undecided()});
-        rows.add(new String[] {"position flips", e.positionFlips() + " (won one order, lost the other; scored ½)"});
-        rows.add(new String[] {"mean case score", num(e.meanScore()) + " (one-sided " + level + " lower bound "
-                + num(e.meanScoreLowerBound()) + ")"});
-        rows.add(new String[] {"win share", percent(e.winShare()) + " (" + level + " Wilson interval " + percent(e.winShareLow())
-                + "–" + percent(e.winShareHigh()) + ")"});
-        switch (e.method() == null ? "" : e.method()) {
-            case "sign_test" -> rows.add(new String[] {"sign test", "p = " + pValue(e.pValue()) + " (exact one-sided, α = "
-                    + num(e.significance()) + ")"});
-            case "sequential" -> rows.add(new String[] {"SPRT", "LLR = " + num(e.llr()) + ", fail at ≤ " + num(e.llrLowerBound())
-                    + ", pass at ≥ " + num(e.llrUpperBound()) + (e.decidedAt() == null ? "" : ", decided at case " + e.decidedAt())});
-            case "non_inferiority" -> rows.add(new String[] {"non-inferiority", "margin " + num(e.margin())
-                    + ": pass when the lower bound ≥ ½ − margin = " + num(0.5 - e.margin()) + " (α = " + num(e.significance()) + ")"});
-            default -> {
-            }
-        }
-        rows.add(new String[] {"cases needed", e.casesNeeded() < 0 ? "none would show it: the observed effect points the other way"
-                : e.casesNeeded() + " decided cases for power 0.8"});
-        rows.add(new String[] {"decision", e.decision().toUpperCase(Locale.ROOT) + " (" + e.reason() + ")"});
-        return rows;
+        return dev.autoj.engine.report.RunSummaryMarkdown.setFigures(e);
     }
 
     // ---- the HTML attachment ----
@@ -285,10 +257,6 @@ final class SetReports {
 
     static String percent(double share) {
         return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
-    }
-
-    private static String level(double alpha) {
-        return Double.isNaN(alpha) ? "" : String.format(Locale.ROOT, "%.2f", (1 - alpha) * 100).replaceAll("\\.?0+$", "") + "%";
     }
 
     private static String quarter(double score) {

@@ -34,11 +34,13 @@ import java.util.stream.Stream;
  * @param report where judgments are reported
  * @param summaryDir where the run summary is written
  * @param inconclusive what an inconclusive set-level decision does to its test
+ * @param runId {@code autoj.run.id}: {@code auto} (the forks of one Maven build are one run), {@code none}
+ *     (each JUnit launch is its own run) or an explicit run id; see {@link RunId}
  * @param origins each judge setting's effective value and where it came from, for the start log
  * @param warnings unknown or deprecated keys, one line each
  */
 record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, Path summaryDir, Inconclusive inconclusive,
-        Map<String, String> origins, List<String> warnings) {
+        String runId, Map<String, String> origins, List<String> warnings) {
 
     /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
     enum Report { AUTO, ALLURE, JUNIT, BOTH }
@@ -51,7 +53,8 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         POSITION_POLICY("position-policy", "both"),
         REPORT("report", "auto"),
         SUMMARY_DIR("summary.dir", "target/autoj"),
-        INCONCLUSIVE("inconclusive", "abort");
+        INCONCLUSIVE("inconclusive", "abort"),
+        RUN_ID("run.id", RunId.AUTO);
 
         final String suffix;
         final String defaultValue;
@@ -68,6 +71,11 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         String environment() {
             return Setting.environmentOf(suffix);
         }
+    }
+
+    /** The same settings with another judge (a fork's view of the run's shared server and conformance check). */
+    Settings withJudge(JudgeSpec other) {
+        return new Settings(other, positionPolicy, report, summaryDir, inconclusive, runId, origins, warnings);
     }
 
     /** The extension's default store folder, relative to the project: committed with the tests. */
@@ -176,7 +184,9 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         } catch (IllegalArgumentException e) {
             throw invalid(inconclusiveValue, JudgeSpec.choices(Inconclusive.class));
         }
-        return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, Map.copyOf(origins), List.copyOf(warnings));
+        String runId = lookup(sources, Key.RUN_ID.suffix, warnings).map(Value::text).orElse(Key.RUN_ID.defaultValue);
+        return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, runId, Map.copyOf(origins),
+                List.copyOf(warnings));
     }
 
     /** Reads the run's own sources: JUnit's configuration parameters, the environment, {@code junit-platform.properties}. */

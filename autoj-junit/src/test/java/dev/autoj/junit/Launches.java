@@ -21,6 +21,8 @@ final class Launches {
         parameters.put(OnlyInTestKit.PARAMETER, "true");
         parameters.put("autoj.summary.dir", summaryDir.toString());
         parameters.putIfAbsent("autoj.mode", "replay");
+        // Each test-kit launch is a run of its own: launches of one test would otherwise join the build's run.
+        parameters.putIfAbsent("autoj.run.id", "none");
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(parameters)
                 .selectors(Arrays.stream(classes).map(c -> selectClass(c)).toArray(ClassSelector[]::new))

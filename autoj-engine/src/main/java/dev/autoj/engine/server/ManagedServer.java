@@ -177,6 +177,24 @@ public final class ManagedServer implements AutoCloseable {
     }
 
     /**
+     * Lets the server outlive this JVM: no shutdown hook stops it any more, and {@link #close()} does
+     * nothing. Whoever detaches it takes over stopping it (the JUnit extension hands it to a watcher
+     * process that stops it when the build ends).
+     *
+     * @return the server's process id
+     */
+    public synchronized long detach() {
+        stopping = true;
+        stopped = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running: it finds the server already handed over.
+        }
+        return process.pid();
+    }
+
+    /**
      * Completes when the server's process exits: with the full report (exit code, command, log tail)
      * when it exited while in use, empty when it was stopped by {@link #close()}.
      */

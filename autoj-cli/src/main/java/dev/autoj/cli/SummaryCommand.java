@@ -1,0 +1,28 @@
+package dev.autoj.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code autoj summary}: work with run summaries ({@code summary.json}, format {@code autoj-summary/1}).
+ *
+ * <pre>{@code
+ * int exit = Main.commandLine().execute("summary", "merge", "--out", "target/autoj", "shard-1/summary.json", "shard-2/summary.json");
+ * }</pre>
+ */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        description = "Work with run summaries (summary.json): merge the summaries of CI shards into one.",
+        subcommands = {SummaryMergeCommand.class})
+final class SummaryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "name what to do: merge");
+    }
+}
