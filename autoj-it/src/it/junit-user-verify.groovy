@@ -7,7 +7,8 @@ assert log.contains("JUnit versions: jupiter-api ${major}.") : "not run on JUnit
 
 def tree = new File(basedir, 'target/dependency-tree.txt').text
 assert tree.contains('dev.autoj:autoj-junit:jar:') : tree
-['com.microsoft.onnxruntime', 'ai.djl', 'info.picocli'].each { group ->
+// Nor the optional model-under-test adapters: a replay-only user pulls no LangChain4j or Spring AI.
+['com.microsoft.onnxruntime', 'ai.djl', 'info.picocli', 'dev.langchain4j', 'org.springframework.ai', 'dev.autoj:autoj-langchain4j', 'dev.autoj:autoj-spring-ai'].each { group ->
     assert !tree.contains(group + ':') : "$group in the user's dependency tree:\n$tree"
 }
 def junit = tree.readLines().findAll { it =~ /org\.junit\.(jupiter|platform):/ }
