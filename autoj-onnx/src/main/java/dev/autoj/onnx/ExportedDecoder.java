@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.onnx.internal.checkpoint.CheckpointException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -134,12 +133,12 @@ final class ExportedDecoder implements AutoCloseable {
             if (device != Device.CPU) {
                 // The same provider options and the same failure handling as the native decoder's session.
                 try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                        OrtCUDAProviderOptions cuda = DecoderSession.cudaOptions()) {
+                        OrtCUDAProviderOptions cuda = CudaProvider.options()) {
                     options.addCUDA(cuda);
                     session = env.createSession(file.toString(), options);
                     used = Device.CUDA;
                 } catch (OrtException | LinkageError e) {
-                    DecoderSession.cudaUnavailable(device, file.getFileName().toString(), e);
+                    CudaProvider.unavailable(device, file.getFileName().toString(), e);
                 }
             }
             if (session == null) {
@@ -303,37 +302,25 @@ final class ExportedDecoder implements AutoCloseable {
         return vocab;
     }
 
-    /** Greedy continuation of {@code prompt} with the key/value cache, as {@link BatchScheduler} does for one sequence. */
+    /** Greedy continuation of {@code prompt} with the key/value cache, by the same {@link Greedy} rules as {@link BatchScheduler}. */
     TokenGeneration generate(int[] prompt, int budget) {
         long start = System.nanoTime();
         long prefill = 0;
-        int[] generated = new int[budget];
-        int count = 0;
-        StopReason reason = null;
+        Greedy.Sequence sequence = new Greedy.Sequence(limits.eosIds(), budget);
         try (Cache cache = new Cache()) {
             float[] logits = last(step(cache, prompt));
             while (true) {
-                int next = OnnxBackend.argmax(logits);
+                sequence.accept(Greedy.argmax(logits));
                 if (prefill == 0) {
                     prefill = System.nanoTime() - start;
                 }
-                if (limits.eosIds().contains(next)) {
-                    reason = StopReason.EOS;
-                } else {
-                    generated[count++] = next;
-                    if (RepetitionGuard.loops(generated, count)) {
-                        reason = StopReason.REPETITION;
-                    } else if (count == budget) {
-                        reason = StopReason.LENGTH;
-                    }
-                }
-                if (reason != null) {
+                if (!sequence.running()) {
                     break;
                 }
-                logits = last(step(cache, new int[] {next}));
+                logits = last(step(cache, new int[] {sequence.last()}));
             }
         }
-        return new TokenGeneration(Arrays.copyOf(generated, count), reason, prompt.length, prefill,
+        return new TokenGeneration(sequence.tokens(), sequence.reason(), prompt.length, prefill,
                 System.nanoTime() - start - prefill);
     }
 

@@ -188,7 +188,7 @@ final class WeightCache {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
                     Tensor tensor = checkpoint.tensor(w.name(), w.shape());
-                    ByteBuffer data = DecoderSession.asFloat32(tensor);
+                    ByteBuffer data = Initializers.asFloat32(tensor);
                     writeAt(out, data, byName.get(w.name()));
                     if (tensor.dtype() != DType.F32) {
                         release(data);

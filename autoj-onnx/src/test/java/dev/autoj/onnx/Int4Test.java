@@ -133,7 +133,7 @@ class Int4Test {
                         maxError = Math.max(maxError, Math.abs(actual[t][i] - expected[t][i]));
                         best = expected[t][i] > expected[t][best] ? i : best;
                     }
-                    agree += OnnxBackend.argmax(actual[t]) == best ? 1 : 0;
+                    agree += Greedy.argmax(actual[t]) == best ? 1 : 0;
                 }
             }
         }
