@@ -5,6 +5,7 @@ import dev.autoj.engine.backend.Dtype;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.nio.file.Path;
 
 /**
@@ -85,7 +86,7 @@ record DecoderPlan(Device device, OnnxOptions.Route route, ModelCache.Kind kind,
     static int splitLayer(ModelConfig c, Dtype dtype, LlamaGraph.Int4 int4) {
         double layer = 0;
         double head = 0;
-        for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(c)) {
+        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(c)) {
             if (w.name().startsWith("model.layers.0.")) {
                 layer += WeightCache.elements(w.shape());
             } else if (!w.name().startsWith("model.layers.")) {

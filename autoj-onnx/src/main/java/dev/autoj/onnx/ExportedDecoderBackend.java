@@ -40,7 +40,7 @@ public final class ExportedDecoderBackend implements Backend {
 
     /** True when {@code modelDir} holds an Optimum or onnxruntime-genai decoder rather than a checkpoint. */
     public static boolean isExportedDecoder(Path modelDir) {
-        return ExportedDecoder.isExported(modelDir);
+        return ExportedFolder.isExported(modelDir);
     }
 
     /**

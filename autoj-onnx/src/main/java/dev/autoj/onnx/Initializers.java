@@ -15,6 +15,7 @@ import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.checkpoint.Tensor;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ final class Initializers {
         Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
         OnnxJavaType full = fp16Compute ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
         if (dtype == Dtype.INT4) {
-            for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+            for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
                 Tensor tensor = checkpoint.tensor(w.name(), w.shape());
                 put(env, initializers, tensors, w.name(), fp16Compute ? asFloat16(tensor) : asFloat32(tensor), w.shape(), full);
             }
@@ -56,7 +57,7 @@ final class Initializers {
                     put(env, initializers, tensors, e.getValue(), indices, new long[] {order.length}, OnnxJavaType.INT64);
                 }
             }
-            for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+            for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                 QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
                 long blocks = q.blocksPerRow();
                 put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
@@ -69,7 +70,7 @@ final class Initializers {
                 }
             }
         } else {
-            for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+            for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
                 Tensor tensor = checkpoint.tensor(w.name(), w.shape());
                 if (dtype == Dtype.FP32) {
                     put(env, initializers, tensors, w.name(), asFloat32(tensor), w.shape(), OnnxJavaType.FLOAT);
@@ -137,7 +138,7 @@ final class Initializers {
     }
 
     /** The weight as the graph was built for it, or a clear error naming what differs. */
-    private static QuantizedLinear checked(QuantizedLinear q, LlamaGraph.Weight w, LlamaGraph.Int4 int4, Checkpoint checkpoint) {
+    private static QuantizedLinear checked(QuantizedLinear q, LlamaWeights.Weight w, LlamaGraph.Int4 int4, Checkpoint checkpoint) {
         String problem = null;
         if (q.outFeatures() != w.shape()[0] || q.inFeatures() != w.shape()[1]) {
             problem = "shape [" + q.outFeatures() + ", " + q.inFeatures() + "] instead of [" + w.shape()[0] + ", "

@@ -12,6 +12,7 @@ import dev.autoj.onnx.internal.checkpoint.GptqCheckpoint;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import dev.autoj.onnx.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -257,10 +258,10 @@ public final class OnnxBackend implements Backend {
     public long weightBytesPerStep() {
         long bytes = 0;
         if (options.dtype() == Dtype.INT4) {
-            for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+            for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                 bytes += int4Bytes(w.shape());
             }
-            for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+            for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
                 if (!w.name().equals("model.embed_tokens.weight") || !int4.quantizedHead() && config.tieWordEmbeddings()) {
                     bytes += elements(w.shape()) * (session.fp16Compute() ? 2 : 4);
                 }
@@ -269,7 +270,7 @@ public final class OnnxBackend implements Backend {
         }
         // only the fp16 generation graph (CUDA) reads fp16 weights; every other graph widens them to fp32 once
         int width = session.fp16Compute() ? 2 : 4;
-        for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+        for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
             if (!w.name().equals("model.embed_tokens.weight")) {
                 bytes += elements(w.shape()) * width;
             }

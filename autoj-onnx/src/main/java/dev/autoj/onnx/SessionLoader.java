@@ -13,6 +13,7 @@ import dev.autoj.onnx.internal.checkpoint.Checkpoint;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import dev.autoj.onnx.internal.graph.OnnxGraph;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
@@ -241,13 +242,13 @@ final class SessionLoader {
     /** Which initializers the first session of a split decoder takes. */
     private static Predicate<String> front(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
         LlamaGraph.Span span = new LlamaGraph.Span(0, graph.split());
-        return name -> LlamaGraph.inSpan(config, layout, span, name);
+        return name -> LlamaWeights.inSpan(config, layout, span, name);
     }
 
     /** Which initializers the second session of a split decoder takes. */
     private static Predicate<String> back(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
         LlamaGraph.Span span = new LlamaGraph.Span(graph.split(), config.numLayers());
-        return name -> LlamaGraph.inSpan(config, layout, span, name);
+        return name -> LlamaWeights.inSpan(config, layout, span, name);
     }
 
     /** The sessions of a packed fp32 decoder ({@code back} null unless split) and how the cache served them. */
@@ -266,7 +267,7 @@ final class SessionLoader {
         Predicate<String> back = graph.tail() == null ? name -> false : back(config, null, graph);
         long frontBytes = 0;
         long backBytes = 0;
-        for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+        for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
             long bytes = 4 * WeightCache.elements(w.shape());
             frontBytes += front.test(w.name()) ? bytes : 0;
             backBytes += back.test(w.name()) ? bytes : 0;
