@@ -1,7 +1,6 @@
 package dev.autoj.onnx;
 
 import dev.autoj.engine.backend.BackendException;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import java.util.function.IntConsumer;
  *
  * <p>A batch is left-padded to its longest prompt. Padding, and the filler steps of sequences that
  * already stopped, are hidden from attention and take no position (see
- * {@link DecoderSession#forward(DecoderSession.KvCache, int[][], boolean[][], boolean)}), so each
+ * {@link StepDecoder#forward(KvCache, int[][], boolean[][], boolean)}), so each
  * sequence's tokens are those it would get alone.
  */
 final class BatchScheduler implements AutoCloseable {
@@ -129,38 +128,6 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /**
-     * One sequence's generated tokens and the rule that ends it, the same for both routes: EOS (not
-     * kept), the budget, or a degenerate repetition loop ({@link RepetitionGuard}).
-     */
-    private final class Row {
-        final int[] generated;
-        int count;
-        StopReason reason;
-
-        Row(int budget) {
-            generated = new int[budget];
-        }
-
-        /** Takes the next greedy token; afterwards {@link #reason} is set if the row has stopped. */
-        void accept(int token) {
-            if (config.eosIds().contains(token)) {
-                reason = StopReason.EOS;
-                return;
-            }
-            generated[count++] = token;
-            if (RepetitionGuard.loops(generated, count)) {
-                reason = StopReason.REPETITION;
-            } else if (count == generated.length) {
-                reason = StopReason.LENGTH;
-            }
-        }
-
-        int last() {
-            return generated[count - 1];
-        }
-    }
-
     /** Greedy decoding of {@code jobs} as one batch, by the route the session was built for. */
     List<TokenGeneration> decode(List<Job> jobs) {
         return session.generationGraph() ? decodeInOneRun(jobs) : decodeStepwise(jobs);
@@ -168,7 +135,7 @@ final class BatchScheduler implements AutoCloseable {
 
     /**
      * The generation graph: prefill and every step in one run, then each row's tokens taken one by
-     * one through the same {@link Row} rule as the step loop. Rows that stopped kept computing in
+     * one through the same {@link Greedy.Sequence} rule as the step loop. Rows that stopped kept computing in
      * the run; their later tokens are dropped here. The run cannot be split into prefill and
      * decoding, so {@code prefillNanos} is 0 and {@code decodeNanos} the whole run.
      */
@@ -181,20 +148,20 @@ final class BatchScheduler implements AutoCloseable {
             budgets[b] = jobs.get(b).budget();
         }
         long start = System.nanoTime();
-        int[][] tokens = session.generate(prompts, budgets);
+        int[][] tokens = session.loop().generate(prompts, budgets);
         long run = System.nanoTime() - start;
         List<TokenGeneration> out = new ArrayList<>();
         for (int b = 0; b < n; b++) {
-            Row row = new Row(budgets[b]);
-            for (int t = 0; t < tokens[b].length && row.reason == null; t++) {
+            Greedy.Sequence row = new Greedy.Sequence(config.eosIds(), budgets[b]);
+            for (int t = 0; t < tokens[b].length && row.running(); t++) {
                 row.accept(tokens[b][t]);
             }
-            if (row.reason == null) {
+            if (row.running()) {
                 throw new BackendException("The generation graph stopped after " + tokens[b].length + " steps, before prompt "
                         + (b + 1) + " of " + n + " reached EOS or its budget of " + budgets[b] + " tokens; this is a bug in "
                         + "the graph's stopping rule. Use route STEP meanwhile.");
             }
-            out.add(new TokenGeneration(Arrays.copyOf(row.generated, row.count), row.reason, prompts[b].length, 0, run));
+            out.add(new TokenGeneration(row.tokens(), row.reason(), prompts[b].length, 0, run));
         }
         return out;
     }
@@ -202,42 +169,43 @@ final class BatchScheduler implements AutoCloseable {
     /** The step loop: one run per token, finished rows leaving the cache. */
     private List<TokenGeneration> decodeStepwise(List<Job> jobs) {
         int n = jobs.size();
-        Row[] state = new Row[n];
+        Greedy.Sequence[] state = new Greedy.Sequence[n];
         long[] finished = new long[n];
         for (int b = 0; b < n; b++) {
-            state[b] = new Row(jobs.get(b).budget());
+            state[b] = new Greedy.Sequence(config.eosIds(), jobs.get(b).budget());
         }
+        StepDecoder steps = session.steps();
         long start = System.nanoTime();
         long prefill = 0;
         float[][][] logits = new float[n][][];
-        List<DecoderSession.KvCache> singles = new ArrayList<>();
-        DecoderSession.KvCache merged;
+        List<KvCache> singles = new ArrayList<>();
+        KvCache merged;
         try {
             for (int b = 0; b < n; b++) {
-                DecoderSession.KvCache single = session.newCache();
+                KvCache single = steps.newCache();
                 singles.add(single);
-                logits[b] = session.forward(single, jobs.get(b).prompt(), false);
+                logits[b] = steps.forward(single, jobs.get(b).prompt(), false);
             }
-            merged = n == 1 ? singles.remove(0) : session.merge(singles);
+            merged = n == 1 ? singles.remove(0) : KvCache.merge(singles);
         } finally {
-            singles.forEach(DecoderSession.KvCache::close);
+            singles.forEach(KvCache::close);
         }
-        try (DecoderSession.KvCache cache = merged) {
+        try (KvCache cache = merged) {
             // rows[i]: the job whose sequence is row i of the cache; shrinks as sequences stop
             int[] rows = java.util.stream.IntStream.range(0, n).toArray();
             boolean first = true;
             while (true) {
                 for (int i = 0; i < rows.length; i++) {
-                    state[rows[i]].accept(OnnxBackend.argmax(logits[i][0]));
+                    state[rows[i]].accept(Greedy.argmax(logits[i][0]));
                 }
                 long now = System.nanoTime();
                 if (first) {
                     prefill = now - start;
                     first = false;
                 }
-                int[] running = Arrays.stream(rows).filter(b -> state[b].reason == null).toArray();
+                int[] running = Arrays.stream(rows).filter(b -> state[b].running()).toArray();
                 for (int b : rows) {
-                    if (state[b].reason != null) {
+                    if (!state[b].running()) {
                         finished[b] = now;
                     }
                 }
@@ -247,11 +215,11 @@ final class BatchScheduler implements AutoCloseable {
                 if (running.length < rows.length) {
                     int[] keep = new int[running.length];
                     for (int i = 0, k = 0; i < rows.length; i++) {
-                        if (state[rows[i]].reason == null) {
+                        if (state[rows[i]].running()) {
                             keep[k++] = i;
                         }
                     }
-                    session.compact(cache, keep);
+                    cache.compact(keep);
                     rows = running;
                 }
                 stepRows.accept(rows.length);
@@ -261,12 +229,12 @@ final class BatchScheduler implements AutoCloseable {
                     step[i][0] = state[rows[i]].last();
                     stepReal[i][0] = true;
                 }
-                logits = session.forward(cache, step, stepReal, false);
+                logits = steps.forward(cache, step, stepReal, false);
             }
         }
         List<TokenGeneration> out = new ArrayList<>();
         for (int b = 0; b < n; b++) {
-            out.add(new TokenGeneration(Arrays.copyOf(state[b].generated, state[b].count), state[b].reason,
+            out.add(new TokenGeneration(state[b].tokens(), state[b].reason(),
                     jobs.get(b).prompt().length, prefill, finished[b] - start - prefill));
         }
         return out;

@@ -5,11 +5,8 @@ import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.onnx.tokenizer.Tokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +40,7 @@ public final class ExportedDecoderBackend implements Backend {
 
     /** True when {@code modelDir} holds an Optimum or onnxruntime-genai decoder rather than a checkpoint. */
     public static boolean isExportedDecoder(Path modelDir) {
-        return ExportedDecoder.isExported(modelDir);
+        return ExportedFolder.isExported(modelDir);
     }
 
     /**
@@ -56,14 +53,8 @@ public final class ExportedDecoderBackend implements Backend {
      */
     public static ExportedDecoderBackend open(OnnxOptions options) {
         ExportedDecoder decoder = ExportedDecoder.open(options.modelDir(), options.device());
-        Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
-        try {
-            Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;
-            return new ExportedDecoderBackend(options, decoder, tokenizer);
-        } catch (RuntimeException e) {
-            decoder.close();
-            throw e;
-        }
+        Tokenizer tokenizer = TextDecoding.tokenizer(options.modelDir(), decoder::close);
+        return new ExportedDecoderBackend(options, decoder, tokenizer);
     }
 
     @Override
@@ -83,10 +74,7 @@ public final class ExportedDecoderBackend implements Backend {
 
     @Override
     public synchronized List<Generation> generate(List<GenerationRequest> requests) {
-        if (tokenizer == null) {
-            throw new BackendException("No tokenizer.json in " + options.modelDir() + "; text prompts need the model's "
-                    + "tokenizer. Copy tokenizer.json into the model folder.");
-        }
+        Tokenizer tokenizer = TextDecoding.require(this.tokenizer, options.modelDir());
         List<int[]> prompts = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
@@ -104,9 +92,7 @@ public final class ExportedDecoderBackend implements Backend {
             } catch (BackendException e) {
                 throw new BackendException("Request " + (i + 1) + " of " + requests.size() + ": " + e.getMessage(), e);
             }
-            int generated = result.ids().length + (result.stopReason() == StopReason.EOS ? 1 : 0);
-            out.add(new Generation(tokenizer.decode(result.ids()), result.stopReason(), result.promptTokens(), generated,
-                    Duration.ofNanos(System.nanoTime() - start)));
+            out.add(TextDecoding.generation(tokenizer, result, start));
         }
         return out;
     }

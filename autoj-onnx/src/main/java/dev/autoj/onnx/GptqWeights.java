@@ -8,6 +8,7 @@ import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.checkpoint.StoredTensor;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class GptqWeights implements QuantizedWeights {
         Map<String, int[]> orders = new LinkedHashMap<>();
         int blockSize = -1;
         String blockSource = null;
-        for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, probe)) {
+        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, probe)) {
             GptqLinear linear = gptq.linear(prefix(w.name()));
             if (linear.outFeatures() != w.shape()[0] || linear.inFeatures() != w.shape()[1]) {
                 StoredTensor qweight = gptq.stored(prefix(w.name()) + ".qweight");

@@ -12,12 +12,14 @@ import dev.autoj.onnx.internal.checkpoint.GptqCheckpoint;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import dev.autoj.onnx.tokenizer.Tokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -66,6 +68,8 @@ public final class OnnxBackend implements Backend {
      * the 4-bit weights themselves.
      */
     static final LlamaGraph.Int4 INT4 = new LlamaGraph.Int4(32, 4, true);
+
+    private static final System.Logger LOG = System.getLogger(OnnxBackend.class.getName());
 
     private final LlamaGraph.Int4 int4;
 
@@ -135,115 +139,15 @@ public final class OnnxBackend implements Backend {
     private static OnnxBackend start(OnnxOptions options, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
             QuantizedWeights quantized, boolean cacheWeights) {
         NativeLibraries.prepare(options.cacheDir());
-        Function<Device, DecoderSession.Graph> graphs = device -> {
-            ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
-            LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
-            if (splits(config, kind, device, options.dtype(), int4)) {
-                int split = splitLayer(config, options.dtype(), int4);
-                ModelCache.Entry front = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
-                        kind, new LlamaGraph.Span(0, split));
-                ModelCache.Entry back = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout,
-                        kind, new LlamaGraph.Span(split, config.numLayers()));
-                return new DecoderSession.Graph(front.file(), false, false, ModelCache.Outcome.of(front.outcome(), back.outcome()),
-                        back.file(), split);
-            }
-            ModelCache.Entry entry = ModelCache.load(options.cacheDir(), config, checkpoint, options.dtype(), layout, kind);
-            return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
-                    entry.outcome());
-        };
-        DecoderSession session = DecoderSession.open(config, checkpoint, options.dtype(), int4, quantized,
+        Map<Device, DecoderPlan> plans = new EnumMap<>(Device.class);
+        Function<Device, DecoderSession.Graph> graphs = device -> plans.computeIfAbsent(device,
+                d -> DecoderPlan.of(options, config, int4, d)).graph(options.cacheDir(), config, checkpoint);
+        DecoderSession session = SessionLoader.open(config, checkpoint, options.dtype(), int4, quantized,
                 options.device(), graphs, cacheWeights && options.dtype() != Dtype.FP16 ? options.cacheDir() : null);
-        Path tokenizerFile = options.modelDir().resolve("tokenizer.json");
-        try {
-            Tokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? Tokenizer.load(tokenizerFile) : null;
-            return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
-        } catch (RuntimeException e) {
-            session.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Whether the step decoder (of two layers or more) runs as two sessions, the first layers and
-     * the rest with the output head, created in parallel: on the CPU (where ONNX Runtime prepacks each session's weights on
-     * the thread that creates it, one after another), for fp32 and int4 without act-order; not for
-     * fp16 (its graph widens the weights in-graph) or the generation graph.
-     * {@code autoj.onnx.splitSessions=false} keeps one session.
-     */
-    static boolean splits(ModelConfig config, ModelCache.Kind kind, Device device, Dtype dtype, LlamaGraph.Int4 int4) {
-        return config.numLayers() >= 2 && kind == ModelCache.Kind.STEP && device == Device.CPU && dtype != Dtype.FP16
-                && (dtype != Dtype.INT4 || int4.inputOrders().isEmpty())
-                && DecoderSession.switchProperty(DecoderSession.SPLIT_PROPERTY);
-    }
-
-    /**
-     * The first layer of the second session: the one that best balances the weights each session
-     * packs (its layers, plus the head for the second; a full-precision head beside 4-bit layers
-     * weighs about six times its parameters). Between 1 and the layer count less one: each session
-     * has at least one layer (a decoder of one layer is not split).
-     */
-    static int splitLayer(ModelConfig c, Dtype dtype, LlamaGraph.Int4 int4) {
-        double layer = 0;
-        double head = 0;
-        for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(c)) {
-            if (w.name().startsWith("model.layers.0.")) {
-                layer += WeightCache.elements(w.shape());
-            } else if (!w.name().startsWith("model.layers.")) {
-                head += WeightCache.elements(w.shape());
-            }
-        }
-        head *= dtype == Dtype.INT4 && !int4.quantizedHead() ? 6.4 : 1;
-        int n = c.numLayers();
-        int best = 1;
-        double bestCost = Double.MAX_VALUE;
-        for (int k = 1; k < n; k++) {
-            double cost = Math.max(k * layer, (n - k) * layer + head);
-            if (cost < bestCost) {
-                bestCost = cost;
-                best = k;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * The route {@link OnnxOptions.Route#AUTO} takes on the CPU: the step loop. Measured
-     * ({@code RouteSpeedTest}, docs/onnx-backend.md "Routes"): the generation graph saves per-call
-     * overhead on a toy model, but on a 1 GB model neither route was faster in every run on this
-     * shared machine, so the loop is not shown to be not slower; and only the step loop stops a
-     * repetition early, drops finished rows and prefills one prompt at a time, which matter
-     * where compute and memory are scarce.
-     */
-    static final OnnxOptions.Route CPU_AUTO_ROUTE = OnnxOptions.Route.STEP;
-
-    /** The route actually taken for {@code requested} on {@code device} (never AUTO). */
-    static OnnxOptions.Route resolve(OnnxOptions.Route requested, Device device) {
-        if (requested != OnnxOptions.Route.AUTO) {
-            return requested;
-        }
-        return device == Device.CUDA ? OnnxOptions.Route.LOOP : CPU_AUTO_ROUTE;
-    }
-
-    /**
-     * The graph to build: the step decoder, or the generation graph, which on CUDA computes in
-     * fp16 when the weights are fp16 or 4-bit (fp32 weights stay fp32).
-     */
-    static ModelCache.Kind graphKind(OnnxOptions.Route requested, Device device, Dtype dtype) {
-        if (resolve(requested, device) == OnnxOptions.Route.STEP) {
-            return ModelCache.Kind.STEP;
-        }
-        return device == Device.CUDA && dtype != Dtype.FP32 ? ModelCache.Kind.LOOP_FP16 : ModelCache.Kind.LOOP;
-    }
-
-    /**
-     * The 4-bit layout of the fp16 (CUDA) graph: {@code int4} with {@code accuracy_level} 0, so
-     * MatMulNBits multiplies the fp16 activations by the dequantized weights. Level 4 (int8
-     * activations) is a CPU speed-up; with fp16 activations on the CPU provider it moved the
-     * tiny test model's logits by over 1.2 where fp32 activations with level 4 moved them by
-     * under 0.06, so the CUDA graph does not ask for it.
-     */
-    static LlamaGraph.Int4 fp16Layout(LlamaGraph.Int4 int4) {
-        return new LlamaGraph.Int4(int4.blockSize(), 0, int4.zeroPoints(), int4.quantizedHead(), int4.inputOrders());
+        LOG.log(System.Logger.Level.DEBUG, () -> "autoj onnx: " + options.modelDir().getFileName() + ": "
+                + plans.get(session.device()).describe(config));
+        Tokenizer tokenizer = TextDecoding.tokenizer(options.modelDir(), session::close);
+        return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
     }
 
     /**
@@ -286,10 +190,7 @@ public final class OnnxBackend implements Backend {
 
     @Override
     public List<Generation> generate(List<GenerationRequest> requests) {
-        if (tokenizer == null) {
-            throw new BackendException("No tokenizer.json in " + options.modelDir() + "; text prompts need the model's "
-                    + "tokenizer. Copy tokenizer.json into the model folder.");
-        }
+        Tokenizer tokenizer = TextDecoding.require(this.tokenizer, options.modelDir());
         long start = System.nanoTime();
         List<BatchScheduler.Job> jobs = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
@@ -300,12 +201,9 @@ public final class OnnxBackend implements Backend {
                 throw new BackendException("Request " + (i + 1) + " of " + requests.size() + ": " + e.getMessage(), e);
             }
         }
-        List<TokenGeneration> results = scheduler.submitAndWait(jobs);
         List<Generation> out = new ArrayList<>();
-        for (TokenGeneration result : results) {
-            int generated = result.ids().length + (result.stopReason() == StopReason.EOS ? 1 : 0);
-            out.add(new Generation(tokenizer.decode(result.ids()), result.stopReason(), result.promptTokens(),
-                    generated, Duration.ofNanos(System.nanoTime() - start)));
+        for (TokenGeneration result : scheduler.submitAndWait(jobs)) {
+            out.add(TextDecoding.generation(tokenizer, result, start));
         }
         return out;
     }
@@ -360,10 +258,10 @@ public final class OnnxBackend implements Backend {
     public long weightBytesPerStep() {
         long bytes = 0;
         if (options.dtype() == Dtype.INT4) {
-            for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+            for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                 bytes += int4Bytes(w.shape());
             }
-            for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+            for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
                 if (!w.name().equals("model.embed_tokens.weight") || !int4.quantizedHead() && config.tieWordEmbeddings()) {
                     bytes += elements(w.shape()) * (session.fp16Compute() ? 2 : 4);
                 }
@@ -372,7 +270,7 @@ public final class OnnxBackend implements Backend {
         }
         // only the fp16 generation graph (CUDA) reads fp16 weights; every other graph widens them to fp32 once
         int width = session.fp16Compute() ? 2 : 4;
-        for (LlamaGraph.Weight w : LlamaGraph.weights(config)) {
+        for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
             if (!w.name().equals("model.embed_tokens.weight")) {
                 bytes += elements(w.shape()) * width;
             }
@@ -410,21 +308,11 @@ public final class OnnxBackend implements Backend {
         return new BatchScheduler.Job(fit.prompt(), fit.budget());
     }
 
-    /** Index of the largest logit; the lowest index among equals, as a greedy judge must be reproducible. */
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     /** Logits of every position of {@code ids} run as one sequence without cache (tests compare against it). */
     float[][] logitsOf(int[] ids) {
-        try (DecoderSession.KvCache cache = session.newCache()) {
-            return session.forward(cache, ids, true);
+        StepDecoder steps = session.steps();
+        try (KvCache cache = steps.newCache()) {
+            return steps.forward(cache, ids, true);
         }
     }
 

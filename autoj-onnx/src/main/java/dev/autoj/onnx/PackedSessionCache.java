@@ -76,7 +76,7 @@ final class PackedSessionCache {
 
     /** Whether the cache is on: {@code autoj.onnx.packedWeightCache} is unset, {@code true} or {@code false}; anything else is refused. */
     static boolean enabled() {
-        return DecoderSession.switchProperty(PROPERTY);
+        return EngineSwitches.switchProperty(PROPERTY);
     }
 
     /** The entry folder for {@code graphFile} in {@code cacheDir}. */
@@ -100,14 +100,14 @@ final class PackedSessionCache {
                 return new Opened(load(env, entry), ModelCache.Outcome.HIT);
             } catch (OrtException e) {
                 LOG.log(System.Logger.Level.WARNING, "The packed weight cache entry " + entry
-                        + " could not be loaded and is rebuilt: " + DecoderSession.firstLine(e.getMessage()));
+                        + " could not be loaded and is rebuilt: " + EngineSwitches.firstLine(e.getMessage()));
             }
         }
         try {
             write(env, cacheDir, entry, graphFile, weightBytes, initializers);
             return new Opened(load(env, entry), present ? ModelCache.Outcome.REBUILT : ModelCache.Outcome.BUILT);
         } catch (IOException | OrtException | UncheckedIOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot keep the packed fp32 weights in " + cacheDir + " (" + DecoderSession.firstLine(e.getMessage())
+            LOG.log(System.Logger.Level.WARNING, "Cannot keep the packed fp32 weights in " + cacheDir + " (" + EngineSwitches.firstLine(e.getMessage())
                     + "); the session starts without them: a second copy of the weights in memory and a slower start."
                     + " Point the cache directory at a writable folder with room for about twice the model, or set -D"
                     + PROPERTY + "=false.");
@@ -198,7 +198,7 @@ final class PackedSessionCache {
 
     /** The CPU's feature flags, which the saved optimisation may depend on, after the architecture. */
     static String cpuFeatures() {
-        return (System.getProperty("os.arch", "") + " " + DecoderSession.CPU_FLAGS).strip();
+        return (System.getProperty("os.arch", "") + " " + EngineSwitches.CPU_FLAGS).strip();
     }
 
 }

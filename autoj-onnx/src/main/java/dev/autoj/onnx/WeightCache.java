@@ -9,6 +9,7 @@ import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.checkpoint.Tensor;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -73,12 +74,12 @@ final class WeightCache {
     static List<Slot> layout(ModelConfig config, LlamaGraph.Int4 int4) {
         List<Slot> slots = new ArrayList<>();
         long offset = 0;
-        for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+        for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
             long bytes = elements(w.shape()) * 4;
             slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, false));
             offset = align(offset + bytes);
         }
-        for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
             long out = w.shape()[0];
             long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
             long codes = out * blocks * int4.blockSize() / 2;
@@ -186,15 +187,15 @@ final class WeightCache {
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                for (LlamaGraph.Weight w : LlamaGraph.unquantizedWeights(config, int4)) {
+                for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
                     Tensor tensor = checkpoint.tensor(w.name(), w.shape());
-                    ByteBuffer data = DecoderSession.asFloat32(tensor);
+                    ByteBuffer data = Initializers.asFloat32(tensor);
                     writeAt(out, data, byName.get(w.name()));
                     if (tensor.dtype() != DType.F32) {
                         release(data);
                     }
                 }
-                for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(config, int4)) {
+                for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                     QuantizedLinear q = quantized.linear(w.name(), w.shape());
                     if (q.blockSize() != int4.blockSize() || (q.zeroPoints() != null) != int4.zeroPoints()) {
                         throw new BackendException("The 4-bit weight " + w.name() + " from " + checkpoint.dir()

@@ -104,19 +104,19 @@ class BatchingTest {
             real[1][t] = true;
         }
         ids[1] = longPrompt;
-        try (DecoderSession.KvCache batch = backend.session().newCache();
-                DecoderSession.KvCache alone = backend.session().newCache()) {
-            float[][][] together = backend.session().forward(batch, ids, real, false);
-            float[] single = backend.session().forward(alone, shortPrompt, false)[0];
+        try (KvCache batch = backend.session().steps().newCache();
+                KvCache alone = backend.session().steps().newCache()) {
+            float[][][] together = backend.session().steps().forward(batch, ids, real, false);
+            float[] single = backend.session().steps().forward(alone, shortPrompt, false)[0];
             double max = 0;
             for (int i = 0; i < single.length; i++) {
                 max = Math.max(max, Math.abs(together[0][0][i] - single[i]));
             }
             assertThat(max).isLessThan(1e-5);
             // a decode step after the padded prefill still matches
-            float[][][] next = backend.session().forward(batch, new int[][] {{42}, {43}},
+            float[][][] next = backend.session().steps().forward(batch, new int[][] {{42}, {43}},
                     new boolean[][] {{true}, {true}}, false);
-            float[] nextAlone = backend.session().forward(alone, new int[] {42}, false)[0];
+            float[] nextAlone = backend.session().steps().forward(alone, new int[] {42}, false)[0];
             for (int i = 0; i < nextAlone.length; i++) {
                 max = Math.max(max, Math.abs(next[0][0][i] - nextAlone[i]));
             }

@@ -45,7 +45,7 @@ class CudaGraphOnCpuTest {
     private static final double FP16_MARGIN = 0.1;
 
     /** The 4-bit layout the backend builds the CUDA graph with. */
-    private static final dev.autoj.onnx.internal.graph.LlamaGraph.Int4 CUDA_INT4 = OnnxBackend.fp16Layout(OnnxBackend.INT4);
+    private static final dev.autoj.onnx.internal.graph.LlamaGraph.Int4 CUDA_INT4 = DecoderPlan.fp16Layout(OnnxBackend.INT4);
 
     @TempDir
     Path temp;
@@ -119,7 +119,7 @@ class CudaGraphOnCpuTest {
                 QuantizedWeights.quantizing(checkpoint, 32, true), Device.CPU,
                 device -> new DecoderSession.Graph(file, true, true, null))) {
             assertThat(session.fp16Compute()).isTrue();
-            tokens = session.generate(prompts, budgets);
+            tokens = session.loop().generate(prompts, budgets);
         }
         int agreed = 0;
         int compared = 0;

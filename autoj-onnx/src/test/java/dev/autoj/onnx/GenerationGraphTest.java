@@ -212,13 +212,13 @@ class GenerationGraphTest {
     @Test
     @DisplayName("AUTO takes LOOP on CUDA and the measured route on the CPU; a LOOP session refuses per-token steps with a reason")
     void routes() {
-        assertThat(OnnxBackend.resolve(OnnxOptions.Route.AUTO, Device.CUDA)).isEqualTo(OnnxOptions.Route.LOOP);
-        assertThat(OnnxBackend.resolve(OnnxOptions.Route.AUTO, Device.CPU)).isEqualTo(OnnxBackend.CPU_AUTO_ROUTE);
-        assertThat(OnnxBackend.resolve(OnnxOptions.Route.STEP, Device.CUDA)).isEqualTo(OnnxOptions.Route.STEP);
-        assertThat(OnnxBackend.graphKind(OnnxOptions.Route.AUTO, Device.CUDA, Dtype.FP16)).isEqualTo(ModelCache.Kind.LOOP_FP16);
-        assertThat(OnnxBackend.graphKind(OnnxOptions.Route.AUTO, Device.CUDA, Dtype.INT4)).isEqualTo(ModelCache.Kind.LOOP_FP16);
-        assertThat(OnnxBackend.graphKind(OnnxOptions.Route.AUTO, Device.CUDA, Dtype.FP32)).isEqualTo(ModelCache.Kind.LOOP);
-        assertThat(OnnxBackend.graphKind(OnnxOptions.Route.LOOP, Device.CPU, Dtype.FP16)).isEqualTo(ModelCache.Kind.LOOP);
+        assertThat(DecoderPlan.resolve(OnnxOptions.Route.AUTO, Device.CUDA)).isEqualTo(OnnxOptions.Route.LOOP);
+        assertThat(DecoderPlan.resolve(OnnxOptions.Route.AUTO, Device.CPU)).isEqualTo(DecoderPlan.CPU_AUTO_ROUTE);
+        assertThat(DecoderPlan.resolve(OnnxOptions.Route.STEP, Device.CUDA)).isEqualTo(OnnxOptions.Route.STEP);
+        assertThat(DecoderPlan.graphKind(OnnxOptions.Route.AUTO, Device.CUDA, Dtype.FP16)).isEqualTo(ModelCache.Kind.LOOP_FP16);
+        assertThat(DecoderPlan.graphKind(OnnxOptions.Route.AUTO, Device.CUDA, Dtype.INT4)).isEqualTo(ModelCache.Kind.LOOP_FP16);
+        assertThat(DecoderPlan.graphKind(OnnxOptions.Route.AUTO, Device.CUDA, Dtype.FP32)).isEqualTo(ModelCache.Kind.LOOP);
+        assertThat(DecoderPlan.graphKind(OnnxOptions.Route.LOOP, Device.CPU, Dtype.FP16)).isEqualTo(ModelCache.Kind.LOOP);
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
         try (OnnxBackend loop = open(model.dir, Dtype.FP32, OnnxOptions.Route.LOOP)) {
             assertThat(loop.device()).isEqualTo(Device.CPU);

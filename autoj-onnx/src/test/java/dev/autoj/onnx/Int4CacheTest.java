@@ -66,12 +66,12 @@ class Int4CacheTest {
     @DisplayName("the 4-bit step decoder split into two sessions (first layers; the rest and the head) computes exactly what the whole graph computes")
     void splitEqualsWhole() {
         float[][] split = cachedLogits(ModelCache.Outcome.BUILT);
-        System.setProperty(DecoderSession.SPLIT_PROPERTY, "false");
+        System.setProperty(EngineSwitches.SPLIT_PROPERTY, "false");
         try {
             assertThat(uncachedLogits()).isDeepEqualTo(split);
             assertThat(cachedLogits(ModelCache.Outcome.HIT)).isDeepEqualTo(split);
         } finally {
-            System.clearProperty(DecoderSession.SPLIT_PROPERTY);
+            System.clearProperty(EngineSwitches.SPLIT_PROPERTY);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.checkpoint.Tensor;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ class Int4Test {
                         maxError = Math.max(maxError, Math.abs(actual[t][i] - expected[t][i]));
                         best = expected[t][i] > expected[t][best] ? i : best;
                     }
-                    agree += OnnxBackend.argmax(actual[t]) == best ? 1 : 0;
+                    agree += Greedy.argmax(actual[t]) == best ? 1 : 0;
                 }
             }
         }
@@ -162,7 +163,7 @@ class Int4Test {
     static Map<String, float[]> dequantize(TinyLlama model, int blockSize, boolean zeroPoints) {
         Checkpoint checkpoint = Checkpoint.open(model.dir);
         Map<String, float[]> out = new HashMap<>();
-        for (LlamaGraph.Weight w : LlamaGraph.quantizedWeights(ModelConfig.read(model.dir))) {
+        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(ModelConfig.read(model.dir))) {
             QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), blockSize, zeroPoints);
             float[] values = new float[q.outFeatures() * q.inFeatures()];
             for (int n = 0; n < q.outFeatures(); n++) {

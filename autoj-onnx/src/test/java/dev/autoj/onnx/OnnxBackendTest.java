@@ -65,15 +65,15 @@ class OnnxBackendTest {
     @DisplayName("fp32 without weight prepacking (-Dautoj.onnx.fp32Prepacking=false) still equals the reference within 1e-4")
     void fp32WithoutPrepackingEqualsTheReference() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
-        String before = System.getProperty(DecoderSession.FP32_PREPACKING_PROPERTY);
-        System.setProperty(DecoderSession.FP32_PREPACKING_PROPERTY, "false");
+        String before = System.getProperty(EngineSwitches.FP32_PREPACKING_PROPERTY);
+        System.setProperty(EngineSwitches.FP32_PREPACKING_PROPERTY, "false");
         try (OnnxBackend backend = open(model, Dtype.FP32)) {
             assertThat(maxDifference(backend.logitsOf(PROMPT), model.referenceLogits(PROMPT))).isLessThan(1e-4);
         } finally {
             if (before == null) {
-                System.clearProperty(DecoderSession.FP32_PREPACKING_PROPERTY);
+                System.clearProperty(EngineSwitches.FP32_PREPACKING_PROPERTY);
             } else {
-                System.setProperty(DecoderSession.FP32_PREPACKING_PROPERTY, before);
+                System.setProperty(EngineSwitches.FP32_PREPACKING_PROPERTY, before);
             }
         }
     }
@@ -108,9 +108,9 @@ class OnnxBackendTest {
     void cachedStepsEqualFullRecomputation() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
         try (OnnxBackend backend = open(model, Dtype.FP32);
-                DecoderSession.KvCache cache = backend.session().newCache()) {
+                KvCache cache = backend.session().steps().newCache()) {
             int[] sequence = Arrays.copyOf(PROMPT, PROMPT.length + 20);
-            float[] logits = backend.session().forward(cache, PROMPT, false)[0];
+            float[] logits = backend.session().steps().forward(cache, PROMPT, false)[0];
             for (int length = PROMPT.length; length < sequence.length; length++) {
                 float[][] full = backend.logitsOf(Arrays.copyOf(sequence, length));
                 float[] recomputed = full[full.length - 1];
@@ -118,8 +118,8 @@ class OnnxBackendTest {
                     assertThat((double) logits[i]).as("step %d, token %d", length, i)
                             .isCloseTo(recomputed[i], org.assertj.core.data.Offset.offset(1e-5));
                 }
-                sequence[length] = OnnxBackend.argmax(logits);
-                logits = backend.session().forward(cache, new int[] {sequence[length]}, false)[0];
+                sequence[length] = Greedy.argmax(logits);
+                logits = backend.session().steps().forward(cache, new int[] {sequence[length]}, false)[0];
                 assertThat(cache.length()).isEqualTo(length + 1);
             }
         }
@@ -209,14 +209,6 @@ class OnnxBackendTest {
     }
 
     @Test
-    @DisplayName("greedy argmax breaks ties toward the lowest id")
-    void argmaxTiesGoToTheLowestId() {
-        assertThat(OnnxBackend.argmax(new float[] {0.5f, 2f, -1f, 2f, 2f})).isEqualTo(1);
-        assertThat(OnnxBackend.argmax(new float[] {3f, 3f})).isZero();
-        assertThat(OnnxBackend.argmax(new float[] {-4f, -3f, -3.5f})).isEqualTo(1);
-    }
-
-    @Test
     @DisplayName("the token budget ends generation with LENGTH and counts only generated ids")
     void budgetEndsGeneration() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
@@ -264,12 +256,12 @@ class OnnxBackendTest {
             int[] sequence = new int[prompt.length + ids.length];
             System.arraycopy(prompt, 0, sequence, 0, prompt.length);
             System.arraycopy(ids, 0, sequence, prompt.length, ids.length);
-            try (DecoderSession.KvCache cache = backend.session().newCache()) {
-                float[] logits = backend.session().forward(cache, sequence, false)[0];
+            try (KvCache cache = backend.session().steps().newCache()) {
+                float[] logits = backend.session().steps().forward(cache, sequence, false)[0];
                 for (int i = 0; i < 2 * period; i++) {
-                    int next = OnnxBackend.argmax(logits);
+                    int next = Greedy.argmax(logits);
                     assertThat(next).as("step %d after the stop", i).isEqualTo(ids[ids.length - period + i % period]);
-                    logits = backend.session().forward(cache, new int[] {next}, false)[0];
+                    logits = backend.session().steps().forward(cache, new int[] {next}, false)[0];
                 }
             }
         }

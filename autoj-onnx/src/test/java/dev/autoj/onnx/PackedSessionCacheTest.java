@@ -150,12 +150,12 @@ class PackedSessionCacheTest {
     @DisplayName("the step decoder split into two sessions (first layers; the rest and the head) computes exactly what the whole graph computes")
     void splitEqualsWhole() {
         float[][] split = uncachedLogits();
-        System.setProperty(DecoderSession.SPLIT_PROPERTY, "false");
+        System.setProperty(EngineSwitches.SPLIT_PROPERTY, "false");
         try {
             assertThat(uncachedLogits()).isDeepEqualTo(split);
             assertThat(CacheFixtures.logits(options, PROMPT, ModelCache.Outcome.BUILT)).isDeepEqualTo(split);
         } finally {
-            System.clearProperty(DecoderSession.SPLIT_PROPERTY);
+            System.clearProperty(EngineSwitches.SPLIT_PROPERTY);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.autoj.onnx.internal.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
-import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
@@ -75,12 +75,12 @@ public final class SyntheticCheckpoint {
             Files.createDirectories(dir);
             writeConfig(dir, shape);
             ModelConfig config = ModelConfig.read(dir);
-            List<LlamaGraph.Weight> weights = LlamaGraph.weights(config);
+            List<LlamaWeights.Weight> weights = LlamaWeights.weights(config);
             ObjectMapper json = new ObjectMapper();
             ObjectNode header = json.createObjectNode();
             header.putObject("__metadata__").put("format", "pt");
             long offset = 0;
-            for (LlamaGraph.Weight w : weights) {
+            for (LlamaWeights.Weight w : weights) {
                 ObjectNode info = header.putObject(w.name());
                 info.put("dtype", "F32");
                 long elements = 1;
@@ -106,7 +106,7 @@ public final class SyntheticCheckpoint {
                 head.force();
                 long position = dataStart;
                 int index = 0;
-                for (LlamaGraph.Weight w : weights) {
+                for (LlamaWeights.Weight w : weights) {
                     long elements = 1;
                     for (long d : w.shape()) {
                         elements *= d;
@@ -126,7 +126,7 @@ public final class SyntheticCheckpoint {
      * activations of a random model in range. Rows are filled in parallel, each from its own
      * xorshift stream, so the bytes depend on the seed only.
      */
-    private static void fill(FileChannel channel, long position, long elements, LlamaGraph.Weight w, long seed)
+    private static void fill(FileChannel channel, long position, long elements, LlamaWeights.Weight w, long seed)
             throws IOException {
         MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * 4);
         buffer.order(ByteOrder.LITTLE_ENDIAN);

@@ -1,6 +1,7 @@
 package dev.autoj.onnx.internal.graph;
 
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.graph.LlamaWeights.Weight;
 import dev.autoj.onnx.internal.graph.OnnxGraph.Attr;
 import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
 import java.util.ArrayList;
@@ -49,13 +50,9 @@ public final class LlamaGraph {
     static final String ROPE_SIN = "autoj.rope.sin";
     static final int OPSET = 17;
 
-    /** A checkpoint tensor the graph needs, with the shape config.json implies. */
-    public record Weight(String name, long[] shape) {
-    }
-
     /**
      * Linear layers as {@code com.microsoft.MatMulNBits} with 4-bit weights. The graph reads, for
-     * each weight W of {@link #quantizedWeights}, the initializers {@code W.q4} (uint8 [out, blocks,
+     * each weight W of {@link LlamaWeights#quantizedWeights}, the initializers {@code W.q4} (uint8 [out, blocks,
      * blockSize/2]), {@code W.scales} (float [out·blocks]) and, with {@code zeroPoints},
      * {@code W.zp} (uint8 [out·ceil(blocks/2)]), laid out as in
      * {@link dev.autoj.onnx.internal.checkpoint.QuantizedLinear}.
@@ -124,85 +121,6 @@ public final class LlamaGraph {
     }
 
     /**
-     * The weights multiplied as linear layers, which 4-bit graphs quantize: every projection and
-     * the output head (the embedding matrix itself when embeddings are tied; the lookup keeps
-     * its full-precision copy).
-     */
-    public static List<Weight> quantizedWeights(ModelConfig c) {
-        List<Weight> list = new ArrayList<>();
-        for (Weight w : weights(c)) {
-            if (w.shape().length == 2 && !w.name().equals("model.embed_tokens.weight")) {
-                list.add(w);
-            }
-        }
-        if (c.tieWordEmbeddings()) {
-            list.add(new Weight("model.embed_tokens.weight", new long[] {c.vocabSize(), c.hiddenSize()}));
-        }
-        return list;
-    }
-
-    /** The weights {@code int4} quantizes: as {@link #quantizedWeights(ModelConfig)}, less the head when it stays full precision. */
-    public static List<Weight> quantizedWeights(ModelConfig c, Int4 int4) {
-        List<Weight> list = new ArrayList<>();
-        for (Weight w : quantizedWeights(c)) {
-            if (int4.quantizedHead() || !w.name().equals(headName(c))) {
-                list.add(w);
-            }
-        }
-        return list;
-    }
-
-    /** The weights {@code int4} keeps in full precision: embedding lookup, norms, and the head when not quantized. */
-    public static List<Weight> unquantizedWeights(ModelConfig c, Int4 int4) {
-        List<Weight> list = unquantizedWeights(c);
-        if (!int4.quantizedHead() && !c.tieWordEmbeddings()) {
-            list.add(new Weight(headName(c), new long[] {c.vocabSize(), c.hiddenSize()}));
-        }
-        return list;
-    }
-
-    private static String headName(ModelConfig c) {
-        return c.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-    }
-
-    /** The weights a 4-bit graph keeps in full precision: embedding lookup and norms. */
-    public static List<Weight> unquantizedWeights(ModelConfig c) {
-        List<Weight> list = new ArrayList<>();
-        for (Weight w : weights(c)) {
-            if (w.shape().length == 1 || w.name().equals("model.embed_tokens.weight")) {
-                list.add(w);
-            }
-        }
-        return list;
-    }
-
-    /** The checkpoint tensors a decoder of this shape reads, in graph order. */
-    public static List<Weight> weights(ModelConfig c) {
-        List<Weight> list = new ArrayList<>();
-        long h = c.hiddenSize();
-        long q = (long) c.numHeads() * c.headDim();
-        long kv = (long) c.numKvHeads() * c.headDim();
-        list.add(new Weight("model.embed_tokens.weight", new long[] {c.vocabSize(), h}));
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            list.add(new Weight(p + "input_layernorm.weight", new long[] {h}));
-            list.add(new Weight(p + "self_attn.q_proj.weight", new long[] {q, h}));
-            list.add(new Weight(p + "self_attn.k_proj.weight", new long[] {kv, h}));
-            list.add(new Weight(p + "self_attn.v_proj.weight", new long[] {kv, h}));
-            list.add(new Weight(p + "self_attn.o_proj.weight", new long[] {h, q}));
-            list.add(new Weight(p + "post_attention_layernorm.weight", new long[] {h}));
-            list.add(new Weight(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h}));
-            list.add(new Weight(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), h}));
-            list.add(new Weight(p + "mlp.down_proj.weight", new long[] {h, c.intermediateSize()}));
-        }
-        list.add(new Weight("model.norm.weight", new long[] {h}));
-        if (!c.tieWordEmbeddings()) {
-            list.add(new Weight("lm_head.weight", new long[] {c.vocabSize(), h}));
-        }
-        return list;
-    }
-
-    /**
      * The layers a step-decoder graph holds, {@code from} (inclusive) to {@code to} (exclusive). The
      * first span takes {@code input_ids} and embeds them; a later one takes {@code hidden_in}
      * [batch, seq, hidden] instead. The last span ends in the final norm and the output head
@@ -245,37 +163,11 @@ public final class LlamaGraph {
         return new LlamaGraph(config, ElemType.FLOAT, int4).build(span);
     }
 
-    /**
-     * Whether the graph of {@code span} declares the initializer {@code name} ({@code int4} null for
-     * a full-precision graph): a layer's weights in their span, the embedding lookup in the first,
-     * the final norm and the head in the last (a tied, full-precision head is the embedding itself,
-     * then in both).
-     */
-    public static boolean inSpan(ModelConfig c, Int4 int4, Span span, String name) {
-        String base = name;
-        for (String suffix : List.of(Q4, SCALES, ZERO_POINTS)) {
-            if (name.endsWith(suffix)) {
-                base = name.substring(0, name.length() - suffix.length());
-            }
-        }
-        boolean last = span.to() == c.numLayers();
-        if (base.startsWith("model.layers.")) {
-            int layer = Integer.parseInt(base.substring("model.layers.".length(), base.indexOf('.', "model.layers.".length())));
-            return layer >= span.from() && layer < span.to();
-        }
-        boolean quantizedHead = int4 != null && int4.quantizedHead();
-        if (name.equals("model.embed_tokens.weight")) {
-            return span.from() == 0 || (last && c.tieWordEmbeddings() && !quantizedHead);
-        }
-        // the final norm, the head (lm_head or, tied and 4-bit, the embedding's codes)
-        return last;
-    }
-
     private byte[] build(Span span) {
         int d = config.headDim();
         boolean first = span.from() == 0;
         boolean last = span.to() == config.numLayers();
-        declareWeights(name -> inSpan(config, int4, span, name));
+        declareWeights(name -> LlamaWeights.inSpan(config, int4, span, name));
         if (first) {
             g.input("input_ids", ElemType.INT64, "batch", "seq");
         } else {
@@ -326,13 +218,13 @@ public final class LlamaGraph {
     /** As {@link #declareWeights()}, only the initializers {@code wanted} accepts (by initializer name). */
     private void declareWeights(java.util.function.Predicate<String> wanted) {
         if (int4 == null) {
-            for (Weight w : weights(config)) {
+            for (Weight w : LlamaWeights.weights(config)) {
                 if (wanted.test(w.name())) {
                     outer.externalInitializer(w.name(), weightType, w.shape());
                 }
             }
         } else {
-            for (Weight w : unquantizedWeights(config, int4)) {
+            for (Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
                 if (wanted.test(w.name())) {
                     outer.externalInitializer(w.name(), weightType, w.shape());
                 }
@@ -342,7 +234,7 @@ public final class LlamaGraph {
                         .findFirst().orElseThrow().getKey();
                 outer.externalInitializer(order, ElemType.INT64, new long[] {weightShapeIn(user)});
             }
-            for (Weight w : quantizedWeights(config, int4)) {
+            for (Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                 if (wanted.test(w.name() + Q4)) {
                     declareQuantized(w);
                 }
@@ -399,7 +291,7 @@ public final class LlamaGraph {
     /** Final norm and output head over hidden states [..., hidden]: fp32 logits [..., vocab]. */
     String logits(String hidden) {
         String normed = rmsNorm(hidden, "model.norm.weight");
-        String logits = linear(normed, headName(config), config.vocabSize());
+        String logits = linear(normed, LlamaWeights.headName(config), config.vocabSize());
         // fp16 logits tie far more often than fp32 ones; the greedy choice is made on fp32
         return compute == ElemType.FLOAT ? logits : g.op("Cast", List.of(logits), Attr.i("to", ElemType.FLOAT.code));
     }
@@ -487,7 +379,7 @@ public final class LlamaGraph {
     }
 
     private long weightShapeIn(String weightName) {
-        for (Weight w : quantizedWeights(config)) {
+        for (Weight w : LlamaWeights.quantizedWeights(config)) {
             if (w.name().equals(weightName)) {
                 return w.shape()[1];
             }

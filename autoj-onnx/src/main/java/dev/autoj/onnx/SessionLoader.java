@@ -1,0 +1,347 @@
+package dev.autoj.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.backend.Dtype;
+import dev.autoj.onnx.internal.checkpoint.Checkpoint;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.LlamaWeights;
+import dev.autoj.onnx.internal.graph.OnnxGraph;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Opens a {@link DecoderSession}: CUDA first unless the device is the CPU ({@link CudaProvider}),
+ * else the CPU from the packed fp32 session ({@link PackedSessionCache}), the 4-bit weight cache
+ * ({@link WeightCache}) or the checkpoint ({@link Initializers}), as one session or as two created
+ * in parallel. Runs on a thread of its own with a large stack.
+ */
+final class SessionLoader {
+
+    /**
+     * Stack of the thread that creates the ONNX Runtime environment and sessions. Native code
+     * there recurses to a depth that grows with the length of the process's command line: with
+     * a 512-token {@code --prompt-ids} list it overflowed Java's default 1 MB stack and the JVM
+     * died with SIGSEGV (no Java exception, no error file). Only touched pages are committed, so
+     * a generous reservation costs address space, not memory.
+     */
+    static final long LOADER_STACK_BYTES = 256L << 20;
+
+    private SessionLoader() {
+    }
+
+    /**
+     * Opens a session on {@code device} (see {@link DecoderSession#open}); with {@code weightCacheDir}
+     * (4-bit weights quantized on load, in order, CPU only) the weights come from {@link WeightCache},
+     * mapped, and are written there first when missing.
+     */
+    static DecoderSession open(ModelConfig config, Checkpoint checkpoint, Dtype dtype, LlamaGraph.Int4 int4,
+            QuantizedWeights quantized, Device device, Function<Device, DecoderSession.Graph> graphs, Path weightCacheDir) {
+        return onBigStack(() -> load(config, checkpoint, dtype, int4, quantized, device, graphs, weightCacheDir));
+    }
+
+    private static DecoderSession load(ModelConfig config, Checkpoint checkpoint, Dtype dtype,
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, DecoderSession.Graph> graphs,
+            Path weightCacheDir) {
+        long runtimeStart = System.nanoTime();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long runtimeNanos = System.nanoTime() - runtimeStart;
+        if (device != Device.CPU) {
+            List<OnnxTensor> tensors = new ArrayList<>();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                    OrtCUDAProviderOptions cuda = CudaProvider.options()) {
+                // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
+                options.addCUDA(cuda);
+                DecoderSession.Graph graph = graphs.apply(Device.CUDA);
+                options.addExternalInitializers(Initializers.of(env, config, checkpoint, dtype, int4, quantized,
+                        graph.fp16Compute(), tensors));
+                OrtSession session = env.createSession(graph.file().toString(), options);
+                return new DecoderSession(env, session, null, tensors, config, Device.CUDA, graph, null, null);
+            } catch (RuntimeException e) {
+                // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
+                tensors.forEach(OnnxTensor::close);
+                throw e;
+            } catch (OrtException | LinkageError e) {
+                tensors.forEach(OnnxTensor::close);
+                CudaProvider.unavailable(device, checkpoint.dir().getFileName().toString(), e);
+            }
+        }
+        long start = System.nanoTime();
+        DecoderSession.Graph graph = graphs.apply(Device.CPU);
+        long graphDone = System.nanoTime();
+        // read once: whether fp32 weights are prepacked decides both the cache and the session options
+        boolean prepacking = dtype == Dtype.FP32 && EngineSwitches.fp32Prepacking();
+        if (weightCacheDir != null && dtype == Dtype.FP32 && !graph.generation() && prepacking
+                && PackedSessionCache.enabled()) {
+            Packed packed = openPacked(env, config, checkpoint, int4, quantized, graph, weightCacheDir);
+            if (packed != null) {
+                return new DecoderSession(env, packed.front(), packed.back(), List.of(), config, Device.CPU, graph,
+                        new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, System.nanoTime() - graphDone),
+                        packed.outcome());
+            }
+        }
+        List<OnnxTensor> tensors = new ArrayList<>();
+        try {
+            WeightCache.Mapped cached = null;
+            Map<String, OnnxTensorLike> initializers;
+            if (weightCacheDir != null && dtype == Dtype.INT4 && !graph.fp16Compute() && int4.inputOrders().isEmpty()) {
+                cached = WeightCache.load(weightCacheDir, config, checkpoint, int4, quantized);
+                initializers = new LinkedHashMap<>();
+                for (WeightCache.Slot slot : cached.slots().values()) {
+                    Initializers.put(env, initializers, tensors, slot.name(), cached.buffers().get(slot.name()), slot.shape(),
+                            slot.type());
+                }
+            } else {
+                initializers = Initializers.of(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), tensors);
+            }
+            long weightsDone = System.nanoTime();
+            OrtSession[] sessions;
+            if (graph.tail() == null) {
+                sessions = new OrtSession[] {createCpuSession(env, graph.file(), dtype, prepacking, initializers)};
+            } else {
+                LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
+                Map<String, OnnxTensorLike> front = Initializers.only(initializers, front(config, layout, graph));
+                Map<String, OnnxTensorLike> back = Initializers.only(initializers, back(config, layout, graph));
+                sessions = inParallel(() -> createCpuSession(env, graph.file(), dtype, prepacking, front),
+                        () -> createCpuSession(env, graph.tail(), dtype, prepacking, back));
+            }
+            long sessionDone = System.nanoTime();
+            if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
+                // MatMulNBits has copied the codes into its own packed layout and ONNX Runtime no longer
+                // reads them (Int4CacheTest proves it); unmapping them drops the second copy now
+                for (MappedByteBuffer codes : cached.releasable()) {
+                    WeightCache.release(codes);
+                }
+            }
+            return new DecoderSession(env, sessions[0], sessions.length > 1 ? sessions[1] : null, tensors, config,
+                    Device.CPU, graph,
+                    new DecoderSession.Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone),
+                    cached == null ? null : cached.outcome());
+        } catch (OrtException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
+                    + " (" + graph.file() + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    /**
+     * A CPU session on {@code file} with {@code initializers}, as {@link #load} configures it;
+     * {@code prepacking} is false only for fp32 weights that are to stay where they lie.
+     */
+    private static OrtSession createCpuSession(OrtEnvironment env, Path file, Dtype dtype, boolean prepacking,
+            Map<String, OnnxTensorLike> initializers) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (dtype == Dtype.FP32 && !prepacking) {
+                // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
+                // the model in memory and about a second of start-up on the 1.1 GB bench model. Without
+                // it Gemm reads the mapped checkpoint where it lies, at the same batch-1 decoding speed
+                // but about a third slower at batch 8 and slower prefill (measured: docs/onnx-backend.md
+                // "Speed and memory"), so it is the user's choice, not the default.
+                options.addConfigEntry("session.disable_prepacking", "1");
+            }
+            // a split decoder runs its two sessions one after the other: neither may keep spinning after its run
+            options.addConfigEntry("session.force_spinning_stop", "1");
+            if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
+                // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
+                // starts; folding reads the initializers' bytes from the graph, which only external
+                // initializers put there (the folded fp32 weights are ONNX Runtime's copies anyway)
+                options.addExternalInitializers(initializers);
+            } else {
+                // Shared initializers (AddInitializer) are used where they lie. External initializers
+                // (AddExternalInitializers) are copied into ONNX Runtime's own memory when the session
+                // is created: on the 1.13 GB bench model peak RSS was 2.38 GB (fp32) and 1.02 GB (int4)
+                // with them, 0.42 GB (int4) shared. The graph's placeholders name an empty file beside
+                // it, which must exist for the model to load (where it cannot be created, e.g. a read-only
+                // cache, the weights go in as external initializers); its bytes are never read.
+                for (Map.Entry<String, OnnxTensorLike> e : initializers.entrySet()) {
+                    options.addInitializer(e.getKey(), e.getValue());
+                }
+            }
+            return env.createSession(file.toString(), options);
+        }
+    }
+
+    /** A task that makes a session. */
+    @FunctionalInterface
+    interface SessionMaker {
+        OrtSession make() throws OrtException;
+    }
+
+    /**
+     * Makes both sessions at once, the first on a new thread: ONNX Runtime prepacks a session's
+     * weights on the thread that creates it, one weight after another, so two sessions start in
+     * about the time of the larger. When one fails the other is closed.
+     */
+    static OrtSession[] inParallel(SessionMaker first, SessionMaker second) throws OrtException {
+        CompletableFuture<OrtSession> background = new CompletableFuture<>();
+        // the same large stack as the loader thread: ONNX Runtime's graph passes recurse on it
+        Thread thread = new Thread(null, () -> {
+            try {
+                background.complete(first.make());
+            } catch (Throwable t) {
+                background.completeExceptionally(t);
+            }
+        }, "autoj-session-start", LOADER_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        OrtSession other;
+        try {
+            other = second.make();
+        } catch (OrtException | RuntimeException e) {
+            background.thenAccept(SessionLoader::closeQuietly);
+            throw e;
+        }
+        try {
+            return new OrtSession[] {background.join(), other};
+        } catch (CompletionException e) {
+            closeQuietly(other);
+            Throwable cause = e.getCause();
+            if (cause instanceof OrtException ort) {
+                throw ort;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new BackendException("Starting a session failed: " + cause, cause);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing after a failure: the failure is what gets reported
+        }
+    }
+
+    /** Which initializers the first session of a split decoder takes. */
+    private static Predicate<String> front(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
+        LlamaGraph.Span span = new LlamaGraph.Span(0, graph.split());
+        return name -> LlamaWeights.inSpan(config, layout, span, name);
+    }
+
+    /** Which initializers the second session of a split decoder takes. */
+    private static Predicate<String> back(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
+        LlamaGraph.Span span = new LlamaGraph.Span(graph.split(), config.numLayers());
+        return name -> LlamaWeights.inSpan(config, layout, span, name);
+    }
+
+    /** The sessions of a packed fp32 decoder ({@code back} null unless split) and how the cache served them. */
+    private record Packed(OrtSession front, OrtSession back, ModelCache.Outcome outcome) {
+    }
+
+    /**
+     * The fp32 step decoder from {@link PackedSessionCache}, written first when missing; {@code null}
+     * when the cache cannot be written (the caller starts without it). The weights are handed over
+     * only to write the entry, and released once it is written.
+     */
+    private static Packed openPacked(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, DecoderSession.Graph graph, Path cacheDir) {
+        List<OnnxTensor> made = Collections.synchronizedList(new ArrayList<>());
+        Predicate<String> front = graph.tail() == null ? name -> true : front(config, null, graph);
+        Predicate<String> back = graph.tail() == null ? name -> false : back(config, null, graph);
+        long frontBytes = 0;
+        long backBytes = 0;
+        for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
+            long bytes = 4 * WeightCache.elements(w.shape());
+            frontBytes += front.test(w.name()) ? bytes : 0;
+            backBytes += back.test(w.name()) ? bytes : 0;
+        }
+        long frontWeightBytes = frontBytes;
+        long backWeightBytes = backBytes;
+        PackedSessionCache.Weights all = () -> Initializers.of(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made);
+        PackedSessionCache.Opened[] packed = new PackedSessionCache.Opened[2];
+        try {
+            if (graph.tail() == null) {
+                packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), frontWeightBytes, all);
+            } else {
+                OrtSession[] sessions = inParallel(
+                        () -> {
+                            packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), frontWeightBytes,
+                                    () -> Initializers.only(all.get(), front));
+                            return packed[0] == null ? null : packed[0].session();
+                        },
+                        () -> {
+                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.tail(), backWeightBytes,
+                                    () -> Initializers.only(all.get(), back));
+                            return packed[1] == null ? null : packed[1].session();
+                        });
+                if (sessions[0] == null || sessions[1] == null) {
+                    // one of the two entries could not be kept: start without the cache
+                    for (OrtSession session : sessions) {
+                        closeQuietly(session);
+                    }
+                    return null;
+                }
+            }
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime could not load the packed decoder from " + cacheDir + ": " + e.getMessage(), e);
+        } finally {
+            made.forEach(OnnxTensor::close);
+        }
+        if (packed[0] == null) {
+            return null;
+        }
+        return new Packed(packed[0].session(), packed[1] == null ? null : packed[1].session(),
+                packed[1] == null ? packed[0].outcome() : ModelCache.Outcome.of(packed[0].outcome(), packed[1].outcome()));
+    }
+
+    /** Runs {@code task} on a fresh thread with {@link #LOADER_STACK_BYTES} of stack and returns its result. */
+    private static <T> T onBigStack(Supplier<T> task) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.set(task.get());
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, "autoj-onnx-loader", LOADER_STACK_BYTES);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable error = failure.get();
+        if (error instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (error instanceof Error fatal) {
+            throw fatal;
+        }
+        return result.get();
+    }
+}

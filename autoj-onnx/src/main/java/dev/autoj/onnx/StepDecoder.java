@@ -1,0 +1,184 @@
+package dev.autoj.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.autoj.engine.backend.BackendException;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+/**
+ * The step decoder (route STEP): one run per token over the host {@link KvCache}, on one session
+ * or on two (the first layers, then the rest and the head on their hidden states).
+ */
+final class StepDecoder {
+
+    /** Additive mask value for a forbidden key: large enough to vanish in softmax, finite so a row never becomes NaN. */
+    private static final float MASKED = -1e30f;
+
+    private final OrtEnvironment env;
+    private final ModelConfig config;
+    private final OrtSession session;
+    /** The later layers and the head when the decoder is split, else null. */
+    private final OrtSession tail;
+
+    StepDecoder(OrtEnvironment env, ModelConfig config, OrtSession session, OrtSession tail) {
+        this.env = env;
+        this.config = config;
+        this.session = session;
+        this.tail = tail;
+    }
+
+    /** An empty cache for this decoder. */
+    KvCache newCache() {
+        return new KvCache(env, config);
+    }
+
+    /**
+     * Runs {@code ids} after what {@code cache} holds and appends them to it (one sequence).
+     *
+     * @param allPositions logits for every new position, or only for the last one
+     * @return one row of vocabulary logits per requested position
+     */
+    float[][] forward(KvCache cache, int[] ids, boolean allPositions) {
+        boolean[] real = new boolean[ids.length];
+        Arrays.fill(real, true);
+        return forward(cache, new int[][] {ids}, new boolean[][] {real}, allPositions)[0];
+    }
+
+    /**
+     * Runs one step for a batch: {@code ids[b]} (all rows the same length) after what
+     * {@code cache} holds for row {@code b}. Tokens whose {@code real} flag is false (left
+     * padding of a shorter prompt, the filler of a finished sequence) are computed but hidden from
+     * every query, and take no position: a row's positions count its real tokens only, so a
+     * padded row sees exactly what it would see alone.
+     *
+     * @return per row, one row of vocabulary logits per requested position
+     */
+    float[][][] forward(KvCache cache, int[][] ids, boolean[][] real, boolean allPositions) {
+        int batch = ids.length;
+        int past = cache.length();
+        int seq = ids[0].length;
+        int total = past + seq;
+        if (seq == 0) {
+            throw new IllegalArgumentException("no tokens to run");
+        }
+        if (cache.batch() >= 0 && cache.batch() != batch) {
+            throw new IllegalArgumentException("cache holds " + cache.batch() + " sequences, step has " + batch);
+        }
+        if (cache.batch() < 0) {
+            cache.start(batch);
+        }
+        for (int b = 0; b < batch; b++) {
+            if (cache.realTokens()[b] + count(real[b]) > config.contextWindow()) {
+                throw new BackendException("The sequence would reach " + (cache.realTokens()[b] + count(real[b]))
+                        + " tokens, more than the model's context window of " + config.contextWindow() + ".");
+            }
+        }
+        Map<String, OnnxTensor> owned = new HashMap<>();
+        try {
+            long[] idArray = new long[batch * seq];
+            long[] positions = new long[batch * seq];
+            boolean[][] valid = new boolean[batch][];
+            int[] realAfter = cache.realTokens().clone();
+            for (int b = 0; b < batch; b++) {
+                valid[b] = Arrays.copyOf(cache.valid(b), total);
+                for (int i = 0; i < seq; i++) {
+                    idArray[b * seq + i] = ids[b][i];
+                    positions[b * seq + i] = realAfter[b];
+                    if (real[b][i]) {
+                        realAfter[b]++;
+                        valid[b][past + i] = true;
+                    }
+                }
+            }
+            float[] bias = new float[batch * seq * total];
+            Arrays.fill(bias, MASKED);
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < seq; i++) {
+                    int row = (b * seq + i) * total;
+                    for (int j = 0; j <= past + i; j++) {
+                        if (valid[b][j]) {
+                            bias[row + j] = 0;
+                        }
+                    }
+                }
+            }
+            long[] wanted = allPositions ? LongStream.range(0, seq).toArray() : new long[] {seq - 1};
+            owned.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {batch, seq}));
+            owned.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, seq}));
+            owned.put("attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {batch, 1, seq, total}));
+            owned.put("logits_positions", OnnxTensor.createTensor(env, LongBuffer.wrap(wanted), new long[] {wanted.length}));
+            Map<String, OnnxTensorLike> inputs = new HashMap<>(owned);
+            long[] emptyShape = {batch, config.numKvHeads(), 0, config.headDim()};
+            for (int l = 0; l < config.numLayers(); l++) {
+                for (String kind : new String[] {"key", "value"}) {
+                    String name = "past_" + kind + "." + l;
+                    OnnxTensor previous = cache.past("present_" + kind + "." + l);
+                    if (previous == null) {
+                        OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
+                        owned.put(name, empty);
+                        inputs.put(name, empty);
+                    } else {
+                        inputs.put(name, previous);
+                    }
+                }
+            }
+            List<OrtSession.Result> results = new ArrayList<>(2);
+            float[][][] logits;
+            try {
+                if (tail == null) {
+                    results.add(session.run(inputs));
+                } else {
+                    // the first layers, then the rest and the head on their hidden states
+                    OrtSession.Result front = session.run(Initializers.only(inputs, session.getInputNames()::contains));
+                    results.add(front);
+                    Map<String, OnnxTensorLike> rest = Initializers.only(inputs, tail.getInputNames()::contains);
+                    rest.put("hidden_in", (OnnxTensor) front.get("hidden_out").orElseThrow());
+                    results.add(tail.run(rest));
+                }
+                logits = logits(results.get(results.size() - 1).get("logits").orElseThrow(), batch, wanted.length);
+            } catch (RuntimeException | OrtException e) {
+                results.forEach(OrtSession.Result::close);
+                throw e;
+            }
+            cache.advance(results, total, valid, realAfter);
+            return logits;
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed on a step of " + batch + " x " + seq + " tokens after " + past
+                    + ": " + e.getMessage(), e);
+        } finally {
+            owned.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+
+    private float[][][] logits(OnnxValue value, int batch, int rows) {
+        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+        int vocab = config.vocabSize();
+        float[][][] out = new float[batch][rows][vocab];
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+                buffer.get(out[b][r]);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.autoj.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.backend.Dtype;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecoderPlanTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @DisplayName("on the CPU the plan is the step decoder in two sessions, said in one line")
+    void cpuPlan() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        ModelConfig config = ModelConfig.read(model.dir);
+        DecoderPlan plan = DecoderPlan.of(OnnxOptions.of(model.dir), config, OnnxBackend.INT4, Device.CPU);
+        assertThat(plan.route()).isEqualTo(OnnxOptions.Route.STEP);
+        assertThat(plan.kind()).isEqualTo(ModelCache.Kind.STEP);
+        assertThat(plan.splitLayer()).isEqualTo(DecoderPlan.splitLayer(config, Dtype.FP32, OnnxBackend.INT4));
+        assertThat(plan.describe(config)).isEqualTo("device cpu, route STEP, graph STEP, weights fp32, two sessions split at layer "
+                + plan.splitLayer() + " of 2").doesNotContain("\n");
+    }
+
+    @Test
+    @DisplayName("on CUDA 4-bit weights take the fp16 generation graph with accuracy level 0 in one session")
+    void cudaPlan() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        ModelConfig config = ModelConfig.read(model.dir);
+        DecoderPlan plan = DecoderPlan.of(OnnxOptions.of(model.dir).withDtype(Dtype.INT4), config, OnnxBackend.INT4, Device.CUDA);
+        assertThat(plan.route()).isEqualTo(OnnxOptions.Route.LOOP);
+        assertThat(plan.kind()).isEqualTo(ModelCache.Kind.LOOP_FP16);
+        assertThat(plan.layout().accuracyLevel()).isZero();
+        assertThat(plan.splitLayer()).isEqualTo(-1);
+        assertThat(plan.describe(config)).isEqualTo("device cuda, route LOOP, graph LOOP_FP16, weights int4 (blocks of 32, "
+                + "accuracy level 0, zero points), one session");
+    }
+
+    @Test
+    @DisplayName("autoj.onnx.splitSessions=false keeps the CPU step decoder in one session")
+    void splitSwitch() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        ModelConfig config = ModelConfig.read(model.dir);
+        System.setProperty(EngineSwitches.SPLIT_PROPERTY, "false");
+        try {
+            assertThat(DecoderPlan.of(OnnxOptions.of(model.dir), config, OnnxBackend.INT4, Device.CPU).splitLayer()).isEqualTo(-1);
+        } finally {
+            System.clearProperty(EngineSwitches.SPLIT_PROPERTY);
+        }
+    }
+}
