@@ -174,7 +174,7 @@ final class CompletionsServer implements AutoCloseable {
             if (!authorized(exchange)) {
                 send(exchange, 401, error("this server wants \"Authorization: Bearer <token>\" with the token it was started"
                         + " with (autoj serve --token-env); the client names the variable holding it with --token-env or"
-                        + " autoj.tokenEnv", null, "authentication_error", 401));
+                        + " autoj.token-env", null, "authentication_error", 401));
                 return;
             }
             switch (path) {

@@ -73,7 +73,7 @@ final class ServeCommand extends AutojCommand {
 
     @Option(names = "--token-env", paramLabel = "VAR",
             description = "require \"Authorization: Bearer <token>\" on every request but /health, the token read from this"
-                    + " environment variable (clients: --token-env / autoj.tokenEnv)")
+                    + " environment variable (clients: --token-env / autoj.token-env)")
     String tokenEnv;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
