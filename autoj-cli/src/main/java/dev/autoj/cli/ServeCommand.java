@@ -87,6 +87,12 @@ final class ServeCommand extends AutojCommand {
         if (maxBatch < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-batch must be at least 1, got " + maxBatch);
         }
+        try {
+            java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host " + host + " is not an address or a"
+                    + " known host name; use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)");
+        }
         if (!Files.isDirectory(model)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model " + model + " is not a folder; pass a"
                     + " Hugging Face model folder holding config.json, tokenizer.json and the safetensors weights");
@@ -101,8 +107,10 @@ final class ServeCommand extends AutojCommand {
             token = token.strip();
         }
         OnnxOptions options = options();
-        Backend backend = open(options);
         PrintWriter err = spec.commandLine().getErr();
+        err.println("autoj serve: loading " + model + " (a 13B model takes minutes) ...");
+        err.flush();
+        Backend backend = open(options);
         String id;
         String where;
         try {

@@ -167,7 +167,9 @@ class ServeCommandTest {
         CliRun run = CliRun.of("serve", "--model", notAModel.toString(), "--port", "0", "--cache-dir", dir.resolve("cache").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errorLine()).startsWith("autoj serve: " + notAModel + ": is not a usable model folder: ");
+        assertThat(run.err().lines().toList()).hasSize(2);
+        assertThat(run.err().lines().toList().get(0)).startsWith("autoj serve: loading " + notAModel);
+        assertThat(run.err().lines().toList().get(1)).startsWith("autoj serve: " + notAModel + ": is not a usable model folder: ");
         assertThat(run.out()).isEmpty();
     }
 
@@ -176,5 +178,9 @@ class ServeCommandTest {
         CliRun run = CliRun.of("serve", "--model", dir.resolve("nowhere").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errorLine()).contains("--model " + dir.resolve("nowhere") + " is not a folder");
+
+        CliRun host = CliRun.of("serve", "--model", model.dir.toString(), "--host", "no-such-host.invalid");
+        assertThat(host.exitCode()).isEqualTo(2);
+        assertThat(host.errorLine()).contains("--host no-such-host.invalid is not an address or a known host name");
     }
 }
