@@ -31,10 +31,10 @@ import picocli.CommandLine;
         versionProvider = Main.Version.class,
         description = "Auto-J judge tools: build prompts, parse verdicts, judge requests, classify queries, measure a judge on the"
                 + " Auto-J testbed, look after judgment stores, generate with the embedded engine, convert checkpoints, check a judge"
-                + " against published Auto-J answers, gate merges on run summaries.",
+                + " against published Auto-J answers, gate merges on run summaries, serve the embedded engine over HTTP.",
         subcommands = {PromptCommand.class, ParseCommand.class, JudgeCommand.class, ClassifyCommand.class, EvalCommand.class,
             StoreCommand.class, GenerateCommand.class, BenchCommand.class, ConvertCommand.class, ConformanceCommand.class, GateCommand.class,
-            SummaryCommand.class})
+            SummaryCommand.class, ServeCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -42,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance, gate or summary");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance, gate, summary or serve");
     }
 
     /**

@@ -165,7 +165,7 @@ class CliErrorsTest {
         CliRun run = CliRun.of();
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errorLine()).isEqualTo("autoj: name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance, gate or summary (see 'autoj --help')");
+        assertThat(run.errorLine()).isEqualTo("autoj: name a subcommand: prompt, parse, judge, classify, eval, store, generate, bench, convert, conformance, gate, summary or serve (see 'autoj --help')");
     }
 
     @Test

@@ -78,6 +78,10 @@ final class CompletionsProtocol {
         int promptTokens = intOrUnknown(root.path("usage").path("prompt_tokens"));
         int completionTokens = intOrUnknown(root.path("usage").path("completion_tokens"));
         StopReason stop = stopReason(choice.path("finish_reason"), completionTokens, maxTokens);
+        if (stop == StopReason.LENGTH && "repetition".equals(choice.path("autoj_stop_reason").asText(null))) {
+            // autoj serve: the embedded engine cut a degenerate repetition loop before the budget ran out.
+            stop = StopReason.REPETITION;
+        }
         return new Completion(text.textValue(), stop, promptTokens, completionTokens);
     }
 
