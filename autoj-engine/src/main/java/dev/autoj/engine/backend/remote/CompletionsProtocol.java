@@ -82,7 +82,18 @@ final class CompletionsProtocol {
             // autoj serve: the embedded engine cut a degenerate repetition loop before the budget ran out.
             stop = StopReason.REPETITION;
         }
-        return new Completion(text.textValue(), stop, promptTokens, completionTokens);
+        return new Completion(oneText(text.textValue()), stop, promptTokens, completionTokens);
+    }
+
+    /**
+     * One text for one generation, whatever the back end: the generated tokens decoded on their own.
+     * Servers that detokenize after the prompt (vLLM, llama.cpp's llama-server) keep the word-boundary
+     * space of a SentencePiece model's first token ({@code "▁The"} → {@code " The"}); the embedded
+     * engine and {@code autoj serve} decode the generated ids alone ({@code "The"}). One leading space
+     * is therefore dropped, so that the same generation is stored with the same raw text.
+     */
+    static String oneText(String text) {
+        return text.startsWith(" ") ? text.substring(1) : text;
     }
 
     static List<String> parseModelIds(String body) throws MalformedResponse {
