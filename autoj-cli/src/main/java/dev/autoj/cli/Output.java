@@ -34,8 +34,9 @@ final class Output {
         }
         Path temp = null;
         try {
-            temp = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
-            try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            // Not createTempFile (mode 0600 whatever the umask): outputs are read by other users too (CI artefacts).
+            temp = folder.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+            try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                 for (String line : lines) {
                     writer.write(line);
                     writer.write('\n');
