@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.assertj.core.api.AbstractAssert;
-import org.assertj.core.api.SoftAssertionsProvider;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -68,34 +66,21 @@ import org.opentest4j.TestAbortedException;
  * its two-sided (1 − α) Wilson interval, the p-value or LLR and bounds, the decision and which
  * cases were judged.
  */
-public class CandidatesAssert extends AbstractAssert<CandidatesAssert, List<PairedCase>> {
+public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, List<PairedCase>> {
 
     static final int DEFAULT_CHUNK = 16;
     static final String INCONCLUSIVE_SETTING = "autoj.inconclusive";
 
-    private Judge judge;
     private double significance = 0.05;
     private Double power;
     private Double sequentialP1;
     private int chunkSize = DEFAULT_CHUNK;
     private Boolean failWhenInconclusive;
-    private SoftAssertionsProvider soft;
     private SetComparison result;
 
     /** Prefer {@link AutoJAssertions#assertThatCandidates(List)}; public for AssertJ's soft-assertion proxies. */
     public CandidatesAssert(List<PairedCase> cases) {
         super(cases, CandidatesAssert.class);
-    }
-
-    CandidatesAssert collectingInto(SoftAssertionsProvider provider) {
-        this.soft = provider;
-        return myself;
-    }
-
-    /** Judges with {@code judge} instead of the one the autoj extension provides. */
-    public CandidatesAssert judgedBy(Judge judge) {
-        this.judge = Objects.requireNonNull(judge, "judge");
-        return myself;
     }
 
     /** The significance level α, 0 &lt; α &lt; 0.5; default 0.05. */

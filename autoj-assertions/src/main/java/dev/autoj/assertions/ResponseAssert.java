@@ -14,9 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.AbstractStringAssert;
-import org.assertj.core.api.SoftAssertionsProvider;
 import org.assertj.core.api.StringAssert;
 import org.assertj.core.error.ErrorMessageFactory;
 
@@ -35,49 +33,15 @@ import org.assertj.core.error.ErrorMessageFactory;
  * assertion (grading the response first if there is none). A no-verdict always fails, with the
  * judge's reason.
  */
-public class ResponseAssert extends AbstractAssert<ResponseAssert, String> {
+public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> {
 
-    private String query;
-    private Scenario scenario;
-    private Language language = Language.EN;
-    private Judge judge;
     private PositionPolicy policy;
     private Judgment grade;
     private Judgment latest;
-    private SoftAssertionsProvider soft;
 
     /** Prefer {@link AutoJAssertions#assertThatResponse(String)}; public for AssertJ's soft-assertion proxies. */
     public ResponseAssert(String response) {
         super(response, ResponseAssert.class);
-    }
-
-    ResponseAssert collectingInto(SoftAssertionsProvider provider) {
-        this.soft = provider;
-        return myself;
-    }
-
-    /** The user query the response answers (required). */
-    public ResponseAssert forQuery(String query) {
-        this.query = Objects.requireNonNull(query, "query");
-        return myself;
-    }
-
-    /** The scenario to judge in; without it the classifier decides when configured, else {@link Scenario#DEFAULT}. */
-    public ResponseAssert inScenario(Scenario scenario) {
-        this.scenario = Objects.requireNonNull(scenario, "scenario");
-        return myself;
-    }
-
-    /** The protocol language; {@link Language#ZH} selects Auto-J's Chinese templates. Default {@link Language#EN}. */
-    public ResponseAssert inLanguage(Language language) {
-        this.language = Objects.requireNonNull(language, "language");
-        return myself;
-    }
-
-    /** Judges with {@code judge} instead of the one the autoj extension provides. */
-    public ResponseAssert judgedBy(Judge judge) {
-        this.judge = Objects.requireNonNull(judge, "judge");
-        return myself;
     }
 
     /** How the two orders of a comparison combine; default from {@code autoj.position-policy}, else {@link PositionPolicy#BOTH}. */

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.DoublePredicate;
-import org.assertj.core.api.AbstractAssert;
-import org.assertj.core.api.SoftAssertionsProvider;
 
 /**
  * Assertions over several sampled responses of a stochastic model to one query: a pass rate
@@ -19,46 +17,12 @@ import org.assertj.core.api.SoftAssertionsProvider;
  * assertThatResponses(samples).forQuery(q).scoresAtLeast(7).inAtLeast(0.8);
  * }</pre>
  */
-public class ResponsesAssert extends AbstractAssert<ResponsesAssert, List<String>> {
+public class ResponsesAssert extends AbstractQueryAssert<ResponsesAssert, List<String>> {
 
-    private String query;
-    private Scenario scenario;
-    private Language language = Language.EN;
-    private Judge judge;
-    private SoftAssertionsProvider soft;
 
     /** Prefer {@link AutoJAssertions#assertThatResponses(List)}; public for AssertJ's soft-assertion proxies. */
     public ResponsesAssert(List<String> responses) {
         super(responses, ResponsesAssert.class);
-    }
-
-    ResponsesAssert collectingInto(SoftAssertionsProvider provider) {
-        this.soft = provider;
-        return myself;
-    }
-
-    /** The user query every sample answers (required). */
-    public ResponsesAssert forQuery(String query) {
-        this.query = Objects.requireNonNull(query, "query");
-        return myself;
-    }
-
-    /** The scenario to judge in; without it the classifier decides when configured, else {@link Scenario#DEFAULT}. */
-    public ResponsesAssert inScenario(Scenario scenario) {
-        this.scenario = Objects.requireNonNull(scenario, "scenario");
-        return myself;
-    }
-
-    /** The protocol language; default {@link Language#EN}. */
-    public ResponsesAssert inLanguage(Language language) {
-        this.language = Objects.requireNonNull(language, "language");
-        return myself;
-    }
-
-    /** Judges with {@code judge} instead of the one the autoj extension provides. */
-    public ResponsesAssert judgedBy(Judge judge) {
-        this.judge = Objects.requireNonNull(judge, "judge");
-        return myself;
     }
 
     /** Grades every sample; finish with {@link PassRateAssert#inAtLeast(double)}. */
