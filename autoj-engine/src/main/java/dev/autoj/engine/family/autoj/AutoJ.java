@@ -15,7 +15,7 @@ import java.util.Set;
  * JudgeFamily.Request request = JudgeFamily.Request.of("single", Map.of("query", "What is 2+2?", "response", "4"));
  * AutoJ.FAMILY.prompt(request).text();                       // "[INST] Write critiques for a submitted response … [/INST]"
  * AutoJ.FAMILY.read(request, "… Rating: [[8]]").score();     // 8.0
- * AutoJ.model("autoj-bilingual-6b").map(AutoJModel::speaks…) // a folder name finds the model too
+ * AutoJ.model("autoj-bilingual-6b").orElseThrow().speaks(Language.ZH);   // true: a folder name finds the model too
  * }</pre>
  */
 public final class AutoJ {
