@@ -107,7 +107,8 @@ class PrometheusPromptAndParseCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errorLine()).isEqualTo("autoj prompt: Invalid value for option '--model-name': unknown judge model"
-                + " \"prometheus-eval/prometheus-13b-v1.0\"; known: GAIR/autoj-13b (Auto-J), prometheus-eval/prometheus-7b-v2.0,"
+                + " \"prometheus-eval/prometheus-13b-v1.0\"; known: GAIR/autoj-13b, GAIR/autoj-bilingual-6b,"
+                + " GAIR/autoj-13b-GPTQ-4bits (Auto-J), prometheus-eval/prometheus-7b-v2.0,"
                 + " prometheus-eval/prometheus-8x7b-v2.0 (Prometheus 2) (see 'autoj prompt --help')");
     }
 

@@ -266,6 +266,19 @@ public final class TinyLlama {
         return copy;
     }
 
+    /**
+     * A reference over the same weights with another rope θ; writes nothing. A test that passes against
+     * the true θ and fails against this one shows the engine really reads {@code rope_theta}.
+     */
+    TinyLlama withRopeTheta(double theta) {
+        Spec other = new Spec(spec.architecture, spec.vocab, spec.hidden, spec.intermediate, spec.heads, spec.kvHeads,
+                spec.layers, spec.maxPositions, theta, spec.rmsEps, spec.tied, spec.dtype, spec.shards, spec.eosId);
+        TinyLlama copy = new TinyLlama(other, dir);
+        copy.weights.putAll(weights);
+        copy.shapes.putAll(shapes);
+        return copy;
+    }
+
     // ---- reference forward pass, double precision ----
 
     /** Logits of every position of {@code ids}, recomputed from scratch. */

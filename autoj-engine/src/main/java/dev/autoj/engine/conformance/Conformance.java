@@ -9,6 +9,8 @@ import dev.autoj.engine.Verdict;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.family.autoj.AutoJ;
+import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.store.StoreMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,11 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Pairwise verdicts must match in each order; ratings may differ by the {@link Tolerance}.
+ *
+ * <p>Conformance is per model. The golden set is Auto-J-13B's, so a run whose back end names
+ * {@code GAIR/autoj-bilingual-6b} or {@code GAIR/autoj-13b-GPTQ-4bits} (which autoj has no published
+ * outputs of) is not held to it: {@link #beforeFirstJudgment} says so in one warning and checks nothing.
+ * A model served under any other name is held to the 13B's answers, as before.
  */
 public final class Conformance {
 
@@ -84,7 +91,9 @@ public final class Conformance {
      * Skipped (empty) when {@code mode} is {@code OFF} or the store mode is {@code REPLAY}: replayed
      * judgments are whatever was recorded, and no model is there to check. Otherwise the golden set
      * goes straight to {@code backend} (never to a store, so it is neither answered from nor recorded
-     * into one) with Auto-J's 1024-token budget; {@code backend} is not closed.
+     * into one) with Auto-J's 1024-token budget; {@code backend} is not closed. The golden set is
+     * Auto-J-13B's: a back end serving an Auto-J model without one ({@link #hasGoldenSet(String)} false,
+     * by {@link Backend#modelId()}) is not asked anything; one warning says so and the result is empty.
      *
      * @return the report, when the check ran and the judge conforms or {@code mode} is {@code WARN}
      * @throws ConformanceException in {@code STRICT} mode when the judge does not conform
@@ -96,6 +105,11 @@ public final class Conformance {
             return Optional.empty();
         }
         Objects.requireNonNull(backend, "backend");
+        Optional<AutoJModel> model = AutoJ.model(backend.modelId());
+        if (model.isPresent() && !model.get().hasGoldenSet()) {
+            LOG.log(System.Logger.Level.WARNING, noGoldenSet(model.get(), mode));
+            return Optional.empty();
+        }
         Judge live = Judges.builder().backend(new Unclosed(backend)).mode(StoreMode.LIVE).build();
         ConformanceReport report = check(live);
         if (report.conforms()) {
@@ -107,6 +121,24 @@ public final class Conformance {
                     + report.describe());
         }
         return Optional.of(report);
+    }
+
+    /**
+     * Whether the run's conformance check can hold {@code modelId} to published answers: false for an
+     * Auto-J model whose own outputs autoj does not ship (the bilingual 6B, the GPTQ build); true for
+     * Auto-J-13B and for any id autoj does not know (such a judge is held to Auto-J-13B's answers, as it
+     * always was: a server or folder may well serve the 13B under another name).
+     */
+    public static boolean hasGoldenSet(String modelId) {
+        return AutoJ.model(modelId).map(AutoJModel::hasGoldenSet).orElse(true);
+    }
+
+    /** The one line a run logs at start when its model has no golden set. */
+    static String noGoldenSet(AutoJModel model, ConformanceMode mode) {
+        return "conformance: no golden set for " + model.id() + " (" + model.caveat() + "); the shipped golden set holds "
+                + "Auto-J-13B's published outputs and another model is not held to them, so nothing is checked"
+                + (mode == ConformanceMode.STRICT ? " (autoj.conformance=strict cannot fail this run)" : "")
+                + ". Check its judgments yourself, e.g. by comparing a recorded run with your own labels.";
     }
 
     private static CaseResult verdictCase(GoldenSet.Pair pair, String order, Verdict expected, Judgment judgment) {

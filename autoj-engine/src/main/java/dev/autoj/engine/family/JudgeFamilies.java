@@ -17,7 +17,10 @@ import java.util.stream.Collectors;
  */
 public final class JudgeFamilies {
 
-    /** Auto-J ({@code GAIR/autoj-13b}): single 1–10, pairwise with tie, scenario classification. */
+    /**
+     * Auto-J ({@code GAIR/autoj-13b}, {@code GAIR/autoj-bilingual-6b}, {@code GAIR/autoj-13b-GPTQ-4bits}): single 1–10,
+     * pairwise with tie, scenario classification.
+     */
     public static final JudgeFamily AUTOJ = AutoJ.FAMILY;
 
     /** Prometheus 2 ({@code prometheus-eval/prometheus-7b-v2.0}, {@code …-8x7b-v2.0}): absolute 1–5, relative A/B. */

@@ -14,6 +14,8 @@ import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.TokenCounter;
+import dev.autoj.engine.family.autoj.AutoJ;
+import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
@@ -35,14 +37,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The judge behind {@link dev.autoj.engine.Judges}: builds Auto-J prompts, answers them from the
  * judgment store or the back end, parses the outputs. Not API; construct it through {@code Judges}.
  *
- * <p>Thread-safe: it holds no mutable state besides a concurrent set of already-logged warnings,
- * and back ends and stores are thread-safe by contract. Concurrent callers each send their own
+ * <p>Thread-safe: it holds no mutable state besides a concurrent set of already-logged warnings and
+ * a flag for the one language warning, and back ends and stores are thread-safe by contract. Concurrent callers each send their own
  * batch to the back end.
  */
 public final class StandardJudge implements Judge {
@@ -85,6 +88,7 @@ public final class StandardJudge implements Judge {
 
     private final Settings settings;
     private final Set<String> loggedWarnings = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean languageWarned = new AtomicBoolean();
 
     public StandardJudge(Settings settings) {
         this.settings = settings;
@@ -105,6 +109,7 @@ public final class StandardJudge implements Judge {
         }
         List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
                 requests.stream().map(CompareRequest::query).toList());
+        warnOfUntrainedLanguage(pending);
         List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
         List<Comparison> comparisons = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
@@ -128,6 +133,7 @@ public final class StandardJudge implements Judge {
         }
         List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
                 requests.stream().map(CompareRequest::query).toList());
+        warnOfUntrainedLanguage(pending);
         List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
         List<Judgment> judgments = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
@@ -169,6 +175,7 @@ public final class StandardJudge implements Judge {
         }
         List<Scenario> scenarios = scenarios(requests.stream().map(GradeRequest::scenario).toList(),
                 requests.stream().map(GradeRequest::query).toList());
+        warnOfUntrainedLanguage(pending);
         List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
         List<Judgment> judgments = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
@@ -453,6 +460,37 @@ public final class StandardJudge implements Judge {
                     + " new tokens (Auto-J's own setting is 1024). Raise max_new_tokens or shorten the judged texts.");
         }
         return parsed;
+    }
+
+    /**
+     * A Chinese request to an Auto-J model GAIR did not release for Chinese (Auto-J-13B, its GPTQ build)
+     * is judged, not refused (recorded stores of such runs keep replaying), but the first one of a judge
+     * raises one warning that names the model to use instead. Models autoj does not know are not
+     * second-guessed.
+     */
+    private void warnOfUntrainedLanguage(List<Pending> pending) {
+        if (languageWarned.get()) {
+            return;
+        }
+        Optional<AutoJModel> model = AutoJ.model(settings.modelId());
+        if (model.isEmpty()) {
+            return;
+        }
+        for (Pending p : pending) {
+            Language language = p.prompt().language();
+            if (!model.get().speaks(language) && languageWarned.compareAndSet(false, true)) {
+                warn(untrainedLanguage(model.get().id(), language));
+                return;
+            }
+        }
+    }
+
+    /** The warning for a {@code language} request to {@code modelId}, which was not released for it. */
+    public static String untrainedLanguage(String modelId, Language language) {
+        return "a " + (language == Language.ZH ? "Chinese (Language.ZH)" : language.name()) + " request goes to " + modelId
+                + ", which GAIR released for English only; it is judged with Auto-J's Chinese protocol anyway, but its"
+                + " verdicts have no published quality. Auto-J's Chinese protocols belong to " + AutoJ.MODEL_BILINGUAL_6B
+                + " (set autoj.model.name to it).";
     }
 
     private void warn(String message) {

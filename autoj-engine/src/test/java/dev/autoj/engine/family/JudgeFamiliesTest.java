@@ -27,7 +27,8 @@ class JudgeFamiliesTest {
     void anUnknownModelIsRefusedNamingTheKnownOnes() {
         assertThatThrownBy(() -> JudgeFamilies.forModel("prometheus-eval/prometheus-13b-v1.0"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown judge model \"prometheus-eval/prometheus-13b-v1.0\"; known: GAIR/autoj-13b (Auto-J),"
+                .hasMessage("unknown judge model \"prometheus-eval/prometheus-13b-v1.0\"; known: GAIR/autoj-13b, GAIR/autoj-bilingual-6b,"
+                        + " GAIR/autoj-13b-GPTQ-4bits (Auto-J),"
                         + " prometheus-eval/prometheus-7b-v2.0, prometheus-eval/prometheus-8x7b-v2.0 (Prometheus 2)");
         assertThatThrownBy(() -> JudgeFamilies.forModel(null)).hasMessageContaining("known: GAIR/autoj-13b");
     }

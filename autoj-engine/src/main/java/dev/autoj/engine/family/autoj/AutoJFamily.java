@@ -23,7 +23,7 @@ final class AutoJFamily implements JudgeFamily {
 
     @Override
     public List<String> modelIds() {
-        return List.of(AutoJ.MODEL_13B);
+        return AutoJ.MODELS.stream().map(AutoJModel::id).toList();
     }
 
     @Override
@@ -41,7 +41,7 @@ final class AutoJFamily implements JudgeFamily {
         return new Scale(1, 10);
     }
 
-    /** LLaMA-2's window, Auto-J-13B's base. */
+    /** The window of every released Auto-J (LLaMA-2's and Yi-6B's, 4096). */
     @Override
     public int defaultContextWindow() {
         return 4096;
