@@ -19,10 +19,7 @@ import dev.autoj.engine.store.StoreJson;
 import dev.autoj.engine.store.StoreUse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +31,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The recorded answers of the models under test, kept beside the judgments in the same store folder
@@ -61,7 +57,6 @@ public final class AnswerStore {
     public static final String FORMAT = "autoj-answer/1";
 
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Canonical form: sorted keys come from the tree built in order; every non-ASCII character escaped. */
     private static final ObjectWriter CANONICAL = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build().writer();
@@ -146,14 +141,12 @@ public final class AnswerStore {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return Optional.empty();
+            bytes = StoreFiles.readIfPresent(file);
         } catch (IOException e) {
-            if (e instanceof FileSystemException fs && fs.getReason() != null && fs.getReason().contains("Not a directory")) {
-                return Optional.empty();
-            }
             throw new StoreException("Cannot read the answer file " + file + ": " + StoreFiles.why(e), e);
+        }
+        if (bytes == null) {
+            return Optional.empty();
         }
         RecordedAnswer answer = parse(file, bytes);
         if (!answer.key().equals(key)) {
@@ -191,18 +184,8 @@ public final class AnswerStore {
 
     /** All answer files ({@code answers/ab/*.json}) in a stable order. */
     public List<Path> files() {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> shards = Files.list(directory)) {
-            List<Path> files = new ArrayList<>();
-            for (Path shard : shards.filter(Files::isDirectory).filter(d -> SHARD.matcher(d.getFileName().toString()).matches())
-                    .sorted().toList()) {
-                try (Stream<Path> inShard = Files.list(shard)) {
-                    inShard.filter(p -> p.getFileName().toString().endsWith(".json")).filter(Files::isRegularFile).sorted().forEach(files::add);
-                }
-            }
-            return files;
+        try {
+            return StoreFiles.shardFiles(directory, Files::isRegularFile);
         } catch (IOException e) {
             throw new StoreException("Cannot list the answer store " + directory + ": " + StoreFiles.why(e), e);
         }
@@ -224,21 +207,19 @@ public final class AnswerStore {
     public JudgmentStore.Verification verify() {
         List<String> problems = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
-        if (Files.isDirectory(directory)) {
-            try (Stream<Path> all = Files.walk(directory, 2)) {
-                for (Path p : all.sorted().toList()) {
-                    String name = p.getFileName().toString();
-                    if (Files.isRegularFile(p) && name.endsWith(".tmp")) {
-                        temps.add(p);
-                    } else if (Files.isRegularFile(p) && !name.endsWith(".json")) {
-                        problems.add(p + ": not an answer file (expected answers/ab/<64 hex digits>.json)");
-                    } else if (Files.isDirectory(p) && p.getParent().equals(directory) && !SHARD.matcher(name).matches()) {
-                        problems.add(p + ": not a shard folder of the answer store");
-                    }
+        try {
+            for (Path p : StoreFiles.tree(directory)) {
+                String name = p.getFileName().toString();
+                if (Files.isRegularFile(p) && name.endsWith(".tmp")) {
+                    temps.add(p);
+                } else if (Files.isRegularFile(p) && !name.endsWith(".json")) {
+                    problems.add(p + ": not an answer file (expected answers/ab/<64 hex digits>.json)");
+                } else if (Files.isDirectory(p) && p.getParent().equals(directory) && !StoreFiles.isShard(name)) {
+                    problems.add(p + ": not a shard folder of the answer store");
                 }
-            } catch (IOException e) {
-                throw new StoreException("Cannot list the answer store " + directory + ": " + StoreFiles.why(e), e);
             }
+        } catch (IOException e) {
+            throw new StoreException("Cannot list the answer store " + directory + ": " + StoreFiles.why(e), e);
         }
         List<Path> files = files();
         for (Path file : files) {
@@ -380,14 +361,7 @@ public final class AnswerStore {
 
     private static RecordedAnswer parse(Path file, byte[] bytes) {
         try {
-            JsonNode root = JSON.readTree(bytes);
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException("it is not a JSON object");
-            }
-            String format = StoreJson.text(root, "format");
-            if (!FORMAT.equals(format)) {
-                throw new IllegalArgumentException("its format is '" + format + "', expected '" + FORMAT + "'");
-            }
+            JsonNode root = StoreJson.document(bytes, FORMAT);
             JsonNode requestNode = StoreJson.required(root, "request");
             List<AnswerRequest.Message> messages = new ArrayList<>();
             for (JsonNode m : StoreJson.required(requestNode, "messages")) {

@@ -16,10 +16,10 @@ import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.TokenCounter;
 import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.autoj.AutoJModel;
+import dev.autoj.engine.protocol.CutOff;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
-import dev.autoj.engine.protocol.UnencodableTextException;
 import dev.autoj.engine.protocol.VerdictParser;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.ReplayMissException;
@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -96,97 +97,88 @@ public final class StandardJudge implements Judge {
 
     @Override
     public List<Comparison> compareAll(List<CompareRequest> requests) {
-        requireList(requests, "compareAll");
+        RequestChecks.requireList(requests, "compareAll");
         List<Pending> pending = new ArrayList<>(requests.size() * 2);
         for (int i = 0; i < requests.size(); i++) {
             CompareRequest r = requests.get(i);
-            Language language = validate(r, i);
-            String label = "compare request " + (i + 1) + " of " + requests.size();
-            pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
-                    pairwiseRequest(r, r.response1(), r.response2(), "original"), label + " (original order)"));
-            pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response2(), r.response1()),
-                    pairwiseRequest(r, r.response2(), r.response1(), "swapped"), label + " (swapped order)"));
+            Language language = RequestChecks.validate(r, i);
+            String label = label("compare", i, requests.size());
+            pending.add(pairwise(r, language, i, false, label + " (original order)"));
+            pending.add(pairwise(r, language, i, true, label + " (swapped order)"));
         }
-        List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
-                requests.stream().map(CompareRequest::query).toList());
-        warnOfUntrainedLanguage(pending);
-        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
+        List<Judgment> judgments = judgeCompared(requests, pending);
         List<Comparison> comparisons = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            Judgment original = judgment(pending.get(2 * i).prompt(), scenarios.get(i), outcomes.get(2 * i));
-            Judgment swapped = judgment(pending.get(2 * i + 1).prompt(), scenarios.get(i), outcomes.get(2 * i + 1));
-            comparisons.add(Comparison.of(original, swapped));
+            comparisons.add(Comparison.of(judgments.get(2 * i), judgments.get(2 * i + 1)));
         }
         return List.copyOf(comparisons);
     }
 
     @Override
     public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
-        requireList(requests, "compareInGivenOrderAll");
-        List<Pending> pending = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            CompareRequest r = requests.get(i);
-            Language language = validate(r, i);
-            pending.add(new Pending(PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2()),
-                    pairwiseRequest(r, r.response1(), r.response2(), "original"),
-                    "compare request " + (i + 1) + " of " + requests.size()));
-        }
-        List<Scenario> scenarios = scenarios(requests.stream().map(CompareRequest::scenario).toList(),
-                requests.stream().map(CompareRequest::query).toList());
-        warnOfUntrainedLanguage(pending);
-        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
-        List<Judgment> judgments = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            judgments.add(judgment(pending.get(i).prompt(), scenarios.get(i), outcomes.get(i)));
-        }
-        return List.copyOf(judgments);
+        RequestChecks.requireList(requests, "compareInGivenOrderAll");
+        return judgeCompared(requests, onePromptEach(requests,
+                (r, i) -> pairwise(r, RequestChecks.validate(r, i), i, false, label("compare", i, requests.size()))));
     }
 
-    private static Language validate(CompareRequest r, int index) {
-        String where = "compare request " + index;
-        if (r == null) {
-            throw new IllegalArgumentException(where + " is null");
-        }
-        requireText(r.query(), "query", where);
-        requireResponse(r.response1(), "response1", where);
-        requireResponse(r.response2(), "response2", where);
-        return requireLanguage(r.language(), where);
+    private List<Judgment> judgeCompared(List<CompareRequest> requests, List<Pending> pending) {
+        return judgeAll(pending, requests.stream().map(CompareRequest::scenario).toList(),
+                requests.stream().map(CompareRequest::query).toList());
+    }
+
+    /** The pairwise prompt of {@code r} in the given order, or with the responses swapped. */
+    private static Pending pairwise(CompareRequest r, Language language, int index, boolean swapped, String label) {
+        Prompt prompt = swapped
+                ? PromptBuilder.pairwise(language, r.query(), r.response2(), r.response1())
+                : PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2());
+        return Pending.of(prompt, index, label, "order", swapped ? "swapped" : "original", "scenario", scenarioId(r.scenario()));
     }
 
     @Override
     public List<Judgment> gradeAll(List<GradeRequest> requests) {
-        requireList(requests, "gradeAll");
+        RequestChecks.requireList(requests, "gradeAll");
+        List<Pending> pending = onePromptEach(requests, (r, i) -> Pending.of(
+                PromptBuilder.single(RequestChecks.validate(r, i), r.query(), r.response()), i, label("grade", i, requests.size()),
+                "scenario", scenarioId(r.scenario())));
+        return judgeAll(pending, requests.stream().map(GradeRequest::scenario).toList(),
+                requests.stream().map(GradeRequest::query).toList());
+    }
+
+    /** One prompt per request, built in order: a request that fails its checks stops the call there. */
+    private static <R> List<Pending> onePromptEach(List<R> requests, BiFunction<R, Integer, Pending> prompt) {
         List<Pending> pending = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            GradeRequest r = requests.get(i);
-            String where = "grade request " + i;
-            if (r == null) {
-                throw new IllegalArgumentException(where + " is null");
-            }
-            requireText(r.query(), "query", where);
-            requireResponse(r.response(), "response", where);
-            Language language = requireLanguage(r.language(), where);
-            Map<String, String> request = new LinkedHashMap<>();
-            request.put("query", r.query());
-            request.put("response", r.response());
-            request.put("scenario", r.scenario() == null ? null : r.scenario().id());
-            pending.add(new Pending(PromptBuilder.single(language, r.query(), r.response()), request,
-                    "grade request " + (i + 1) + " of " + requests.size()));
+            pending.add(prompt.apply(requests.get(i), i));
         }
-        List<Scenario> scenarios = scenarios(requests.stream().map(GradeRequest::scenario).toList(),
-                requests.stream().map(GradeRequest::query).toList());
+        return pending;
+    }
+
+    /** How messages name the {@code index}-th request of a call, e.g. {@code grade request 2 of 5}. */
+    private static String label(String kind, int index, int count) {
+        return kind + " request " + (index + 1) + " of " + count;
+    }
+
+    /**
+     * The one judging pipeline: the requests' scenarios (missing ones classified in one batch), then every
+     * prompt answered ({@link #resolve}), then one judgment per prompt.
+     *
+     * @param given the scenario of each request, null where the request named none
+     * @param queries the query of each request, for the classifier
+     */
+    private List<Judgment> judgeAll(List<Pending> pending, List<Scenario> given, List<String> queries) {
+        List<Scenario> scenarios = scenarios(given, queries);
         warnOfUntrainedLanguage(pending);
         List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
-        List<Judgment> judgments = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            judgments.add(judgment(pending.get(i).prompt(), scenarios.get(i), outcomes.get(i)));
+        List<Judgment> judgments = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            judgments.add(judgment(pending.get(i).prompt(), scenarios.get(pending.get(i).index()), outcomes.get(i)));
         }
         return List.copyOf(judgments);
     }
 
     @Override
     public Scenario classify(String query) {
-        requireText(query, "query", "classify");
+        RequestChecks.requireText(query, "query", "classify");
         return classifyAll(List.of(query)).get(0).scenario();
     }
 
@@ -201,20 +193,15 @@ public final class StandardJudge implements Judge {
             throw new IllegalArgumentException("classifyAll: queries must not be null");
         }
         for (int i = 0; i < queries.size(); i++) {
-            requireText(queries.get(i), "query " + i, "classifyAll");
+            RequestChecks.requireText(queries.get(i), "query " + i, "classifyAll");
         }
         if (!hasClassifier()) {
             throw new UnsupportedOperationException("No scenario classifier is configured: name the scenario in the request,"
                     + " or build the judge with Judges.builder().classifier(backend) (or classifierModelId(id) to replay"
                     + " recorded classifications).");
         }
-        List<Pending> pending = new ArrayList<>(queries.size());
-        for (int i = 0; i < queries.size(); i++) {
-            Map<String, String> request = new LinkedHashMap<>();
-            request.put("query", queries.get(i));
-            pending.add(new Pending(PromptBuilder.scenario(queries.get(i)), request,
-                    "classify request " + (i + 1) + " of " + queries.size()));
-        }
+        List<Pending> pending = onePromptEach(queries,
+                (query, i) -> Pending.of(PromptBuilder.scenario(query), i, label("classify", i, queries.size())));
         List<Outcome> outcomes = resolve(pending, settings.classifier(), settings.classifierModelId(),
                 CLASSIFIER_MAX_NEW_TOKENS, "scenario classifier");
         List<Classification> classifications = new ArrayList<>(queries.size());
@@ -261,20 +248,39 @@ public final class StandardJudge implements Judge {
     }
 
     /**
-     * A prompt to answer, the request it was built from (kept in recorded judgments) and how messages name
-     * that request, e.g. {@code grade request 2 of 5}.
+     * A prompt to answer for the {@code index}-th request of a call, the request as recorded in the store and how
+     * messages name it, e.g. {@code grade request 2 of 5}.
      */
-    private record Pending(Prompt prompt, Map<String, String> request, String label) {
+    private record Pending(Prompt prompt, Map<String, String> request, String label, int index) {
+
+        /** The recorded request is the prompt's judged texts, named once by the prompt, then {@code more} fields. */
+        static Pending of(Prompt prompt, int index, String label, String... more) {
+            Map<String, String> request = StoredJudgment.requestFields(prompt.judgedTexts());
+            for (int i = 0; i < more.length; i += 2) {
+                request.put(more[i], more[i + 1]);
+            }
+            return new Pending(prompt, request, label, index);
+        }
     }
 
     /**
-     * The judge's answer to one prompt, live or replayed. {@code raw} is null for a stored verdict
-     * label (the published pairwise outputs), whose {@code storedResult} is then the verdict and
-     * whose {@code note} says where the label comes from. A prompt the back end rejected has an empty
-     * {@code raw}, stop reason {@code REJECTED} and the back end's reason as {@code note}.
+     * The judge's answer to one prompt, live or replayed, with its verdict read once. {@code raw} is null for a
+     * stored verdict label (the published pairwise outputs), whose {@code verdict} is then the label and whose
+     * {@code note} says where the label comes from. A prompt the back end rejected has an empty {@code raw}, stop
+     * reason {@code REJECTED} and the back end's reason as {@code note}. {@code verdict} is null for the scenario
+     * classifier's answers, which are not verdicts.
      */
-    private record Outcome(String raw, ParsedVerdict storedResult, StopReason stopReason, int promptTokens,
+    private record Outcome(String raw, ParsedVerdict verdict, StopReason stopReason, int promptTokens,
                            int generatedTokens, Duration latency, Provenance provenance, String note, boolean sent) {
+
+        /** This outcome with its output read for {@code prompt}: parsed, or a no-verdict saying why there is none. */
+        Outcome read(Prompt prompt, int maxNewTokens) {
+            if (raw == null || prompt.protocol() == Protocol.SCENARIO) {
+                return this;
+            }
+            return new Outcome(raw, interpret(prompt, this, maxNewTokens), stopReason, promptTokens, generatedTokens,
+                    latency, provenance, note, sent);
+        }
     }
 
     /**
@@ -290,7 +296,7 @@ public final class StandardJudge implements Judge {
                 String key = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens);
                 Optional<StoredJudgment> hit = store.find(key);
                 if (hit.isPresent()) {
-                    outcomes[i] = replayed(hit.get());
+                    outcomes[i] = replayed(hit.get()).read(prompt, maxNewTokens);
                 } else if (settings.mode() == StoreMode.REPLAY) {
                     throw new ReplayMissException(key, store, modelId, prompt);
                 }
@@ -316,6 +322,7 @@ public final class StandardJudge implements Judge {
             var entry = it.next();
             Pending first = pending.get(entry.getValue().get(0));
             Outcome refused = refuseIfTooLong(first, backend, modelId, maxNewTokens, role);
+            refused = refused == null ? null : refused.read(first.prompt(), maxNewTokens);
             if (refused != null) {
                 for (int i : entry.getValue()) {
                     outcomes[i] = refused;
@@ -344,12 +351,11 @@ public final class StandardJudge implements Judge {
             // batch keeps its judgments. It is not recorded: the server's limits may change, the prompt's judgment not.
             Outcome live = new Outcome(generation.text(), null, generation.stopReason(), generation.promptTokens(),
                     generation.generatedTokens(), generation.latency(), Provenance.live(backend.name()), generation.rejection(),
-                    true);
+                    true).read(first.prompt(), maxNewTokens);
             if (store != null && !generation.isRejected()) {
                 Prompt prompt = first.prompt();
-                ParsedVerdict result = prompt.protocol() == Protocol.SCENARIO ? null : interpret(prompt, live, maxNewTokens);
                 StoredJudgment recorded = new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
-                        first.request(), prompt.text(), generation.text(), null, result, live.provenance().describe(),
+                        first.request(), prompt.text(), generation.text(), null, live.verdict(), live.provenance().describe(),
                         generation.stopReason(), generation.promptTokens(), generation.generatedTokens(),
                         settings.clock().instant());
                 // Every answer of the batch is offered to the store before any failure is raised:
@@ -425,7 +431,7 @@ public final class StandardJudge implements Judge {
     }
 
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
-        ParsedVerdict parsed = outcome.raw() == null ? outcome.storedResult() : interpret(prompt, outcome, settings.maxNewTokens());
+        ParsedVerdict parsed = outcome.verdict();
         List<String> warnings = new ArrayList<>(prompt.warnings());
         warnings.addAll(parsed.warnings());
         // A label without a critique is a fact about the source, not a problem with the judged texts: a note.
@@ -442,24 +448,14 @@ public final class StandardJudge implements Judge {
      * generation without a verdict says why it was cut.
      */
     private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens) {
-        ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
-        int tokens = outcome.generatedTokens() >= 0 ? outcome.generatedTokens() : maxNewTokens;
         if (outcome.stopReason() == StopReason.REJECTED) {
             return ParsedVerdict.noVerdict(outcome.sent()
                     ? "the judge's server rejected this prompt, so there is no judgment: " + outcome.note()
                     : "the prompt is too long for the judge, so there is no judgment: " + outcome.note());
         }
-        if (outcome.stopReason() == StopReason.REPETITION) {
-            return ParsedVerdict.noVerdict("the judge fell into a repetition loop and was stopped after " + tokens
-                    + " generated tokens; its output holds no usable verdict (the loop starts somewhere in the critique)."
-                    + " Rephrase or shorten the judged responses, or check the model files.");
-        }
-        if (outcome.stopReason() == StopReason.LENGTH && parsed.isNoVerdict()) {
-            return ParsedVerdict.noVerdict("judge output truncated at " + tokens + " tokens (finish_reason length)"
-                    + " before it stated a verdict; the token budget is " + maxNewTokens
-                    + " new tokens (Auto-J's own setting is 1024). Raise max_new_tokens or shorten the judged texts.");
-        }
-        return parsed;
+        ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
+        String cut = CutOff.reason(outcome.stopReason(), parsed, outcome.generatedTokens(), maxNewTokens);
+        return cut == null ? parsed : ParsedVerdict.noVerdict(cut);
     }
 
     /**
@@ -502,46 +498,8 @@ public final class StandardJudge implements Judge {
         }
     }
 
-    private static Map<String, String> pairwiseRequest(CompareRequest r, String first, String second, String order) {
-        Map<String, String> request = new LinkedHashMap<>();
-        request.put("query", r.query());
-        request.put("response_1", first);
-        request.put("response_2", second);
-        request.put("order", order);
-        request.put("scenario", r.scenario() == null ? null : r.scenario().id());
-        return request;
-    }
-
-    private static void requireList(List<?> requests, String method) {
-        if (requests == null) {
-            throw new IllegalArgumentException(method + ": requests must not be null (pass an empty list for no work)");
-        }
-    }
-
-    private static void requireText(String value, String argument, String where) {
-        requireResponse(value, argument, where);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(where + ": " + argument + " must not be blank; the judge needs the user's query"
-                    + " to assess a response");
-        }
-    }
-
-    /**
-     * An empty response is a real model answer (the testbed has one) and is judged; null is a caller's
-     * mistake, and so is half a character (it would reach the judge and the store key as '?').
-     */
-    private static void requireResponse(String value, String argument, String where) {
-        if (value == null) {
-            throw new IllegalArgumentException(where + ": " + argument + " must not be null (pass \"\" for an empty answer)");
-        }
-        UnencodableTextException.requireEncodable(where + ": " + argument, value);
-    }
-
-    private static Language requireLanguage(Language language, String where) {
-        if (language == null) {
-            throw new IllegalArgumentException(where + ": language must not be null (Language.EN or Language.ZH)");
-        }
-        return language;
+    private static String scenarioId(Scenario scenario) {
+        return scenario == null ? null : scenario.id();
     }
 
     private static String preview(String text, int max) {

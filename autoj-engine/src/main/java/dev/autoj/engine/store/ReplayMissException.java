@@ -51,7 +51,7 @@ public class ReplayMissException extends StoreException {
                     .map(n -> "\nThe nearest recorded judgment of " + modelId + " (" + JudgmentStore.relativeFile(n.key()) + ", recorded "
                             + n.recordedAt() + " from " + n.source() + ") differs in its judged texts:\n"
                             + dev.autoj.engine.internal.LineDiff.unified("recorded " + JudgmentStore.relativeFile(n.key()),
-                                    JudgmentStore.describeTexts(JudgmentStore.judgedTexts(n.request())), "requested now",
+                                    JudgmentStore.describeTexts(n.judgedTexts()), "requested now",
                                     JudgmentStore.describeTexts(prompt.judgedTexts())))
                     .orElse("\nThe store holds no judgment of " + modelId + " with this protocol and language to compare with.");
         } catch (StoreException unreadable) {

@@ -9,11 +9,19 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * How both stores (judgments and answers) put a file in place: written whole under a hidden
@@ -23,7 +31,9 @@ import java.util.UUID;
 public final class StoreFiles {
 
     static final String TEMP_SUFFIX = ".tmp";
-    private static final Object MOVE_LOCK = new Object();
+    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+    /** One lock per shard folder's lock file: writers of different shards never wait for each other. */
+    private static final Map<Path, Object> SHARD_LOCKS = new ConcurrentHashMap<>();
 
     private StoreFiles() {
     }
@@ -70,7 +80,7 @@ public final class StoreFiles {
      */
     private static boolean placeByMove(Path temp, Path file) throws IOException {
         Path lockFile = file.getParent().resolve(".lock");
-        synchronized (MOVE_LOCK) {
+        synchronized (SHARD_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object())) {
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 FileLock lock = channel.lock();
                 try {
@@ -86,6 +96,57 @@ public final class StoreFiles {
                     lock.release();
                 }
             }
+        }
+    }
+
+    /**
+     * The bytes of {@code file}, or null when there is no such file: none at its path, or a file where its
+     * shard folder should be (it holds no stored document; recording there says what is in the way).
+     */
+    public static byte[] readIfPresent(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return null;
+        } catch (FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("Not a directory")) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** True for a shard folder's name: two lower-case hex digits. */
+    public static boolean isShard(String name) {
+        return SHARD.matcher(name).matches();
+    }
+
+    /**
+     * The files in the shard folders ({@code ab/}) of {@code directory} that end in {@code .json} and pass
+     * {@code keep}, in a stable order; none when the folder does not exist.
+     */
+    public static List<Path> shardFiles(Path directory, Predicate<Path> keep) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> shards = Files.list(directory)) {
+            for (Path shard : shards.filter(Files::isDirectory).filter(d -> isShard(d.getFileName().toString())).sorted().toList()) {
+                try (Stream<Path> inShard = Files.list(shard)) {
+                    inShard.filter(p -> p.getFileName().toString().endsWith(".json")).filter(keep).sorted().forEach(files::add);
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Every path in {@code directory} and up to two levels below it, sorted; none when the folder does not exist. */
+    public static List<Path> tree(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> all = Files.walk(directory, 2)) {
+            return all.sorted().toList();
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
 
 /**
  * The JSON form both stores (judgments and answers) share: one pretty-printing layout, the readers of
@@ -20,7 +21,25 @@ public final class StoreJson {
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private StoreJson() {
+    }
+
+    /**
+     * The JSON object in {@code bytes}, whose {@code format} field is {@code format}; otherwise an
+     * {@link IllegalArgumentException} saying what it is instead.
+     */
+    public static JsonNode document(byte[] bytes, String format) throws IOException {
+        JsonNode root = JSON.readTree(bytes);
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("it is not a JSON object");
+        }
+        String found = text(root, "format");
+        if (!format.equals(found)) {
+            throw new IllegalArgumentException("its format is '" + found + "', expected '" + format + "'");
+        }
+        return root;
     }
 
     /** The field, or an {@link IllegalArgumentException} saying it is missing. */

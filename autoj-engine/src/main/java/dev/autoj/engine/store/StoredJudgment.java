@@ -7,12 +7,13 @@ import dev.autoj.engine.protocol.ParsedVerdict;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One judgment as the store keeps it: what was asked, the exact prompt, what the judge said and
- * where that came from. Its key is {@link JudgmentStore#key(String, Protocol, Language, String, int)}
+ * where that came from. Its key is {@link JudgmentKey#of(String, Protocol, Language, String, int)}
  * of the model id, protocol, language, prompt and token budget.
  *
  * <pre>{@code
@@ -67,9 +68,36 @@ public record StoredJudgment(
         request = Collections.unmodifiableMap(new LinkedHashMap<>(request == null ? Map.of() : request));
     }
 
+    /** The request fields that hold judged texts, in the order a prompt shows them. */
+    private static final List<String> JUDGED_FIELDS = List.of("query", "response", "response_1", "response_2");
+
+    /**
+     * Judged texts as request fields: a text named as the prompt shows it ({@code "response 1"}) is
+     * recorded under {@code response_1}; {@link #judgedTexts()} reads them back.
+     */
+    public static Map<String, String> requestFields(Map<String, String> judgedTexts) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        judgedTexts.forEach((name, text) -> fields.put(name.replace(' ', '_'), text));
+        return fields;
+    }
+
+    /**
+     * The judged texts of the recorded request, named as the prompt shows them, so that a raw output is
+     * read as the judge read it when it recorded it (skipping markers quoted from these texts).
+     */
+    public Map<String, String> judgedTexts() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (String field : JUDGED_FIELDS) {
+            if (request.get(field) != null) {
+                texts.put(field.replace('_', ' '), request.get(field));
+            }
+        }
+        return texts;
+    }
+
     /** This judgment's store key. */
     public String key() {
-        return JudgmentStore.key(modelId, protocol, language, prompt, maxNewTokens);
+        return JudgmentKey.of(modelId, protocol, language, prompt, maxNewTokens);
     }
 
     /**
