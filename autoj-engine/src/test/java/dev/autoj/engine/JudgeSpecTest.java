@@ -43,8 +43,8 @@ class JudgeSpecTest {
         assertThat(spec.maxNewTokens()).isEqualTo(1024);
         assertThat(spec.modelName()).isEqualTo("GAIR/autoj-13b");
         assertThat(spec.modelNameGiven()).isFalse();
-        for (JudgeSpec.Setting setting : List.of(JudgeSpec.Setting.TIMEOUT, JudgeSpec.Setting.DEVICE,
-                JudgeSpec.Setting.CONCURRENCY, JudgeSpec.Setting.MAX_NEW_TOKENS, JudgeSpec.Setting.MODEL_NAME, JudgeSpec.Setting.MODE)) {
+        for (Setting setting : List.of(Setting.TIMEOUT, Setting.DEVICE,
+                Setting.CONCURRENCY, Setting.MAX_NEW_TOKENS, Setting.MODEL_NAME, Setting.MODE)) {
             // The defaults the configuration keys document are the builder's own.
             JudgeSpec fromText = JudgeSpec.builder().endpoints(spec.endpoints()).set(setting, setting.defaultValue()).build();
             assertThat(JudgeSpec.describe(fromText, setting)).isEqualTo(JudgeSpec.describe(spec, setting));
@@ -63,9 +63,9 @@ class JudgeSpecTest {
 
     @Test
     void anEnumValueThatIsNotOneIsRefusedListingTheAcceptedOnes() {
-        assertThatThrownBy(() -> JudgeSpec.parseChoice("replai", StoreMode.class))
+        assertThatThrownBy(() -> SettingText.parseChoice("replai", StoreMode.class))
                 .hasMessage("\"replai\" is not one of live, record, replay");
-        assertThatThrownBy(() -> JudgeSpec.parseDuration("-5m")).hasMessageContaining("is not a positive duration");
-        assertThatThrownBy(() -> JudgeSpec.parseEndpoints("judge:8000")).hasMessageContaining("is not an http(s) base URL");
+        assertThatThrownBy(() -> SettingText.parseDuration("-5m")).hasMessageContaining("is not a positive duration");
+        assertThatThrownBy(() -> SettingText.parseEndpoints("judge:8000")).hasMessageContaining("is not an http(s) base URL");
     }
 }
