@@ -161,19 +161,19 @@ public record JudgeSpec(
 
     /** Auto-J-13B's context window (LLaMA-2): prompt and generated tokens together. */
     public static final int DEFAULT_CONTEXT_WINDOW = 4096;
-    /** The largest {@link #maxNewTokens()}, {@link #concurrency()} and {@link #contextWindow()}. */
-    static final int MAX_NEW_TOKENS_LIMIT = 4096, CONCURRENCY_LIMIT = 1024, CONTEXT_WINDOW_LIMIT = 1_048_576;
 
     private static void validateCounting(BackendKind backend, StoreMode mode, Path tokenizer, int contextWindow, int maxNewTokens,
             Naming naming) {
-        if (contextWindow <= maxNewTokens || contextWindow > CONTEXT_WINDOW_LIMIT) {
-            throw new InvalidSpecException(Setting.CONTEXT_WINDOW, naming.name(Setting.CONTEXT_WINDOW) + " must be a whole number of tokens larger than "
-                    + naming.name(Setting.MAX_NEW_TOKENS) + " (" + maxNewTokens + ") and at most 1048576, got " + contextWindow
-                    + " (Auto-J-13B's window is " + DEFAULT_CONTEXT_WINDOW + ")");
+        if (contextWindow <= maxNewTokens || contextWindow > Setting.CONTEXT_WINDOW.range().max()) {
+            throw new InvalidSpecException(Setting.CONTEXT_WINDOW,
+                    naming.name(Setting.CONTEXT_WINDOW) + " must be a whole number of tokens larger than "
+                    + naming.name(Setting.MAX_NEW_TOKENS) + " (" + maxNewTokens + ") and at most " + Setting.CONTEXT_WINDOW.range().max()
+                    + ", got " + contextWindow + " (Auto-J-13B's window is " + DEFAULT_CONTEXT_WINDOW + ")");
         }
         if (backend == BackendKind.ONNX && (tokenizer != null || contextWindow != DEFAULT_CONTEXT_WINDOW)) {
             Setting given = tokenizer != null ? Setting.TOKENIZER : Setting.CONTEXT_WINDOW;
-            throw new InvalidSpecException(given, naming.name(given) + " applies to a remote judge; the embedded engine counts with the"
+            throw new InvalidSpecException(given,
+                    naming.name(given) + " applies to a remote judge; the embedded engine counts with the"
                     + " model folder's tokenizer.json and window (config.json) and refuses prompts that do not fit itself:"
                     + " remove " + naming.name(given) + ", or set " + naming.assign(Setting.BACKEND, "remote") + ".");
         }
@@ -207,27 +207,33 @@ public record JudgeSpec(
             List<URI> classifierEndpoints, ServerConfig server, Naming naming) {
         String modeName = lower(mode);
         if (server != null && backend != BackendKind.REMOTE) {
-            throw new InvalidSpecException(Setting.SERVER_COMMAND, naming.name(Setting.SERVER_COMMAND) + " starts a completions server, which "
+            throw new InvalidSpecException(Setting.SERVER_COMMAND,
+                    naming.name(Setting.SERVER_COMMAND) + " starts a completions server, which "
                     + naming.assign(Setting.BACKEND, lower(backend)) + " does not use: set " + naming.assign(Setting.BACKEND, "remote")
                     + ", or remove " + naming.name(Setting.SERVER_COMMAND) + ".");
         }
-        if (maxNewTokens < 1 || maxNewTokens > MAX_NEW_TOKENS_LIMIT) {
-            throw new InvalidSpecException(Setting.MAX_NEW_TOKENS, naming.name(Setting.MAX_NEW_TOKENS) + " must be a whole number from 1 to 4096, got "
+        if (!Setting.MAX_NEW_TOKENS.range().contains(maxNewTokens)) {
+            throw new InvalidSpecException(Setting.MAX_NEW_TOKENS,
+                    naming.name(Setting.MAX_NEW_TOKENS) + " must be a whole number from "
+                    + Setting.MAX_NEW_TOKENS.range() + ", got "
                     + maxNewTokens + " (Auto-J's setting is " + GenerationRequest.AUTOJ_MAX_NEW_TOKENS + ")");
         }
-        if (concurrency < 1 || concurrency > CONCURRENCY_LIMIT) {
-            throw new InvalidSpecException(Setting.CONCURRENCY, naming.name(Setting.CONCURRENCY) + " must be a whole number from 1 to 1024, got "
+        if (!Setting.CONCURRENCY.range().contains(concurrency)) {
+            throw new InvalidSpecException(Setting.CONCURRENCY, naming.name(Setting.CONCURRENCY) + " must be a whole number from "
+                    + Setting.CONCURRENCY.range() + ", got "
                     + concurrency);
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new InvalidSpecException(Setting.TIMEOUT, naming.name(Setting.TIMEOUT) + " must be a positive duration, got " + timeout);
+            throw new InvalidSpecException(Setting.TIMEOUT,
+                    naming.name(Setting.TIMEOUT) + " must be a positive duration, got " + timeout);
         }
         if (mode != StoreMode.LIVE && storeDir == null) {
             throw new InvalidSpecException(Setting.MODE, naming.assign(Setting.MODE, modeName) + " needs a judgment store: set "
                     + naming.name(Setting.STORE_DIR) + " to its folder");
         }
         if (classifierModelName == null && classifierEndpoints != endpoints && !classifierEndpoints.isEmpty()) {
-            throw new InvalidSpecException(Setting.CLASSIFIER_ENDPOINTS, naming.name(Setting.CLASSIFIER_ENDPOINTS) + " is set but "
+            throw new InvalidSpecException(Setting.CLASSIFIER_ENDPOINTS,
+                    naming.name(Setting.CLASSIFIER_ENDPOINTS) + " is set but "
                     + naming.name(Setting.CLASSIFIER_MODEL_NAME) + " is not: name the scenario-classifier model the endpoints"
                     + " serve, e.g. GAIR/autoj-scenario-classifier.");
         }
@@ -235,7 +241,8 @@ public record JudgeSpec(
             return;
         }
         if (backend == BackendKind.REMOTE && endpoints.isEmpty() && server == null) {
-            throw new InvalidSpecException(Setting.ENDPOINTS, naming.name(Setting.ENDPOINTS) + " is required for a remote judge in mode " + modeName
+            throw new InvalidSpecException(Setting.ENDPOINTS,
+                    naming.name(Setting.ENDPOINTS) + " is required for a remote judge in mode " + modeName
                     + ": give one or more base URLs separated by commas, e.g. http://judge-1:8000,http://judge-2:8000; or start"
                     + " a judge server for the run with " + naming.assign(Setting.SERVER_COMMAND,
                             "\"vllm serve GAIR/autoj-13b --port {port}\"") + "; or set "
@@ -243,7 +250,8 @@ public record JudgeSpec(
         }
         if (backend == BackendKind.ONNX) {
             if (modelPath == null) {
-                throw new InvalidSpecException(Setting.MODEL_PATH, naming.name(Setting.MODEL_PATH) + " is required for the embedded judge in mode "
+                throw new InvalidSpecException(Setting.MODEL_PATH,
+                        naming.name(Setting.MODEL_PATH) + " is required for the embedded judge in mode "
                         + modeName + ": give the Hugging Face folder of the Auto-J checkpoint (config.json, tokenizer.json,"
                         + " *.safetensors); or set " + naming.assign(Setting.MODE, "replay") + ".");
             }
@@ -251,18 +259,21 @@ public record JudgeSpec(
                     : !Files.isRegularFile(modelPath.resolve("config.json")) ? "it has no config.json"
                     : !Files.isRegularFile(modelPath.resolve("tokenizer.json")) ? "it has no tokenizer.json" : null;
             if (problem != null) {
-                throw new InvalidSpecException(Setting.MODEL_PATH, naming.name(Setting.MODEL_PATH) + " = " + modelPath + ": " + problem + " (seen from "
+                throw new InvalidSpecException(Setting.MODEL_PATH,
+                        naming.name(Setting.MODEL_PATH) + " = " + modelPath + ": " + problem + " (seen from "
                         + Path.of("").toAbsolutePath() + "); give a Hugging Face model folder holding config.json,"
                         + " tokenizer.json and the *.safetensors weights, or an Optimum / onnxruntime-genai export.");
             }
             if (mode == StoreMode.RECORD && !modelNameGiven) {
-                throw new InvalidSpecException(Setting.MODEL_NAME, naming.name(Setting.MODEL_NAME) + " is required to record with the embedded judge:"
+                throw new InvalidSpecException(Setting.MODEL_NAME,
+                        naming.name(Setting.MODEL_NAME) + " is required to record with the embedded judge:"
                         + " it is the model id in every recorded key, so name the weights you run (e.g. GAIR/autoj-13b for"
                         + " Auto-J-13B in fp32) and replay with the same name.");
             }
         }
         if (classifierModelName != null && (backend != BackendKind.REMOTE || classifierEndpoints.isEmpty())) {
-            throw new InvalidSpecException(Setting.CLASSIFIER_MODEL_NAME, naming.name(Setting.CLASSIFIER_MODEL_NAME) + " = " + classifierModelName
+            throw new InvalidSpecException(Setting.CLASSIFIER_MODEL_NAME,
+                    naming.name(Setting.CLASSIFIER_MODEL_NAME) + " = " + classifierModelName
                     + " needs a remote classifier to run live: set " + naming.name(Setting.CLASSIFIER_ENDPOINTS) + " (or "
                     + naming.name(Setting.ENDPOINTS) + ") to the servers that serve it, or drop it and name scenarios yourself.");
         }

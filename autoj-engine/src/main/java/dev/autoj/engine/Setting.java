@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 
 /**
  * One setting of a {@link JudgeSpec}, declared once: its configuration key ({@code autoj.} + {@link #key()}; dots
@@ -42,13 +43,12 @@ public enum Setting {
             (s, b) -> b.mode(s.mode())),
     STORE_DIR("store.dir", null, "--store", (b, t) -> b.storeDir(Path.of(t.strip())), JudgeSpec::storeDir,
             (s, b) -> b.storeDir(s.storeDir())),
-    MAX_NEW_TOKENS("max-new-tokens", String.valueOf(GenerationRequest.AUTOJ_MAX_NEW_TOKENS), "--max-new-tokens",
-            (b, t) -> b.maxNewTokens(SettingText.parseInt(t, 1, JudgeSpec.MAX_NEW_TOKENS_LIMIT)), JudgeSpec::maxNewTokens,
-            (s, b) -> b.maxNewTokens(s.maxNewTokens())),
+    MAX_NEW_TOKENS("max-new-tokens", String.valueOf(GenerationRequest.AUTOJ_MAX_NEW_TOKENS), "--max-new-tokens", new Range(1, 4096),
+            Builder::maxNewTokens, JudgeSpec::maxNewTokens, (s, b) -> b.maxNewTokens(s.maxNewTokens())),
     TIMEOUT("timeout", "5m", "--timeout", (b, t) -> b.timeout(SettingText.parseDuration(t)), JudgeSpec::timeout,
             (s, b) -> b.timeout(s.timeout())),
-    CONCURRENCY("concurrency", "8", "--concurrency", (b, t) -> b.concurrency(SettingText.parseInt(t, 1, JudgeSpec.CONCURRENCY_LIMIT)),
-            JudgeSpec::concurrency, (s, b) -> b.concurrency(s.concurrency())),
+    CONCURRENCY("concurrency", "8", "--concurrency", new Range(1, 1024), Builder::concurrency, JudgeSpec::concurrency,
+            (s, b) -> b.concurrency(s.concurrency())),
     TOKEN_ENV("token-env", null, "--token-env", (b, t) -> b.tokenEnv(t.strip()), JudgeSpec::tokenEnv,
             (s, b) -> b.tokenEnv(s.tokenEnv())),
     CLASSIFIER_MODEL_NAME("classifier.model.name", null, "--classifier-model-name", (b, t) -> b.classifierModelName(t.strip()),
@@ -68,9 +68,8 @@ public enum Setting {
             s -> s.server() == null ? null : s.server().directory(), (s, b) -> { }),
     TOKENIZER("tokenizer", null, "--tokenizer", (b, t) -> b.tokenizer(Path.of(t.strip())), JudgeSpec::tokenizer,
             (s, b) -> b.tokenizer(s.tokenizer())),
-    CONTEXT_WINDOW("context-window", String.valueOf(JudgeSpec.DEFAULT_CONTEXT_WINDOW), "--context-window",
-            (b, t) -> b.contextWindow(SettingText.parseInt(t, 2, JudgeSpec.CONTEXT_WINDOW_LIMIT)), JudgeSpec::contextWindow,
-            (s, b) -> b.contextWindow(s.contextWindow()));
+    CONTEXT_WINDOW("context-window", String.valueOf(JudgeSpec.DEFAULT_CONTEXT_WINDOW), "--context-window", new Range(2, 1_048_576),
+            Builder::contextWindow, JudgeSpec::contextWindow, (s, b) -> b.contextWindow(s.contextWindow()));
 
     /** The prefix of every configuration key. */
     public static final String PREFIX = "autoj.";
@@ -78,6 +77,7 @@ public enum Setting {
     private final String key;
     private final String defaultValue;
     private final String option;
+    private final Range range;
     private final BiConsumer<Builder, String> parser;
     private final Function<JudgeSpec, Object> accessor;
     private final BiConsumer<JudgeSpec, Builder> copier;
@@ -85,9 +85,20 @@ public enum Setting {
 
     Setting(String key, String defaultValue, String option, BiConsumer<Builder, String> parser, Function<JudgeSpec, Object> accessor,
             BiConsumer<JudgeSpec, Builder> copier, String... oldKeys) {
+        this(key, defaultValue, option, null, parser, accessor, copier, oldKeys);
+    }
+
+    Setting(String key, String defaultValue, String option, Range range, ObjIntConsumer<Builder> setter,
+            Function<JudgeSpec, Object> accessor, BiConsumer<JudgeSpec, Builder> copier) {
+        this(key, defaultValue, option, range, wholeNumber(setter, range), accessor, copier, new String[0]);
+    }
+
+    private Setting(String key, String defaultValue, String option, Range range, BiConsumer<Builder, String> parser,
+            Function<JudgeSpec, Object> accessor, BiConsumer<JudgeSpec, Builder> copier, String... oldKeys) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.option = option;
+        this.range = range;
         this.parser = parser;
         this.accessor = accessor;
         this.copier = copier;
@@ -124,6 +135,11 @@ public enum Setting {
         return option;
     }
 
+    /** The whole numbers this setting accepts, or null when it is not a number. */
+    public Range range() {
+        return range;
+    }
+
     /** Reads this setting's value from text, as the configuration gives it, into {@code builder}. */
     public void set(Builder builder, String text) {
         if (parser == null) {
@@ -146,6 +162,24 @@ public enum Setting {
     /** The environment form of a key suffix, e.g. {@code AUTOJ_STORE_DIR} for {@code store.dir}. */
     public static String environmentOf(String key) {
         return "AUTOJ_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static BiConsumer<Builder, String> wholeNumber(ObjIntConsumer<Builder> setter, Range range) {
+        return (builder, text) -> setter.accept(builder, SettingText.parseInt(text, range.min(), range.max()));
+    }
+
+    /** A range of whole numbers, both ends included. */
+    public record Range(int min, int max) {
+        /** Whether {@code value} is in the range. */
+        public boolean contains(int value) {
+            return value >= min && value <= max;
+        }
+
+        /** E.g. {@code 1 to 4096}. */
+        @Override
+        public String toString() {
+            return min + " to " + max;
+        }
     }
 
     static String lower(Enum<?> value) {

@@ -318,8 +318,7 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             case MODE -> SettingText.choices(dev.autoj.engine.store.StoreMode.class);
             case CONFORMANCE -> SettingText.choices(dev.autoj.engine.conformance.ConformanceMode.class);
             case TIMEOUT -> "a positive duration such as 500ms, 90s (seconds are the default unit), 5m, 1h or PT5M";
-            case MAX_NEW_TOKENS -> "a whole number from 1 to 4096";
-            case CONCURRENCY -> "a whole number from 1 to 1024";
+            case MAX_NEW_TOKENS, CONCURRENCY -> "a whole number from " + setting.range();
             case ENDPOINTS, CLASSIFIER_ENDPOINTS -> "comma-separated http(s) base URLs such as http://judge-1:8000,http://judge-2:8000 ("
                     + e.getMessage().substring(0, e.getMessage().indexOf(" is not")) + " is not one)";
             default -> e.getMessage();

@@ -36,7 +36,8 @@ public final class JudgeFactory {
     public static Judge open(JudgeSpec spec) {
         Judges.Builder builder = Judges.builder().maxNewTokens(spec.maxNewTokens()).mode(spec.mode());
         if (spec.mode() == StoreMode.REPLAY && !Files.isDirectory(spec.storeDir())) {
-            throw new InvalidSpecException(Setting.STORE_DIR, spec.naming().name(Setting.STORE_DIR) + " = " + spec.storeDir() + " is not a folder (seen from "
+            throw new InvalidSpecException(Setting.STORE_DIR,
+                    spec.naming().name(Setting.STORE_DIR) + " = " + spec.storeDir() + " is not a folder (seen from "
                     + Path.of("").toAbsolutePath() + "), so it holds no judgments to replay: import the published Auto-J"
                     + " outputs (autoj store import-testbed) or record judgments with " + spec.naming().assign(Setting.MODE, "record")
                     + " first");
@@ -73,7 +74,8 @@ public final class JudgeFactory {
             closeQuietly(classifierBackend, e);
             closeQuietly(counter, e);
             throw e instanceof InvalidSpecException invalid ? invalid
-                    : new InvalidSpecException("Cannot build the Auto-J judge (mode " + lower(spec.mode()) + ", backend " + lower(spec.backend())
+                    : new InvalidSpecException("Cannot build the Auto-J judge (mode " + lower(spec.mode()) + ", backend "
+                            + lower(spec.backend())
                             + (spec.storeDir() != null ? ", store " + spec.storeDir() : "") + "): " + e.getMessage(), e);
         }
         try {
@@ -119,7 +121,8 @@ public final class JudgeFactory {
         try {
             return runtime.tokenCounter(spec.tokenizer());
         } catch (BackendException e) {
-            throw new InvalidSpecException(Setting.TOKENIZER, spec.naming().name(Setting.TOKENIZER) + " = " + spec.tokenizer() + ": " + e.getMessage(), e);
+            throw new InvalidSpecException(Setting.TOKENIZER,
+                    spec.naming().name(Setting.TOKENIZER) + " = " + spec.tokenizer() + ": " + e.getMessage(), e);
         }
     }
 
@@ -135,7 +138,8 @@ public final class JudgeFactory {
             opened = runtime.open(new EmbeddedRuntime.Model(spec.modelPath(), spec.dtype(), spec.device(),
                     spec.backendBudget(), spec.cacheDir()));
         } catch (BackendException e) {
-            throw new InvalidSpecException(Setting.MODEL_PATH, spec.naming().name(Setting.MODEL_PATH) + " = " + spec.modelPath() + ": the embedded engine cannot"
+            throw new InvalidSpecException(Setting.MODEL_PATH,
+                    spec.naming().name(Setting.MODEL_PATH) + " = " + spec.modelPath() + ": the embedded engine cannot"
                     + " load this model: " + e.getMessage() + " Point it at a LLaMA-family Hugging Face folder (config.json,"
                     + " tokenizer.json, *.safetensors) or an Optimum / onnxruntime-genai ONNX export.", e);
         }
