@@ -4,9 +4,7 @@ import dev.autoj.engine.Judge;
 import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
-import dev.autoj.engine.internal.StandardJudge;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import java.util.ArrayList;
@@ -48,8 +46,7 @@ final class ClassifierOptions extends RunOptions {
         // The classifier runs on the same settings path as the judge, as the model of its own spec; Auto-J's
         // golden set checks a judge, not a classifier, so no conformance check runs here.
         JudgeSpec spec = validate(spec("--classifier-endpoint", endpoints, "--classifier-model-name", modelName)
-                .modelName(modelName).conformance(ConformanceMode.OFF)
-                .maxNewTokens(Math.max(StandardJudge.CLASSIFIER_MAX_NEW_TOKENS, RemoteConfig.DEFAULT_MAX_TOKENS)));
+                .modelName(modelName).conformance(ConformanceMode.OFF));
         StoreMode effective = spec.mode();
         Judges.Builder builder = Judges.builder().mode(effective)
                 .store(effective == StoreMode.LIVE ? null : JudgmentStore.open(spec.storeDir()));

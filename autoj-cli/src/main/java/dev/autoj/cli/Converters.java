@@ -1,6 +1,7 @@
 package dev.autoj.cli;
 
 import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.SettingText;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.conformance.ConformanceMode;
 import dev.autoj.engine.family.JudgeFamilies;
@@ -64,7 +65,7 @@ final class Converters {
         @Override
         public JudgeSpec.BackendKind convert(String value) {
             try {
-                return JudgeSpec.parseChoice(value, JudgeSpec.BackendKind.class);
+                return SettingText.parseChoice(value, JudgeSpec.BackendKind.class);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("unknown back end '" + value + "'; use remote or onnx");
             }
@@ -76,7 +77,7 @@ final class Converters {
         @Override
         public ConformanceMode convert(String value) {
             try {
-                return JudgeSpec.parseChoice(value, ConformanceMode.class);
+                return SettingText.parseChoice(value, ConformanceMode.class);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("unknown conformance mode '" + value + "'; use strict, warn or off");
             }
@@ -88,7 +89,7 @@ final class Converters {
         @Override
         public Duration convert(String value) {
             try {
-                return JudgeSpec.parseDuration(value);
+                return SettingText.parseDuration(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

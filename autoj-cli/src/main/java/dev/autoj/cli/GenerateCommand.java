@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
+import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.onnx.OnnxBackend;
 import dev.autoj.onnx.OnnxOptions;
 import dev.autoj.onnx.TokenGeneration;
@@ -57,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
         int[] ids;
     }
 
-    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "1024",
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "" + GenerationRequest.AUTOJ_MAX_NEW_TOKENS,
             description = "token budget (default: ${DEFAULT-VALUE}, Auto-J's)")
     int maxNewTokens;
 

@@ -2,6 +2,8 @@ package dev.autoj.cli;
 
 import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.Setting;
+import dev.autoj.engine.SettingText;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
@@ -106,7 +108,7 @@ abstract class RunOptions {
         JudgeSpec.Builder spec = JudgeSpec.builder().naming(naming(endpointOption, nameOption)).backend(backendKind)
                 .concurrency(concurrency).tokenEnv(tokenEnv).storeDir(store).modelPath(model).cacheDir(cacheDir);
         try {
-            spec.endpoints(JudgeSpec.parseEndpoints(String.join(",", endpoints))).device(Device.parse(device));
+            spec.endpoints(SettingText.parseEndpoints(String.join(",", endpoints))).device(Device.parse(device));
             if (dtype != null) {
                 spec.dtype(Dtype.parse(dtype));
             }
@@ -158,7 +160,7 @@ abstract class RunOptions {
         try {
             return open.apply(spec);
         } catch (JudgeSpec.InvalidSpecException e) {
-            if (e.getCause() instanceof BackendException && spec.tokenizer() != null && e.getMessage().startsWith("--tokenizer")) {
+            if (e.getCause() instanceof BackendException && e.setting() == Setting.TOKENIZER) {
                 throw new InputException(spec.tokenizer(), 0, "is not a usable tokenizer: " + e.getCause().getMessage(),
                         "point --tokenizer at the judge model's tokenizer.json (for Auto-J, LLaMA-2's)", e);
             }
@@ -170,38 +172,20 @@ abstract class RunOptions {
         }
     }
 
-    /** Settings named as this command's options. */
+    /** Settings named as this command's options: each setting's own, and this model's endpoint and name options. */
     private static JudgeSpec.Naming naming(String endpointOption, String nameOption) {
         return new JudgeSpec.Naming() {
             @Override
-            public String name(JudgeSpec.Setting setting) {
+            public String name(Setting setting) {
                 return switch (setting) {
-                    case BACKEND -> "--backend";
                     case ENDPOINTS -> endpointOption;
                     case MODEL_NAME -> nameOption;
-                    case MODEL_PATH -> "--model";
-                    case DTYPE -> "--dtype";
-                    case DEVICE -> "--device";
-                    case CACHE_DIR -> "--cache-dir";
-                    case MODE -> "--mode";
-                    case STORE_DIR -> "--store";
-                    case MAX_NEW_TOKENS -> "--max-new-tokens";
-                    case TIMEOUT -> "--timeout";
-                    case CONCURRENCY -> "--concurrency";
-                    case TOKEN_ENV -> "--token-env";
-                    case CLASSIFIER_MODEL_NAME -> "--classifier-model-name";
-                    case CLASSIFIER_ENDPOINTS -> "--classifier-endpoint";
-                    case CONFORMANCE -> "--conformance";
-                    case SERVER_COMMAND -> "--server-command";
-                    case SERVER_STARTUP_TIMEOUT -> "--server-startup-timeout";
-                    case SERVER_DIR -> "the shell's working folder";
-                    case TOKENIZER -> "--tokenizer";
-                    case CONTEXT_WINDOW -> "--context-window";
+                    default -> setting.option();
                 };
             }
 
             @Override
-            public String assign(JudgeSpec.Setting setting, String value) {
+            public String assign(Setting setting, String value) {
                 return name(setting) + " " + value;
             }
         };

@@ -2,7 +2,8 @@ package dev.autoj.junit;
 
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.engine.JudgeSpec;
-import dev.autoj.engine.JudgeSpec.Setting;
+import dev.autoj.engine.SettingText;
+import dev.autoj.engine.Setting;
 import dev.autoj.engine.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,17 +173,17 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
                 Key.REPORT.property() + " (default)"));
         Report report;
         try {
-            report = JudgeSpec.parseChoice(reportValue.text(), Report.class);
+            report = SettingText.parseChoice(reportValue.text(), Report.class);
         } catch (IllegalArgumentException e) {
-            throw invalid(reportValue, JudgeSpec.choices(Report.class));
+            throw invalid(reportValue, SettingText.choices(Report.class));
         }
         Value inconclusiveValue = lookup(sources, Key.INCONCLUSIVE.suffix, warnings).orElse(new Value(Key.INCONCLUSIVE.defaultValue,
                 Key.INCONCLUSIVE.property() + " (default)"));
         Inconclusive inconclusive;
         try {
-            inconclusive = JudgeSpec.parseChoice(inconclusiveValue.text(), Inconclusive.class);
+            inconclusive = SettingText.parseChoice(inconclusiveValue.text(), Inconclusive.class);
         } catch (IllegalArgumentException e) {
-            throw invalid(inconclusiveValue, JudgeSpec.choices(Inconclusive.class));
+            throw invalid(inconclusiveValue, SettingText.choices(Inconclusive.class));
         }
         String runId = lookup(sources, Key.RUN_ID.suffix, warnings).map(Value::text).orElse(Key.RUN_ID.defaultValue);
         return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, runId, Map.copyOf(origins),
@@ -268,7 +269,7 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
                 Setting.SERVER_STARTUP_TIMEOUT.defaultValue(), Setting.SERVER_STARTUP_TIMEOUT.property() + " (default)"));
         java.time.Duration timeout;
         try {
-            timeout = JudgeSpec.parseDuration(timeoutValue.text());
+            timeout = SettingText.parseDuration(timeoutValue.text());
         } catch (IllegalArgumentException e) {
             throw invalid(timeoutValue, "a positive duration such as 20m or PT20M");
         }
@@ -311,14 +312,13 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
 
     private static String accepted(Setting setting, IllegalArgumentException e) {
         return switch (setting) {
-            case BACKEND -> JudgeSpec.choices(JudgeSpec.BackendKind.class);
-            case DTYPE -> JudgeSpec.choices(dev.autoj.engine.backend.Dtype.class);
-            case DEVICE -> JudgeSpec.choices(dev.autoj.engine.backend.Device.class);
-            case MODE -> JudgeSpec.choices(dev.autoj.engine.store.StoreMode.class);
-            case CONFORMANCE -> JudgeSpec.choices(dev.autoj.engine.conformance.ConformanceMode.class);
+            case BACKEND -> SettingText.choices(JudgeSpec.BackendKind.class);
+            case DTYPE -> SettingText.choices(dev.autoj.engine.backend.Dtype.class);
+            case DEVICE -> SettingText.choices(dev.autoj.engine.backend.Device.class);
+            case MODE -> SettingText.choices(dev.autoj.engine.store.StoreMode.class);
+            case CONFORMANCE -> SettingText.choices(dev.autoj.engine.conformance.ConformanceMode.class);
             case TIMEOUT -> "a positive duration such as 500ms, 90s (seconds are the default unit), 5m, 1h or PT5M";
-            case MAX_NEW_TOKENS -> "a whole number from 1 to 4096";
-            case CONCURRENCY -> "a whole number from 1 to 1024";
+            case MAX_NEW_TOKENS, CONCURRENCY -> "a whole number from " + setting.range();
             case ENDPOINTS, CLASSIFIER_ENDPOINTS -> "comma-separated http(s) base URLs such as http://judge-1:8000,http://judge-2:8000 ("
                     + e.getMessage().substring(0, e.getMessage().indexOf(" is not")) + " is not one)";
             default -> e.getMessage();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.Setting;
+import dev.autoj.engine.SettingText;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.store.StoreMode;
@@ -147,11 +149,11 @@ class SettingsTest {
 
     @Test
     void durationsReadTheShortFormsAndIso8601() {
-        assertThat(JudgeSpec.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(JudgeSpec.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(JudgeSpec.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(JudgeSpec.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(JudgeSpec.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SettingText.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(SettingText.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(SettingText.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SettingText.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(SettingText.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
         assertThat(read(Map.of("autoj.mode", "replay", "autoj.store.dir", dir.toString(), "autoj.timeout", "pt2m"), Map.of())
                 .judge().timeout()).isEqualTo(Duration.ofMinutes(2));
     }
@@ -215,10 +217,10 @@ class SettingsTest {
 
     @Test
     void environmentNamesFollowTheKeys() {
-        assertThat(JudgeSpec.Setting.STORE_DIR.environment()).isEqualTo("AUTOJ_STORE_DIR");
-        assertThat(JudgeSpec.Setting.MODEL_NAME.environment()).isEqualTo("AUTOJ_MODEL_NAME");
-        assertThat(JudgeSpec.Setting.MODEL_PATH.property()).isEqualTo("autoj.model.path");
-        assertThat(JudgeSpec.Setting.MODEL_NAME.property()).isEqualTo("autoj.model.name");
+        assertThat(Setting.STORE_DIR.environment()).isEqualTo("AUTOJ_STORE_DIR");
+        assertThat(Setting.MODEL_NAME.environment()).isEqualTo("AUTOJ_MODEL_NAME");
+        assertThat(Setting.MODEL_PATH.property()).isEqualTo("autoj.model.path");
+        assertThat(Setting.MODEL_NAME.property()).isEqualTo("autoj.model.name");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.autoj.engine.backend.remote;
 
+import dev.autoj.engine.backend.GenerationRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -74,7 +75,6 @@ public record RemoteConfig(
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(500);
     public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(30);
     public static final int DEFAULT_CONCURRENCY = 8;
-    public static final int DEFAULT_MAX_TOKENS = 1024;
     public static final Duration DEFAULT_COOL_OFF_BASE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_COOL_OFF_CAP = Duration.ofSeconds(60);
     /** Several in a row: a single 503 from a busy server is load, five in a row are a sick server. */
@@ -218,7 +218,7 @@ public record RemoteConfig(
         private Duration backoffBase = DEFAULT_BACKOFF_BASE;
         private Duration backoffCap = DEFAULT_BACKOFF_CAP;
         private int concurrency = DEFAULT_CONCURRENCY;
-        private int maxTokens = DEFAULT_MAX_TOKENS;
+        private int maxTokens = GenerationRequest.AUTOJ_MAX_NEW_TOKENS;
         private String bearerTokenEnv;
         private Duration coolOffBase = DEFAULT_COOL_OFF_BASE;
         private Duration coolOffCap = DEFAULT_COOL_OFF_CAP;

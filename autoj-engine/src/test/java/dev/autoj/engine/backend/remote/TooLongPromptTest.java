@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.Setting;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Scenario;
@@ -179,8 +180,8 @@ class TooLongPromptTest {
         JudgeSpec spec = JudgeSpec.builder().endpoints(List.of(java.net.URI.create("http://judge:8000"))).build();
 
         assertThat(spec.contextWindow()).isEqualTo(4096);
-        assertThat(JudgeSpec.describe(spec, JudgeSpec.Setting.CONTEXT_WINDOW)).hasValue("4096");
-        assertThat(JudgeSpec.Setting.TOKENIZER.property()).isEqualTo("autoj.tokenizer");
-        assertThat(JudgeSpec.Setting.CONTEXT_WINDOW.environment()).isEqualTo("AUTOJ_CONTEXT_WINDOW");
+        assertThat(JudgeSpec.describe(spec, Setting.CONTEXT_WINDOW)).hasValue("4096");
+        assertThat(Setting.TOKENIZER.property()).isEqualTo("autoj.tokenizer");
+        assertThat(Setting.CONTEXT_WINDOW.environment()).isEqualTo("AUTOJ_CONTEXT_WINDOW");
     }
 }
