@@ -56,6 +56,8 @@ class RunFolderTest {
 
     @Test
     void theSummaryOfEachLaunchOfARunHoldsEveryLaunchSoFarAndANewRunStartsAfresh() throws IOException {
+        // The launched classes judge the testbed's items: without ../shared they abort, and so would the counts below.
+        dev.autoj.assertions.fixtures.SharedFiles.testbed("testdata_pairwise.jsonl");
         Path summaryDir = dir.resolve("autoj");
         RunSummary first = launch(summaryDir, "build-1", RunSummaryTest.KnownOutcomes.class);
         assertThat(first.tests()).hasSize(4);
