@@ -251,7 +251,7 @@ public final class AnswerStore {
     public Optional<RecordedAnswer> nearest(AnswerRequest request) {
         List<String> wanted = request.describeLines();
         RecordedAnswer best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        long bestDistance = Long.MAX_VALUE;
         for (Path file : files()) {
             RecordedAnswer candidate;
             try {
@@ -262,7 +262,7 @@ public final class AnswerStore {
             if (!candidate.request().model().equals(request.model())) {
                 continue;
             }
-            int distance = LineDiff.changedLines(candidate.request().describeLines(), wanted);
+            long distance = LineDiff.distance(candidate.request().describeLines(), wanted);
             if (distance < bestDistance || (distance == bestDistance && candidate.recordedAt().isAfter(best.recordedAt()))) {
                 best = candidate;
                 bestDistance = distance;

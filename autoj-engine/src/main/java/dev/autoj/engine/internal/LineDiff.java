@@ -12,14 +12,32 @@ public final class LineDiff {
     private LineDiff() {
     }
 
-    /** How many lines differ: removed plus added, over every change. */
-    public static int changedLines(List<String> recorded, List<String> requested) {
+    /**
+     * How far apart two texts are, for choosing the nearest recording: changed lines first, then, among
+     * equally many changed lines, the characters changed within them (so "three sentences" is nearer to
+     * "three short sentences" than "one sentence" is).
+     */
+    public static long distance(List<String> recorded, List<String> requested) {
         Patch<String> patch = DiffUtils.diff(recorded, requested);
-        int changed = 0;
+        long lines = 0;
+        long chars = 0;
         for (AbstractDelta<String> delta : patch.getDeltas()) {
-            changed += delta.getSource().size() + delta.getTarget().size();
+            lines += delta.getSource().size() + delta.getTarget().size();
+            List<Character> from = chars(String.join("\n", delta.getSource().getLines()));
+            List<Character> to = chars(String.join("\n", delta.getTarget().getLines()));
+            for (AbstractDelta<Character> d : DiffUtils.diff(from, to).getDeltas()) {
+                chars += d.getSource().size() + d.getTarget().size();
+            }
         }
-        return changed;
+        return lines * 1_000_000_000L + Math.min(chars, 999_999_999L);
+    }
+
+    private static List<Character> chars(String text) {
+        List<Character> list = new java.util.ArrayList<>(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            list.add(text.charAt(i));
+        }
+        return list;
     }
 
     /** A unified diff with two lines of context, recorded ({@code -}) against requested ({@code +}). */

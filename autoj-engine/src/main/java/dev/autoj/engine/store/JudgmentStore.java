@@ -296,12 +296,12 @@ public final class JudgmentStore {
         }
         List<String> wanted = describeTexts(judgedTexts);
         StoredJudgment best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        long bestDistance = Long.MAX_VALUE;
         for (StoredJudgment j : all) {
             if (!j.modelId().equals(modelId) || j.protocol() != protocol || j.language() != language) {
                 continue;
             }
-            int distance = LineDiff.changedLines(describeTexts(j.judgedTexts()), wanted);
+            long distance = LineDiff.distance(describeTexts(j.judgedTexts()), wanted);
             if (distance < bestDistance) {
                 best = j;
                 bestDistance = distance;

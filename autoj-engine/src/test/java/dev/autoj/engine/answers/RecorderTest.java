@@ -133,6 +133,22 @@ class RecorderTest {
     }
 
     @Test
+    void theNearestRecordingIsTheOneWithTheFewestChangedCharactersAmongEquallyManyChangedLines() {
+        Path store = dir.resolve("store");
+        Recorder record = Recorder.using(StoreMode.RECORD, store);
+        SamplingModel model = new SamplingModel();
+        record.answer(request("Parcel service.\nAnswer in three sentences: the status and the reason.", "Where?"), "t", model::call);
+        // Recorded later: on a tie of changed lines the more recent recording would win, so only the
+        // character count can make the "three sentences" one the nearest.
+        record.withClock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(1)))
+                .answer(request("Parcel service.\nAnswer in one sentence.", "Where?"), "t", model::call);
+        AnswerRequest changed = request("Parcel service.\nAnswer in three short sentences: the status and the reason.", "Where?");
+        assertThatThrownBy(() -> Recorder.using(StoreMode.REPLAY, store).answer(changed, "t", model::call))
+                .hasMessageContaining("-Answer in three sentences: the status and the reason.")
+                .hasMessageNotContaining("-Answer in one sentence.");
+    }
+
+    @Test
     void aMissWithoutAnyRecordingOfTheModelSaysWhichModelsTheStoreHas() {
         Path store = dir.resolve("store");
         Recorder.using(StoreMode.RECORD, store).answer("model-a", "q", () -> "a");
