@@ -6,7 +6,6 @@ import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
-import dev.autoj.engine.internal.StandardJudge;
 import dev.autoj.engine.store.StoreMode;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +39,7 @@ class LanguageWarningTest {
             assertThat(backend.prompts).as("a batch sends one prompt once: 2 + 2 + 1").hasSize(5);
         }
         String canonical = modelId.startsWith("GAIR/") ? modelId : "GAIR/autoj-13b";
-        assertThat(warnings).containsExactly(StandardJudge.untrainedLanguage(canonical, Language.ZH));
+        assertThat(warnings).containsExactly(dev.autoj.engine.internal.UntrainedLanguage.message(canonical, Language.ZH));
         assertThat(warnings.get(0)).contains("Chinese (Language.ZH) request goes to " + canonical)
                 .contains("released for English only").contains("GAIR/autoj-bilingual-6b");
     }

@@ -14,8 +14,6 @@ import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.TokenCounter;
-import dev.autoj.engine.family.autoj.AutoJ;
-import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.protocol.CutOff;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
@@ -37,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -89,10 +86,11 @@ public final class StandardJudge implements Judge {
 
     private final Settings settings;
     private final Set<String> loggedWarnings = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean languageWarned = new AtomicBoolean();
+    private final UntrainedLanguage untrainedLanguage;
 
     public StandardJudge(Settings settings) {
         this.settings = settings;
+        this.untrainedLanguage = new UntrainedLanguage(settings.modelId());
     }
 
     @Override
@@ -167,7 +165,7 @@ public final class StandardJudge implements Judge {
      */
     private List<Judgment> judgeAll(List<Pending> pending, List<Scenario> given, List<String> queries) {
         List<Scenario> scenarios = scenarios(given, queries);
-        warnOfUntrainedLanguage(pending);
+        untrainedLanguage.firstWarning(pending.stream().map(p -> p.prompt().language()).toList()).ifPresent(this::warn);
         List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
         List<Judgment> judgments = new ArrayList<>(pending.size());
         for (int i = 0; i < pending.size(); i++) {
@@ -456,37 +454,6 @@ public final class StandardJudge implements Judge {
         ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
         String cut = CutOff.reason(outcome.stopReason(), parsed, outcome.generatedTokens(), maxNewTokens);
         return cut == null ? parsed : ParsedVerdict.noVerdict(cut);
-    }
-
-    /**
-     * A Chinese request to an Auto-J model GAIR did not release for Chinese (Auto-J-13B, its GPTQ build)
-     * is judged, not refused (recorded stores of such runs keep replaying), but the first one of a judge
-     * raises one warning that names the model to use instead. Models autoj does not know are not
-     * second-guessed.
-     */
-    private void warnOfUntrainedLanguage(List<Pending> pending) {
-        if (languageWarned.get()) {
-            return;
-        }
-        Optional<AutoJModel> model = AutoJ.model(settings.modelId());
-        if (model.isEmpty()) {
-            return;
-        }
-        for (Pending p : pending) {
-            Language language = p.prompt().language();
-            if (!model.get().speaks(language) && languageWarned.compareAndSet(false, true)) {
-                warn(untrainedLanguage(model.get().id(), language));
-                return;
-            }
-        }
-    }
-
-    /** The warning for a {@code language} request to {@code modelId}, which was not released for it. */
-    public static String untrainedLanguage(String modelId, Language language) {
-        return "a " + (language == Language.ZH ? "Chinese (Language.ZH)" : language.name()) + " request goes to " + modelId
-                + ", which GAIR released for English only; it is judged with Auto-J's Chinese protocol anyway, but its"
-                + " verdicts have no published quality. Auto-J's Chinese protocols belong to " + AutoJ.MODEL_BILINGUAL_6B
-                + " (set autoj.model.name to it).";
     }
 
     private void warn(String message) {

@@ -15,9 +15,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,13 +53,12 @@ final class Exchanger {
             + " llama.cpp server, Ollama) and not a proxy's error page";
 
     /** The status codes that say "this request", not "this server": the rest of a batch goes on. */
-    private static final Set<Integer> PER_REQUEST_REJECTIONS = Set.of(400, 413, 422);
 
     private final RemoteConfig config;
     private final HttpClient http;
     private final String bearerToken;
     private final Sleeper sleeper;
-    private final DoubleSupplier jitter;
+    private final RetryTiming timing;
     private final Ticker ticker;
     private final Fleet fleet;
     private final CircuitBreaker breaker;
@@ -73,7 +69,7 @@ final class Exchanger {
         this.http = http;
         this.bearerToken = bearerToken;
         this.sleeper = sleeper;
-        this.jitter = jitter;
+        this.timing = new RetryTiming(config, jitter);
         this.ticker = ticker;
         this.fleet = new Fleet(config, ticker, sleeper, jitter);
         this.breaker = new CircuitBreaker(config, ticker, jitter, ENDPOINTS_HINT + ", or " + TIMEOUT_HINT);
@@ -143,7 +139,7 @@ final class Exchanger {
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         Answer answer = result.answer();
-        if (PER_REQUEST_REJECTIONS.contains(answer.status())) {
+        if (Rejection.PER_REQUEST.contains(answer.status())) {
             return Generation.rejected(rejected("POST", CompletionsProtocol.COMPLETIONS_PATH, answer).getMessage(), latency);
         }
         if (result.completion() == null) {
@@ -160,7 +156,7 @@ final class Exchanger {
         for (int attempt = 0; attempt < attempts; attempt++) {
             if (last != null) {
                 pause(attempt, last, endpoint, "GET", CompletionsProtocol.MODELS_PATH, false,
-                        serverWait(attempt, last), Duration.ZERO);
+                        timing.serverWait(attempt, last.retryAfter()), Duration.ZERO);
             }
             Answer answer;
             try {
@@ -307,7 +303,7 @@ final class Exchanger {
                     boolean ownWait = !lastFree && (last.kind() == Kind.SERVER_ERROR || last.kind() == Kind.TIMED_OUT
                             || last.kind() == Kind.BROKEN);
                     pause(charged, last, endpoint, "POST", path, lastFree,
-                            ownWait ? serverWait(charged, last) : Duration.ZERO, lease.waited());
+                            ownWait ? timing.serverWait(charged, last.retryAfter()) : Duration.ZERO, lease.waited());
                 }
                 attempts++;
                 tried.add(endpoint);
@@ -345,7 +341,7 @@ final class Exchanger {
                     charged++;
                 }
                 if (failure.kind() == Kind.RATE_LIMITED) {
-                    busyFor = failure.retryAfter() != null ? failure.retryAfter() : backoff(Math.max(1, charged));
+                    busyFor = failure.retryAfter() != null ? failure.retryAfter() : timing.backoff(Math.max(1, charged));
                 }
                 if (failure.kind() == Kind.UNUSABLE) {
                     avoid.add(endpoint);
@@ -402,7 +398,7 @@ final class Exchanger {
         // The request timeout of the JDK client stops at the response headers; this bounds the body too.
         try {
             HttpResponse<String> response = pending.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            Duration retryAfter = response.headers().firstValue("Retry-After").map(Exchanger::retryAfter).orElse(null);
+            Duration retryAfter = response.headers().firstValue("Retry-After").map(RetryTiming::retryAfter).orElse(null);
             return new Answer(endpoint, response.statusCode(), response.body(), retryAfter);
         } catch (TimeoutException e) {
             pending.cancel(true);
@@ -450,14 +446,6 @@ final class Exchanger {
     }
 
     /**
-     * The wait before retry number {@code charged} after a 5xx, a timeout or a broken connection: the
-     * server's Retry-After (capped at the backoff cap), else the backoff.
-     */
-    private Duration serverWait(int charged, Failure last) {
-        return last.retryAfter() != null ? min(last.retryAfter(), config.backoffCap()) : backoff(charged);
-    }
-
-    /**
      * Waits {@code wait} before retry number {@code charged} (free retries go at once) and logs exactly
      * one line for it; {@code waited} is how long the fleet already waited for {@code next} to be free.
      */
@@ -482,53 +470,8 @@ final class Exchanger {
         }
     }
 
-    /** Retry n waits between half and all of min(cap, base * 2^(n-1)), so that clients spread out. */
-    private Duration backoff(int retry) {
-        Duration cap = config.backoffCap();
-        Duration full = config.backoffBase();
-        for (int i = 1; i < retry && full.compareTo(cap) < 0; i++) {
-            full = full.multipliedBy(2);
-        }
-        full = min(full, cap);
-        double fraction = 0.5 + 0.5 * Math.min(1.0, Math.max(0.0, jitter.getAsDouble()));
-        return Duration.ofNanos((long) (full.toNanos() * fraction));
-    }
-
-    /** Delay-seconds or an HTTP-date; anything else is ignored (null) and the normal backoff applies. */
-    static Duration retryAfter(String value) {
-        String v = value.strip();
-        if (v.matches("\\d{1,9}")) {
-            return Duration.ofSeconds(Long.parseLong(v));
-        }
-        try {
-            Duration until = Duration.between(ZonedDateTime.now(),
-                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return until.isNegative() ? Duration.ZERO : until;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
     private BackendException rejected(String method, String path, Answer answer) {
-        int status = answer.status();
-        String hint;
-        if (status == 401 || status == 403) {
-            hint = config.bearerTokenEnv() == null
-                    ? "the server wants a bearer token: name the environment variable holding it " + TOKEN_HINT
-                    : "check the token in the environment variable " + config.bearerTokenEnv() + " " + TOKEN_HINT;
-        } else if (status == 404) {
-            hint = "check the endpoint's base URL and that the model \"" + config.modelName()
-                    + "\" is served (GET " + answer.endpoint() + CompletionsProtocol.MODELS_PATH + " lists them)";
-        } else if (PER_REQUEST_REJECTIONS.contains(status)) {
-            hint = "the server refused this request; a prompt plus max_tokens longer than the model's context"
-                    + " window (4096 tokens for Auto-J-13B) is the usual cause: shorten the judged texts";
-        } else if (status >= 300 && status < 400) {
-            hint = "the endpoint redirects elsewhere; configure the URL it redirects to as the endpoint";
-        } else {
-            hint = "the server refused this request";
-        }
-        return new BackendException(method + " " + answer.endpoint() + path + " was rejected with HTTP " + status
-                + " (not retried): " + snippet(answer.body()) + "; " + hint);
+        return Rejection.of(config, method, path, answer.endpoint(), answer.status(), snippet(answer.body()));
     }
 
     private BackendException malformed(Answer answer, String path, MalformedResponse e) {
@@ -550,7 +493,4 @@ final class Exchanger {
         return String.join(", caused by ", parts);
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
 }

@@ -478,9 +478,9 @@ class RemoteBackendTest {
     void retryAfterIsReadAsSecondsOrHttpDateAndIgnoredOtherwise() {
         String inThirtySeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30));
 
-        assertThat(Exchanger.retryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
-        assertThat(Exchanger.retryAfter(inThirtySeconds)).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
-        assertThat(Exchanger.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(Exchanger.retryAfter("soon")).isNull();
+        assertThat(RetryTiming.retryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
+        assertThat(RetryTiming.retryAfter(inThirtySeconds)).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
+        assertThat(RetryTiming.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+        assertThat(RetryTiming.retryAfter("soon")).isNull();
     }
 }
