@@ -74,6 +74,19 @@ public record JudgmentReport(
         return comparison != null ? List.of(comparison.original(), comparison.swapped()) : List.of(judgment);
     }
 
+    /**
+     * The rubric the judge graded against, as its prompt showed it (Prometheus 2), or null when the judge
+     * had none (Auto-J judges by its own per-scenario criteria).
+     */
+    public String rubric() {
+        return judgments().get(0).prompt().judgedTexts().get("rubric");
+    }
+
+    /** The reference answer the judge was given (Prometheus 2), or null. */
+    public String referenceAnswer() {
+        return judgments().get(0).prompt().judgedTexts().get("reference answer");
+    }
+
     /** The exact prompts the judge saw, as the judgments carry them (same order as {@link #judgments()}). */
     public List<Prompt> prompts() {
         return judgments().stream().map(Judgment::prompt).toList();

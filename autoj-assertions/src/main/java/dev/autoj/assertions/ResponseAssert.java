@@ -10,6 +10,8 @@ import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.Verdict;
+import dev.autoj.engine.family.JudgeFamily;
+import dev.autoj.engine.family.prometheus.Rubric;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -19,15 +21,24 @@ import org.assertj.core.api.StringAssert;
 import org.assertj.core.error.ErrorMessageFactory;
 
 /**
- * Assertions on one response, judged by Auto-J. Start with
+ * Assertions on one response, judged by the run's judge (Auto-J by default; Prometheus 2 when
+ * {@code autoj.model.name} names it, or a judge given with {@link #judgedBy}). Start with
  * {@link AutoJAssertions#assertThatResponse(String)}; name the query, optionally the scenario,
- * language, judge and position policy, then state the expectation:
+ * language, rubric and reference answer (Prometheus 2), judge and position policy, then state the expectation:
  *
  * <pre>{@code
  * assertThatResponse(answer).forQuery(q).inScenario(Scenario.CODE_GENERATION).isPreferredOver(baseline);
  * assertThatResponse(answer).forQuery(q).scoresAtLeast(7);
  * assertThatResponse(answer).forQuery(q).critique().doesNotContainIgnoringCase("incorrect");
+ * // Prometheus 2 (scores 1–5):
+ * assertThatResponse(answer).forQuery(q).withRubric(myRubric).withReferenceAnswer(ref).scoresAtLeast(4);
  * }</pre>
+ *
+ * <p>A rating is checked against the judge family's scale before the judge is asked:
+ * {@code scoresAtLeast(7)} with Prometheus 2 (1–5) fails at once. Prometheus 2's relative grading has no tie,
+ * so with it {@link #isAtLeastAsGoodAs} passes when the response wins in at least one order (a split
+ * decision is the tie it cannot say); with the {@link PositionPolicy#FIRST_ONLY} policy it must win the
+ * order it is shown first in.
  *
  * <p>Each expectation asks the judge once; {@code critique()} reuses the latest judgment of this
  * assertion (grading the response first if there is none). A no-verdict always fails, with the
@@ -36,6 +47,9 @@ import org.assertj.core.error.ErrorMessageFactory;
 public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> {
 
     private PositionPolicy policy;
+    private String rubricText;
+    private Rubric rubric;
+    private String referenceAnswer;
     private Judgment grade;
     private Judgment latest;
 
@@ -50,27 +64,70 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
         return myself;
     }
 
+    /**
+     * The rubric the judge grades against, as text (inserted as given) or a predefined rubric's name
+     * ({@code "helpfulness"}, {@code "harmlessness"}, {@code "honesty"}, {@code "factual_validity"}, {@code "reasoning"}).
+     * Prometheus 2 requires one; Auto-J takes none and refuses it.
+     */
+    public ResponseAssert withRubric(String rubric) {
+        this.rubricText = Objects.requireNonNull(rubric, "rubric");
+        this.rubric = null;
+        this.grade = null;
+        return myself;
+    }
+
+    /**
+     * The rubric as a value: criteria and what scores 1–5 mean. Grading shows it whole
+     * ({@link Rubric#text()}); a comparison shows its criteria line, as the prometheus-eval library does.
+     *
+     * <pre>{@code
+     * Rubric concise = Rubric.of("Is the answer concise?", "Rambling.", "Mostly rambling.", "Adequate.",
+     *         "Mostly concise.", "Concise and complete.");
+     * assertThatResponse(answer).forQuery(q).withRubric(concise).scoresAtLeast(4);
+     * }</pre>
+     */
+    public ResponseAssert withRubric(Rubric rubric) {
+        this.rubric = Objects.requireNonNull(rubric, "rubric");
+        this.rubricText = null;
+        this.grade = null;
+        return myself;
+    }
+
+    /** A reference answer (what a score of 5 looks like) for a judge that takes one (Prometheus 2); Auto-J refuses it. */
+    public ResponseAssert withReferenceAnswer(String referenceAnswer) {
+        this.referenceAnswer = Objects.requireNonNull(referenceAnswer, "referenceAnswer");
+        this.grade = null;
+        return myself;
+    }
+
     /** Passes when the judge prefers this response over {@code baseline} (ties fail), per the position policy. */
     public ResponseAssert isPreferredOver(String baseline) {
         return compare("isPreferredOver", "to be preferred over the", baseline, EnumSet.of(Verdict.RESPONSE_1));
     }
 
-    /** Passes when the judge prefers this response or calls a tie, per the position policy. */
+    /**
+     * Passes when the judge prefers this response or calls a tie, per the position policy. With a family
+     * without ties (Prometheus 2): passes when this response wins in at least one order (only the first order
+     * with {@link PositionPolicy#FIRST_ONLY}).
+     */
     public ResponseAssert isAtLeastAsGoodAs(String baseline) {
         return compare("isAtLeastAsGoodAs", "to be at least as good as (a tie passes) the", baseline,
                 EnumSet.of(Verdict.RESPONSE_1, Verdict.TIE));
     }
 
-    /** Passes when the judge rates this response {@code minimum} or higher (ratings are 1–10). */
+    /**
+     * Passes when the judge rates this response {@code minimum} or higher, on the judge family's scale (Auto-J
+     * 1–10, Prometheus 2 1–5); a minimum off the scale fails before the judge is asked.
+     */
     public ResponseAssert scoresAtLeast(double minimum) {
-        checkRating("minimum", minimum);
+        checkScale("scoresAtLeast", "minimum", minimum);
         return score("scoresAtLeast", "score at least " + Messages.formatRating(minimum), r -> r >= minimum);
     }
 
     /** Passes when the judge's rating lies in {@code [minimum, maximum]}. */
     public ResponseAssert scoresBetween(double minimum, double maximum) {
-        checkRating("minimum", minimum);
-        checkRating("maximum", maximum);
+        checkScale("scoresBetween", "minimum", minimum);
+        checkScale("scoresBetween", "maximum", maximum);
         if (minimum > maximum) {
             throw new IllegalArgumentException("scoresBetween(" + minimum + ", " + maximum + "): the minimum is above the maximum");
         }
@@ -108,8 +165,17 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
         Resolve.encodable("The baseline", baseline);
         Judge j = Resolve.judge(judge);
         PositionPolicy p = Resolve.policy(policy);
+        JudgeFamily family = j.family();
+        if (!family.ties() && accepted.contains(Verdict.TIE)) {
+            // No tie to accept: a split decision (each response wins one order) is the tie this family cannot say.
+            p = p == PositionPolicy.FIRST_ONLY ? p : PositionPolicy.EITHER;
+            accepted = EnumSet.of(Verdict.RESPONSE_1);
+            expectation = "to be at least as good as (" + family.name() + " has no tie: winning in at least one order"
+                    + " passes) the";
+        }
         // A missing scenario is resolved by the engine, in the same batch (classified, or 'default' without a classifier).
-        Comparison comparison = j.compareAll(List.of(new Judge.CompareRequest(q, actual, baseline, scenario, language))).get(0);
+        Comparison comparison = j.compareAll(List.of(new Judge.CompareRequest(q, actual, baseline, scenario, language,
+                rubric != null ? rubric.criteriaLine() : rubricText, referenceAnswer))).get(0);
         Scenario s = comparison.original().scenario();
         scenario = s;
         latest = comparison.original();
@@ -156,13 +222,27 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
             String q = Resolve.query(query, "grading");
             Resolve.encodable("The response", actual);
             Judge j = Resolve.judge(judge);
-            grade = j.gradeAll(List.of(new Judge.GradeRequest(q, actual, scenario, language))).get(0);
+            grade = j.gradeAll(List.of(new Judge.GradeRequest(q, actual, scenario, language,
+                    rubric != null ? rubric.text() : rubricText, referenceAnswer))).get(0);
             scenario = grade.scenario();
         }
         latest = grade;
         return grade;
     }
 
+    /** Refuses a rating off the judge family's scale, naming the scale and the model, before the judge is asked. */
+    private void checkScale(String assertion, String name, double value) {
+        Judge j = Resolve.judge(judge);
+        JudgeFamily.Scale scale = j.family().scale();
+        if (!(value >= scale.lowest() && value <= scale.highest())) {
+            String model = j.modelId() != null ? j.modelId() + " (" + j.family().name() + ")" : j.family().name();
+            throw new IllegalArgumentException(assertion + "(..): the " + name + " rating " + Messages.formatRating(value)
+                    + " is off the judge's scale: " + model + " scores " + scale + ", so it could never be met. Give a "
+                    + name + " on the " + scale + " scale" + (scale.highest() < 10 ? " (e.g. 4 for \"good\")" : "") + ".");
+        }
+    }
+
+    /** Auto-J's range, for assertions that do not ask the judge's family. */
     static void checkRating(String name, double value) {
         if (!(value >= 1 && value <= 10)) {
             throw new IllegalArgumentException("The " + name + " rating must lie in Auto-J's range 1–10, not " + value);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.report.JudgmentJson;
+import dev.autoj.cli.eval.InputException;
 import dev.autoj.cli.eval.JsonLines;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
@@ -32,10 +33,15 @@ import picocli.CommandLine.Option;
 @Command(name = "judge",
         mixinStandardHelpOptions = true,
         description = {
-            "Judges each request with Auto-J (live, recorded or replayed) and appends one judgment line per request to --out.",
-            "Input lines (each may add \"language\":\"zh\" and \"scenario\":\"<name>\"):",
+            "Judges each request with the judge --model-name names (Auto-J by default; live, recorded or replayed) and",
+            "appends one judgment line per request to --out.",
+            "Auto-J input lines (each may add \"language\":\"zh\" and \"scenario\":\"<name>\"):",
             "  {\"protocol\":\"single\",\"query\":…,\"response\":…}",
             "  {\"protocol\":\"pairwise\",\"query\":…,\"response_1\":…,\"response_2\":…}",
+            "Prometheus 2 input lines (--model-name prometheus-eval/prometheus-7b-v2.0; reference_answer optional;",
+            "rubric: helpfulness, harmlessness, honesty, factual_validity, reasoning, or the rubric's text):",
+            "  {\"protocol\":\"absolute\",\"instruction\":…,\"response\":…,\"rubric\":…,\"reference_answer\":…}",
+            "  {\"protocol\":\"relative\",\"instruction\":…,\"response_a\":…,\"response_b\":…,\"rubric\":…,\"reference_answer\":…}",
             "Output lines: {\"verdict\",\"rating\",\"no_verdict\",\"critique\",\"raw\",\"orders\":[…],\"consistent\",",
             "  \"prompt_sha256\",\"model\",\"source\",\"latency_ms\",…}",
             "Pairs are judged in both orders unless --no-swap. Re-running with the same --out skips what it holds."})
@@ -54,9 +60,12 @@ final class JudgeCommand extends AutojCommand {
     @Mixin
     JudgeOptions judge;
 
-    /** One parsed request line. {@code response2} is null for a single-response request. */
-    private record Request(int line, boolean pairwise, String query, String response1, String response2, Language language,
-                           Scenario scenario, String sha256) {
+    /**
+     * One parsed request line. {@code response2} is null for a single-response request; {@code rubric} and
+     * {@code referenceAnswer} are null for Auto-J's lines.
+     */
+    private record Request(int line, String protocol, boolean pairwise, String query, String response1, String response2,
+                           Language language, Scenario scenario, String rubric, String referenceAnswer, String sha256) {
     }
 
     @Override
@@ -72,6 +81,7 @@ final class JudgeCommand extends AutojCommand {
             }
             try (Judge j = judge.build();
                  Progress progress = new Progress(spec.commandLine().getErr(), "requests judged", remaining.size())) {
+                requireProtocols(j, remaining);
                 for (List<Request> batch : judge.batches(remaining)) {
                     for (String line : judgeBatch(j, batch)) {
                         output.append(line);
@@ -88,9 +98,11 @@ final class JudgeCommand extends AutojCommand {
         List<Judge.GradeRequest> singles = new ArrayList<>();
         for (Request r : batch) {
             if (r.pairwise()) {
-                pairs.add(new Judge.CompareRequest(r.query(), r.response1(), r.response2(), r.scenario(), r.language()));
+                pairs.add(new Judge.CompareRequest(r.query(), r.response1(), r.response2(), r.scenario(), r.language(),
+                        r.rubric(), r.referenceAnswer()));
             } else {
-                singles.add(new Judge.GradeRequest(r.query(), r.response1(), r.scenario(), r.language()));
+                singles.add(new Judge.GradeRequest(r.query(), r.response1(), r.scenario(), r.language(), r.rubric(),
+                        r.referenceAnswer()));
             }
         }
         List<Comparison> comparisons = pairs.isEmpty() || noSwap ? List.of() : j.compareAll(pairs);
@@ -111,7 +123,7 @@ final class JudgeCommand extends AutojCommand {
             ObjectNode line = Json.object();
             line.put("line", r.line());
             line.put(ResumableOutput.HASH_FIELD, r.sha256());
-            line.put("protocol", r.pairwise() ? "pairwise" : "single");
+            line.put("protocol", r.protocol());
             line.setAll(node);
             lines.add(Json.line(line));
         }
@@ -172,8 +184,23 @@ final class JudgeCommand extends AutojCommand {
         return v == null ? null : v.name();
     }
 
+    /** Every line's protocol must be one the judge's family speaks; checked before any line is judged. */
+    private void requireProtocols(Judge j, List<Request> requests) {
+        for (Request r : requests) {
+            if (!j.family().protocols().contains(r.protocol())) {
+                throw new InputException(in, r.line(), "protocol \"" + r.protocol() + "\" is not one of the judge's ("
+                        + j.modelId() + ", " + j.family().name() + ": " + String.join(", ", j.family().protocols()) + ")",
+                        "choose the judge with --model-name (\"single\"/\"pairwise\" are Auto-J's, e.g. GAIR/autoj-13b;"
+                        + " \"absolute\"/\"relative\" are Prometheus 2's, e.g. prometheus-eval/prometheus-7b-v2.0)");
+            }
+        }
+    }
+
     private Request request(JsonLines.Line line) {
         String protocol = line.text("protocol").trim().toLowerCase(Locale.ROOT);
+        if (protocol.equals("absolute") || protocol.equals("relative")) {
+            return prometheusRequest(line, protocol);
+        }
         Language language = PromptCommand.language(line);
         String query = line.text("query");
         if (query.isBlank()) {
@@ -193,18 +220,49 @@ final class JudgeCommand extends AutojCommand {
                     "use one of Auto-J's scenario names (docs/scenarios.md), e.g. \"code_generation\", or leave \"scenario\" out"));
         }
         return switch (protocol) {
-            case "single" -> new Request(line.number(), false, query, line.text("response"), null, language, scenario,
-                    hash(protocol, language, scenario, query, line.text("response"), null));
-            case "pairwise" -> new Request(line.number(), true, query, line.text("response_1"), line.text("response_2"),
-                    language, scenario, hash(protocol, language, scenario, query, line.text("response_1"), line.text("response_2")));
+            case "single" -> new Request(line.number(), protocol, false, query, line.text("response"), null, language, scenario,
+                    null, null, hash(protocol, language, scenario, query, line.text("response"), null, null, null));
+            case "pairwise" -> new Request(line.number(), protocol, true, query, line.text("response_1"), line.text("response_2"),
+                    language, scenario, null, null,
+                    hash(protocol, language, scenario, query, line.text("response_1"), line.text("response_2"), null, null));
             case "scenario" -> throw line.fail("protocol \"scenario\" classifies a query, it judges nothing",
                     "use autoj classify for scenario classification, or \"single\" / \"pairwise\" here");
-            default -> throw line.fail("unknown protocol \"" + line.text("protocol") + "\"", "use \"single\" or \"pairwise\"");
+            default -> throw line.fail("unknown protocol \"" + line.text("protocol") + "\"",
+                    "use \"single\" or \"pairwise\" (Auto-J), \"absolute\" or \"relative\" (Prometheus 2)");
         };
     }
 
+    /** A Prometheus 2 line: instruction, response (absolute) or response_a and response_b (relative), rubric, reference_answer. */
+    private Request prometheusRequest(JsonLines.Line line, String protocol) {
+        boolean relative = protocol.equals("relative");
+        List<String> fields = relative ? List.of("instruction", "response_a", "response_b", "rubric", "reference_answer")
+                : List.of("instruction", "response", "rubric", "reference_answer");
+        for (String field : fields) {
+            try {
+                UnencodableTextException.requireEncodable("field \"" + field + "\"", line.optionalText(field));
+            } catch (UnencodableTextException e) {
+                throw line.fail(e.getMessage(), "write whole characters (a \\ud800-style escape must be one of a surrogate pair)");
+            }
+        }
+        String instruction = line.text("instruction");
+        if (instruction.isBlank()) {
+            throw line.fail("field \"instruction\" is blank", "write the instruction the response answers");
+        }
+        if (line.optionalText("language") != null || line.optionalText("scenario") != null) {
+            throw line.fail("Prometheus 2 takes neither \"language\" (its templates are English only) nor \"scenario\"",
+                    "remove them from this line");
+        }
+        String first = line.text(relative ? "response_a" : "response");
+        String second = relative ? line.text("response_b") : null;
+        String rubric = line.text("rubric");
+        String reference = line.optionalText("reference_answer");
+        return new Request(line.number(), protocol, relative, instruction, first, second, Language.EN, null, rubric, reference,
+                hash(protocol, Language.EN, null, instruction, first, second, rubric, reference));
+    }
+
     /** Identifies a request and how it is judged, so that a resumed run recognises its own lines. */
-    private String hash(String protocol, Language language, Scenario scenario, String query, String response1, String response2) {
+    private String hash(String protocol, Language language, Scenario scenario, String query, String response1, String response2,
+            String rubric, String referenceAnswer) {
         ObjectNode canonical = Json.object();
         canonical.put("protocol", protocol);
         canonical.put("language", language.name());
@@ -213,6 +271,10 @@ final class JudgeCommand extends AutojCommand {
         canonical.put("response_1", response1);
         canonical.put("response_2", response2);
         canonical.put("swap", !noSwap && response2 != null);
+        if (rubric != null) { // Auto-J's lines keep the hash they had, so their resumed runs recognise them
+            canonical.put("rubric", rubric);
+            canonical.put("reference_answer", referenceAnswer);
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.line(canonical).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -8,14 +8,14 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * One judgment by the judge: a pairwise verdict, a 1–10 rating, or an explicit no-verdict with
+ * One judgment by the judge: a pairwise verdict, a rating on its family's scale (Auto-J 1–10, Prometheus 2 1–5), or an explicit no-verdict with
  * its reason (exactly one of the three), together with the critique and where it came from.
  *
  * @param protocol single or pairwise
  * @param language the template language
  * @param scenario the scenario the request was judged in (metadata; Auto-J's prompt does not name it)
  * @param verdict the pairwise verdict as positions in the prompt the judge saw, or null
- * @param rating the single-response rating 1–10, or null
+ * @param rating the single-response rating on the family's scale (Auto-J 1–10, Prometheus 2 1–5), or null
  * @param noVerdictReason why no verdict could be read, or null
  * @param critique the judge's critique: its output, trimmed
  * @param rawOutput the judge's output exactly as generated

@@ -104,6 +104,13 @@ final class AllureReporter implements JudgmentReporter {
     private static List<Parameter> parameters(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
         List<Parameter> p = new ArrayList<>();
         p.add(param("scenario", r.scenario().id()));
+        if (r.rubric() != null) {
+            // What the judge graded against: a reviewer needs it to read the rating or the verdict.
+            p.add(param("rubric", r.rubric()));
+        }
+        if (r.referenceAnswer() != null) {
+            p.add(param("reference answer", r.referenceAnswer()));
+        }
         if (r.comparison() != null) {
             p.add(param("verdict (original order)", JudgmentReporter.Messages.order(r.comparison().original())));
             p.add(param("verdict (swapped order)", JudgmentReporter.Messages.order(r.comparison().swapped())));

@@ -21,6 +21,12 @@ final class ReportEntryReporter implements JudgmentReporter {
         entry.put("autoj.scenario", r.scenario().id());
         r.scenario().group().ifPresent(g -> entry.put("autoj.scenario-group", g.displayName()));
         entry.put("autoj.passed", String.valueOf(r.passed()));
+        if (r.rubric() != null) {
+            entry.put("autoj.rubric", r.rubric());
+        }
+        if (r.referenceAnswer() != null && !r.referenceAnswer().isBlank()) { // JUnit refuses blank entry values
+            entry.put("autoj.reference-answer", r.referenceAnswer());
+        }
         List<Judgment> judgments = r.judgments();
         List<Prompt> prompts = r.prompts();
         for (int i = 0; i < judgments.size(); i++) {

@@ -48,6 +48,16 @@ final class SharedJudge implements Judge {
     }
 
     @Override
+    public dev.autoj.engine.family.JudgeFamily family() {
+        return delegate.family();
+    }
+
+    @Override
+    public String modelId() {
+        return delegate.modelId();
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public List<Comparison> compareAll(List<CompareRequest> requests) {
         return (List<Comparison>) submit(new Pending(Kind.COMPARE, List.copyOf(requests)));

@@ -9,6 +9,8 @@ import dev.autoj.engine.Verdict;
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.family.JudgeFamilies;
+import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.store.StoreMode;
@@ -37,7 +39,8 @@ import java.util.Optional;
  * <p>Conformance is per model. The golden set is Auto-J-13B's, so a run whose back end names
  * {@code GAIR/autoj-bilingual-6b} or {@code GAIR/autoj-13b-GPTQ-4bits} (which autoj has no published
  * outputs of) is not held to it: {@link #beforeFirstJudgment} says so in one warning and checks nothing.
- * A model served under any other name is held to the 13B's answers, as before.
+ * Nor is a judge of another family (Prometheus 2). A model served under any other name is held to the 13B's
+ * answers, as before.
  */
 public final class Conformance {
 
@@ -105,6 +108,12 @@ public final class Conformance {
             return Optional.empty();
         }
         Objects.requireNonNull(backend, "backend");
+        JudgeFamily family = JudgeFamilies.judging(backend.modelId());
+        if (family != JudgeFamilies.AUTOJ) {
+            LOG.log(System.Logger.Level.WARNING, noGoldenSet(backend.modelId() + ", a " + family.name() + " judge",
+                    "no published outputs of it are shipped, and Auto-J's prompts mean nothing to it", mode));
+            return Optional.empty();
+        }
         Optional<AutoJModel> model = AutoJ.model(backend.modelId());
         if (model.isPresent() && !model.get().hasGoldenSet()) {
             LOG.log(System.Logger.Level.WARNING, noGoldenSet(model.get(), mode));
@@ -130,12 +139,17 @@ public final class Conformance {
      * always was: a server or folder may well serve the 13B under another name).
      */
     public static boolean hasGoldenSet(String modelId) {
-        return AutoJ.model(modelId).map(AutoJModel::hasGoldenSet).orElse(true);
+        return JudgeFamilies.judging(modelId) == JudgeFamilies.AUTOJ
+                && AutoJ.model(modelId).map(AutoJModel::hasGoldenSet).orElse(true);
     }
 
     /** The one line a run logs at start when its model has no golden set. */
     static String noGoldenSet(AutoJModel model, ConformanceMode mode) {
-        return "conformance: no golden set for " + model.id() + " (" + model.caveat() + "); the shipped golden set holds "
+        return noGoldenSet(model.id(), model.caveat(), mode);
+    }
+
+    private static String noGoldenSet(String model, String caveat, ConformanceMode mode) {
+        return "conformance: no golden set for " + model + " (" + caveat + "); the shipped golden set holds "
                 + "Auto-J-13B's published outputs and another model is not held to them, so nothing is checked"
                 + (mode == ConformanceMode.STRICT ? " (autoj.conformance=strict cannot fail this run)" : "")
                 + ". Check its judgments yourself, e.g. by comparing a recorded run with your own labels.";

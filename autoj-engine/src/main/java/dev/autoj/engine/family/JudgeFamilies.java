@@ -56,6 +56,30 @@ public final class JudgeFamilies {
         throw new IllegalArgumentException("unknown judge model \"" + modelId + "\"; known: " + knownModels());
     }
 
+    /**
+     * The family the judging pipeline uses for {@code modelId}: the family that serves it, by its full id or by
+     * its repository name alone (the embedded engine names a model by its folder: {@code prometheus-7b-v2.0});
+     * Auto-J for any other id, as before families existed (a server or a folder may serve Auto-J-13B under
+     * another name). Case and surrounding blanks are ignored.
+     *
+     * <pre>{@code
+     * JudgeFamilies.judging("prometheus-7b-v2.0") == JudgeFamilies.PROMETHEUS;
+     * JudgeFamilies.judging("my-autoj-server") == JudgeFamilies.AUTOJ;
+     * }</pre>
+     */
+    public static JudgeFamily judging(String modelId) {
+        String wanted = modelId == null ? "" : modelId.trim().toLowerCase(Locale.ROOT);
+        for (JudgeFamily family : ALL) {
+            for (String id : family.modelIds()) {
+                String full = id.toLowerCase(Locale.ROOT);
+                if (full.equals(wanted) || full.substring(full.indexOf('/') + 1).equals(wanted)) {
+                    return family;
+                }
+            }
+        }
+        return DEFAULT;
+    }
+
     /** Every known model id with its family, e.g. {@code "GAIR/autoj-13b (Auto-J), …"}. */
     public static String knownModels() {
         return ALL.stream()

@@ -1,6 +1,11 @@
 package dev.autoj.engine.family;
 
+import dev.autoj.engine.Judge;
 import dev.autoj.engine.Language;
+import dev.autoj.engine.Protocol;
+import dev.autoj.engine.Verdict;
+import dev.autoj.engine.protocol.ParsedVerdict;
+import dev.autoj.engine.protocol.Prompt;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +27,10 @@ import java.util.Objects;
  * reading.score();                                         // 5.0, on family.scale() = 1–5
  * }</pre>
  *
- * <p>This is the description the CLI's {@code prompt} and {@code parse} ask; the judge pipeline still
- * speaks Auto-J only.
+ * <p>The judging pipeline ({@link dev.autoj.engine.Judge}, built by {@code Judges}) asks the family of its
+ * model id ({@link JudgeFamilies#judging(String)}) for each prompt ({@link #gradePrompt}, {@link #comparePrompt})
+ * and for reading each output ({@link #readOutput}); the CLI's {@code prompt} and {@code parse} ask
+ * {@link #prompt(Request)} and {@link #read(Request, String)}.
  */
 public interface JudgeFamily {
 
@@ -54,6 +61,39 @@ public interface JudgeFamily {
 
     /** Whether Auto-J's 60 scenarios mean anything to this family. */
     boolean scenariosApply();
+
+    /**
+     * Whether the pairwise protocol can answer a tie (Auto-J: yes; Prometheus 2's relative grading: no, it
+     * always names A or B).
+     */
+    boolean ties();
+
+    /**
+     * The prompt that grades one response, for the judging pipeline: protocol {@link Protocol#SINGLE}, the
+     * exact model input, and the judged texts named as the prompt shows them (the store records them, a
+     * replay miss compares them, a reader may skip what the judge quotes from them).
+     *
+     * @throws InvalidRequestException when the request carries what this family cannot take (a rubric or a
+     *     reference answer for Auto-J) or lacks what it needs (a rubric for Prometheus 2)
+     */
+    Prompt gradePrompt(Judge.GradeRequest request);
+
+    /**
+     * The prompt that compares the request's two responses, for the judging pipeline: protocol
+     * {@link Protocol#PAIRWISE}, response 1 shown first, or response 2 first when {@code swapped}.
+     *
+     * @throws InvalidRequestException as {@link #gradePrompt}
+     */
+    Prompt comparePrompt(Judge.CompareRequest request, boolean swapped);
+
+    /**
+     * Reads the judge's output for a prompt this family built ({@link #gradePrompt}, {@link #comparePrompt}, or
+     * one rebuilt from a store record with its judged texts): a rating on {@link #scale()}, a verdict as
+     * positions in that prompt ({@link Verdict#RESPONSE_1} = the response shown first), or a no-verdict with
+     * the reason. The judged texts are untrusted; how a family keeps them from steering the reading is its
+     * reader's documented rule.
+     */
+    ParsedVerdict readOutput(Prompt prompt, String output);
 
     /**
      * The exact model input for {@code request}.

@@ -14,11 +14,12 @@ import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.TokenCounter;
+import dev.autoj.engine.family.JudgeFamilies;
+import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.protocol.CutOff;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
-import dev.autoj.engine.protocol.VerdictParser;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.ReplayMissException;
 import dev.autoj.engine.store.StoreConflictException;
@@ -39,8 +40,9 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The judge behind {@link dev.autoj.engine.Judges}: builds Auto-J prompts, answers them from the
- * judgment store or the back end, parses the outputs. Not API; construct it through {@code Judges}.
+ * The judge behind {@link dev.autoj.engine.Judges}: asks the judge family of its model id
+ * ({@link JudgeFamilies#judging}) for the prompts, answers them from the judgment store or the back end, and
+ * has the family read the outputs. Not API; construct it through {@code Judges}.
  *
  * <p>Thread-safe: it holds no mutable state besides a concurrent set of already-logged warnings and
  * a flag for the one language warning, and back ends and stores are thread-safe by contract. Concurrent callers each send their own
@@ -77,20 +79,25 @@ public final class StandardJudge implements Judge {
                            Clock clock, TokenCounter tokenCounter, int contextWindow) {
     }
 
-    /**
-     * No LLaMA-2 token covers more than 16 characters (code points) of the text, so a text of {@code n}
-     * code points is at least {@code n / 16} tokens: without a tokenizer, a prompt is refused only when
-     * this lower bound alone cannot fit.
-     */
-    static final int MAX_CODE_POINTS_PER_TOKEN = 16;
-
     private final Settings settings;
     private final Set<String> loggedWarnings = ConcurrentHashMap.newKeySet();
     private final UntrainedLanguage untrainedLanguage;
+    private final JudgeFamily family;
 
     public StandardJudge(Settings settings) {
         this.settings = settings;
         this.untrainedLanguage = new UntrainedLanguage(settings.modelId());
+        this.family = JudgeFamilies.judging(settings.modelId());
+    }
+
+    @Override
+    public JudgeFamily family() {
+        return family;
+    }
+
+    @Override
+    public String modelId() {
+        return settings.modelId();
     }
 
     @Override
@@ -124,20 +131,30 @@ public final class StandardJudge implements Judge {
                 requests.stream().map(CompareRequest::query).toList());
     }
 
-    /** The pairwise prompt of {@code r} in the given order, or with the responses swapped. */
-    private static Pending pairwise(CompareRequest r, Language language, int index, boolean swapped, String label) {
-        Prompt prompt = swapped
-                ? PromptBuilder.pairwise(language, r.query(), r.response2(), r.response1())
-                : PromptBuilder.pairwise(language, r.query(), r.response1(), r.response2());
+    /** The family's pairwise prompt of {@code r} in the given order, or with the responses swapped. */
+    private Pending pairwise(CompareRequest r, Language language, int index, boolean swapped, String label) {
+        Prompt prompt = asking(label, () -> family.comparePrompt(r, swapped));
         return Pending.of(prompt, index, label, "order", swapped ? "swapped" : "original", "scenario", scenarioId(r.scenario()));
+    }
+
+    /** The family's prompt; a request it cannot take is refused under the request's label, before any model call. */
+    private Prompt asking(String label, java.util.function.Supplier<Prompt> build) {
+        try {
+            return build.get();
+        } catch (JudgeFamily.InvalidRequestException e) {
+            throw new JudgeFamily.InvalidRequestException(e.field(), label + " to " + settings.modelId() + " ("
+                    + family.name() + "): " + e.problem(), e.fix());
+        }
     }
 
     @Override
     public List<Judgment> gradeAll(List<GradeRequest> requests) {
         RequestChecks.requireList(requests, "gradeAll");
-        List<Pending> pending = onePromptEach(requests, (r, i) -> Pending.of(
-                PromptBuilder.single(RequestChecks.validate(r, i), r.query(), r.response()), i, label("grade", i, requests.size()),
-                "scenario", scenarioId(r.scenario())));
+        List<Pending> pending = onePromptEach(requests, (r, i) -> {
+            RequestChecks.validate(r, i);
+            String label = label("grade", i, requests.size());
+            return Pending.of(asking(label, () -> family.gradePrompt(r)), i, label, "scenario", scenarioId(r.scenario()));
+        });
         return judgeAll(pending, requests.stream().map(GradeRequest::scenario).toList(),
                 requests.stream().map(GradeRequest::query).toList());
     }
@@ -223,8 +240,14 @@ public final class StandardJudge implements Judge {
         return classifications;
     }
 
-    /** Request scenarios, with missing ones classified (all in one batch) or 'default' without a classifier. */
+    /**
+     * Request scenarios, with missing ones classified (all in one batch) or 'default' without a classifier; a family
+     * to which scenarios mean nothing (Prometheus 2) has none classified: 'default' where none was named.
+     */
     private List<Scenario> scenarios(List<Scenario> given, List<String> queries) {
+        if (!family.scenariosApply()) {
+            return given.stream().map(s -> s != null ? s : Scenario.DEFAULT).toList();
+        }
         List<String> toClassify = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             if (given.get(i) == null) {
@@ -271,12 +294,12 @@ public final class StandardJudge implements Judge {
     private record Outcome(String raw, ParsedVerdict verdict, StopReason stopReason, int promptTokens,
                            int generatedTokens, Duration latency, Provenance provenance, String note, boolean sent) {
 
-        /** This outcome with its output read for {@code prompt}: parsed, or a no-verdict saying why there is none. */
-        Outcome read(Prompt prompt, int maxNewTokens) {
+        /** This outcome with its output read for {@code prompt} by {@code family}: parsed, or a no-verdict saying why there is none. */
+        Outcome read(Prompt prompt, int maxNewTokens, JudgeFamily family) {
             if (raw == null || prompt.protocol() == Protocol.SCENARIO) {
                 return this;
             }
-            return new Outcome(raw, interpret(prompt, this, maxNewTokens), stopReason, promptTokens, generatedTokens,
+            return new Outcome(raw, interpret(prompt, this, maxNewTokens, family), stopReason, promptTokens, generatedTokens,
                     latency, provenance, note, sent);
         }
     }
@@ -294,7 +317,7 @@ public final class StandardJudge implements Judge {
                 String key = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens);
                 Optional<StoredJudgment> hit = store.find(key);
                 if (hit.isPresent()) {
-                    outcomes[i] = replayed(hit.get()).read(prompt, maxNewTokens);
+                    outcomes[i] = replayed(hit.get()).read(prompt, maxNewTokens, family);
                 } else if (settings.mode() == StoreMode.REPLAY) {
                     throw new ReplayMissException(key, store, modelId, prompt);
                 }
@@ -320,7 +343,7 @@ public final class StandardJudge implements Judge {
             var entry = it.next();
             Pending first = pending.get(entry.getValue().get(0));
             Outcome refused = refuseIfTooLong(first, backend, modelId, maxNewTokens, role);
-            refused = refused == null ? null : refused.read(first.prompt(), maxNewTokens);
+            refused = refused == null ? null : refused.read(first.prompt(), maxNewTokens, family);
             if (refused != null) {
                 for (int i : entry.getValue()) {
                     outcomes[i] = refused;
@@ -349,7 +372,7 @@ public final class StandardJudge implements Judge {
             // batch keeps its judgments. It is not recorded: the server's limits may change, the prompt's judgment not.
             Outcome live = new Outcome(generation.text(), null, generation.stopReason(), generation.promptTokens(),
                     generation.generatedTokens(), generation.latency(), Provenance.live(backend.name()), generation.rejection(),
-                    true).read(first.prompt(), maxNewTokens);
+                    true).read(first.prompt(), maxNewTokens, family);
             if (store != null && !generation.isRejected()) {
                 Prompt prompt = first.prompt();
                 StoredJudgment recorded = new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
@@ -391,41 +414,21 @@ public final class StandardJudge implements Judge {
 
     /**
      * The refusal of a prompt that cannot fit the context window with {@code maxNewTokens}, or null when it may
-     * fit (or the window is unknown). With a token counter the count is exact; without one, only a prompt whose
-     * length alone proves it too long is refused.
+     * fit (or the window is unknown); see {@link ContextWindow}.
      */
     private Outcome refuseIfTooLong(Pending pending, Backend backend, String modelId, int maxNewTokens, String role) {
-        int window = settings.contextWindow();
-        if (window <= 0) {
+        String query = pending.request().getOrDefault("query", pending.request().get("instruction"));
+        ContextWindow.Refusal refusal = ContextWindow.refusal(pending.prompt().text(), settings.tokenCounter(),
+                settings.contextWindow(), maxNewTokens, "not sent to the " + role + " (" + modelId + "): the prompt of "
+                + pending.label() + (query == null ? "" : " (query \"" + preview(query, 60) + "\")"));
+        if (refusal == null) {
             return null;
         }
-        String text = pending.prompt().text();
-        TokenCounter counter = settings.tokenCounter();
-        int tokens;
-        String counted;
-        if (counter != null) {
-            tokens = counter.count(text);
-            counted = tokens + " tokens (counted with " + counter.describe() + ")";
-        } else {
-            int codePoints = text.codePointCount(0, text.length());
-            tokens = 1 + (codePoints + MAX_CODE_POINTS_PER_TOKEN - 1) / MAX_CODE_POINTS_PER_TOKEN;
-            counted = "at least " + tokens + " tokens (its " + codePoints + " characters, at most " + MAX_CODE_POINTS_PER_TOKEN
-                    + " per LLaMA-2 token; set autoj.tokenizer / --tokenizer to count exactly)";
-        }
-        if ((long) tokens + maxNewTokens <= window) {
-            return null;
-        }
-        String query = pending.request().get("query");
-        String reason = "not sent to the " + role + " (" + modelId + "): the prompt of " + pending.label()
-                + (query == null ? "" : " (query \"" + preview(query, 60) + "\")") + " is " + counted + ", and with the "
-                + maxNewTokens + "-token budget it needs " + (tokens + maxNewTokens) + ", more than the " + window
-                + "-token context window. Shorten the judged texts to at most " + Math.max(0, window - maxNewTokens)
-                + " prompt tokens, or, if the server's window is larger, set autoj.context-window / --context-window.";
         if (pending.prompt().protocol() != Protocol.SCENARIO) {
-            warn(reason); // the classifier's refusals are warned where its answers are read
+            warn(refusal.reason()); // the classifier's refusals are warned where its answers are read
         }
-        return new Outcome("", null, StopReason.REJECTED, counter != null ? tokens : -1, 0, Duration.ZERO,
-                Provenance.notSent(backend.name()), reason, false);
+        return new Outcome("", null, StopReason.REJECTED, refusal.countedTokens(), 0, Duration.ZERO,
+                Provenance.notSent(backend.name()), refusal.reason(), false);
     }
 
     private Judgment judgment(Prompt prompt, Scenario scenario, Outcome outcome) {
@@ -442,16 +445,16 @@ public final class StandardJudge implements Judge {
     }
 
     /**
-     * Parses an output, skipping verdict markers the judge copied from the judged texts; a cut-off
-     * generation without a verdict says why it was cut.
+     * Reads an output by the family's reader (Auto-J's skips verdict markers the judge copied from the judged
+     * texts); a cut-off generation without a verdict says why it was cut.
      */
-    private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens) {
+    private static ParsedVerdict interpret(Prompt prompt, Outcome outcome, int maxNewTokens, JudgeFamily family) {
         if (outcome.stopReason() == StopReason.REJECTED) {
             return ParsedVerdict.noVerdict(outcome.sent()
                     ? "the judge's server rejected this prompt, so there is no judgment: " + outcome.note()
                     : "the prompt is too long for the judge, so there is no judgment: " + outcome.note());
         }
-        ParsedVerdict parsed = VerdictParser.parse(prompt, outcome.raw());
+        ParsedVerdict parsed = family.readOutput(prompt, outcome.raw());
         String cut = CutOff.reason(outcome.stopReason(), parsed, outcome.generatedTokens(), maxNewTokens);
         return cut == null ? parsed : ParsedVerdict.noVerdict(cut);
     }

@@ -1,9 +1,10 @@
 package dev.autoj.engine.store;
 
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.protocol.CutOff;
 import dev.autoj.engine.protocol.ParsedVerdict;
-import dev.autoj.engine.protocol.VerdictParser;
+import dev.autoj.engine.protocol.Prompt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Reads a whole store to check it ({@link JudgmentStore#verify()}) or count it
- * ({@link JudgmentStore#stats()}). A recorded result is checked by the judge's own rule for cut-off
- * outputs ({@link CutOff}).
+ * ({@link JudgmentStore#stats()}). A recorded result is checked by its model's family's reader
+ * ({@link JudgeFamilies#judging}) and the judge's own rule for cut-off outputs ({@link CutOff}).
  */
 final class StoreAudit {
 
@@ -84,8 +85,9 @@ final class StoreAudit {
             return "its \"key\" field " + keyField + " differs from its file name";
         }
         if (judgment.rawOutput() != null && judgment.protocol() != Protocol.SCENARIO) {
-            ParsedVerdict parsed = VerdictParser.parse(judgment.protocol(), judgment.language(), judgment.rawOutput(),
-                    judgment.judgedTexts());
+            // The verdict rule is the family's of the recorded model (Auto-J for an id autoj does not know).
+            ParsedVerdict parsed = JudgeFamilies.judging(judgment.modelId()).readOutput(new Prompt(judgment.protocol(),
+                    judgment.language(), judgment.prompt(), List.of(), judgment.judgedTexts()), judgment.rawOutput());
             boolean cut = CutOff.reason(judgment.stopReason(), parsed, judgment.generatedTokens(), judgment.maxNewTokens()) != null;
             if (!cut && !StoredJudgment.sameResult(parsed, judgment.result())) {
                 return "its raw output parses to " + describe(parsed) + " but its result says " + describe(judgment.result());

@@ -68,8 +68,12 @@ public record StoredJudgment(
         request = Collections.unmodifiableMap(new LinkedHashMap<>(request == null ? Map.of() : request));
     }
 
-    /** The request fields that hold judged texts, in the order a prompt shows them. */
-    private static final List<String> JUDGED_FIELDS = List.of("query", "response", "response_1", "response_2");
+    /**
+     * The request fields that hold judged texts, in the order a prompt shows them: Auto-J's, then Prometheus 2's
+     * ({@code instruction}, {@code response_A}, {@code response_B}, {@code rubric}, {@code reference_answer}).
+     */
+    private static final List<String> JUDGED_FIELDS = List.of("query", "instruction", "response", "response_1", "response_2",
+            "response_A", "response_B", "rubric", "reference_answer");
 
     /**
      * Judged texts as request fields: a text named as the prompt shows it ({@code "response 1"}) is

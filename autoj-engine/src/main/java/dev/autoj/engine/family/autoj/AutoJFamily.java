@@ -1,5 +1,6 @@
 package dev.autoj.engine.family.autoj;
 
+import dev.autoj.engine.Judge;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.family.JudgeFamily;
@@ -50,6 +51,42 @@ final class AutoJFamily implements JudgeFamily {
     @Override
     public boolean scenariosApply() {
         return true;
+    }
+
+    @Override
+    public boolean ties() {
+        return true;
+    }
+
+    @Override
+    public Prompt gradePrompt(Judge.GradeRequest request) {
+        refuseCriteria(request.rubric(), request.referenceAnswer());
+        return PromptBuilder.single(request.language(), request.query(), request.response());
+    }
+
+    @Override
+    public Prompt comparePrompt(Judge.CompareRequest request, boolean swapped) {
+        refuseCriteria(request.rubric(), request.referenceAnswer());
+        return swapped
+                ? PromptBuilder.pairwise(request.language(), request.query(), request.response2(), request.response1())
+                : PromptBuilder.pairwise(request.language(), request.query(), request.response1(), request.response2());
+    }
+
+    /** Auto-J's reader: the last verdict marker, skipping markers the judge quotes from the judged texts. */
+    @Override
+    public ParsedVerdict readOutput(Prompt prompt, String output) {
+        return VerdictParser.parse(prompt, output);
+    }
+
+    /** Auto-J judges by its own per-scenario criteria and has no place for a rubric or a reference answer. */
+    private static void refuseCriteria(String rubric, String referenceAnswer) {
+        String given = rubric != null ? "rubric" : referenceAnswer != null ? "reference answer" : null;
+        if (given != null) {
+            throw new InvalidRequestException(given.replace(' ', '_'), "Auto-J takes no " + given + ": it judges by its own"
+                    + " criteria for the request's scenario, so a " + given + " given to it would be silently ignored",
+                    "remove the " + given + ", or judge with Prometheus 2 (set autoj.model.name to "
+                    + "prometheus-eval/prometheus-7b-v2.0), which grades against your rubric and an optional reference answer");
+        }
     }
 
     @Override
