@@ -123,8 +123,8 @@ final class JudgeCommand extends AutojCommand {
             ObjectNode line = Json.object();
             line.put("line", r.line());
             line.put(ResumableOutput.HASH_FIELD, r.sha256());
-            line.put("protocol", r.protocol());
             line.setAll(node);
+            line.put("protocol", r.protocol()); // the line's protocol: "absolute"/"relative" for Prometheus 2's lines
             lines.add(Json.line(line));
         }
         return lines;

@@ -12,11 +12,13 @@ import dev.autoj.engine.Scenario;
 import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.family.prometheus.Prometheus;
 import dev.autoj.engine.family.prometheus.PrometheusPrompt;
+import dev.autoj.engine.family.prometheus.PrometheusReference;
 import dev.autoj.engine.family.prometheus.Rubric;
 import dev.autoj.engine.store.StoreMode;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
@@ -148,6 +150,52 @@ class JudgeFamilyShapesTest {
             assertThat(reading.isNoVerdict()).isTrue();
             assertThat(reading.noVerdictReason()).isNotBlank();
         }
+    }
+
+    @Test
+    @DisplayName("Mistral-v0.2 shape through Judges as Prometheus 2: the library's prompts and token ids, exact greedy tokens, an honest no-verdict")
+    void mistralShapeThroughTheJudgeAsPrometheus() throws IOException {
+        List<PrometheusReference.Prompt> references = PrometheusReference.prompts();
+        PrometheusReference.Prompt absolute = references.stream()
+                .filter(r -> r.absolute() && r.referenceAnswer() != null).findFirst().orElseThrow();
+        PrometheusReference.Prompt relative = references.stream()
+                .filter(r -> !r.absolute() && r.predefinedRubric() == null).findFirst().orElseThrow();
+        // The folder's name is the model id the embedded engine reports: Prometheus 2's repository name picks the family.
+        TinyLlama model = TinyLlama.write(temp.resolve("prometheus-7b-v2.0"), MISTRAL_V02_SHAPE, 2026);
+        writeNoSlidingWindow(model);
+        Files.copy(SharedFiles.tokenizer("mistral"), model.dir.resolve("tokenizer.json"));
+        List<String> warnings = new CopyOnWriteArrayList<>();
+
+        try (OnnxBackend backend = OnnxBackend.open(OnnxOptions.of(model.dir).withCacheDir(temp.resolve("cache")))) {
+            List<Judgment> judgments = new java.util.ArrayList<>();
+            try (Judge judge = Judges.builder().backend(new Unclosed(backend)).mode(StoreMode.LIVE).maxNewTokens(6)
+                    .onWarning(warnings::add).build()) {
+                assertThat(judge.family()).isSameAs(JudgeFamilies.PROMETHEUS);
+                judgments.add(judge.gradeAll(List.of(new Judge.GradeRequest(absolute.instruction(), absolute.response(), null)
+                        .withRubric(absolute.rubric()).withReferenceAnswer(absolute.referenceAnswer()))).get(0));
+                judgments.add(judge.compareInGivenOrderAll(List.of(new Judge.CompareRequest(relative.instruction(),
+                        relative.responseA(), relative.responseB(), null).withRubric(relative.rubric())
+                        .withReferenceAnswer(relative.referenceAnswer()))).get(0));
+            }
+            List<PrometheusReference.Prompt> expected = List.of(absolute, relative);
+            for (int i = 0; i < 2; i++) {
+                Judgment judgment = judgments.get(i);
+                PrometheusReference.Prompt reference = expected.get(i);
+                assertThat(judgment.prompt().text()).as(reference.id()).isEqualTo(reference.text());
+                int[] promptIds = backend.encode(judgment.prompt().text());
+                assertThat(promptIds).as(reference.id() + ": the library's Mistral token ids").containsExactly(reference.tokenIds());
+                assertThat(judgment.promptTokens()).isEqualTo(promptIds.length);
+                assertThat(judgment.rawOutput()).isEqualTo(backend.decode(ints(model.referenceGreedy(promptIds, 6))));
+                // A random model writes no verdict: the family's reader finds none, and the pipeline says the output was
+                // cut at the budget before one was stated. Nothing is made up.
+                assertThat(judgment.verdict()).isNull();
+                assertThat(judgment.rating()).isNull();
+                assertThat(JudgeFamilies.PROMETHEUS.readOutput(judgment.prompt(), judgment.rawOutput()).noVerdictReason())
+                        .startsWith(i == 0 ? "no score:" : "no verdict:");
+                assertThat(judgment.noVerdictReason()).contains("before it stated a verdict");
+            }
+        }
+        assertThat(warnings).isEmpty();
     }
 
     /** Mistral-7B-v0.2's config.json says {@code "sliding_window": null}; so does the Yi-shaped one here (Yi has none either). */
