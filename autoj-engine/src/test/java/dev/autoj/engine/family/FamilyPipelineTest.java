@@ -8,18 +8,17 @@ import dev.autoj.engine.Judges;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Verdict;
-import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.family.prometheus.Prometheus;
 import dev.autoj.engine.family.prometheus.Rubric;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the judging pipeline asks a family: the prompt of a grade or a comparison, and the reading of an output. */
 class FamilyPipelineTest {
@@ -58,15 +57,16 @@ class FamilyPipelineTest {
     }
 
     @Test
-    void anAutojJudgeRefusesARubricBeforeTheBackEndIsAsked() {
-        AtomicInteger calls = new AtomicInteger();
-        try (Judge judge = Judges.builder().backend(counting("GAIR/autoj-13b", calls)).mode(StoreMode.LIVE).build()) {
+    void anAutojJudgeRefusesARubricBeforeItLooksForAJudgment(@TempDir Path store) {
+        // Replay from an empty store: a request that got past the refusal would be a replay miss instead.
+        try (Judge judge = Judges.builder().modelId("GAIR/autoj-13b").store(JudgmentStore.open(store)).mode(StoreMode.REPLAY)
+                .build()) {
             assertThatThrownBy(() -> judge.gradeAll(List.of(GRADE, GRADE.withRubric("Is it right?"))))
                     .isInstanceOf(JudgeFamily.InvalidRequestException.class)
                     .hasMessageStartingWith("grade request 2 of 2 to GAIR/autoj-13b (Auto-J): Auto-J takes no rubric");
             assertThat(judge.family()).isSameAs(JudgeFamilies.AUTOJ);
+            assertThat(judge.modelId()).isEqualTo("GAIR/autoj-13b");
         }
-        assertThat(calls).hasValue(0);
     }
 
     @Test
@@ -121,25 +121,5 @@ class FamilyPipelineTest {
         assertThat(prompt.warnings()).singleElement().asString()
                 .startsWith("The response holds text that Prometheus 2's reader would read as a verdict");
         assertThat(JudgeFamilies.PROMETHEUS.gradePrompt(GRADE.withRubric("r")).warnings()).isEmpty();
-    }
-
-    private static Backend counting(String modelId, AtomicInteger calls) {
-        return new Backend() {
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public String modelId() {
-                return modelId;
-            }
-
-            @Override
-            public List<Generation> generate(List<GenerationRequest> requests) {
-                calls.incrementAndGet();
-                throw new AssertionError("no prompt may reach the back end");
-            }
-        };
     }
 }
