@@ -4,7 +4,6 @@ import dev.autoj.engine.Classification;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
-import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Provenance;
 import dev.autoj.engine.Scenario;
@@ -106,10 +105,9 @@ public final class StandardJudge implements Judge {
         List<Pending> pending = new ArrayList<>(requests.size() * 2);
         for (int i = 0; i < requests.size(); i++) {
             CompareRequest r = requests.get(i);
-            Language language = RequestChecks.validate(r, i);
             String label = label("compare", i, requests.size());
-            pending.add(pairwise(r, language, i, false, label + " (original order)"));
-            pending.add(pairwise(r, language, i, true, label + " (swapped order)"));
+            pending.add(pairwise(r, i, false, label + " (original order)"));
+            pending.add(pairwise(r, i, true, label + " (swapped order)"));
         }
         List<Judgment> judgments = judgeCompared(requests, pending);
         List<Comparison> comparisons = new ArrayList<>(requests.size());
@@ -123,7 +121,7 @@ public final class StandardJudge implements Judge {
     public List<Judgment> compareInGivenOrderAll(List<CompareRequest> requests) {
         RequestChecks.requireList(requests, "compareInGivenOrderAll");
         return judgeCompared(requests, onePromptEach(requests,
-                (r, i) -> pairwise(r, RequestChecks.validate(r, i), i, false, label("compare", i, requests.size()))));
+                (r, i) -> pairwise(r, i, false, label("compare", i, requests.size()))));
     }
 
     private List<Judgment> judgeCompared(List<CompareRequest> requests, List<Pending> pending) {
@@ -131,8 +129,9 @@ public final class StandardJudge implements Judge {
                 requests.stream().map(CompareRequest::query).toList());
     }
 
-    /** The family's pairwise prompt of {@code r} in the given order, or with the responses swapped. */
-    private Pending pairwise(CompareRequest r, Language language, int index, boolean swapped, String label) {
+    /** The family's pairwise prompt of {@code r} (checked here) in the given order, or with the responses swapped. */
+    private Pending pairwise(CompareRequest r, int index, boolean swapped, String label) {
+        RequestChecks.validate(r, index);
         Prompt prompt = asking(label, () -> family.comparePrompt(r, swapped));
         return Pending.of(prompt, index, label, "order", swapped ? "swapped" : "original", "scenario", scenarioId(r.scenario()));
     }
