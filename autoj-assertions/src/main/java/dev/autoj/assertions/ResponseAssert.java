@@ -68,6 +68,10 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
      * The rubric the judge grades against, as text (inserted as given) or a predefined rubric's name
      * ({@code "helpfulness"}, {@code "harmlessness"}, {@code "honesty"}, {@code "factual_validity"}, {@code "reasoning"}).
      * Prometheus 2 requires one; Auto-J takes none and refuses it.
+     *
+     * <pre>{@code
+     * assertThatResponse(answer).forQuery(q).withRubric("helpfulness").isPreferredOver(baseline);
+     * }</pre>
      */
     public ResponseAssert withRubric(String rubric) {
         this.rubricText = Objects.requireNonNull(rubric, "rubric");
@@ -93,7 +97,13 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
         return myself;
     }
 
-    /** A reference answer (what a score of 5 looks like) for a judge that takes one (Prometheus 2); Auto-J refuses it. */
+    /**
+     * A reference answer (what a score of 5 looks like) for a judge that takes one (Prometheus 2); Auto-J refuses it.
+     *
+     * <pre>{@code
+     * assertThatResponse(answer).forQuery("What is 2+2?").withRubric(rubric).withReferenceAnswer("4").scoresAtLeast(4);
+     * }</pre>
+     */
     public ResponseAssert withReferenceAnswer(String referenceAnswer) {
         this.referenceAnswer = Objects.requireNonNull(referenceAnswer, "referenceAnswer");
         this.grade = null;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autoj.engine.Judge;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.SharedFiles;
+import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.protocol.PromptBuilder;
 import java.io.BufferedReader;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every record of {@code reference_prompts.jsonl} (the original Python prompt builder's output,
- * tokenized by an independent LLaMA-2 implementation) rebuilt from its source record.
+ * tokenized by an independent LLaMA-2 implementation) rebuilt from its source record, as the judging
+ * pipeline builds it (Auto-J's {@code JudgeFamily}).
  */
 class ReferencePromptsTest {
 
@@ -87,13 +90,14 @@ class ReferencePromptsTest {
         assertThat(maxTokens).as("the longest prompt, untruncated").isEqualTo(6770);
     }
 
+    /** The prompt as the judging pipeline builds it: Auto-J's family's pipeline prompts (the classifier's is PromptBuilder's). */
     private static Prompt rebuild(String kind, String order, JsonNode source) {
         return switch (kind) {
-            case "pairwise" -> "exchanged".equals(order)
-                    ? PromptBuilder.pairwise(Language.EN, text(source, "prompt"), text(source, "response 2"), text(source, "response 1"))
-                    : PromptBuilder.pairwise(Language.EN, text(source, "prompt"), text(source, "response 1"), text(source, "response 2"));
-            case "single" -> PromptBuilder.single(Language.EN, text(source, "prompt"), text(source, "response"));
-            case "zh_single" -> PromptBuilder.single(Language.ZH, text(source, "prompt"), text(source, "response"));
+            case "pairwise" -> JudgeFamilies.AUTOJ.comparePrompt(new Judge.CompareRequest(text(source, "prompt"),
+                    text(source, "response 1"), text(source, "response 2"), null), "exchanged".equals(order));
+            case "single" -> JudgeFamilies.AUTOJ.gradePrompt(new Judge.GradeRequest(text(source, "prompt"), text(source, "response"), null));
+            case "zh_single" -> JudgeFamilies.AUTOJ.gradePrompt(new Judge.GradeRequest(text(source, "prompt"), text(source, "response"),
+                    null, Language.ZH));
             case "scenario_classification" -> PromptBuilder.scenario(
                     PromptBuilder.classifierQuery(text(source, "instruction"), text(source, "input")));
             default -> throw new IllegalStateException("unknown kind in reference_prompts.jsonl: " + kind);
