@@ -65,7 +65,9 @@ class PrometheusPipelineOnLoopbackServerTest {
     Path temp;
 
     private HttpServer server;
+    private URI endpoint;
     private final List<String> prompts = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private Judge judge;
 
     @BeforeEach
@@ -73,7 +75,7 @@ class PrometheusPipelineOnLoopbackServerTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::answer);
         server.start();
-        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         RemoteBackend backend = new RemoteBackend(RemoteConfig.builder().endpoints(List.of(endpoint))
                 .modelName(Prometheus.MODEL_7B).maxTokens(1024).build());
         judge = Judges.builder().backend(backend).store(JudgmentStore.open(temp.resolve("store"))).mode(StoreMode.RECORD).build();
@@ -88,7 +90,8 @@ class PrometheusPipelineOnLoopbackServerTest {
     /**
      * The test's server: an output the test writes, chosen by what the prompt holds — 4 under the rubric
      * RUBRIC-FOUR, 2 under RUBRIC-TWO; in relative grading "A" when response A is the one marked BETTER, else
-     * "B", or always "A" (a position-biased judge) under a rubric marked BIASED.
+     * "B", or always "A" (a position-biased judge) under a rubric marked BIASED; under RUBRIC-UNREADABLE-ONCE, an
+     * output without a score the first time a prompt is asked, 3 afterwards.
      */
     private void answer(HttpExchange exchange) throws IOException {
         byte[] body;
@@ -99,9 +102,13 @@ class PrometheusPipelineOnLoopbackServerTest {
         } else {
             JsonNode request = JSON.readTree(exchange.getRequestBody());
             String prompt = request.path("prompt").asText();
+            boolean askedBefore = prompts.contains(prompt);
             prompts.add(prompt);
+            bodies.add(request);
             String output;
-            if (prompt.contains("###Response A:")) {
+            if (prompt.contains("RUBRIC-UNREADABLE-ONCE")) {
+                output = askedBefore ? "Written by the test. [RESULT] 3" : "Written by the test, with no score at the end.";
+            } else if (prompt.contains("###Response A:")) {
                 String a = prompt.substring(prompt.indexOf("###Response A:"), prompt.indexOf("###Response B:"));
                 output = "Feedback: written by the test, not by Prometheus. [RESULT] "
                         + (prompt.contains("BIASED") || a.contains("BETTER") ? "A" : "B");
@@ -209,6 +216,33 @@ class PrometheusPipelineOnLoopbackServerTest {
         assertThatThrownBy(() -> assertThatResponse(BASELINE).forQuery(QUERY).judgedBy(judge).withRubric(CONCISE)
                 .withPositionPolicy(PositionPolicy.FIRST_ONLY).isAtLeastAsGoodAs(ANSWER))
                 .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    @DisplayName("sampling as the library does: temperature, top_p and repetition_penalty sent; an unreadable output asked again; its own key")
+    void theLibrarysSamplingIsSentAndAnUnreadableOutputIsAskedAgain() {
+        Judge.GradeRequest request = new Judge.GradeRequest(QUERY, ANSWER, null).withRubric("[Accurate? RUBRIC-UNREADABLE-ONCE]");
+        Judgment sampled;
+        try (Judge sampling = Judges.builder().backend(new RemoteBackend(RemoteConfig.builder().endpoints(List.of(endpoint))
+                        .modelName(Prometheus.MODEL_7B).maxTokens(1024).build()))
+                .store(JudgmentStore.open(temp.resolve("store"))).mode(StoreMode.RECORD)
+                .sampling(dev.autoj.engine.backend.Sampling.PROMETHEUS_LIBRARY).build()) {
+            sampled = sampling.gradeAll(List.of(request)).get(0);
+        }
+
+        assertThat(sampled.rating()).as("the second answer, read").isEqualTo(3.0);
+        assertThat(bodies).hasSize(2).allSatisfy(body -> {
+            assertThat(body.path("temperature").doubleValue()).isEqualTo(1.0);
+            assertThat(body.path("top_p").doubleValue()).isEqualTo(0.9);
+            assertThat(body.path("repetition_penalty").doubleValue()).isEqualTo(1.03);
+        });
+        // The greedy judge of this test shares the store, but not the key: it asks the server itself, greedily.
+        Judgment greedy = judge.gradeAll(List.of(request)).get(0);
+        assertThat(bodies).hasSize(3);
+        assertThat(bodies.get(2).path("temperature").intValue()).isZero();
+        assertThat(bodies.get(2).has("repetition_penalty")).isFalse();
+        assertThat(greedy.rating()).isEqualTo(3.0);
+        assertThat(JudgmentStore.open(temp.resolve("store")).files()).hasSize(2);
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.autoj.cli;
 
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.JudgeSpec;
+import dev.autoj.engine.SettingText;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
 import java.nio.file.Path;
@@ -59,9 +61,15 @@ final class JudgeOptions extends RunOptions {
                     + " Auto-J-13B's); without --tokenizer only prompts whose length alone proves them too long are refused")
     int contextWindow;
 
+    @Option(names = "--sampling", paramLabel = "greedy|prometheus-library", defaultValue = "greedy",
+            description = "greedy decoding (default), or Prometheus 2's library sampling through a server (temperature 1.0,"
+                    + " top-p 0.9, repetition penalty 1.03, asking again up to 10 times for an unreadable output; sampled"
+                    + " judgments have their own store keys; refused with --backend onnx and for Auto-J)")
+    String sampling;
+
     @Override
     List<String> modelOptionNames() {
-        return List.of("--endpoint", "--model-name", "--max-new-tokens", "--batch", "--tokenizer", "--context-window");
+        return List.of("--endpoint", "--model-name", "--max-new-tokens", "--batch", "--tokenizer", "--context-window", "--sampling");
     }
 
     /** The judge's settings, validated. */
@@ -69,8 +77,14 @@ final class JudgeOptions extends RunOptions {
         if (batch < 1) {
             throw usage("--batch must be at least 1, got " + batch);
         }
+        Sampling chosen;
+        try {
+            chosen = SettingText.parseSampling(sampling);
+        } catch (IllegalArgumentException e) {
+            throw usage("--sampling: " + e.getMessage());
+        }
         return validate(spec("--endpoint", endpoints, "--model-name", modelName).maxNewTokens(maxNewTokens).conformance(conformance)
-                .tokenizer(tokenizer).contextWindow(contextWindow));
+                .tokenizer(tokenizer).contextWindow(contextWindow).sampling(chosen));
     }
 
     /** Opens the judge, with the conformance check before its first judgment; the caller closes it. */

@@ -4,6 +4,7 @@ import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
 import dev.autoj.engine.internal.JudgeFactory;
@@ -57,6 +58,8 @@ import java.util.Optional;
  *     sending (remote back end; needs {@code dev.autoj:autoj-onnx}), or null
  * @param contextWindow the remote judge's context window in tokens, prompt and budget together: a prompt that
  *     cannot fit it is refused before it is sent, as a no-verdict judgment of its own
+ * @param sampling the judge's sampling ({@link Sampling#PROMETHEUS_LIBRARY} for Prometheus 2 through a server), or null
+ *     for greedy decoding (the default)
  * @param naming how messages name each setting (a configuration key or a command-line option)
  */
 public record JudgeSpec(
@@ -80,6 +83,7 @@ public record JudgeSpec(
         ServerConfig server,
         Path tokenizer,
         int contextWindow,
+        Sampling sampling,
         Naming naming) {
 
     /** The back ends a judge can run on. */
@@ -156,35 +160,12 @@ public record JudgeSpec(
         classifierEndpoints = classifierEndpoints == null || classifierEndpoints.isEmpty() ? endpoints : List.copyOf(classifierEndpoints);
         validate(backend, endpoints, modelNameGiven, modelPath, mode, storeDir, maxNewTokens, timeout, concurrency,
                 classifierModelName, classifierEndpoints, server, naming);
-        validateCounting(backend, mode, tokenizer, contextWindow, maxNewTokens, naming);
+        SpecChecks.counting(backend, mode, tokenizer, contextWindow, maxNewTokens, naming);
+        SpecChecks.sampling(backend, modelName, sampling, naming);
     }
 
     /** Auto-J-13B's context window (LLaMA-2): prompt and generated tokens together. */
     public static final int DEFAULT_CONTEXT_WINDOW = 4096;
-
-    private static void validateCounting(BackendKind backend, StoreMode mode, Path tokenizer, int contextWindow, int maxNewTokens,
-            Naming naming) {
-        if (contextWindow <= maxNewTokens || contextWindow > Setting.CONTEXT_WINDOW.range().max()) {
-            throw new InvalidSpecException(Setting.CONTEXT_WINDOW,
-                    naming.name(Setting.CONTEXT_WINDOW) + " must be a whole number of tokens larger than "
-                    + naming.name(Setting.MAX_NEW_TOKENS) + " (" + maxNewTokens + ") and at most " + Setting.CONTEXT_WINDOW.range().max()
-                    + ", got " + contextWindow + " (Auto-J-13B's window is " + DEFAULT_CONTEXT_WINDOW + ")");
-        }
-        if (backend == BackendKind.ONNX && (tokenizer != null || contextWindow != DEFAULT_CONTEXT_WINDOW)) {
-            Setting given = tokenizer != null ? Setting.TOKENIZER : Setting.CONTEXT_WINDOW;
-            throw new InvalidSpecException(given,
-                    naming.name(given) + " applies to a remote judge; the embedded engine counts with the"
-                    + " model folder's tokenizer.json and window (config.json) and refuses prompts that do not fit itself:"
-                    + " remove " + naming.name(given) + ", or set " + naming.assign(Setting.BACKEND, "remote") + ".");
-        }
-        if (tokenizer != null && mode != StoreMode.REPLAY && !Files.isRegularFile(tokenizer)
-                && !Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
-            throw new InvalidSpecException(Setting.TOKENIZER, naming.name(Setting.TOKENIZER) + " = " + tokenizer + ": "
-                    + (Files.isDirectory(tokenizer) ? "the folder has no tokenizer.json" : "there is no such file") + " (seen from "
-                    + Path.of("").toAbsolutePath() + "); give the judge model's tokenizer.json (for Auto-J, LLaMA-2's), or a"
-                    + " folder holding it.");
-        }
-    }
 
     /** A builder holding the defaults of {@link Setting}; messages name configuration keys unless told otherwise. */
     public static Builder builder() {
@@ -344,6 +325,7 @@ public record JudgeSpec(
         private ServerConfig server;
         private Path tokenizer;
         private int contextWindow = DEFAULT_CONTEXT_WINDOW;
+        private Sampling sampling;
         private Naming naming = Naming.KEYS;
 
         private Builder() {
@@ -443,6 +425,12 @@ public record JudgeSpec(
             return this;
         }
 
+        /** Prometheus 2's library sampling through a server ({@link Sampling#PROMETHEUS_LIBRARY}), or null for greedy (the default). */
+        public Builder sampling(Sampling value) {
+            sampling = value;
+            return this;
+        }
+
         /** The remote judge's context window in tokens (default 4096, Auto-J-13B's). */
         public Builder contextWindow(int value) {
             contextWindow = value;
@@ -472,7 +460,7 @@ public record JudgeSpec(
         public JudgeSpec build() {
             return new JudgeSpec(backend, endpoints, modelName, modelNameGiven, modelPath, dtype, device, cacheDir, mode, storeDir,
                     maxNewTokens, timeout, concurrency, tokenEnv, classifierModelName, classifierEndpoints, conformance, server,
-                    tokenizer, contextWindow, naming);
+                    tokenizer, contextWindow, sampling, naming);
         }
 
         /** Reads the value of {@code setting} from text, as the configuration gives it. */

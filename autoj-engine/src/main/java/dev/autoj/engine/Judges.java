@@ -2,7 +2,9 @@ package dev.autoj.engine;
 
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.TokenCounter;
+import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.internal.StandardJudge;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
@@ -63,8 +65,24 @@ public final class Judges {
         private Clock clock = Clock.systemUTC();
         private TokenCounter tokenCounter;
         private int contextWindow;
+        private Sampling sampling;
 
         private Builder() {
+        }
+
+        /**
+         * Samples instead of decoding greedily: only {@link Sampling#PROMETHEUS_LIBRARY} for a Prometheus 2 judge on a
+         * back end that {@linkplain Backend#samples() samples} (a vLLM server), re-asking up to
+         * {@link Sampling#PROMETHEUS_LIBRARY_ASKS} times in all when an output cannot be read, as the prometheus-eval
+         * library does. Sampled judgments have their own store keys. Anything else is refused in {@link #build()}.
+         *
+         * <pre>{@code
+         * Judges.builder().backend(vllm).sampling(Sampling.PROMETHEUS_LIBRARY)   // vllm serves prometheus-eval/prometheus-7b-v2.0
+         * }</pre>
+         */
+        public Builder sampling(Sampling sampling) {
+            this.sampling = sampling;
+            return this;
         }
 
         /** The back end that runs the judge model; its {@link Backend#modelId()} keys the store. */
@@ -190,8 +208,26 @@ public final class Judges {
                         + " RECORD or REPLAY mode; call classifier(backend) for live classification");
             }
             String classifierModel = modelId(classifier, classifierModelId, "classifierModelId", "classifier");
+            requireSampling(sampling, backend, judgeModel);
             return new StandardJudge(new StandardJudge.Settings(backend, judgeModel, classifier, classifierModel,
-                    store, effective, maxNewTokens, warningListener, clock, tokenCounter, contextWindow));
+                    store, effective, maxNewTokens, warningListener, clock, tokenCounter, contextWindow, sampling));
+        }
+
+        /** Sampling is applied or refused aloud: only the library's, only for Prometheus 2, only on a back end that samples. */
+        private static void requireSampling(Sampling sampling, Backend backend, String judgeModel) {
+            if (sampling == null) {
+                return;
+            }
+            if (!sampling.equals(Sampling.PROMETHEUS_LIBRARY) || JudgeFamilies.judging(judgeModel) != JudgeFamilies.PROMETHEUS) {
+                throw new IllegalArgumentException("sampling " + sampling.describe() + " is not offered for " + judgeModel
+                        + ": autoj samples only as the prometheus-eval library does (Sampling.PROMETHEUS_LIBRARY) and only for"
+                        + " Prometheus 2; Auto-J is decoded greedily, as GAIR evaluated it. Drop sampling(..).");
+            }
+            if (backend != null && !backend.samples()) {
+                throw new IllegalArgumentException("the back end '" + backend.name() + "' decodes greedily only (the embedded"
+                        + " engine cannot sample), so it cannot apply " + sampling.describe() + ": judge through a server"
+                        + " (vLLM) or drop sampling(..)");
+            }
         }
 
         private static String modelId(Backend backend, String configured, String setting, String backendSetting) {

@@ -69,7 +69,9 @@ public enum Setting {
     TOKENIZER("tokenizer", null, "--tokenizer", (b, t) -> b.tokenizer(Path.of(t.strip())), JudgeSpec::tokenizer,
             (s, b) -> b.tokenizer(s.tokenizer())),
     CONTEXT_WINDOW("context-window", String.valueOf(JudgeSpec.DEFAULT_CONTEXT_WINDOW), "--context-window", new Range(2, 1_048_576),
-            Builder::contextWindow, JudgeSpec::contextWindow, (s, b) -> b.contextWindow(s.contextWindow()));
+            Builder::contextWindow, JudgeSpec::contextWindow, (s, b) -> b.contextWindow(s.contextWindow())),
+    SAMPLING("sampling", "greedy", "--sampling", (b, t) -> b.sampling(SettingText.parseSampling(t)),
+            s -> SettingText.samplingName(s.sampling()), (s, b) -> b.sampling(s.sampling()));
 
     /** The prefix of every configuration key. */
     public static final String PREFIX = "autoj.";

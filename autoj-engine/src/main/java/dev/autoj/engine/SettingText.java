@@ -1,5 +1,6 @@
 package dev.autoj.engine;
 
+import dev.autoj.engine.backend.Sampling;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,24 @@ public final class SettingText {
             }
         }
         throw new IllegalArgumentException("\"" + text + "\" is not one of " + choices(type));
+    }
+
+    /**
+     * A sampling setting: {@code greedy} (null) or {@code prometheus-library} ({@link Sampling#PROMETHEUS_LIBRARY}).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Sampling parseSampling(String text) {
+        return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
+            case "greedy" -> null;
+            case "prometheus-library" -> Sampling.PROMETHEUS_LIBRARY;
+            default -> throw new IllegalArgumentException("\"" + text + "\" is not one of greedy, prometheus-library");
+        };
+    }
+
+    /** The setting's spelling of {@code sampling}: {@code greedy} for null. */
+    public static String samplingName(Sampling sampling) {
+        return sampling == null ? "greedy" : sampling.equals(Sampling.PROMETHEUS_LIBRARY) ? "prometheus-library" : sampling.describe();
     }
 
     /** The accepted spellings of {@code type}'s constants, e.g. {@code live, record, replay}. */

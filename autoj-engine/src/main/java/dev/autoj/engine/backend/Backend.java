@@ -25,6 +25,14 @@ public interface Backend extends AutoCloseable {
     List<Generation> generate(List<GenerationRequest> requests);
 
     /**
+     * Whether this back end applies {@link GenerationRequest#sampling()}; false (the default) for a back end
+     * that decodes greedily only, such as the embedded engine, which a sampled judge therefore refuses.
+     */
+    default boolean samples() {
+        return false;
+    }
+
+    /**
      * This back end under another model id, e.g. the embedded engine (which names its model after
      * the folder, different on every machine) under {@code "GAIR/autoj-13b"}, so that store keys
      * are the same wherever the judgments are recorded. Closing the result closes this back end.

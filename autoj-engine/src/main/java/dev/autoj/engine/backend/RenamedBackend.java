@@ -24,6 +24,11 @@ record RenamedBackend(Backend delegate, String modelId) implements Backend {
     }
 
     @Override
+    public boolean samples() {
+        return delegate.samples();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -34,7 +34,7 @@ public final class JudgeFactory {
 
     /** See {@link JudgeSpec#open()}. */
     public static Judge open(JudgeSpec spec) {
-        Judges.Builder builder = Judges.builder().maxNewTokens(spec.maxNewTokens()).mode(spec.mode());
+        Judges.Builder builder = Judges.builder().maxNewTokens(spec.maxNewTokens()).mode(spec.mode()).sampling(spec.sampling());
         if (spec.mode() == StoreMode.REPLAY && !Files.isDirectory(spec.storeDir())) {
             throw new InvalidSpecException(Setting.STORE_DIR,
                     spec.naming().name(Setting.STORE_DIR) + " = " + spec.storeDir() + " is not a folder (seen from "

@@ -8,9 +8,9 @@ import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Provenance;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.backend.TokenCounter;
 import dev.autoj.engine.family.JudgeFamilies;
@@ -72,10 +72,11 @@ public final class StandardJudge implements Judge {
      *     length alone proves it too long is refused)
      * @param contextWindow the judge's context window in tokens, prompt and budget together; 0 when unknown
      *     (nothing is refused before sending: the back end checks, as the embedded engine does)
+     * @param sampling the judge's sampling, or null for greedy decoding (checked by {@code Judges})
      */
     public record Settings(Backend backend, String modelId, Backend classifier, String classifierModelId,
                            JudgmentStore store, StoreMode mode, int maxNewTokens, Consumer<String> warningListener,
-                           Clock clock, TokenCounter tokenCounter, int contextWindow) {
+                           Clock clock, TokenCounter tokenCounter, int contextWindow, Sampling sampling) {
     }
 
     private final Settings settings;
@@ -182,7 +183,8 @@ public final class StandardJudge implements Judge {
     private List<Judgment> judgeAll(List<Pending> pending, List<Scenario> given, List<String> queries) {
         List<Scenario> scenarios = scenarios(given, queries);
         untrainedLanguage.firstWarning(pending.stream().map(p -> p.prompt().language()).toList()).ifPresent(this::warn);
-        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(), "judge");
+        List<Outcome> outcomes = resolve(pending, settings.backend(), settings.modelId(), settings.maxNewTokens(),
+                settings.sampling(), "judge");
         List<Judgment> judgments = new ArrayList<>(pending.size());
         for (int i = 0; i < pending.size(); i++) {
             judgments.add(judgment(pending.get(i).prompt(), scenarios.get(pending.get(i).index()), outcomes.get(i)));
@@ -217,7 +219,7 @@ public final class StandardJudge implements Judge {
         List<Pending> pending = onePromptEach(queries,
                 (query, i) -> Pending.of(PromptBuilder.scenario(query), i, label("classify", i, queries.size())));
         List<Outcome> outcomes = resolve(pending, settings.classifier(), settings.classifierModelId(),
-                CLASSIFIER_MAX_NEW_TOKENS, "scenario classifier");
+                CLASSIFIER_MAX_NEW_TOKENS, null, "scenario classifier");
         List<Classification> classifications = new ArrayList<>(queries.size());
         for (int i = 0; i < queries.size(); i++) {
             Outcome outcome = outcomes.get(i);
@@ -307,13 +309,14 @@ public final class StandardJudge implements Judge {
      * Answers every prompt: store hits first (record and replay modes), then all remaining distinct
      * prompts in one back-end batch, recorded in record mode.
      */
-    private List<Outcome> resolve(List<Pending> pending, Backend backend, String modelId, int maxNewTokens, String role) {
+    private List<Outcome> resolve(List<Pending> pending, Backend backend, String modelId, int maxNewTokens, Sampling sampling,
+            String role) {
         Outcome[] outcomes = new Outcome[pending.size()];
         JudgmentStore store = settings.mode() == StoreMode.LIVE ? null : settings.store();
         if (store != null) {
             for (int i = 0; i < pending.size(); i++) {
                 Prompt prompt = pending.get(i).prompt();
-                String key = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens);
+                String key = JudgmentStore.key(modelId, prompt.protocol(), prompt.language(), prompt.text(), maxNewTokens, sampling);
                 Optional<StoredJudgment> hit = store.find(key);
                 if (hit.isPresent()) {
                     outcomes[i] = replayed(hit.get()).read(prompt, maxNewTokens, family);
@@ -353,13 +356,10 @@ public final class StandardJudge implements Judge {
         if (missing.isEmpty()) {
             return List.of(outcomes);
         }
-        List<GenerationRequest> batch = missing.keySet().stream().map(p -> new GenerationRequest(p, maxNewTokens)).toList();
-        List<Generation> generations = backend.generate(batch);
-        if (generations == null || generations.size() != batch.size()) {
-            throw new BackendException("The " + role + " back end '" + backend.name() + "' answered "
-                    + (generations == null ? "null" : generations.size() + " generations") + " for a batch of " + batch.size()
-                    + " prompts; a back end must answer every prompt in order.");
-        }
+        List<GenerationRequest> batch = missing.keySet().stream().map(p -> new GenerationRequest(p, maxNewTokens, sampling)).toList();
+        List<Generation> generations = Asking.ask(backend, batch, missing.values().stream()
+                .map(indexes -> pending.get(indexes.get(0)).prompt()).toList(), family,
+                sampling == null ? 1 : Sampling.PROMETHEUS_LIBRARY_ASKS, role);
         int g = 0;
         List<StoredJudgment> unsaved = new ArrayList<>();
         StoreException writeFailure = null;
@@ -377,7 +377,7 @@ public final class StandardJudge implements Judge {
                 StoredJudgment recorded = new StoredJudgment(modelId, prompt.protocol(), prompt.language(), maxNewTokens,
                         first.request(), prompt.text(), generation.text(), null, live.verdict(), live.provenance().describe(),
                         generation.stopReason(), generation.promptTokens(), generation.generatedTokens(),
-                        settings.clock().instant());
+                        settings.clock().instant(), sampling);
                 // Every answer of the batch is offered to the store before any failure is raised:
                 // one bad shard folder must not cost the judgments that fit elsewhere.
                 try {

@@ -54,6 +54,12 @@ final class ServerBackend implements Backend {
         return config.modelName();
     }
 
+    /** The server is reached through the remote back end, which passes sampling on. */
+    @Override
+    public boolean samples() {
+        return true;
+    }
+
     @Override
     public List<Generation> generate(List<GenerationRequest> requests) {
         Backend backend = ready();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.protocol.ParsedVerdict;
@@ -41,7 +42,12 @@ final class JudgmentCodec {
         root.put("protocol", lower(j.protocol()));
         root.put("language", lower(j.language()));
         ObjectNode decoding = root.putObject("decoding");
-        decoding.put("greedy", true);
+        decoding.put("greedy", j.sampling() == null);
+        if (j.sampling() != null) {
+            decoding.put("temperature", j.sampling().temperature());
+            decoding.put("top_p", j.sampling().topP());
+            decoding.put("repetition_penalty", j.sampling().repetitionPenalty());
+        }
         decoding.put("max_new_tokens", j.maxNewTokens());
         ObjectNode request = root.putObject("request");
         j.request().forEach(request::put);
@@ -117,7 +123,8 @@ final class JudgmentCodec {
                     stop.isNull() ? null : StopReason.valueOf(stop.asText().toUpperCase(Locale.ROOT)),
                     StoreJson.required(root, "prompt_tokens").intValue(),
                     StoreJson.required(root, "generated_tokens").intValue(),
-                    Instant.parse(StoreJson.text(root, "recorded_at")));
+                    Instant.parse(StoreJson.text(root, "recorded_at")),
+                    sampling(decoding));
         } catch (IOException | IllegalArgumentException | NullPointerException | DateTimeParseException e) {
             String reason = StoreJson.damage(e);
             throw new StoreException("Damaged judgment file " + file + ": " + reason
@@ -133,6 +140,16 @@ final class JudgmentCodec {
 
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A sampled record's sampling; null for greedy (every record written before sampling existed says greedy). */
+    private static Sampling sampling(JsonNode decoding) {
+        if (decoding.path("greedy").asBoolean(true)) {
+            return null;
+        }
+        return new Sampling(StoreJson.required(decoding, "temperature").doubleValue(),
+                StoreJson.required(decoding, "top_p").doubleValue(),
+                StoreJson.required(decoding, "repetition_penalty").doubleValue());
     }
 
     private static ParsedVerdict result(JsonNode node) {

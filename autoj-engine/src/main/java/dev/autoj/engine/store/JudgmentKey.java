@@ -2,6 +2,7 @@ package dev.autoj.engine.store;
 
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.backend.Sampling;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,13 +32,23 @@ public final class JudgmentKey {
      * {@link #canonicalDescription}.
      */
     public static String of(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
+        return of(modelId, protocol, language, prompt, maxNewTokens, null);
+    }
+
+    /**
+     * The key of a judgment decoded with {@code sampling} (null: greedy, the same key as without it). A sampled
+     * judgment's description names its sampling instead of {@code greedy}, so it never shares a key with a greedy one.
+     */
+    public static String of(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens,
+            Sampling sampling) {
         requireParts(modelId, protocol, language, prompt, maxNewTokens);
         // Hashes header and prompt in two parts rather than building the description: replay
         // computes a key per judgment, and the prompt is the bulk of it.
         byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(header(modelId, protocol, language, maxNewTokens, promptBytes.length).getBytes(StandardCharsets.UTF_8));
+            sha.update(header(modelId, protocol, language, maxNewTokens, sampling, promptBytes.length)
+                    .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest(promptBytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -50,7 +61,7 @@ public final class JudgmentKey {
      */
     public static String canonicalDescription(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
         requireParts(modelId, protocol, language, prompt, maxNewTokens);
-        return header(modelId, protocol, language, maxNewTokens, prompt.getBytes(StandardCharsets.UTF_8).length) + prompt;
+        return header(modelId, protocol, language, maxNewTokens, null, prompt.getBytes(StandardCharsets.UTF_8).length) + prompt;
     }
 
     /** Where the judgment with {@code key} lives, relative to the store: {@code ab/abcdef….json}. */
@@ -74,12 +85,13 @@ public final class JudgmentKey {
         }
     }
 
-    private static String header(String modelId, Protocol protocol, Language language, int maxNewTokens, int promptBytes) {
+    private static String header(String modelId, Protocol protocol, Language language, int maxNewTokens, Sampling sampling,
+            int promptBytes) {
         return "autoj judgment key v1\n"
                 + "model: " + modelId + "\n"
                 + "protocol: " + protocol.name().toLowerCase(Locale.ROOT) + "\n"
                 + "language: " + language.name().toLowerCase(Locale.ROOT) + "\n"
-                + "decoding: greedy, max_new_tokens=" + maxNewTokens + "\n"
+                + "decoding: " + (sampling == null ? "greedy" : sampling.describe()) + ", max_new_tokens=" + maxNewTokens + "\n"
                 + "prompt: " + promptBytes + " bytes\n";
     }
 

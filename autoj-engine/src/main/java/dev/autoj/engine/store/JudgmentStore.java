@@ -2,6 +2,7 @@ package dev.autoj.engine.store;
 
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.internal.LineDiff;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -102,6 +103,12 @@ public final class JudgmentStore {
     /** The key of a judgment: see {@link JudgmentKey#of}. */
     public static String key(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens) {
         return JudgmentKey.of(modelId, protocol, language, prompt, maxNewTokens);
+    }
+
+    /** The key of a sampled judgment (null sampling: greedy): see {@link JudgmentKey#of(String, Protocol, Language, String, int, Sampling)}. */
+    public static String key(String modelId, Protocol protocol, Language language, String prompt, int maxNewTokens,
+            Sampling sampling) {
+        return JudgmentKey.of(modelId, protocol, language, prompt, maxNewTokens, sampling);
     }
 
     /** What the key is the hash of: see {@link JudgmentKey#canonicalDescription}. */

@@ -2,6 +2,7 @@ package dev.autoj.engine.store;
 
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import java.time.Instant;
@@ -35,6 +36,7 @@ import java.util.Objects;
  * @param promptTokens prompt tokens, -1 when unknown
  * @param generatedTokens generated tokens, -1 when unknown
  * @param recordedAt when it was recorded (not part of the key)
+ * @param sampling how the output was sampled, or null for greedy decoding (part of the key)
  */
 public record StoredJudgment(
         String modelId,
@@ -50,7 +52,16 @@ public record StoredJudgment(
         StopReason stopReason,
         int promptTokens,
         int generatedTokens,
-        Instant recordedAt) {
+        Instant recordedAt,
+        Sampling sampling) {
+
+    /** A greedy judgment. */
+    public StoredJudgment(String modelId, Protocol protocol, Language language, int maxNewTokens, Map<String, String> request,
+            String prompt, String rawOutput, String note, ParsedVerdict result, String source, StopReason stopReason,
+            int promptTokens, int generatedTokens, Instant recordedAt) {
+        this(modelId, protocol, language, maxNewTokens, request, prompt, rawOutput, note, result, source, stopReason,
+                promptTokens, generatedTokens, recordedAt, null);
+    }
 
     public StoredJudgment {
         Objects.requireNonNull(modelId, "modelId");
@@ -101,7 +112,7 @@ public record StoredJudgment(
 
     /** This judgment's store key. */
     public String key() {
-        return JudgmentKey.of(modelId, protocol, language, prompt, maxNewTokens);
+        return JudgmentKey.of(modelId, protocol, language, prompt, maxNewTokens, sampling);
     }
 
     /**

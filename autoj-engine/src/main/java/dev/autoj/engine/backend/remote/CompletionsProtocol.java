@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.List;
 /**
  * The OpenAI completions wire format as vLLM, TGI, llama.cpp server and Ollama speak it.
  *
- * <p>The request body is always, in this field order and nothing else:
+ * <p>The request body is, in this field order and nothing else:
  * {@code {"model":M,"prompt":P,"temperature":0,"top_p":1,"max_tokens":N}}. Greedy decoding is
  * what Auto-J was evaluated with; extra fields would be ignored by some servers and rejected by
- * others, so none are sent.
+ * others, so none are sent. Only a judge built with sampling (Prometheus 2's library sampling, for
+ * vLLM) sends its temperature, top_p and {@code repetition_penalty} instead.
  */
 final class CompletionsProtocol {
 
@@ -51,11 +53,25 @@ final class CompletionsProtocol {
     }
 
     static String requestBody(String model, String prompt, int maxTokens) {
+        return requestBody(model, prompt, maxTokens, null);
+    }
+
+    /**
+     * The body of a sampled request adds vLLM's {@code repetition_penalty} and sends the sampling's temperature and
+     * top_p: {@code {"model":M,"prompt":P,"temperature":T,"top_p":P,"repetition_penalty":R,"max_tokens":N}}.
+     */
+    static String requestBody(String model, String prompt, int maxTokens, Sampling sampling) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         body.put("prompt", prompt);
-        body.put("temperature", 0);
-        body.put("top_p", 1);
+        if (sampling == null) {
+            body.put("temperature", 0);
+            body.put("top_p", 1);
+        } else {
+            body.put("temperature", sampling.temperature());
+            body.put("top_p", sampling.topP());
+            body.put("repetition_penalty", sampling.repetitionPenalty());
+        }
         body.put("max_tokens", maxTokens);
         try {
             return JSON.writeValueAsString(body);

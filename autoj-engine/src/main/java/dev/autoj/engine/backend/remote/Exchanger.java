@@ -124,7 +124,7 @@ final class Exchanger {
 
     Generation complete(GenerationRequest request) {
         long started = System.nanoTime();
-        String body = CompletionsProtocol.requestBody(config.modelName(), request.prompt(), request.maxNewTokens());
+        String body = CompletionsProtocol.requestBody(config.modelName(), request.prompt(), request.maxNewTokens(), request.sampling());
         boolean probe = breaker.admit();
         Result result;
         try {

@@ -108,6 +108,12 @@ public final class RemoteBackend implements Backend {
         return config.modelName();
     }
 
+    /** Sampled requests are sent with their temperature, top_p and repetition_penalty (vLLM's sampling parameters). */
+    @Override
+    public boolean samples() {
+        return true;
+    }
+
     /** The settings this backend was built with (they hold the token's variable name, never the token). */
     public RemoteConfig config() {
         return config;
