@@ -274,6 +274,10 @@ final class JudgeCommand extends AutojCommand {
         if (rubric != null) { // Auto-J's lines keep the hash they had, so their resumed runs recognise them
             canonical.put("rubric", rubric);
             canonical.put("reference_answer", referenceAnswer);
+            String sampling = judge.sampling == null ? "greedy" : judge.sampling.strip().toLowerCase(Locale.ROOT);
+            if (!sampling.equals("greedy")) { // a sampled run does not resume a greedy one's lines
+                canonical.put("sampling", sampling);
+            }
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.line(canonical).getBytes(StandardCharsets.UTF_8));

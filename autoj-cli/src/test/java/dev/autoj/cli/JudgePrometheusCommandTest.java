@@ -98,4 +98,19 @@ class JudgePrometheusCommandTest {
                 "--model-name");
         assertThat(bodies).isEmpty();
     }
+
+    @Test
+    void samplingIsRefusedForAutojNamingTheOption() throws IOException {
+        Path in = Files.writeString(dir.resolve("requests.jsonl"), line("protocol", "single", "query", "q", "response", "a") + "\n");
+        CliRun autoj = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(), "--endpoint",
+                "http://127.0.0.1:9", "--conformance", "off", "--sampling", "prometheus-library");
+        CliRun bogus = CliRun.of("judge", "--in", in.toString(), "--out", dir.resolve("out.jsonl").toString(), "--endpoint",
+                "http://127.0.0.1:9", "--conformance", "off", "--sampling", "top-k");
+
+        assertThat(autoj.exitCode()).isNotZero();
+        assertThat(autoj.err()).contains("--sampling prometheus-library is the prometheus-eval library's sampling",
+                "GAIR/autoj-13b is judged as Auto-J");
+        assertThat(bogus.exitCode()).isNotZero();
+        assertThat(bogus.err()).contains("--sampling: \"top-k\" is not one of greedy, prometheus-library");
+    }
 }
