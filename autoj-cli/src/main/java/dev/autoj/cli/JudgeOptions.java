@@ -56,10 +56,11 @@ final class JudgeOptions extends RunOptions {
                     + " budget: a no-verdict judgment naming its token count; the rest is judged (remote back end)")
     Path tokenizer;
 
-    @Option(names = "--context-window", paramLabel = "N", defaultValue = "" + JudgeSpec.DEFAULT_CONTEXT_WINDOW,
-            description = "the remote judge's context window in tokens, prompt and budget together (default: ${DEFAULT-VALUE},"
-                    + " Auto-J-13B's); without --tokenizer only prompts whose length alone proves them too long are refused")
-    int contextWindow;
+    @Option(names = "--context-window", paramLabel = "N",
+            description = "the remote judge's context window in tokens, prompt and budget together (default: the judge family's,"
+                    + " 4096 for Auto-J, 32768 for Prometheus 2); without --tokenizer only prompts whose length alone proves them"
+                    + " too long are refused")
+    Integer contextWindow;
 
     @Option(names = "--sampling", paramLabel = "greedy|prometheus-library", defaultValue = "greedy",
             description = "greedy decoding (default), or Prometheus 2's library sampling through a server (temperature 1.0,"
@@ -84,7 +85,7 @@ final class JudgeOptions extends RunOptions {
             throw usage("--sampling: " + e.getMessage());
         }
         return validate(spec("--endpoint", endpoints, "--model-name", modelName).maxNewTokens(maxNewTokens).conformance(conformance)
-                .tokenizer(tokenizer).contextWindow(contextWindow).sampling(chosen));
+                .tokenizer(tokenizer).contextWindow(contextWindow == null ? 0 : contextWindow).sampling(chosen));
     }
 
     /** Opens the judge, with the conformance check before its first judgment; the caller closes it. */

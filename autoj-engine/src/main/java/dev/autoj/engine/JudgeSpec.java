@@ -7,6 +7,7 @@ import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
+import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.internal.JudgeFactory;
 import dev.autoj.engine.server.ManagedServer;
 import dev.autoj.engine.server.ServerConfig;
@@ -160,11 +161,14 @@ public record JudgeSpec(
         classifierEndpoints = classifierEndpoints == null || classifierEndpoints.isEmpty() ? endpoints : List.copyOf(classifierEndpoints);
         validate(backend, endpoints, modelNameGiven, modelPath, mode, storeDir, maxNewTokens, timeout, concurrency,
                 classifierModelName, classifierEndpoints, server, naming);
-        SpecChecks.counting(backend, mode, tokenizer, contextWindow, maxNewTokens, naming);
+        SpecChecks.counting(backend, modelName, mode, tokenizer, contextWindow, maxNewTokens, naming);
         SpecChecks.sampling(backend, modelName, sampling, naming);
     }
 
-    /** Auto-J-13B's context window (LLaMA-2): prompt and generated tokens together. */
+    /**
+     * Auto-J-13B's context window (LLaMA-2): prompt and generated tokens together; the default for Auto-J
+     * (another family's default is its own, {@link dev.autoj.engine.family.JudgeFamily#defaultContextWindow()}).
+     */
     public static final int DEFAULT_CONTEXT_WINDOW = 4096;
 
     /** A builder holding the defaults of {@link Setting}; messages name configuration keys unless told otherwise. */
@@ -324,7 +328,7 @@ public record JudgeSpec(
         private ConformanceMode conformance = ConformanceMode.STRICT;
         private ServerConfig server;
         private Path tokenizer;
-        private int contextWindow = DEFAULT_CONTEXT_WINDOW;
+        private int contextWindow;
         private Sampling sampling;
         private Naming naming = Naming.KEYS;
 
@@ -431,7 +435,11 @@ public record JudgeSpec(
             return this;
         }
 
-        /** The remote judge's context window in tokens (default 4096, Auto-J-13B's). */
+        /**
+         * The remote judge's context window in tokens; by default the judge family's ({@code 4096} for Auto-J,
+         * LLaMA-2's; {@code 32768} for Prometheus 2, Mistral v0.2's), so a Prometheus prompt longer than 4096
+         * tokens is not refused by Auto-J's window.
+         */
         public Builder contextWindow(int value) {
             contextWindow = value;
             return this;
@@ -460,7 +468,8 @@ public record JudgeSpec(
         public JudgeSpec build() {
             return new JudgeSpec(backend, endpoints, modelName, modelNameGiven, modelPath, dtype, device, cacheDir, mode, storeDir,
                     maxNewTokens, timeout, concurrency, tokenEnv, classifierModelName, classifierEndpoints, conformance, server,
-                    tokenizer, contextWindow, sampling, naming);
+                    tokenizer, contextWindow > 0 ? contextWindow : JudgeFamilies.judging(modelName).defaultContextWindow(),
+                    sampling, naming);
         }
 
         /** Reads the value of {@code setting} from text, as the configuration gives it. */

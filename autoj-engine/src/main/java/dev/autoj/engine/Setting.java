@@ -7,6 +7,7 @@ import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
+import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.store.StoreMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,7 +70,12 @@ public enum Setting {
     TOKENIZER("tokenizer", null, "--tokenizer", (b, t) -> b.tokenizer(Path.of(t.strip())), JudgeSpec::tokenizer,
             (s, b) -> b.tokenizer(s.tokenizer())),
     CONTEXT_WINDOW("context-window", String.valueOf(JudgeSpec.DEFAULT_CONTEXT_WINDOW), "--context-window", new Range(2, 1_048_576),
-            Builder::contextWindow, JudgeSpec::contextWindow, (s, b) -> b.contextWindow(s.contextWindow())),
+            Builder::contextWindow, JudgeSpec::contextWindow, (s, b) -> {
+                // the family's default is not copied as if given: a copy that changes the model gets the new family's
+                if (s.contextWindow() != JudgeFamilies.judging(s.modelName()).defaultContextWindow()) {
+                    b.contextWindow(s.contextWindow());
+                }
+            }),
     SAMPLING("sampling", "greedy", "--sampling", (b, t) -> b.sampling(SettingText.parseSampling(t)),
             s -> SettingText.samplingName(s.sampling()), (s, b) -> b.sampling(s.sampling()));
 

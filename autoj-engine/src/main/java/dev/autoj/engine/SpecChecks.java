@@ -15,15 +15,16 @@ final class SpecChecks {
     private SpecChecks() {
     }
 
-    static void counting(BackendKind backend, StoreMode mode, Path tokenizer, int contextWindow, int maxNewTokens,
-            Naming naming) {
+    static void counting(BackendKind backend, String modelName, StoreMode mode, Path tokenizer, int contextWindow,
+            int maxNewTokens, Naming naming) {
+        int familyWindow = JudgeFamilies.judging(modelName).defaultContextWindow();
         if (contextWindow <= maxNewTokens || contextWindow > Setting.CONTEXT_WINDOW.range().max()) {
             throw new InvalidSpecException(Setting.CONTEXT_WINDOW,
                     naming.name(Setting.CONTEXT_WINDOW) + " must be a whole number of tokens larger than "
                     + naming.name(Setting.MAX_NEW_TOKENS) + " (" + maxNewTokens + ") and at most " + Setting.CONTEXT_WINDOW.range().max()
-                    + ", got " + contextWindow + " (Auto-J-13B's window is " + JudgeSpec.DEFAULT_CONTEXT_WINDOW + ")");
+                    + ", got " + contextWindow + " (" + JudgeFamilies.judging(modelName).name() + "'s window is " + familyWindow + ")");
         }
-        if (backend == BackendKind.ONNX && (tokenizer != null || contextWindow != JudgeSpec.DEFAULT_CONTEXT_WINDOW)) {
+        if (backend == BackendKind.ONNX && (tokenizer != null || contextWindow != familyWindow)) {
             Setting given = tokenizer != null ? Setting.TOKENIZER : Setting.CONTEXT_WINDOW;
             throw new InvalidSpecException(given,
                     naming.name(given) + " applies to a remote judge; the embedded engine counts with the"

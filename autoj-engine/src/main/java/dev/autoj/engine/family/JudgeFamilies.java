@@ -68,6 +68,11 @@ public final class JudgeFamilies {
      * }</pre>
      */
     public static JudgeFamily judging(String modelId) {
+        JudgeFamily found = find(modelId);
+        return found == null ? DEFAULT : found;
+    }
+
+    private static JudgeFamily find(String modelId) {
         String wanted = modelId == null ? "" : modelId.trim().toLowerCase(Locale.ROOT);
         for (JudgeFamily family : ALL) {
             for (String id : family.modelIds()) {
@@ -77,7 +82,20 @@ public final class JudgeFamilies {
                 }
             }
         }
-        return DEFAULT;
+        return null;
+    }
+
+    /**
+     * Whether some family serves {@code modelId} by its full id or its repository name alone (what
+     * {@link #judging(String)} finds without falling back to Auto-J).
+     *
+     * <pre>{@code
+     * JudgeFamilies.knows("autoj-13b");        // true
+     * JudgeFamilies.knows("my-judge-server");  // false: judged as Auto-J
+     * }</pre>
+     */
+    public static boolean knows(String modelId) {
+        return find(modelId) != null;
     }
 
     /** Every known model id with its family, e.g. {@code "GAIR/autoj-13b (Auto-J), …"}. */

@@ -34,6 +34,9 @@ class FamilyPipelineTest {
         assertThat(JudgeFamilies.judging("my-vllm-served-judge")).as("an id autoj does not know, as before families")
                 .isSameAs(JudgeFamilies.AUTOJ);
         assertThat(JudgeFamilies.judging(null)).isSameAs(JudgeFamilies.AUTOJ);
+        assertThat(JudgeFamilies.knows("autoj-bilingual-6b")).isTrue();
+        assertThat(JudgeFamilies.knows("Prometheus-8x7B-v2.0")).isTrue();
+        assertThat(JudgeFamilies.knows("my-vllm-served-judge")).as("judged as Auto-J, and said so at start").isFalse();
     }
 
     @Test

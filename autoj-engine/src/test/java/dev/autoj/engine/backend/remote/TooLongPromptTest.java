@@ -184,4 +184,20 @@ class TooLongPromptTest {
         assertThat(Setting.TOKENIZER.property()).isEqualTo("autoj.tokenizer");
         assertThat(Setting.CONTEXT_WINDOW.environment()).isEqualTo("AUTOJ_CONTEXT_WINDOW");
     }
+
+    @Test
+    void theDefaultWindowIsTheJudgeFamilys() {
+        JudgeSpec.Builder remote = JudgeSpec.builder().endpoints(List.of(java.net.URI.create("http://judge:8000")));
+        JudgeSpec prometheus = remote.modelName("prometheus-eval/prometheus-7b-v2.0").build();
+
+        assertThat(prometheus.contextWindow()).isEqualTo(32768);
+        assertThat(prometheus.toBuilder().modelName("GAIR/autoj-13b").build().contextWindow())
+                .as("a copy that changes the model gets the new family's window, not the old one's as if given")
+                .isEqualTo(4096);
+        assertThat(prometheus.toBuilder().contextWindow(8192).build().toBuilder().modelName("GAIR/autoj-13b").build()
+                .contextWindow()).as("a window that was given is kept").isEqualTo(8192);
+        assertThat(JudgeSpec.builder().backend(JudgeSpec.BackendKind.ONNX).mode(StoreMode.REPLAY)
+                .storeDir(Path.of("store")).modelName("prometheus-eval/prometheus-7b-v2.0").build().contextWindow())
+                .as("the embedded engine is not refused for the family's own default").isEqualTo(32768);
+    }
 }
