@@ -67,7 +67,7 @@ final class BatchScheduler implements AutoCloseable {
                 throw new BackendException("The ONNX back end is closed; open a new one.");
             }
             if (worker == null) {
-                worker = new Thread(this::run, "autoj-onnx-decoder");
+                worker = new Thread(() -> queue.drain(this::run), "autoj-onnx-decoder");
                 worker.setDaemon(true);
                 worker.start();
             }
@@ -96,26 +96,15 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    private void run() {
-        while (true) {
-            List<Job> batch;
-            try {
-                batch = queue.take();
-            } catch (InterruptedException e) {
-                return;
+    private void run(List<Job> batch) {
+        try {
+            batchStarted.accept(batch.size());
+            List<TokenGeneration> results = decode(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(results.get(i));
             }
-            if (batch.isEmpty()) {
-                return;
-            }
-            try {
-                batchStarted.accept(batch.size());
-                List<TokenGeneration> results = decode(batch);
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).result().complete(results.get(i));
-                }
-            } catch (RuntimeException | Error e) {
-                batch.forEach(job -> job.result().completeExceptionally(e));
-            }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(job -> job.result().completeExceptionally(e));
         }
     }
 

@@ -42,7 +42,7 @@ final class GenerationBatcher implements AutoCloseable {
     GenerationBatcher(Backend backend, int maxBatch) {
         this.backend = backend;
         this.queue = new BatchQueue<>(maxBatch);
-        Thread worker = new Thread(this::run, "autoj-serve-batcher");
+        Thread worker = new Thread(() -> queue.drain(this::runBatch), "autoj-serve-batcher");
         worker.setDaemon(true);
         worker.start();
     }
@@ -69,25 +69,6 @@ final class GenerationBatcher implements AutoCloseable {
     /** Requests waiting for the next batch (not those in the running one). */
     int queued() {
         return queue.size();
-    }
-
-    private void run() {
-        try {
-            while (true) {
-                List<Pending> batch;
-                try {
-                    batch = queue.take();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (batch.isEmpty()) {
-                    return;
-                }
-                runBatch(batch);
-            }
-        } finally {
-            queue.ended();
-        }
     }
 
     private void runBatch(List<Pending> batch) {

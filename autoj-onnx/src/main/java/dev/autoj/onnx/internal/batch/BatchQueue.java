@@ -16,7 +16,7 @@ import java.util.List;
  * <pre>{@code
  * BatchQueue<Job> queue = new BatchQueue<>(8);
  * queue.addAll(List.of(job));                 // a caller
- * for (List<Job> batch; !(batch = queue.take()).isEmpty();) { run(batch); }   // the decoding thread
+ * queue.drain(batch -> run(batch));          // the decoding thread, until close()
  * }</pre>
  *
  * @param <T> one unit of work
@@ -71,6 +71,26 @@ public final class BatchQueue<T> {
             }
             running = true;
             return batch;
+        }
+    }
+
+    /**
+     * The decoding thread's loop: takes batch after batch and hands each to {@code action}, until
+     * closed or interrupted. {@code action} must not throw (it completes its items itself).
+     */
+    public void drain(java.util.function.Consumer<List<T>> action) {
+        try {
+            while (true) {
+                List<T> batch = take();
+                if (batch.isEmpty()) {
+                    return;
+                }
+                action.accept(batch);
+            }
+        } catch (InterruptedException e) {
+            // the thread is asked to end
+        } finally {
+            ended();
         }
     }
 
