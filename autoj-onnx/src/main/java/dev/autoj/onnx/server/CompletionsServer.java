@@ -127,6 +127,11 @@ final class CompletionsServer implements AutoCloseable {
         return batcher.batches();
     }
 
+    /** Completions the engine answered or failed so far. */
+    int completions() {
+        return batcher.generations();
+    }
+
     /** Completions waiting for the next batch. */
     int queued() {
         return batcher.queued();

@@ -301,6 +301,11 @@ public final class EngineServer implements AutoCloseable {
         return server.batches();
     }
 
+    /** The completions answered or failed by the engine so far (refused requests never reach it). */
+    public int completions() {
+        return server.completions();
+    }
+
     /** Waits up to {@code timeout} for the server to be stopped; true when it was. */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -311,7 +316,8 @@ public final class EngineServer implements AutoCloseable {
             return;
         }
         server.close();
-        err.println("autoj serve: stopped after " + server.batches() + " batch" + (server.batches() == 1 ? "" : "es"));
+        err.println("autoj serve: stopped after " + server.batches() + " batch" + (server.batches() == 1 ? "" : "es") + " ("
+                + server.completions() + " completion" + (server.completions() == 1 ? "" : "s") + ")");
         err.flush();
         stopped.countDown();
     }
