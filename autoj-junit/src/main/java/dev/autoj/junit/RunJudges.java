@@ -67,7 +67,9 @@ final class RunJudges {
                     }
                     throw new ExtensionConfigurationException(spec.naming().name(Setting.MODEL_PATH) + " = " + spec.modelPath()
                             + ": the embedded engine cannot load this model: it is served to this build's test JVMs from a JVM"
-                            + " of its own, which did not start. " + e.getMessage(), e);
+                            + " of its own, which did not start. " + e.getMessage() + System.lineSeparator() + "Point "
+                            + spec.naming().name(Setting.MODEL_PATH) + " at a LLaMA-family Hugging Face folder (config.json,"
+                            + " tokenizer.json, *.safetensors) or an Optimum / onnxruntime-genai ONNX export.", e);
                 }
                 folder.registerClient();
                 // Judged through the run's server, as a remote endpoint: the server is adopted, never started here.

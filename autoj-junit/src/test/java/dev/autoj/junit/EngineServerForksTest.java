@@ -142,4 +142,26 @@ class EngineServerForksTest {
         assertThat(starts()).as("a fork after the idle stop starts a new engine server").hasSize(2);
         assertThat(server().getProperty("pid")).isNotEqualTo(Long.toString(pid));
     }
+
+    @Test
+    void aModelTheServedEngineCannotLoadFailsTheTestNamingTheKeyWithTheServersLogTail() throws Exception {
+        Path model = TinyLlama.withLlama2Tokenizer(dir.resolve("tiny-autoj")).dir;
+        Files.writeString(model.resolve("config.json"), "{\"architectures\":[\"BertModel\"]}");
+
+        EngineExecutionResults results = Launches.launch(dir.resolve("summary"), Map.of("autoj.run.id", "engine-bad-" + UUID.randomUUID(),
+                "autoj.backend", "onnx", "autoj.mode", "live", "autoj.model.path", model.toString(),
+                "autoj.model.cache-dir", dir.resolve("cache").toString(), "autoj.device", "cpu", "autoj.conformance", "off"),
+                GradedThroughTheRunsEngine.class);
+
+        results.testEvents().assertStatistics(s -> s.started(1).failed(1));
+        Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow().getPayload(
+                org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        assertThat(failure).hasMessageContaining("autoj.model.path (or AUTOJ_MODEL_PATH) = " + model
+                        + ": the embedded engine cannot load this model: it is served to this build's test JVMs from a JVM of its own")
+                .hasMessageContaining("Last 40 lines of " + dir.resolve("summary/engine-server.log").toAbsolutePath())
+                .hasMessageContaining("is not a usable model folder")
+                .hasMessageEndingWith("Point autoj.model.path (or AUTOJ_MODEL_PATH) at a LLaMA-family Hugging Face folder (config.json,"
+                        + " tokenizer.json, *.safetensors) or an Optimum / onnxruntime-genai ONNX export.");
+        assertThat(dir.resolve("summary/run/server.properties")).as("no server is named for the run").doesNotExist();
+    }
 }
