@@ -193,9 +193,11 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             throw invalid(inconclusiveValue, SettingText.choices(Inconclusive.class));
         }
         String runId = lookup(sources, Key.RUN_ID.suffix, warnings).map(Value::text).orElse(Key.RUN_ID.defaultValue);
-        Duration idle = duration(lookup(sources, Key.SERVER_IDLE_TIMEOUT.suffix, warnings).orElse(new Value(
+        Optional<Value> idleValue = lookup(sources, Key.SERVER_IDLE_TIMEOUT.suffix, warnings);
+        Duration idle = duration(idleValue.orElse(new Value(
                 Key.SERVER_IDLE_TIMEOUT.defaultValue, Key.SERVER_IDLE_TIMEOUT.property() + " (default)")),
                 "a positive duration such as 5m, 90s or PT1H (how long the run's judge server is kept with no test JVM using it)");
+        idleValue.ifPresent(v -> origins.put(Key.SERVER_IDLE_TIMEOUT.property(), v.text() + " (from " + v.origin() + ")"));
         Duration startup = duration(lookup(sources, Setting.SERVER_STARTUP_TIMEOUT.key(), warnings).orElse(new Value(
                 Setting.SERVER_STARTUP_TIMEOUT.defaultValue(), Setting.SERVER_STARTUP_TIMEOUT.property() + " (default)")),
                 "a positive duration such as 20m or PT20M");
