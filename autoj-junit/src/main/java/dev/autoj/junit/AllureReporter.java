@@ -20,9 +20,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Reports each judgment as an Allure step of the running test, with the critique, the prompt
- * and the judgment JSON as attachments. Loaded only when Allure is on the classpath.
+ * and the judgment JSON as attachments. A set-level assertion ({@code assertThatCandidates}) is one
+ * step with one HTML report of every case (its row, and the critiques, failing and flipped cases
+ * first), not a step and attachments per case: a set of 5,000 cases wrote 30,000 files before.
+ * Loaded only when Allure is on the classpath.
  */
 final class AllureReporter implements JudgmentReporter {
+
+    /** The set-level assertions, whose cases arrive as {@code <assertion>[<case>]} before their {@link SetReport}. */
+    private static final java.util.Set<String> SET_ASSERTIONS = java.util.Set.of("isPreferredOverBaseline", "isNotWorseThanBaseline");
+
+    /** Whether {@code r} is one case of a set-level assertion (reported by {@link #reportSet}, in its HTML report). */
+    static boolean setCase(JudgmentReport r) {
+        int bracket = r.assertion().indexOf('[');
+        return bracket > 0 && r.assertion().endsWith("]") && SET_ASSERTIONS.contains(r.assertion().substring(0, bracket));
+    }
 
     /** True when Allure is on the classpath and is recording a test on this thread. */
     static boolean recording() {
@@ -34,6 +46,9 @@ final class AllureReporter implements JudgmentReporter {
         if (firstOfScenario) {
             Allure.label("autoj.scenario", r.scenario().id());
             r.scenario().group().ifPresent(g -> Allure.label("autoj.scenario_group", g.displayName()));
+        }
+        if (setCase(r)) {
+            return;
         }
         AllureLifecycle lifecycle = Allure.getLifecycle();
         String uuid = UUID.randomUUID().toString();

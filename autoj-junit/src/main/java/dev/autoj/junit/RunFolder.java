@@ -7,13 +7,10 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +27,8 @@ import java.util.stream.Stream;
  * run/lock                    held (file lock) while a JVM reads or changes the folder
  * run/run.properties          id = the run id; owner.pid, owner.start = the Maven process
  * run/parts/&lt;t&gt;-&lt;pid&gt;-&lt;n&gt;.json  one run summary (autoj-summary/1) per JUnit launch, t = when it ended
- * run/server.properties       the run's managed judge server: endpoint, pid, watcher pid, started.by
+ * run/server.properties       the run's judge server (managed, or the embedded engine served): endpoint, pid, watcher pid, started.by
+ * run/clients/&lt;pid&gt;            one per test JVM that judges through it (its start instant inside); the watcher's idle stop reads them
  * run/conformance.properties  the run's conformance check: result (passed, warned, failed), message
  * </pre>
  *
@@ -86,9 +84,8 @@ final class RunFolder {
     /** Runs {@code action} holding this JVM's lock and the folder's file lock. */
     <T> T locked(Locked<T> action) throws IOException {
         JVM_LOCK.lock();
-        try (FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.lock()) {
-            return action.run();
+        try {
+            return RunLock.holding(dir.resolve("lock"), action::run);
         } finally {
             JVM_LOCK.unlock();
         }
@@ -156,6 +153,24 @@ final class RunFolder {
         }
         delete("server.properties");
         delete("conformance.properties");
+        delete("starts.log");
+        Path clients = dir.resolve(RunLock.CLIENTS);
+        if (Files.isDirectory(clients)) {
+            try (Stream<Path> list = Files.list(clients)) {
+                for (Path f : list.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** Notes that this JVM judges through the run's server (so that the watcher does not stop it as idle). */
+    void registerClient() throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        Path clients = dir.resolve(RunLock.CLIENTS);
+        Files.createDirectories(clients);
+        SummaryWriter.writeAtomically(clients.resolve(Long.toString(self.pid())),
+                self.info().startInstant().map(Object::toString).orElse("") + "\n");
     }
 
     /** An unchecked form, for callers that report every failure the same way. */

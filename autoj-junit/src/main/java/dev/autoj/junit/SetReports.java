@@ -96,7 +96,9 @@ final class SetReports {
         h.append("</table>\n");
         h.append("<table id=\"autoj-cases\">\n<thead><tr><th>case</th><th>query</th><th>candidate shown first</th>"
                 + "<th>baseline shown first</th><th>score</th><th>critique</th></tr></thead>\n<tbody>\n");
-        StringBuilder critiques = new StringBuilder();
+        // The critiques a reviewer needs first: lost, flipped, undecided and tied cases, then the won ones.
+        List<StringBuilder> critiquesByRank = List.of(new StringBuilder(), new StringBuilder(), new StringBuilder(),
+                new StringBuilder(), new StringBuilder());
         for (CaseResult c : r.caseResults()) {
             PairedCase pc = report.cases().get(c.index());
             h.append("<tr id=\"case-").append(c.index()).append("\"><td>").append(esc(c.name())).append("</td><td title=\"")
@@ -114,17 +116,41 @@ final class SetReports {
             }
             h.append("</td><td>");
             List<String> links = new ArrayList<>();
+            StringBuilder critiques = critiquesByRank.get(rank(c));
             appendCritique(critiques, links, c, c.comparison().original(), "original", "candidate shown first");
             appendCritique(critiques, links, c, c.comparison().swapped(), "swapped", "baseline shown first");
-            h.append(links.isEmpty() ? "—" : String.join(" · ", links)).append("</td></tr>\n");
+            h.append(links.isEmpty() ? "—" : String.join(" · ", links));
+            // What was suspicious in the judged texts (e.g. a quoted verdict marker skipped), as the case's own step said.
+            java.util.Set<String> warnings = new java.util.LinkedHashSet<>(c.comparison().original().warnings());
+            warnings.addAll(c.comparison().swapped().warnings());
+            if (!warnings.isEmpty()) {
+                h.append("<br><span class=\"none\">warnings: ").append(esc(String.join(" | ", warnings))).append("</span>");
+            }
+            h.append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
+        StringBuilder critiques = new StringBuilder();
+        critiquesByRank.forEach(critiques::append);
         if (critiques.length() > 0) {
-            h.append("<h4>Critiques</h4>\n").append(critiques);
+            h.append("<h4>Critiques</h4>\n<p>Lost, flipped, undecided and tied cases first, then the won ones.</p>\n")
+                    .append(critiques);
         } else {
             h.append("<p>No critique text: these judgments are verdicts only (e.g. Auto-J's published testbed labels).</p>\n");
         }
         return h.append("</body></html>\n").toString();
+    }
+
+    /** A case's outcome for the candidate, in the order a reviewer reads their critiques. */
+    private static final String[] OUTCOMES = {"lost", "flip", "undecided", "tie", "won"};
+
+    private static int rank(CaseResult c) {
+        if (!c.decided()) {
+            return 2;
+        }
+        if (c.positionFlip()) {
+            return 1;
+        }
+        return c.score() > 0.5 ? 4 : c.score() == 0.5 ? 3 : 0;
     }
 
     private static void appendCritique(StringBuilder critiques, List<String> links, CaseResult c, Judgment j, String order,
@@ -134,7 +160,8 @@ final class SetReports {
         }
         String anchor = "critique-" + c.index() + "-" + order;
         links.add("<a href=\"#" + anchor + "\">" + order + "</a>");
-        critiques.append("<h5 id=\"").append(anchor).append("\">").append(esc(c.name())).append(", ").append(words)
+        critiques.append("<h5 id=\"").append(anchor).append("\">").append(esc(c.name())).append(" (").append(OUTCOMES[rank(c)])
+                .append("), ").append(words)
                 .append(" <a href=\"#case-").append(c.index()).append("\">↑</a></h5>\n<pre>").append(esc(j.critique()))
                 .append("</pre>\n");
     }

@@ -7,6 +7,7 @@ import dev.autoj.engine.Setting;
 import dev.autoj.engine.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -37,11 +38,15 @@ import java.util.stream.Stream;
  * @param inconclusive what an inconclusive set-level decision does to its test
  * @param runId {@code autoj.run.id}: {@code auto} (the forks of one Maven build are one run), {@code none}
  *     (each JUnit launch is its own run) or an explicit run id; see {@link RunId}
+ * @param serverIdleTimeout {@code autoj.server.idle-timeout}: how long a run's shared judge server (managed, or the
+ *     embedded engine served for the forks) is kept with no test JVM of the run using it
+ * @param serverStartupTimeout {@code autoj.server.startup-timeout}: how long a run's server may take to load the model
  * @param origins each judge setting's effective value and where it came from, for the start log
  * @param warnings unknown or deprecated keys, one line each
  */
 record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, Path summaryDir, Inconclusive inconclusive,
-        String runId, Map<String, String> origins, List<String> warnings) {
+        String runId, Duration serverIdleTimeout, Duration serverStartupTimeout, Map<String, String> origins,
+        List<String> warnings) {
 
     /** Where judgments are reported: {@code auto} = Allure when on the classpath, else JUnit report entries. */
     enum Report { AUTO, ALLURE, JUNIT, BOTH }
@@ -55,7 +60,8 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         REPORT("report", "auto"),
         SUMMARY_DIR("summary.dir", "target/autoj"),
         INCONCLUSIVE("inconclusive", "abort"),
-        RUN_ID("run.id", RunId.AUTO);
+        RUN_ID("run.id", RunId.AUTO),
+        SERVER_IDLE_TIMEOUT("server.idle-timeout", "5m");
 
         final String suffix;
         final String defaultValue;
@@ -76,7 +82,8 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
 
     /** The same settings with another judge (a fork's view of the run's shared server and conformance check). */
     Settings withJudge(JudgeSpec other) {
-        return new Settings(other, positionPolicy, report, summaryDir, inconclusive, runId, origins, warnings);
+        return new Settings(other, positionPolicy, report, summaryDir, inconclusive, runId, serverIdleTimeout, serverStartupTimeout,
+                origins, warnings);
     }
 
     /** The extension's default store folder, relative to the project: committed with the tests. */
@@ -186,8 +193,24 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             throw invalid(inconclusiveValue, SettingText.choices(Inconclusive.class));
         }
         String runId = lookup(sources, Key.RUN_ID.suffix, warnings).map(Value::text).orElse(Key.RUN_ID.defaultValue);
-        return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, runId, Map.copyOf(origins),
+        Optional<Value> idleValue = lookup(sources, Key.SERVER_IDLE_TIMEOUT.suffix, warnings);
+        Duration idle = duration(idleValue.orElse(new Value(
+                Key.SERVER_IDLE_TIMEOUT.defaultValue, Key.SERVER_IDLE_TIMEOUT.property() + " (default)")),
+                "a positive duration such as 5m, 90s or PT1H (how long the run's judge server is kept with no test JVM using it)");
+        idleValue.ifPresent(v -> origins.put(Key.SERVER_IDLE_TIMEOUT.property(), v.text() + " (from " + v.origin() + ")"));
+        Duration startup = duration(lookup(sources, Setting.SERVER_STARTUP_TIMEOUT.key(), warnings).orElse(new Value(
+                Setting.SERVER_STARTUP_TIMEOUT.defaultValue(), Setting.SERVER_STARTUP_TIMEOUT.property() + " (default)")),
+                "a positive duration such as 20m or PT20M");
+        return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, runId, idle, startup, Map.copyOf(origins),
                 List.copyOf(warnings));
+    }
+
+    private static Duration duration(Value value, String accepted) {
+        try {
+            return SettingText.parseDuration(value.text());
+        } catch (IllegalArgumentException e) {
+            throw invalid(value, accepted);
+        }
     }
 
     /** Reads the run's own sources: JUnit's configuration parameters, the environment, {@code junit-platform.properties}. */

@@ -289,4 +289,17 @@ class SettingsTest {
         assertThatThrownBy(() -> read(Map.of("autoj.endpoints", "http://a:1", "autoj.server.dir", "."), Map.of()))
                 .hasMessageContaining("but autoj.server.command is not");
     }
+
+    @Test
+    void theRunServersIdleTimeoutIsFiveMinutesOrAPositiveDurationAndABadOneIsRefusedNamingTheKey() {
+        assertThat(read(Map.of("autoj.mode", "replay"), Map.of()).serverIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+        Settings set = read(Map.of("autoj.mode", "replay"), Map.of("AUTOJ_SERVER_IDLE_TIMEOUT", "90s"));
+        assertThat(set.serverIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(set.origins()).containsEntry("autoj.server.idle-timeout", "90s (from AUTOJ_SERVER_IDLE_TIMEOUT)");
+        assertThatThrownBy(() -> read(Map.of("autoj.mode", "replay", "autoj.server.idle-timeout", "soon"), Map.of()))
+                .hasMessageStartingWith("Invalid autoj configuration: autoj.server.idle-timeout = \"soon\". Accepted values: a positive"
+                        + " duration such as 5m, 90s or PT1H");
+        assertThat(read(Map.of("autoj.mode", "replay", "autoj.server.idle-timout", "1m"), Map.of()).warnings())
+                .anyMatch(w -> w.contains("did you mean autoj.server.idle-timeout"));
+    }
 }

@@ -1,8 +1,8 @@
 package dev.autoj.onnx;
 
 import dev.autoj.engine.backend.BackendException;
+import dev.autoj.onnx.internal.batch.BatchQueue;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +31,7 @@ final class BatchScheduler implements AutoCloseable {
 
     private final DecoderSession session;
     private final ModelConfig config;
-    private final int maxBatch;
-    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final BatchQueue<Job> queue;
     private final Object lock = new Object();
     private final IntConsumer batchStarted;
     private volatile IntConsumer stepRows = rows -> { };
@@ -47,7 +46,7 @@ final class BatchScheduler implements AutoCloseable {
     BatchScheduler(DecoderSession session, ModelConfig config, int maxBatch, IntConsumer batchStarted) {
         this.session = session;
         this.config = config;
-        this.maxBatch = maxBatch;
+        this.queue = new BatchQueue<>(maxBatch);
         this.batchStarted = batchStarted;
     }
 
@@ -58,9 +57,7 @@ final class BatchScheduler implements AutoCloseable {
 
     /** Jobs waiting for a batch. */
     int queued() {
-        synchronized (lock) {
-            return queue.size();
-        }
+        return queue.size();
     }
 
     /** Queues {@code jobs} together (so they share a batch when they fit) and waits for all of them. */
@@ -70,12 +67,13 @@ final class BatchScheduler implements AutoCloseable {
                 throw new BackendException("The ONNX back end is closed; open a new one.");
             }
             if (worker == null) {
-                worker = new Thread(this::run, "autoj-onnx-decoder");
+                worker = new Thread(() -> queue.drain(this::run), "autoj-onnx-decoder");
                 worker.setDaemon(true);
                 worker.start();
             }
-            queue.addAll(jobs);
-            lock.notifyAll();
+            if (!queue.addAll(jobs)) {
+                throw new BackendException("The ONNX back end is closed; open a new one.");
+            }
         }
         List<TokenGeneration> out = new ArrayList<>();
         for (Job job : jobs) {
@@ -98,33 +96,15 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    private void run() {
-        while (true) {
-            List<Job> batch = new ArrayList<>();
-            synchronized (lock) {
-                while (queue.isEmpty() && !closed) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
-                while (!queue.isEmpty() && batch.size() < maxBatch) {
-                    batch.add(queue.poll());
-                }
+    private void run(List<Job> batch) {
+        try {
+            batchStarted.accept(batch.size());
+            List<TokenGeneration> results = decode(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(results.get(i));
             }
-            try {
-                batchStarted.accept(batch.size());
-                List<TokenGeneration> results = decode(batch);
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).result().complete(results.get(i));
-                }
-            } catch (RuntimeException | Error e) {
-                batch.forEach(job -> job.result().completeExceptionally(e));
-            }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(job -> job.result().completeExceptionally(e));
         }
     }
 
@@ -244,10 +224,11 @@ final class BatchScheduler implements AutoCloseable {
     @Override
     public void close() {
         Thread thread;
+        List<Job> left;
         synchronized (lock) {
             closed = true;
             thread = worker;
-            lock.notifyAll();
+            left = queue.close();
         }
         if (thread != null) {
             boolean interrupted = false;
@@ -261,11 +242,6 @@ final class BatchScheduler implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-        List<Job> left;
-        synchronized (lock) {
-            left = new ArrayList<>(queue);
-            queue.clear();
         }
         left.forEach(job -> job.result().completeExceptionally(
                 new BackendException("The ONNX back end was closed before this request ran.")));

@@ -1,6 +1,8 @@
 package dev.autoj.engine.backend;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -42,6 +44,34 @@ public interface EmbeddedRuntime {
     default TokenCounter tokenCounter(Path tokenizerJson) {
         throw new BackendException("The embedded runtime " + getClass().getName() + " cannot count tokens; use "
                 + ARTIFACT + " of the same version as the engine.");
+    }
+
+    /**
+     * How to serve {@code model} from a process of its own, over loopback HTTP with the OpenAI-compatible
+     * completions API the remote back end speaks, under the id {@code modelName}: the command line (with
+     * {@code {port}} where the port goes) and the variables to set for it. The JUnit extension starts it
+     * once for all the forked test JVMs of a run; empty when this runtime cannot be served.
+     *
+     * <pre>{@code
+     * EmbeddedRuntime.require().serverLaunch(model, "autoj-13b")
+     *         .map(l -> ServerConfig.of(ServerConfig.commandLine(l.arguments()), "autoj-13b").withEnvironment(l.environment()));
+     * }</pre>
+     */
+    default Optional<ServerLaunch> serverLaunch(Model model, String modelName) {
+        return Optional.empty();
+    }
+
+    /**
+     * A server process for the embedded engine.
+     *
+     * @param arguments the command line, with {@code {port}} where the port goes
+     * @param environment variables to set for it (e.g. its class path)
+     */
+    record ServerLaunch(List<String> arguments, Map<String, String> environment) {
+        public ServerLaunch {
+            arguments = List.copyOf(arguments);
+            environment = Map.copyOf(environment);
+        }
     }
 
     /**

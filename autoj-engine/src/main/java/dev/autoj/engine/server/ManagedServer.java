@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +51,10 @@ import java.util.stream.Stream;
  * later one with the exit code, the command and the end of its log, instead of waiting out their timeouts.
  * It is not restarted: loading a model takes minutes, and what made it exit (memory, a prompt, the
  * machine) usually makes it exit again; the run fails, and the log says why.
+ *
+ * <p>A server another JVM started and left running ({@link #detach()}), e.g. the one server of a test run
+ * shared by its forked JVMs, is {@linkplain #adopt adopted}: this JVM then judges through it, watches it the
+ * same way, and never stops it.
  */
 public final class ManagedServer implements AutoCloseable {
 
@@ -61,11 +67,21 @@ public final class ManagedServer implements AutoCloseable {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final long LOG_TAIL_BYTES = 256 * 1024;
 
+    /** Servers other JVMs started for this JVM's configurations; see {@link #adopt}. */
+    private static final Map<ServerConfig, Adopted> ADOPTED = new ConcurrentHashMap<>();
+
+    private record Adopted(long pid, URI endpoint, String startedBy) {
+    }
+
     private final ServerConfig config;
     private final List<String> commandAsRun;
+    /** The process when this JVM started it; null when adopted (its exit code is then not known here). */
     private final Process process;
+    private final ProcessHandle handle;
     private final URI endpoint;
     private final Thread shutdownHook;
+    /** Who started an adopted server, for messages; null when this JVM did. */
+    private final String startedBy;
     /** Completes when the process exits once ready: with the report if it exited while in use, else empty. */
     private volatile CompletableFuture<Optional<String>> exit = new CompletableFuture<>();
     private boolean stopped;
@@ -76,10 +92,59 @@ public final class ManagedServer implements AutoCloseable {
         this.config = config;
         this.commandAsRun = commandAsRun;
         this.process = process;
+        this.handle = process.toHandle();
         this.endpoint = endpoint;
+        this.startedBy = null;
         // Nothing may be left running, even when the caller never gets to close(): a failed build, Ctrl-C, System.exit.
         this.shutdownHook = new Thread(this::stop, "autoj-server-stop-" + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** An adopted server: watched, never stopped from here. */
+    private ManagedServer(ServerConfig config, ProcessHandle handle, URI endpoint, String startedBy) {
+        this.config = config;
+        this.commandAsRun = CommandSplitter.split(config.command());
+        this.process = null;
+        this.handle = handle;
+        this.endpoint = endpoint;
+        this.startedBy = startedBy;
+        this.shutdownHook = null;
+        this.stopped = true;
+    }
+
+    /**
+     * Declares that the server for {@code config} already runs, started by another JVM ({@code startedBy},
+     * e.g. {@code "the test JVM pid 4242"}) as process {@code pid} on {@code endpoint}: from now on
+     * {@link #start}{@code (config)} and {@link #backend} in this JVM start nothing and use that process,
+     * watched as their own (its exit fails the requests at once, with its command and log tail), and
+     * closing them leaves it running. The JUnit extension adopts the one server of a test run in every
+     * forked JVM.
+     *
+     * <pre>{@code
+     * ManagedServer.adopt(config, 4711, URI.create("http://127.0.0.1:41234"), "the test JVM pid 4242");
+     * Backend judge = ManagedServer.backend(config, List.of(), remote);   // judges through pid 4711
+     * }</pre>
+     */
+    public static void adopt(ServerConfig config, long pid, URI endpoint, String startedBy) {
+        ADOPTED.put(Objects.requireNonNull(config, "config"), new Adopted(pid, Objects.requireNonNull(endpoint, "endpoint"),
+                Objects.requireNonNull(startedBy, "startedBy")));
+    }
+
+    private static ManagedServer adopted(ServerConfig config, Adopted adopted) {
+        Optional<ProcessHandle> handle = ProcessHandle.of(adopted.pid()).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty()) {
+            throw new ServerStartException("The judge server (pid " + adopted.pid() + " on " + adopted.endpoint() + ", started by "
+                    + adopted.startedBy() + ") is no longer running, so this JVM cannot judge through it." + System.lineSeparator()
+                    + "Command: " + CommandSplitter.display(CommandSplitter.split(config.command())) + System.lineSeparator()
+                    + "Last " + LOG_TAIL_LINES + " lines of " + config.logFile().toAbsolutePath() + ":" + System.lineSeparator()
+                    + logTail(config.logFile()) + System.lineSeparator()
+                    + "Read its log to see why it stopped, fix that, and run again.");
+        }
+        ManagedServer server = new ManagedServer(config, handle.get(), adopted.endpoint(), adopted.startedBy());
+        LOG.log(System.Logger.Level.INFO, "Judging through the judge server (pid " + adopted.pid() + ") on " + adopted.endpoint()
+                + ", started by " + adopted.startedBy() + "; watching it");
+        server.watch();
+        return server;
     }
 
     /**
@@ -90,6 +155,10 @@ public final class ManagedServer implements AutoCloseable {
      */
     public static ManagedServer start(ServerConfig config) {
         Objects.requireNonNull(config, "config");
+        Adopted adopted = ADOPTED.get(config);
+        if (adopted != null) {
+            return adopted(config, adopted);
+        }
         int port = freeLoopbackPort();
         List<String> arguments = config.arguments(port);
         URI endpoint = URI.create("http://127.0.0.1:" + port);
@@ -159,7 +228,7 @@ public final class ManagedServer implements AutoCloseable {
 
     /** The process id of the server command. */
     public long pid() {
-        return process.pid();
+        return handle.pid();
     }
 
     /**
@@ -169,6 +238,9 @@ public final class ManagedServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (shutdownHook == null) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -186,12 +258,14 @@ public final class ManagedServer implements AutoCloseable {
     public synchronized long detach() {
         stopping = true;
         stopped = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running: it finds the server already handed over.
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: it finds the server already handed over.
+            }
         }
-        return process.pid();
+        return handle.pid();
     }
 
     /**
@@ -204,15 +278,16 @@ public final class ManagedServer implements AutoCloseable {
 
     private void watch() {
         long readyAt = System.nanoTime();
-        exit = process.onExit().thenApply(exited -> {
+        exit = handle.onExit().thenApply(exited -> {
             if (stopping) {
                 return Optional.empty();
             }
             String report = report("exited with code " + exitCode() + " while in use, " + seconds(readyAt)
-                    + " s after it became ready; requests to it fail from now on (it is not restarted)",
+                    + (startedBy == null ? " s after it became ready" : " s after this JVM began to use it")
+                    + "; requests to it fail from now on (it is not restarted)",
                     "Read the log above, or run the command by hand, to see why it stopped (a model server that runs"
                     + " out of memory, GPU or host, is the usual cause), fix that, and run again.");
-            LOG.log(System.Logger.Level.WARNING, "The judge server (pid " + process.pid() + ") on " + endpoint
+            LOG.log(System.Logger.Level.WARNING, "The judge server (pid " + handle.pid() + ") on " + endpoint
                     + " exited with code " + exitCode() + " while in use; requests to it fail from now on. Its log: "
                     + config.logFile().toAbsolutePath());
             return Optional.of(report);
@@ -221,6 +296,9 @@ public final class ManagedServer implements AutoCloseable {
 
     /** The exit code, with what it means when it says the process was killed by a signal (128 + n on Unix). */
     private String exitCode() {
+        if (process == null) {
+            return "unknown here (pid " + handle.pid() + ", started by " + startedBy + ": only that JVM can read its exit code)";
+        }
         int code = process.exitValue();
         if (code <= 128 || code > 128 + 64 || System.getProperty("os.name", "").startsWith("Windows")) {
             return Integer.toString(code);
@@ -242,7 +320,7 @@ public final class ManagedServer implements AutoCloseable {
         }
         stopped = true;
         // Children first listed, then signalled: once the server dies its children are re-parented and no longer its descendants.
-        List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants()).toList();
+        List<ProcessHandle> tree = Stream.concat(Stream.of(handle), handle.descendants()).toList();
         tree.forEach(ProcessHandle::destroy);
         List<ProcessHandle> left = awaitExit(tree, STOP_GRACE);
         if (!left.isEmpty()) {
@@ -326,19 +404,22 @@ public final class ManagedServer implements AutoCloseable {
 
     /** "The judge server {what}.", the command as run, the last lines of its log, and what to do. */
     private String report(String what, String whatToDo) {
-        Path log = config.logFile().toAbsolutePath();
-        String tail;
-        try {
-            tail = String.join(System.lineSeparator(), tail(log, LOG_TAIL_LINES));
-        } catch (UncheckedIOException e) {
-            tail = "(the log cannot be read: " + e.getCause().getMessage() + ")";
-        }
         return "The judge server " + what + "." + System.lineSeparator()
                 + "Command as run: " + CommandSplitter.display(commandAsRun)
                 + (config.directory() == null ? "" : " (in " + config.directory().toAbsolutePath() + ")") + System.lineSeparator()
-                + "Last " + LOG_TAIL_LINES + " lines of " + log + ":" + System.lineSeparator()
-                + (tail.isEmpty() ? "(the log is empty)" : tail) + System.lineSeparator()
+                + "Last " + LOG_TAIL_LINES + " lines of " + config.logFile().toAbsolutePath() + ":" + System.lineSeparator()
+                + logTail(config.logFile()) + System.lineSeparator()
                 + whatToDo;
+    }
+
+    /** The last lines of a server log for a report, or what stands in for them. */
+    private static String logTail(Path logFile) {
+        try {
+            String tail = String.join(System.lineSeparator(), tail(logFile.toAbsolutePath(), LOG_TAIL_LINES));
+            return tail.isEmpty() ? "(the log is empty)" : tail;
+        } catch (UncheckedIOException e) {
+            return "(the log cannot be read: " + e.getCause().getMessage() + ")";
+        }
     }
 
     /** The last {@code lines} lines of a file, reading at most its last 256 KiB (a server may log for many minutes). */
@@ -377,6 +458,6 @@ public final class ManagedServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ManagedServer[pid=" + process.pid() + ", endpoint=" + endpoint + ", command=" + CommandSplitter.display(commandAsRun) + "]";
+        return "ManagedServer[pid=" + handle.pid() + ", endpoint=" + endpoint + ", command=" + CommandSplitter.display(commandAsRun) + "]";
     }
 }

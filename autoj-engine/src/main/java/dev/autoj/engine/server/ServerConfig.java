@@ -88,6 +88,15 @@ public record ServerConfig(String command, String modelName, Duration startupTim
         return new ServerConfig(command, modelName, startupTimeout, environment, directory, file);
     }
 
+    /**
+     * The command line that {@link #command()} splits back into exactly {@code arguments}: arguments with
+     * spaces or quotes are single-quoted, e.g. {@code commandLine(List.of("java", "-cp", "my dir", "Main"))}
+     * is {@code java -cp 'my dir' Main}.
+     */
+    public static String commandLine(List<String> arguments) {
+        return CommandSplitter.display(arguments);
+    }
+
     /** The arguments to run, with every {@code {port}} replaced (after splitting, so a port can never break quoting). */
     List<String> arguments(int port) {
         return CommandSplitter.split(command).stream()

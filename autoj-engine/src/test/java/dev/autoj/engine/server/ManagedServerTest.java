@@ -261,6 +261,43 @@ class ManagedServerTest {
     }
 
     @Test
+    void anAdoptedServerIsUsedNotStartedLeftRunningWhenClosedAndItsExitFailsTheNextRequestWithItsLogTail() throws Exception {
+        // Another JVM of the run started it and left it running (detached); this one adopts it.
+        ServerConfig config = config(FakeJudgeServer.command());
+        ManagedServer started = ManagedServer.start(config);
+        long pid = started.detach();
+        try {
+            ManagedServer.adopt(config, pid, started.endpoint(), "the test JVM pid 4242");
+            try (ServerBackend backend = new ServerBackend(config, List.of(), remote(), ManagedServer::start)) {
+                assertThat(generateOne(backend)).isEqualTo(FakeJudgeServer.COMPLETION);
+                assertThat(backend.server().pid()).as("no second server").isEqualTo(pid);
+            }
+            assertThat(alive(pid)).as("closing the adopter leaves the run's server running").isTrue();
+
+            try (ServerBackend backend = new ServerBackend(config, List.of(), remote(), ManagedServer::start)) {
+                assertThat(generateOne(backend)).isEqualTo(FakeJudgeServer.COMPLETION);
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                long before = System.nanoTime();
+                Throwable next = catchThrowable(() -> generateOne(backend));
+                assertThat(next).isInstanceOf(ServerStartException.class)
+                        .hasMessageStartingWith("The judge server exited with code unknown here (pid " + pid
+                                + ", started by the test JVM pid 4242: only that JVM can read its exit code) while in use")
+                        .hasMessageContaining("Last 40 lines of " + dir.resolve("logs/judge-server.log").toAbsolutePath())
+                        .hasMessageContaining("fake judge server: POST /v1/completions")
+                        .hasMessageNotContaining("every endpoint is down");
+                assertThat(Duration.ofNanos(System.nanoTime() - before)).as("the exit, not the request timeout, ends it")
+                        .isLessThan(Duration.ofSeconds(60));
+            }
+            assertThatThrownBy(() -> ManagedServer.start(config)).as("a server that is gone is not adopted again")
+                    .isInstanceOf(ServerStartException.class)
+                    .hasMessageStartingWith("The judge server (pid " + pid + " on " + started.endpoint()
+                            + ", started by the test JVM pid 4242) is no longer running");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void aCommandWithoutThePortPlaceholderIsRefusedSayingWhatToAdd() {
         assertThatThrownBy(() -> ServerConfig.of("vllm serve GAIR/autoj-13b", MODEL))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,4 +1,4 @@
-package dev.autoj.cli;
+package dev.autoj.onnx.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,6 +125,11 @@ final class CompletionsServer implements AutoCloseable {
     /** The batches run so far; with concurrent requests fewer than the requests. */
     int batches() {
         return batcher.batches();
+    }
+
+    /** Completions the engine answered or failed so far. */
+    int completions() {
+        return batcher.generations();
     }
 
     /** Completions waiting for the next batch. */

@@ -1,12 +1,11 @@
-package dev.autoj.cli;
+package dev.autoj.onnx.server;
 
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
+import dev.autoj.onnx.internal.batch.BatchQueue;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Gathers generation requests from concurrent callers (the HTTP threads of {@code autoj serve})
  * into batches for one {@link Backend}: one decoding thread takes every waiting request (up to
- * {@code maxBatch}) and passes them to {@link Backend#generate} as one list; requests that arrive
- * while a batch runs wait for the next one. No request waits for company: a lone request is a batch
- * of one at once.
+ * {@code maxBatch}, through the same {@link BatchQueue} as the engine's own scheduler) and passes
+ * them to {@link Backend#generate} as one list; requests that arrive while a batch runs wait for
+ * the next one.
  *
  * <p>When a batch of several fails, each of its requests is tried again alone, so that one request
  * the back end refuses fails only itself.
@@ -36,22 +35,14 @@ final class GenerationBatcher implements AutoCloseable {
     }
 
     private final Backend backend;
-    private final int maxBatch;
-    private final Object lock = new Object();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final BatchQueue<Pending> queue;
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicInteger generations = new AtomicInteger();
-    private final Thread worker;
-    private boolean closed;
-    private boolean running;
 
     GenerationBatcher(Backend backend, int maxBatch) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
-        }
         this.backend = backend;
-        this.maxBatch = maxBatch;
-        this.worker = new Thread(this::run, "autoj-serve-batcher");
+        this.queue = new BatchQueue<>(maxBatch);
+        Thread worker = new Thread(() -> queue.drain(this::runBatch), "autoj-serve-batcher");
         worker.setDaemon(true);
         worker.start();
     }
@@ -59,13 +50,8 @@ final class GenerationBatcher implements AutoCloseable {
     /** Queues one request; the future completes with its generation, or exceptionally with a {@link BackendException}. */
     CompletableFuture<Generation> submit(GenerationRequest request) {
         CompletableFuture<Generation> result = new CompletableFuture<>();
-        synchronized (lock) {
-            if (closed) {
-                result.completeExceptionally(new BackendException("the server is stopping; the request was not run"));
-                return result;
-            }
-            queue.add(new Pending(request, result));
-            lock.notifyAll();
+        if (!queue.addAll(List.of(new Pending(request, result)))) {
+            result.completeExceptionally(new BackendException("the server is stopping; the request was not run"));
         }
         return result;
     }
@@ -82,45 +68,22 @@ final class GenerationBatcher implements AutoCloseable {
 
     /** Requests waiting for the next batch (not those in the running one). */
     int queued() {
-        synchronized (lock) {
-            return queue.size();
-        }
+        return queue.size();
     }
 
-    private void run() {
-        while (true) {
-            List<Pending> batch = new ArrayList<>();
-            synchronized (lock) {
-                running = false;
-                lock.notifyAll();
-                while (queue.isEmpty() && !closed) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
-                while (!queue.isEmpty() && batch.size() < maxBatch) {
-                    batch.add(queue.poll());
-                }
-                running = true;
+    private void runBatch(List<Pending> batch) {
+        try {
+            complete(batch, generate(batch));
+        } catch (RuntimeException | Error e) {
+            if (batch.size() == 1) {
+                fail(batch.get(0), e);
+                return;
             }
-            try {
-                complete(batch, generate(batch));
-            } catch (RuntimeException | Error e) {
-                if (batch.size() == 1) {
-                    fail(batch.get(0), e);
-                } else {
-                    for (Pending alone : batch) {
-                        try {
-                            complete(List.of(alone), generate(List.of(alone)));
-                        } catch (RuntimeException | Error single) {
-                            fail(alone, single);
-                        }
-                    }
+            for (Pending alone : batch) {
+                try {
+                    complete(List.of(alone), generate(List.of(alone)));
+                } catch (RuntimeException | Error single) {
+                    fail(alone, single);
                 }
             }
         }
@@ -154,32 +117,10 @@ final class GenerationBatcher implements AutoCloseable {
      * @return true when no batch is running any more, so the back end can be closed safely
      */
     boolean stop() {
-        List<Pending> dropped;
-        synchronized (lock) {
-            closed = true;
-            dropped = new ArrayList<>(queue);
-            queue.clear();
-            lock.notifyAll();
-        }
-        for (Pending p : dropped) {
+        for (Pending p : queue.close()) {
             p.result().completeExceptionally(new BackendException("the server is stopping; the request was not run"));
         }
-        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
-        synchronized (lock) {
-            while (running) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return queue.awaitIdle(CLOSE_GRACE);
     }
 
     @Override

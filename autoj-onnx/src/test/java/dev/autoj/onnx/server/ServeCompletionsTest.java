@@ -1,4 +1,4 @@
-package dev.autoj.cli;
+package dev.autoj.onnx.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.autoj.cli;
+package dev.autoj.onnx.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
