@@ -26,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -249,26 +250,19 @@ public final class AnswerStore {
      * Damaged files are passed over.
      */
     public Optional<RecordedAnswer> nearest(AnswerRequest request) {
-        List<String> wanted = request.describeLines();
-        RecordedAnswer best = null;
-        long bestDistance = Long.MAX_VALUE;
+        List<RecordedAnswer> sameModel = new ArrayList<>();
         for (Path file : files()) {
-            RecordedAnswer candidate;
             try {
-                candidate = read(file);
+                RecordedAnswer candidate = read(file);
+                if (candidate.request().model().equals(request.model())) {
+                    sameModel.add(candidate);
+                }
             } catch (StoreException damaged) {
-                continue;
-            }
-            if (!candidate.request().model().equals(request.model())) {
-                continue;
-            }
-            long distance = LineDiff.distance(candidate.request().describeLines(), wanted);
-            if (distance < bestDistance || (distance == bestDistance && candidate.recordedAt().isAfter(best.recordedAt()))) {
-                best = candidate;
-                bestDistance = distance;
+                // verify reports it
             }
         }
-        return Optional.ofNullable(best);
+        return LineDiff.nearest(sameModel, candidate -> candidate.request().describeLines(), request.describeLines(),
+                Comparator.comparing(RecordedAnswer::recordedAt));
     }
 
     /** The models that have answers in this store, for a miss with no recording of its model. */

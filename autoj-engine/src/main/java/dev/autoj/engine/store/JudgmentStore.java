@@ -301,20 +301,9 @@ public final class JudgmentStore {
             all = List.copyOf(read);
             nearestIndex = all;
         }
-        List<String> wanted = describeTexts(judgedTexts);
-        StoredJudgment best = null;
-        long bestDistance = Long.MAX_VALUE;
-        for (StoredJudgment j : all) {
-            if (!j.modelId().equals(modelId) || j.protocol() != protocol || j.language() != language) {
-                continue;
-            }
-            long distance = LineDiff.distance(describeTexts(j.judgedTexts()), wanted);
-            if (distance < bestDistance) {
-                best = j;
-                bestDistance = distance;
-            }
-        }
-        return Optional.ofNullable(best);
+        return LineDiff.nearest(all.stream()
+                        .filter(j -> j.modelId().equals(modelId) && j.protocol() == protocol && j.language() == language).toList(),
+                j -> describeTexts(j.judgedTexts()), describeTexts(judgedTexts), (a, b) -> 0);
     }
 
     /** Judged texts as lines for a diff: a header line per text, then its lines. */
