@@ -1,0 +1,118 @@
+package dev.autoj.engine.agreement;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.Verdict;
+import java.util.List;
+import java.util.Locale;
+
+/** The JSON form of the agreement reports ({@code autoj eval agreement --json}); an undefined figure is null. */
+final class ReportJson {
+
+    private ReportJson() {
+    }
+
+    static ObjectNode pairwise(PairwiseAgreementReport r) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("protocol", "pairwise");
+        root.put("judge", r.judge());
+        root.set("overall", figures(r.overall()));
+        ArrayNode groups = root.putArray("by_scenario_group");
+        r.byScenarioGroup().forEach(f -> groups.add(figures(f)));
+        ArrayNode tags = root.putArray("by_tag");
+        r.byTag().forEach(f -> tags.add(figures(f)));
+        noVerdicts(root, r.noVerdicts());
+        return root;
+    }
+
+    static ObjectNode single(SingleAgreementReport r) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("protocol", "single");
+        root.put("judge", r.judge());
+        root.put("tolerance", r.tolerance());
+        root.set("overall", figures(r.overall()));
+        ArrayNode groups = root.putArray("by_scenario_group");
+        r.byScenarioGroup().forEach(f -> groups.add(figures(f)));
+        ArrayNode tags = root.putArray("by_tag");
+        r.byTag().forEach(f -> tags.add(figures(f)));
+        noVerdicts(root, r.noVerdicts());
+        return root;
+    }
+
+    private static ObjectNode figures(PairwiseAgreementReport.Figures f) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("name", f.name());
+        node.put("cases", f.cases());
+        node.put("agreeing", f.agreeing());
+        node.put("agreement", f.agreementPercent());
+        interval(node, "agreement_interval", f.agreementInterval());
+        node.put("consistent", f.consistent());
+        node.put("consistency", f.consistencyPercent());
+        Statistics.Kappa k = f.kappa();
+        ObjectNode kappa = node.putObject("kappa");
+        number(kappa, "value", k.value());
+        number(kappa, "standard_error", k.standardError());
+        ArrayNode ci = kappa.putArray("interval");
+        number(ci, k.interval().low());
+        number(ci, k.interval().high());
+        number(kappa, "observed", k.observed());
+        number(kappa, "chance", k.chance());
+        ObjectNode confusion = node.putObject("confusion");
+        for (PairVerdict judge : PairVerdict.values()) {
+            ObjectNode row = confusion.putObject(judge.name().toLowerCase(Locale.ROOT));
+            for (Verdict human : Verdict.values()) {
+                row.put(human.name().toLowerCase(Locale.ROOT), f.confusion().count(judge, human));
+            }
+        }
+        return node;
+    }
+
+    private static ObjectNode figures(SingleAgreementReport.Figures f) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("name", f.name());
+        node.put("cases", f.cases());
+        node.put("rated", f.rated());
+        node.put("within_tolerance", f.withinTolerance());
+        node.put("agreement", Percent.round2(100 * f.agreement()));
+        interval(node, "agreement_interval", f.agreementInterval());
+        number(node, "pearson", f.pearson());
+        number(node, "spearman", f.spearman());
+        number(node, "mean_absolute_difference", f.meanAbsoluteDifference());
+        return node;
+    }
+
+    /** An interval of shares as percentages with two decimals, e.g. [52.33, 57.56]. */
+    private static void interval(ObjectNode node, String field, Statistics.Interval interval) {
+        ArrayNode array = node.putArray(field);
+        array.add(Percent.round2(100 * interval.low()));
+        array.add(Percent.round2(100 * interval.high()));
+    }
+
+    private static void noVerdicts(ObjectNode root, List<NoVerdictCase> noVerdicts) {
+        ArrayNode array = root.putArray("no_verdicts");
+        for (NoVerdictCase nv : noVerdicts) {
+            ObjectNode item = array.addObject();
+            item.put("case", nv.name());
+            item.put("index", nv.index() + 1);
+            item.put("order", nv.order());
+            item.put("reason", nv.reason());
+        }
+    }
+
+    private static void number(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    private static void number(ArrayNode array, double value) {
+        if (Double.isNaN(value)) {
+            array.addNull();
+        } else {
+            array.add(value);
+        }
+    }
+}
