@@ -17,12 +17,16 @@ public final class LabelledCaseException extends IllegalArgumentException {
     private final transient Path file;
     private final int line;
     private final String field;
+    private final String problem;
+    private final String fix;
 
     LabelledCaseException(Path file, int line, String field, String problem, String fix, Throwable cause) {
         super(where(file, line, field) + ": " + problem + "; " + fix, cause);
         this.file = file;
         this.line = line;
         this.field = field;
+        this.problem = problem;
+        this.fix = fix;
     }
 
     /** The file at fault. */
@@ -40,10 +44,14 @@ public final class LabelledCaseException extends IllegalArgumentException {
         return field;
     }
 
-    /** What is wrong and what to do, without the file and line (for callers that name them their own way). */
-    public String problemAndFix() {
-        String message = getMessage();
-        return message.substring(where(file, line, field).length() + 2);
+    /** What is wrong, e.g. {@code is 0}. */
+    public String problem() {
+        return problem;
+    }
+
+    /** What to do about it. */
+    public String fix() {
+        return fix;
     }
 
     private static String where(Path file, int line, String field) {

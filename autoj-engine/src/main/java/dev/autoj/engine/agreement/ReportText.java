@@ -19,7 +19,7 @@ final class ReportText {
         StringBuilder out = new StringBuilder();
         out.append("Agreement with human labels: ").append(all.cases()).append(" pairwise cases, judge ").append(r.judge()).append('\n')
                 .append("  a case agrees when the verdicts of both orders equal the human label (the Auto-J leaderboard's rule)\n\n");
-        Columns table = new Columns("", "Cases", "Agreement", "95% interval", "Kappa", "95% interval", "Consistency");
+        Columns table = new Columns("", "Cases", "Agreement %", "95% interval", "Kappa", "Kappa 95% interval", "Consistency %");
         rows(table, r.byScenarioGroup());
         rows(table, r.byTag());
         row(table, all);
@@ -34,6 +34,7 @@ final class ReportText {
             cells.add(String.valueOf(all.confusion().judgeTotal(judge)));
             confusion.add(cells);
         }
+        confusion.rule();
         List<String> totals = new ArrayList<>(List.of("Total"));
         for (Verdict human : Verdict.values()) {
             totals.add(String.valueOf(all.confusion().humanTotal(human)));
@@ -58,7 +59,7 @@ final class ReportText {
         out.append("Agreement with human scores: ").append(all.cases()).append(" single-response cases, judge ").append(r.judge()).append('\n')
                 .append("  a case agrees when the judge's rating is within ±").append(number(r.tolerance()))
                 .append(" of the human score; correlations over the rated cases\n\n");
-        Columns table = new Columns("", "Cases", "Rated", within, "95% interval", "Pearson", "Spearman", "Mean |diff|");
+        Columns table = new Columns("", "Cases", "Rated", within + " %", "95% interval", "Pearson", "Spearman", "Mean |diff|");
         for (List<SingleAgreementReport.Figures> rows : List.of(r.byScenarioGroup(), r.byTag())) {
             for (SingleAgreementReport.Figures f : rows) {
                 table.add(singleRow(f));

@@ -1,0 +1,113 @@
+package dev.autoj.cli;
+
+import dev.autoj.cli.eval.InputException;
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Judge;
+import dev.autoj.engine.Judgment;
+import dev.autoj.engine.agreement.LabelledCaseException;
+import dev.autoj.engine.agreement.LabelledCases;
+import dev.autoj.engine.agreement.PairwiseAgreement;
+import dev.autoj.engine.agreement.PairwiseAgreementReport;
+import dev.autoj.engine.agreement.SingleAgreement;
+import dev.autoj.engine.agreement.SingleAgreementReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code autoj eval agreement}: how well one judge agrees with the team's own labels. Runs the judge
+ * (live, recorded or replayed; {@code --model-name} picks it) on every labelled case and prints the
+ * engine's agreement report ({@link PairwiseAgreement}, {@link SingleAgreement}).
+ */
+@Command(name = "agreement",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Agreement of one judge with human labels: raw agreement with its 95% Wilson interval, Cohen's kappa,",
+            "consistency under position swap (pairwise), per scenario group and tag, and the confusion table.",
+            "The judge runs on every case (judge options: --endpoint URL live, --mode replay --store DIR recorded;",
+            "--model-name picks the judge, so run once per judge to compare them).",
+            "Case lines (docs/which-judge.md):",
+            "  {\"query\":…,\"response_1\":…,\"response_2\":…,\"label\":1|2|\"tie\",\"scenario\":…,\"tags\":[…],\"id\":…}",
+            "  {\"query\":…,\"response\":…,\"score\":7,\"tags\":[…],\"id\":…}",
+            "The Auto-J pairwise testbed (testdata_pairwise.jsonl) is read as it is, its labels being the human labels."})
+final class EvalAgreementCommand extends AutojCommand {
+
+    @Option(names = "--cases", required = true, paramLabel = "FILE", description = "the labelled cases (JSON Lines)")
+    Path casesFile;
+
+    @Option(names = "--tolerance", paramLabel = "N", defaultValue = "1",
+            description = "single-response cases: a rating within ±N of the human score agrees (default: ${DEFAULT-VALUE})")
+    double tolerance;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    boolean json;
+
+    @Mixin
+    JudgeOptions judge;
+
+    @Override
+    void execute() {
+        if (!judge.anyGiven()) {
+            throw judge.usage("name the judge to measure: --endpoint URL for a live judge, or --mode replay --store DIR for"
+                    + " recorded judgments (with --model-name NAME for a judge other than " + judge.modelName + ")");
+        }
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw judge.usage("--tolerance is a number of scale points, 0 or more, not " + tolerance);
+        }
+        LabelledCases cases = read(casesFile);
+        if (cases.isPairwise()) {
+            PairwiseAgreementReport report = PairwiseAgreement.evaluate(cases.pairs(),
+                    compareInBatches(judge, cases.compareRequests(), spec.commandLine().getErr()));
+            print(report.toText(), report.toJson());
+        } else {
+            List<Judgment> judgments = new ArrayList<>();
+            try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "responses judged", cases.size())) {
+                for (List<Judge.GradeRequest> batch : judge.batches(cases.gradeRequests())) {
+                    judgments.addAll(j.gradeAll(batch));
+                    progress.advance(batch.size());
+                }
+            }
+            SingleAgreementReport report = SingleAgreement.evaluate(cases.responses(), judgments, tolerance);
+            print(report.toText(), report.toJson());
+        }
+    }
+
+    private void print(String text, com.fasterxml.jackson.databind.node.ObjectNode report) {
+        if (json) {
+            report.put("cases_file", casesFile.toString());
+            report.put("judge_settings", judge.describe());
+            out().println(Json.document(report));
+            return;
+        }
+        out().println("  cases  " + casesFile);
+        out().println("  judge  " + judge.describe());
+        out().println();
+        out().print(text);
+    }
+
+    /** The cases, a bad file being the CLI's one-line input error. */
+    static LabelledCases read(Path file) {
+        try {
+            return LabelledCases.read(file);
+        } catch (LabelledCaseException e) {
+            throw new InputException(e.file(), e.line(), (e.field() == null ? "" : "field \"" + e.field() + "\": ") + e.problem(),
+                    e.fix(), e);
+        }
+    }
+
+    /** Every pair judged in both orders, in batches of {@code --batch} pairs, with a progress line on a terminal. */
+    static List<Comparison> compareInBatches(JudgeOptions judge, List<Judge.CompareRequest> requests, PrintWriter err) {
+        List<Comparison> comparisons = new ArrayList<>(requests.size());
+        try (Judge j = judge.build(); Progress progress = new Progress(err, "pairs judged", requests.size())) {
+            for (List<Judge.CompareRequest> batch : judge.batches(requests)) {
+                comparisons.addAll(j.compareAll(batch));
+                progress.advance(batch.size());
+            }
+        }
+        return comparisons;
+    }
+}
