@@ -51,17 +51,22 @@ public final class Statistics {
      * form, never outside 0..1, sensible at 0 and n. {@code [0, 1]} when n is 0.
      */
     public static Interval wilson(long hits, long n) {
+        return wilson(hits, n, Z95);
+    }
+
+    /** The Wilson score interval for the normal quantile {@code z} (1.96 for 95 %, two-sided). */
+    public static Interval wilson(long hits, long n, double z) {
         if (hits < 0 || hits > n) {
             throw new IllegalArgumentException("hits must be between 0 and n, got " + hits + " of " + n);
         }
         if (n == 0) {
             return new Interval(0, 1);
         }
-        double z2 = Z95 * Z95;
+        double z2 = z * z;
         double p = (double) hits / n;
         double denominator = 1 + z2 / n;
         double centre = (p + z2 / (2.0 * n)) / denominator;
-        double half = Z95 / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+        double half = z / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
         // At 0 and n the ends are exactly 0 and 1; the doubles would miss them by a bit.
         return new Interval(hits == 0 ? 0 : Math.max(0, centre - half), hits == n ? 1 : Math.min(1, centre + half));
     }
