@@ -1,10 +1,8 @@
 package dev.autoj.cli;
 
-import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
-import dev.autoj.engine.agreement.LabelledCaseException;
 import dev.autoj.engine.agreement.LabelledCases;
 import dev.autoj.engine.agreement.PairwiseAgreement;
 import dev.autoj.engine.agreement.PairwiseAgreementReport;
@@ -58,7 +56,7 @@ final class EvalAgreementCommand extends AutojCommand {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw judge.usage("--tolerance is a number of scale points, 0 or more, not " + tolerance);
         }
-        LabelledCases cases = read(casesFile);
+        LabelledCases cases = LabelledCases.read(casesFile);
         if (cases.isPairwise()) {
             PairwiseAgreementReport report = PairwiseAgreement.evaluate(cases.pairs(),
                     compareInBatches(judge, cases.compareRequests(), spec.commandLine().getErr()));
@@ -87,16 +85,6 @@ final class EvalAgreementCommand extends AutojCommand {
         out().println("  judge  " + judge.describe());
         out().println();
         out().print(text);
-    }
-
-    /** The cases, a bad file being the CLI's one-line input error. */
-    static LabelledCases read(Path file) {
-        try {
-            return LabelledCases.read(file);
-        } catch (LabelledCaseException e) {
-            throw new InputException(e.file(), e.line(), (e.field() == null ? "" : "field \"" + e.field() + "\": ") + e.problem(),
-                    e.fix(), e);
-        }
     }
 
     /** Every pair judged in both orders, in batches of {@code --batch} pairs, with a progress line on a terminal. */

@@ -9,7 +9,6 @@ import dev.autoj.cli.eval.GroupFigures;
 import dev.autoj.cli.eval.PairwiseReport;
 import dev.autoj.cli.eval.TestbedFiles;
 import dev.autoj.engine.Language;
-import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.internal.AutoJTestbed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +37,10 @@ class EvalAgreementCommandTest {
     private Path store;
 
     @BeforeAll
-    void importThePublishedOutputs(@TempDir Path tempDir) {
+    void replayThePublishedOutputs(@TempDir Path tempDir) {
         dir = tempDir;
-        testbed = SharedFiles.testbed("testdata_pairwise.jsonl").getParent();
-        store = dir.resolve("autoj-store");
-        CliRun imported = CliRun.of("store", "import-testbed", "--testbed", testbed.toString(), "--store", store.toString());
-        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        testbed = ImportedTestbed.testbed();
+        store = ImportedTestbed.store();
     }
 
     private CliRun agreement(Path cases, String... more) {
@@ -127,7 +124,7 @@ class EvalAgreementCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err().strip()).isEqualTo("autoj eval agreement: " + cases + " line 2: field \"label\": is 3; write 1"
+        assertThat(run.err().strip()).isEqualTo("autoj eval agreement: " + cases + " line 2, field \"label\": is 3; write 1"
                 + " (response_1 is better), 2 (response_2 is better) or \"tie\"");
     }
 

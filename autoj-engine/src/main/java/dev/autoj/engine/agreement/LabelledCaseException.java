@@ -17,16 +17,12 @@ public final class LabelledCaseException extends IllegalArgumentException {
     private final transient Path file;
     private final int line;
     private final String field;
-    private final String problem;
-    private final String fix;
 
     LabelledCaseException(Path file, int line, String field, String problem, String fix, Throwable cause) {
         super(where(file, line, field) + ": " + problem + "; " + fix, cause);
         this.file = file;
         this.line = line;
         this.field = field;
-        this.problem = problem;
-        this.fix = fix;
     }
 
     /** The file at fault. */
@@ -42,16 +38,6 @@ public final class LabelledCaseException extends IllegalArgumentException {
     /** The field at fault, or null when the line as a whole is. */
     public String field() {
         return field;
-    }
-
-    /** What is wrong, e.g. {@code is 0}. */
-    public String problem() {
-        return problem;
-    }
-
-    /** What to do about it. */
-    public String fix() {
-        return fix;
     }
 
     private static String where(Path file, int line, String field) {

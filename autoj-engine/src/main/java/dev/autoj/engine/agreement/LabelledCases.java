@@ -173,13 +173,10 @@ public final class LabelledCases {
         Map<String, Integer> ids = new HashMap<>();
         Kind first = null;
         int firstLine = 0;
-        String text;
-        int number = 0;
-        while ((text = reader.readLine()) != null) {
-            number++;
-            if (number == 1 && text.startsWith("\uFEFF")) {
-                text = text.substring(1);
-            }
+        List<String> texts = reader.lines().toList();
+        for (int index = 0; index < texts.size(); index++) {
+            int number = index + 1;
+            String text = index == 0 ? texts.get(0).replaceFirst("^\uFEFF", "") : texts.get(index);
             if (text.isBlank()) {
                 continue;
             }

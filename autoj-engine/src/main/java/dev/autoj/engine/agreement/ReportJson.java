@@ -14,29 +14,33 @@ final class ReportJson {
     }
 
     static ObjectNode pairwise(PairwiseAgreementReport r) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.put("protocol", "pairwise");
-        root.put("judge", r.judge());
-        root.set("overall", figures(r.overall()));
-        ArrayNode groups = root.putArray("by_scenario_group");
-        r.byScenarioGroup().forEach(f -> groups.add(figures(f)));
-        ArrayNode tags = root.putArray("by_tag");
-        r.byTag().forEach(f -> tags.add(figures(f)));
-        noVerdicts(root, r.noVerdicts());
-        return root;
+        return root("pairwise", r.judge(), figures(r.overall()), r.byScenarioGroup().stream().map(ReportJson::figures).toList(),
+                r.byTag().stream().map(ReportJson::figures).toList(), r.noVerdicts());
     }
 
     static ObjectNode single(SingleAgreementReport r) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.put("protocol", "single");
-        root.put("judge", r.judge());
+        ObjectNode root = root("single", r.judge(), figures(r.overall()), r.byScenarioGroup().stream().map(ReportJson::figures).toList(),
+                r.byTag().stream().map(ReportJson::figures).toList(), r.noVerdicts());
         root.put("tolerance", r.tolerance());
-        root.set("overall", figures(r.overall()));
-        ArrayNode groups = root.putArray("by_scenario_group");
-        r.byScenarioGroup().forEach(f -> groups.add(figures(f)));
-        ArrayNode tags = root.putArray("by_tag");
-        r.byTag().forEach(f -> tags.add(figures(f)));
-        noVerdicts(root, r.noVerdicts());
+        return root;
+    }
+
+    private static ObjectNode root(String protocol, String judge, ObjectNode overall, List<ObjectNode> groups, List<ObjectNode> tags,
+            List<NoVerdictCase> noVerdicts) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("protocol", protocol);
+        root.put("judge", judge);
+        root.set("overall", overall);
+        root.putArray("by_scenario_group").addAll(groups);
+        root.putArray("by_tag").addAll(tags);
+        ArrayNode array = root.putArray("no_verdicts");
+        for (NoVerdictCase nv : noVerdicts) {
+            ObjectNode item = array.addObject();
+            item.put("case", nv.name());
+            item.put("index", nv.index() + 1);
+            item.put("order", nv.order());
+            item.put("reason", nv.reason());
+        }
         return root;
     }
 
@@ -87,17 +91,6 @@ final class ReportJson {
         ArrayNode array = node.putArray(field);
         array.add(Percent.round2(100 * interval.low()));
         array.add(Percent.round2(100 * interval.high()));
-    }
-
-    private static void noVerdicts(ObjectNode root, List<NoVerdictCase> noVerdicts) {
-        ArrayNode array = root.putArray("no_verdicts");
-        for (NoVerdictCase nv : noVerdicts) {
-            ObjectNode item = array.addObject();
-            item.put("case", nv.name());
-            item.put("index", nv.index() + 1);
-            item.put("order", nv.order());
-            item.put("reason", nv.reason());
-        }
     }
 
     private static void number(ObjectNode node, String field, double value) {

@@ -1,7 +1,6 @@
 package dev.autoj.engine.agreement;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,18 +52,11 @@ class TestbedAgreementTest {
         assertThat(report.overall().cases()).isEqualTo(1392);
         assertThat(report.overall().agreementPercent()).isEqualTo(54.96);
         assertThat(report.overall().consistencyPercent()).isEqualTo(83.41);
-        assertThat(report.byScenarioGroup())
-                .extracting(PairwiseAgreementReport.Figures::name, PairwiseAgreementReport.Figures::agreementPercent,
-                        PairwiseAgreementReport.Figures::consistencyPercent)
-                .containsExactly(
-                        tuple("Summarization", 45.83, 73.61),
-                        tuple("Exam Questions", 38.89, 69.44),
-                        tuple("Code", 47.5, 75.83),
-                        tuple("Rewriting", 49.17, 74.17),
-                        tuple("Creative Writing", 59.72, 87.04),
-                        tuple("Functional Writing", 61.67, 81.67),
-                        tuple("General Communication", 55.21, 92.36),
-                        tuple("NLP Tasks", 57.58, 86.36));
+        // the leaderboard's rows, as docs/meta-evaluation.md lists them
+        assertThat(report.byScenarioGroup().stream().map(f -> f.name() + " " + f.agreementPercent() + " / " + f.consistencyPercent()))
+                .containsExactly("Summarization 45.83 / 73.61", "Exam Questions 38.89 / 69.44", "Code 47.5 / 75.83",
+                        "Rewriting 49.17 / 74.17", "Creative Writing 59.72 / 87.04", "Functional Writing 61.67 / 81.67",
+                        "General Communication 55.21 / 92.36", "NLP Tasks 57.58 / 86.36");
         assertThat(report.noVerdicts()).isEmpty();
     }
 
