@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,21 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  * labelled-case file, judged by replaying Auto-J-13B's published verdicts imported with
  * {@code store import-testbed}, gives the leaderboard's figures plus kappa and the interval.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvalAgreementCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Path dir;
-    private Path testbed;
-    private Path store;
+    @TempDir
+    Path dir;
 
-    @BeforeAll
-    void replayThePublishedOutputs(@TempDir Path tempDir) {
-        dir = tempDir;
-        testbed = ImportedTestbed.testbed();
-        store = ImportedTestbed.store();
-    }
+    private final Path testbed = ImportedTestbed.testbed();
+    private final Path store = ImportedTestbed.store();
 
     private CliRun agreement(Path cases, String... more) {
         List<String> args = new ArrayList<>(List.of("eval", "agreement", "--cases", cases.toString(), "--mode", "replay", "--store", store.toString()));

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Auto-J-13B's published testbed outputs imported through {@code Main} ({@code store import-testbed})
@@ -33,24 +31,16 @@ final class ImportedTestbed {
     private static final class Store {
         static final Path DIR = importOnce();
 
+        /** Into a fresh folder under target/, which the build owns and cleans. */
         private static Path importOnce() {
             try {
-                Path dir = Files.createTempDirectory("autoj-cli-imported");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-                Path store = dir.resolve("autoj-store");
+                Files.createDirectories(Path.of("target"));
+                Path store = Files.createTempDirectory(Path.of("target"), "imported-testbed-").resolve("autoj-store");
                 CliRun imported = CliRun.of("store", "import-testbed", "--testbed", testbed().toString(), "--store", store.toString());
                 assertThat(imported.exitCode()).as(imported.err()).isZero();
-                return store;
+                return store.toAbsolutePath();
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create the folder for the imported testbed store", e);
-            }
-        }
-
-        private static void delete(Path dir) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // a temporary folder left behind at JVM exit harms nothing
+                throw new UncheckedIOException("Cannot create a folder under target/ for the imported testbed store", e);
             }
         }
     }

@@ -45,12 +45,8 @@ final class ReportJson {
     }
 
     private static ObjectNode figures(PairwiseAgreementReport.Figures f) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("name", f.name());
-        node.put("cases", f.cases());
+        ObjectNode node = row(f.name(), f.cases(), f.agreementPercent(), f.agreementInterval());
         node.put("agreeing", f.agreeing());
-        node.put("agreement", f.agreementPercent());
-        interval(node, "agreement_interval", f.agreementInterval());
         node.put("consistent", f.consistent());
         node.put("consistency", f.consistencyPercent());
         Statistics.Kappa k = f.kappa();
@@ -73,24 +69,25 @@ final class ReportJson {
     }
 
     private static ObjectNode figures(SingleAgreementReport.Figures f) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("name", f.name());
-        node.put("cases", f.cases());
+        ObjectNode node = row(f.name(), f.cases(), Percent.round2(100 * f.agreement()), f.agreementInterval());
         node.put("rated", f.rated());
         node.put("within_tolerance", f.withinTolerance());
-        node.put("agreement", Percent.round2(100 * f.agreement()));
-        interval(node, "agreement_interval", f.agreementInterval());
         number(node, "pearson", f.pearson());
         number(node, "spearman", f.spearman());
         number(node, "mean_absolute_difference", f.meanAbsoluteDifference());
         return node;
     }
 
-    /** An interval of shares as percentages with two decimals, e.g. [52.33, 57.56]. */
-    private static void interval(ObjectNode node, String field, Statistics.Interval interval) {
-        ArrayNode array = node.putArray(field);
+    /** What every row has: its name, cases, the agreement in percent and its interval as percentages, e.g. [52.33, 57.56]. */
+    private static ObjectNode row(String name, int cases, double agreementPercent, Statistics.Interval interval) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("name", name);
+        node.put("cases", cases);
+        node.put("agreement", agreementPercent);
+        ArrayNode array = node.putArray("agreement_interval");
         array.add(Percent.round2(100 * interval.low()));
         array.add(Percent.round2(100 * interval.high()));
+        return node;
     }
 
     private static void number(ObjectNode node, String field, double value) {
