@@ -4,6 +4,8 @@ import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.agreement.LabelledCases;
+import dev.autoj.engine.family.JudgeFamilies;
+import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.agreement.PairwiseAgreement;
 import dev.autoj.engine.agreement.PairwiseAgreementReport;
 import dev.autoj.engine.agreement.SingleAgreement;
@@ -56,6 +58,7 @@ final class EvalAgreementCommand extends AutojCommand {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw judge.usage("--tolerance is a number of scale points, 0 or more, not " + tolerance);
         }
+        refuseAFamilyThePipelineDoesNotServe(judge.modelName);
         LabelledCases cases = LabelledCases.read(casesFile);
         if (cases.isPairwise()) {
             PairwiseAgreementReport report = PairwiseAgreement.evaluate(cases.pairs(),
@@ -85,6 +88,27 @@ final class EvalAgreementCommand extends AutojCommand {
         out().println("  judge  " + judge.describe());
         out().println();
         out().print(text);
+    }
+
+    /**
+     * The judging pipeline builds Auto-J's prompts whatever the model name; a known model of another
+     * family (Prometheus 2) would be sent Auto-J prompts and measured on answers to the wrong protocol,
+     * so it is refused until the pipeline serves that family. A model id autoj does not know (a server's
+     * own name for Auto-J) is judged as Auto-J.
+     */
+    private void refuseAFamilyThePipelineDoesNotServe(String modelName) {
+        JudgeFamily family;
+        try {
+            family = JudgeFamilies.forModel(modelName);
+        } catch (IllegalArgumentException unknown) {
+            return;
+        }
+        if (family != JudgeFamilies.AUTOJ) {
+            throw judge.usage("--model-name " + modelName + " is a " + family.name() + " model, and the judging pipeline that"
+                    + " eval agreement runs builds Auto-J's prompts only (" + family.name() + " has prompts and a reader,"
+                    + " autoj prompt / autoj parse, docs/prometheus.md); measure an Auto-J model, or judge the cases with the"
+                    + " family's prompts yourself and compare in code with PairwiseAgreement.ofVerdicts");
+        }
     }
 
     /** Every pair judged in both orders, in batches of {@code --batch} pairs, with a progress line on a terminal. */

@@ -127,4 +127,13 @@ class EvalAgreementCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("name the judge to measure: --endpoint URL for a live judge, or --mode replay --store DIR");
     }
+
+    @Test
+    void aPrometheusModelIsRefusedWhileThePipelineBuildsAutoJPromptsOnly() {
+        CliRun run = agreement(testbed.resolve("testdata_pairwise.jsonl"), "--model-name", "prometheus-eval/prometheus-7b-v2.0");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("--model-name prometheus-eval/prometheus-7b-v2.0 is a Prometheus 2 model")
+                .contains("builds Auto-J's prompts only");
+    }
 }
