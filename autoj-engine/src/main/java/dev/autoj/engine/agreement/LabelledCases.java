@@ -173,7 +173,12 @@ public final class LabelledCases {
         Map<String, Integer> ids = new HashMap<>();
         Kind first = null;
         int firstLine = 0;
-        List<String> texts = reader.lines().toList();
+        List<String> texts;
+        try {
+            texts = reader.lines().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();   // reader.lines() wraps a read or decoding failure
+        }
         for (int index = 0; index < texts.size(); index++) {
             int number = index + 1;
             String text = index == 0 ? texts.get(0).replaceFirst("^\uFEFF", "") : texts.get(index);

@@ -116,6 +116,15 @@ class LabelledCasesTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8SaysSo() throws IOException {
+        Path latin1 = Files.write(dir.resolve("latin1.jsonl"), "{\"query\":\"caf\u00e9\",\"response\":\"r\",\"score\":3}\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(catchThrowableOfType(() -> LabelledCases.read(latin1), LabelledCaseException.class))
+                .hasMessage(latin1 + ": is not valid UTF-8; save the file as UTF-8");
+    }
+
+    @Test
     void aMissingFileSaysSo() {
         Path missing = dir.resolve("nope.jsonl");
         assertThat(catchThrowableOfType(() -> LabelledCases.read(missing), LabelledCaseException.class))
