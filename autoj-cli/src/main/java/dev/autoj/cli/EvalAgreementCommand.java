@@ -10,6 +10,7 @@ import dev.autoj.engine.agreement.PairwiseAgreement;
 import dev.autoj.engine.agreement.PairwiseAgreementReport;
 import dev.autoj.engine.agreement.SingleAgreement;
 import dev.autoj.engine.agreement.SingleAgreementReport;
+import dev.autoj.engine.protocol.ParsedVerdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,11 +34,21 @@ import picocli.CommandLine.Option;
             "Case lines (docs/which-judge.md):",
             "  {\"query\":…,\"response_1\":…,\"response_2\":…,\"label\":1|2|\"tie\",\"scenario\":…,\"tags\":[…],\"id\":…}",
             "  {\"query\":…,\"response\":…,\"score\":7,\"tags\":[…],\"id\":…}",
-            "The Auto-J pairwise testbed (testdata_pairwise.jsonl) is read as it is, its labels being the human labels."})
+            "The Auto-J pairwise testbed (testdata_pairwise.jsonl) is read as it is, its labels being the human labels.",
+            "Instead of running a judge, --pred FILE [--exchange FILE] measures its outputs, read by --model-name's family."})
 final class EvalAgreementCommand extends AutojCommand {
 
     @Option(names = "--cases", required = true, paramLabel = "FILE", description = "the labelled cases (JSON Lines)")
     Path casesFile;
+
+    @Option(names = "--pred", paramLabel = "FILE",
+            description = "instead of running a judge: its outputs, one line per case, {\"output\":\"<judge text>\"} read by"
+                    + " --model-name's family (Auto-J, Prometheus 2) or {\"output\":0|1|2} as the Auto-J testbed's labels")
+    Path pred;
+
+    @Option(names = "--exchange", paramLabel = "FILE",
+            description = "with --pred, pairwise: the outputs with the responses exchanged, as the judge saw them")
+    Path exchange;
 
     @Option(names = "--tolerance", paramLabel = "N", defaultValue = "1",
             description = "single-response cases: a rating within ±N of the human score agrees (default: ${DEFAULT-VALUE})")
@@ -51,16 +62,26 @@ final class EvalAgreementCommand extends AutojCommand {
 
     @Override
     void execute() {
-        if (!judge.anyGiven()) {
+        boolean files = pred != null || exchange != null;
+        boolean run = judge.anyGivenBut("--model-name");
+        if (files && run) {
+            throw judge.usage("--pred/--exchange measure outputs already in files, while the judge options run a judge; give one or the other");
+        }
+        if (!files && !run) {
             throw judge.usage("name the judge to measure: --endpoint URL for a live judge, or --mode replay --store DIR for"
-                    + " recorded judgments (with --model-name NAME for a judge other than " + judge.modelName + ")");
+                    + " recorded judgments (with --model-name NAME for a judge other than " + judge.modelName + "), or its outputs:"
+                    + " --pred FILE [--exchange FILE]");
         }
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw judge.usage("--tolerance is a number of scale points, 0 or more, not " + tolerance);
         }
-        refuseAFamilyThePipelineDoesNotServe(judge.modelName);
+        if (!files) {
+            refuseAFamilyThePipelineDoesNotServe(judge.modelName);
+        }
         LabelledCases cases = LabelledCases.read(casesFile);
-        if (cases.isPairwise()) {
+        if (files) {
+            fromFiles(cases);
+        } else if (cases.isPairwise()) {
             PairwiseAgreementReport report = PairwiseAgreement.evaluate(cases.pairs(),
                     compareInBatches(judge, cases.compareRequests(), spec.commandLine().getErr()));
             print(report.toText(), report.toJson());
@@ -77,15 +98,59 @@ final class EvalAgreementCommand extends AutojCommand {
         }
     }
 
+    /** The outputs in --pred (and --exchange), read by the family of --model-name, against the labels. */
+    private void fromFiles(LabelledCases cases) {
+        JudgeFamily family;
+        try {
+            family = JudgeFamilies.forModel(judge.modelName);
+        } catch (IllegalArgumentException e) {
+            throw judge.usage("--model-name names whose outputs --pred holds, to read them by its family's rules: " + e.getMessage());
+        }
+        String judgeName = judge.modelName + " (outputs from " + pred + ")";
+        if (pred == null) {
+            throw judge.usage("--exchange needs --pred: the outputs with the responses in the original order");
+        }
+        if (cases.isPairwise()) {
+            if (exchange == null) {
+                throw judge.usage("pairwise cases need the outputs of both orders: --pred FILE (original order) and --exchange FILE"
+                        + " (responses exchanged), as the agreement and consistency count both");
+            }
+            String protocol = protocol(family, "pairwise", "relative");
+            List<ParsedVerdict> original = OutputFiles.pairwise(pred, family, protocol, cases.pairs(), false);
+            List<ParsedVerdict> swapped = OutputFiles.pairwise(exchange, family, protocol, cases.pairs(), true);
+            PairwiseAgreementReport report = PairwiseAgreement.ofOrders(judgeName, cases.pairs(), original, swapped);
+            print(report.toText(), report.toJson());
+        } else {
+            if (exchange != null) {
+                throw judge.usage("--exchange is for pairwise cases; these are single-response cases, so drop it");
+            }
+            List<ParsedVerdict> ratings = OutputFiles.single(pred, family, protocol(family, "single", "absolute"), cases.responses());
+            SingleAgreementReport report = SingleAgreement.ofReadings(judgeName, cases.responses(), ratings, tolerance);
+            print(report.toText(), report.toJson());
+        }
+    }
+
+    /** The family's protocol of this kind: Auto-J's name, or Prometheus 2's. */
+    private String protocol(JudgeFamily family, String... names) {
+        for (String name : names) {
+            if (family.readableProtocols().contains(name)) {
+                return name;
+            }
+        }
+        throw judge.usage(family.name() + " has no " + names[0] + " protocol whose outputs autoj can read");
+    }
+
     private void print(String text, com.fasterxml.jackson.databind.node.ObjectNode report) {
         if (json) {
             report.put("cases_file", casesFile.toString());
-            report.put("judge_settings", judge.describe());
+            if (pred == null) {
+                report.put("judge_settings", judge.describe());
+            }
             out().println(Json.document(report));
             return;
         }
         out().println("  cases  " + casesFile);
-        out().println("  judge  " + judge.describe());
+        out().println(pred == null ? "  judge  " + judge.describe() : "  pred   " + pred + (exchange == null ? "" : ", exchange " + exchange));
         out().println();
         out().print(text);
     }
@@ -107,7 +172,7 @@ final class EvalAgreementCommand extends AutojCommand {
             throw judge.usage("--model-name " + modelName + " is a " + family.name() + " model, and the judging pipeline that"
                     + " eval agreement runs builds Auto-J's prompts only (" + family.name() + " has prompts and a reader,"
                     + " autoj prompt / autoj parse, docs/prometheus.md); measure an Auto-J model, or judge the cases with the"
-                    + " family's prompts yourself and compare in code with PairwiseAgreement.ofVerdicts");
+                    + " family's prompts yourself and pass its outputs with --pred and --exchange");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.autoj.cli.eval.GroupFigures;
 import dev.autoj.cli.eval.PairwiseReport;
 import dev.autoj.cli.eval.TestbedFiles;
 import dev.autoj.engine.Language;
+import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.internal.AutoJTestbed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -135,5 +136,72 @@ class EvalAgreementCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("--model-name prometheus-eval/prometheus-7b-v2.0 is a Prometheus 2 model")
                 .contains("builds Auto-J's prompts only");
+    }
+
+    @Test
+    void thePublishedOutputFilesGiveTheSameReportAsTheReplayedJudge() throws IOException {
+        CliRun files = CliRun.of("eval", "agreement", "--cases", testbed.resolve("testdata_pairwise.jsonl").toString(),
+                "--pred", testbed.resolve("pairwise_example_output.jsonl").toString(),
+                "--exchange", testbed.resolve("pairwise_exchange_example_output.jsonl").toString(), "--json");
+        CliRun judged = agreement(testbed.resolve("testdata_pairwise.jsonl"), "--json");
+
+        assertThat(files.exitCode()).as(files.err()).isZero();
+        JsonNode fromFiles = JSON.readTree(files.out());
+        assertThat(fromFiles.path("overall").path("agreement").asDouble()).isEqualTo(54.96);
+        assertThat(fromFiles.path("overall").path("consistency").asDouble()).isEqualTo(83.41);
+        assertThat(fromFiles.path("overall")).isEqualTo(JSON.readTree(judged.out()).path("overall"));
+        assertThat(fromFiles.path("by_scenario_group")).isEqualTo(JSON.readTree(judged.out()).path("by_scenario_group"));
+        assertThat(fromFiles.path("judge").asText()).startsWith("GAIR/autoj-13b (outputs from ");
+    }
+
+    @Test
+    void anotherFamilysOutputsAreReadByItsOwnReader() throws IOException {
+        // Texts from ../shared/prometheus/parser_cases.jsonl (the prometheus-eval library's parser cases, not model judgments),
+        // used only to drive Prometheus 2's reader: rel-ok-a reads A, rel-ok-b reads B, rel-tie reads nothing
+        Map<String, String> outputs = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(SharedFiles.prometheus("parser_cases.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode c = JSON.readTree(line);
+            outputs.put(c.path("id").asText(), c.path("output").asText());
+        }
+        Path cases = Files.write(dir.resolve("three.jsonl"), List.of(
+                "{\"id\":\"x\",\"query\":\"q1\",\"response_1\":\"a\",\"response_2\":\"b\",\"label\":1}",
+                "{\"id\":\"y\",\"query\":\"q2\",\"response_1\":\"c\",\"response_2\":\"d\",\"label\":2}",
+                "{\"id\":\"z\",\"query\":\"q3\",\"response_1\":\"e\",\"response_2\":\"f\",\"label\":\"tie\"}"), StandardCharsets.UTF_8);
+        Path pred = Files.write(dir.resolve("pred.jsonl"), List.of(output(outputs, "rel-ok-a"), output(outputs, "rel-ok-b"),
+                output(outputs, "rel-tie")), StandardCharsets.UTF_8);
+        // exchanged: x says B (the original response 1: consistent), y says B (the original response 1: inconsistent), z says A
+        Path exchange = Files.write(dir.resolve("exchange.jsonl"), List.of(output(outputs, "rel-ok-b"), output(outputs, "rel-ok-b"),
+                output(outputs, "rel-ok-a")), StandardCharsets.UTF_8);
+
+        CliRun run = CliRun.of("eval", "agreement", "--cases", cases.toString(), "--pred", pred.toString(), "--exchange", exchange.toString(),
+                "--model-name", "prometheus-eval/prometheus-7b-v2.0", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(run.out());
+        assertThat(report.path("overall").path("agreeing").asInt()).isEqualTo(1);
+        assertThat(report.path("overall").path("consistent").asInt()).isEqualTo(1);
+        assertThat(report.path("overall").path("confusion").path("inconsistent").path("response_2").asInt()).isEqualTo(1);
+        assertThat(report.path("overall").path("confusion").path("no_verdict").path("tie").asInt()).isEqualTo(1);
+        assertThat(report.path("no_verdicts").get(0).path("case").asText()).isEqualTo("z");
+        assertThat(report.path("judge").asText()).startsWith("prometheus-eval/prometheus-7b-v2.0 (outputs from ");
+    }
+
+    private static String output(Map<String, String> outputs, String id) throws IOException {
+        return JSON.writeValueAsString(Map.of("output", outputs.get(id)));
+    }
+
+    @Test
+    void outputFilesAndAJudgeTogetherOrAMissingOrderAreUsageErrors() {
+        String cases = testbed.resolve("testdata_pairwise.jsonl").toString();
+        String pred = testbed.resolve("pairwise_example_output.jsonl").toString();
+
+        CliRun both = CliRun.of("eval", "agreement", "--cases", cases, "--pred", pred, "--exchange", pred, "--mode", "replay",
+                "--store", store.toString());
+        CliRun one = CliRun.of("eval", "agreement", "--cases", cases, "--pred", pred);
+
+        assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(both.err()).contains("give one or the other");
+        assertThat(one.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(one.err()).contains("pairwise cases need the outputs of both orders");
     }
 }

@@ -2,6 +2,8 @@ package dev.autoj.engine.agreement;
 
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
+import dev.autoj.engine.Verdict;
+import dev.autoj.engine.protocol.ParsedVerdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,27 +40,33 @@ public final class PairwiseAgreement {
      * case order) against the labels; the judge is named by the first comparison's model id.
      */
     public static PairwiseAgreementReport evaluate(List<LabelledPair> cases, List<Comparison> comparisons) {
-        requireSameSize(cases.size(), comparisons.size());
-        List<PairVerdict> verdicts = new ArrayList<>(comparisons.size());
-        List<NoVerdictCase> noVerdicts = new ArrayList<>();
-        for (int i = 0; i < comparisons.size(); i++) {
-            Comparison c = comparisons.get(i);
-            verdicts.add(PairVerdict.of(c));
-            noVerdict(cases.get(i).name(i), i, "original", c.original(), noVerdicts);
-            noVerdict(cases.get(i).name(i), i, "swapped", c.swapped(), noVerdicts);
-        }
+        List<ParsedVerdict> original = comparisons.stream().map(c -> parsed(c.original())).toList();
+        List<ParsedVerdict> swapped = comparisons.stream().map(c -> parsed(c.swapped())).toList();
         String judge = comparisons.isEmpty() ? "(no judgments)" : comparisons.get(0).original().modelId();
-        return report(judge, cases, verdicts, noVerdicts);
+        return ofOrders(judge, cases, original, swapped);
     }
 
-    /** Measures verdicts already combined over both orders (one per case, in case order) against the labels. */
-    public static PairwiseAgreementReport ofVerdicts(String judge, List<LabelledPair> cases, List<PairVerdict> verdicts) {
-        requireSameSize(cases.size(), verdicts.size());
+    /**
+     * Measures what was read from each order of each case (a verdict, or a no-verdict with its reason),
+     * however the judge was run: e.g. another family's outputs read by its own reader.
+     *
+     * @param judge the judge's name for the report
+     * @param original per case, the verdict with response 1 shown first
+     * @param swapped per case, the verdict with response 2 shown first, as positions in that prompt
+     *     ({@code RESPONSE_1} there is the original response 2)
+     * @throws IllegalArgumentException when the lists differ in length or a reading is a rating
+     */
+    public static PairwiseAgreementReport ofOrders(String judge, List<LabelledPair> cases, List<ParsedVerdict> original,
+            List<ParsedVerdict> swapped) {
+        requireSameSize(cases.size(), original.size());
+        requireSameSize(cases.size(), swapped.size());
+        List<PairVerdict> verdicts = new ArrayList<>(cases.size());
         List<NoVerdictCase> noVerdicts = new ArrayList<>();
-        for (int i = 0; i < verdicts.size(); i++) {
-            if (verdicts.get(i) == PairVerdict.NO_VERDICT) {
-                noVerdicts.add(new NoVerdictCase(i, cases.get(i).name(i), "both", "no verdict given"));
-            }
+        for (int i = 0; i < cases.size(); i++) {
+            Verdict first = verdict(cases.get(i).name(i), i, "original", original.get(i), noVerdicts);
+            Verdict second = verdict(cases.get(i).name(i), i, "swapped", swapped.get(i), noVerdicts);
+            verdicts.add(first == null || second == null ? PairVerdict.NO_VERDICT
+                    : first == second.swapped() ? PairVerdict.of(first) : PairVerdict.INCONSISTENT);
         }
         return report(judge, cases, verdicts, noVerdicts);
     }
@@ -98,10 +106,23 @@ public final class PairwiseAgreement {
         return new PairwiseAgreementReport.Figures(name, members.size(), agreeing, consistent, table);
     }
 
-    private static void noVerdict(String name, int index, String order, Judgment judgment, List<NoVerdictCase> out) {
-        if (judgment.isNoVerdict()) {
-            out.add(new NoVerdictCase(index, name, order, judgment.noVerdictReason()));
+    private static Verdict verdict(String name, int index, String order, ParsedVerdict reading, List<NoVerdictCase> out) {
+        if (reading.rating() != null) {
+            throw new IllegalArgumentException("the " + order + "-order reading of case " + name + " is a rating (" + reading.rating()
+                    + "); pairwise agreement needs Response 1 / Response 2 / Tie verdicts");
         }
+        if (reading.isNoVerdict()) {
+            out.add(new NoVerdictCase(index, name, order, reading.noVerdictReason()));
+        }
+        return reading.verdict();
+    }
+
+    /** A judgment as what was read from it. */
+    static ParsedVerdict parsed(Judgment judgment) {
+        if (judgment.verdict() != null) {
+            return ParsedVerdict.of(judgment.verdict());
+        }
+        return judgment.rating() != null ? ParsedVerdict.ofRating(judgment.rating()) : ParsedVerdict.noVerdict(judgment.noVerdictReason());
     }
 
     private static void requireSameSize(int cases, int judged) {

@@ -1,11 +1,10 @@
 package dev.autoj.engine.agreement;
 
 import dev.autoj.engine.Judgment;
+import dev.autoj.engine.protocol.ParsedVerdict;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * How closely a judge's ratings follow the team's own scores of single responses.
@@ -32,30 +31,33 @@ public final class SingleAgreement {
 
     /** Measures judgments (one per case, in case order) against the human scores. */
     public static SingleAgreementReport evaluate(List<LabelledResponse> cases, List<Judgment> judgments, double tolerance) {
-        if (judgments.size() != cases.size()) {
-            throw new IllegalArgumentException("one judgment per labelled case is needed: " + cases.size() + " cases, "
-                    + judgments.size() + " judged");
-        }
-        Double[] ratings = new Double[judgments.size()];
-        List<NoVerdictCase> noVerdicts = new ArrayList<>();
-        for (int i = 0; i < judgments.size(); i++) {
-            Judgment j = judgments.get(i);
-            ratings[i] = j.rating();
-            if (j.rating() == null) {
-                noVerdicts.add(new NoVerdictCase(i, cases.get(i).name(i), "single",
-                        Objects.requireNonNullElse(j.noVerdictReason(), "the judgment holds a verdict, not a rating")));
-            }
-        }
         String judge = judgments.isEmpty() ? "(no judgments)" : judgments.get(0).modelId();
-        return report(judge, cases, Arrays.asList(ratings), tolerance, noVerdicts);
+        return ofReadings(judge, cases, judgments.stream().map(PairwiseAgreement::parsed).toList(), tolerance);
     }
 
-    /** Measures ratings (null for none) against the human scores. */
-    public static SingleAgreementReport ofRatings(String judge, List<LabelledResponse> cases, List<Double> ratings, double tolerance) {
+    /**
+     * Measures what was read from each case's output (a rating, or a no-verdict with its reason) against
+     * the human scores, however the judge was run.
+     *
+     * @throws IllegalArgumentException when the lists differ in length or a reading is a pairwise verdict
+     */
+    public static SingleAgreementReport ofReadings(String judge, List<LabelledResponse> cases, List<ParsedVerdict> readings,
+            double tolerance) {
+        if (readings.size() != cases.size()) {
+            throw new IllegalArgumentException("one judgment per labelled case is needed: " + cases.size() + " cases, "
+                    + readings.size() + " judged");
+        }
+        List<Double> ratings = new ArrayList<>(readings.size());
         List<NoVerdictCase> noVerdicts = new ArrayList<>();
-        for (int i = 0; i < ratings.size(); i++) {
-            if (ratings.get(i) == null) {
-                noVerdicts.add(new NoVerdictCase(i, cases.get(i).name(i), "single", "no rating given"));
+        for (int i = 0; i < readings.size(); i++) {
+            ParsedVerdict reading = readings.get(i);
+            if (reading.verdict() != null) {
+                throw new IllegalArgumentException("the reading of case " + cases.get(i).name(i) + " is a pairwise verdict ("
+                        + reading.verdict() + "); single-response agreement needs ratings");
+            }
+            ratings.add(reading.rating());
+            if (reading.isNoVerdict()) {
+                noVerdicts.add(new NoVerdictCase(i, cases.get(i).name(i), "single", reading.noVerdictReason()));
             }
         }
         return report(judge, cases, ratings, tolerance, noVerdicts);

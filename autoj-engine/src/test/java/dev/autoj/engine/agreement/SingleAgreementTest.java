@@ -72,7 +72,8 @@ class SingleAgreementTest {
 
     @Test
     void aNegativeToleranceIsRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> SingleAgreement.ofRatings("j", CASES, java.util.Arrays.asList(1.0, 2.0, 3.0, 4.0), -1))
+        assertThatIllegalArgumentException().isThrownBy(() -> SingleAgreement.ofReadings("j", CASES,
+                java.util.stream.Stream.of(1.0, 2.0, 3.0, 4.0).map(dev.autoj.engine.protocol.ParsedVerdict::ofRating).toList(), -1))
                 .withMessageContaining("0 or more");
     }
 }
