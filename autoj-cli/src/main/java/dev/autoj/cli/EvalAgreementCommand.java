@@ -1,9 +1,11 @@
 package dev.autoj.cli;
 
+import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.agreement.LabelledCases;
+import dev.autoj.engine.agreement.LabelledResponse;
 import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.agreement.PairwiseAgreement;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "agreement",
         mixinStandardHelpOptions = true,
         description = {
-            "Agreement of one judge with human labels: raw agreement with its 95% Wilson interval, Cohen's kappa,",
+            "Agreement of one judge with human labels: raw agreement with its 95%% Wilson interval, Cohen's kappa,",
             "consistency under position swap (pairwise), per scenario group and tag, and the confusion table.",
             "The judge runs on every case (judge options: --endpoint URL live, --mode replay --store DIR recorded;",
             "--model-name picks the judge, so run once per judge to compare them).",
@@ -79,6 +81,7 @@ final class EvalAgreementCommand extends AutojCommand {
             refuseAFamilyThePipelineDoesNotServe(judge.modelName);
         }
         LabelledCases cases = LabelledCases.read(casesFile);
+        requireScoresOnTheScale(cases);
         if (files) {
             fromFiles(cases);
         } else if (cases.isPairwise()) {
@@ -127,6 +130,28 @@ final class EvalAgreementCommand extends AutojCommand {
             List<ParsedVerdict> ratings = OutputFiles.single(pred, family, protocol(family, "single", "absolute"), cases.responses());
             SingleAgreementReport report = SingleAgreement.ofReadings(judgeName, cases.responses(), ratings, tolerance);
             print(report.toText(), report.toJson());
+        }
+    }
+
+    /**
+     * A human score off the judge's scale (11 for Auto-J's 1–10) is a labelling mistake that would count
+     * as a disagreement: refused, naming the case. The scale is the family's of --model-name, Auto-J's for
+     * a model id autoj does not know (the judging pipeline is Auto-J's).
+     */
+    private void requireScoresOnTheScale(LabelledCases cases) {
+        JudgeFamily family;
+        try {
+            family = JudgeFamilies.forModel(judge.modelName);
+        } catch (IllegalArgumentException unknown) {
+            family = JudgeFamilies.AUTOJ;
+        }
+        for (int i = 0; i < cases.responses().size(); i++) {
+            LabelledResponse c = cases.responses().get(i);
+            if (!family.scale().contains(c.humanScore())) {
+                throw new InputException(casesFile, 0, "case " + (c.id() != null ? "\"" + c.id() + "\"" : "#" + (i + 1)) + " has the human score "
+                        + c.humanScore() + ", outside " + family.name() + "'s scale " + family.scale(),
+                        "write the human scores on the judge's scale, or measure another judge with --model-name");
+            }
         }
     }
 

@@ -204,4 +204,15 @@ class EvalAgreementCommandTest {
         assertThat(one.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(one.err()).contains("pairwise cases need the outputs of both orders");
     }
+
+    @Test
+    void aHumanScoreOffTheJudgesScaleIsRefusedNamingTheCase() throws IOException {
+        Path cases = Files.write(dir.resolve("scores.jsonl"), List.of("{\"query\":\"q\",\"response\":\"r\",\"score\":7}",
+                "{\"id\":\"eleven\",\"query\":\"q\",\"response\":\"s\",\"score\":11}"), StandardCharsets.UTF_8);
+
+        CliRun run = agreement(cases);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run.err()).contains("case \"eleven\" has the human score 11.0, outside Auto-J's scale 1–10");
+    }
 }
