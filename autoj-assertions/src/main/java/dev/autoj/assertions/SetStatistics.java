@@ -1,5 +1,6 @@
 package dev.autoj.assertions;
 
+import dev.autoj.engine.agreement.Statistics;
 import java.util.List;
 
 /**
@@ -230,12 +231,8 @@ final class SetStatistics {
         if (n == 0) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        double z = normalQuantile(1 - alpha / 2);
-        double p = (double) successes / n;
-        double z2 = z * z;
-        double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-        double half = z / (1 + z2 / n) * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        Statistics.Interval interval = Statistics.wilson(successes, n, normalQuantile(1 - alpha / 2));
+        return new double[] {interval.low(), interval.high()};
     }
 
     /** The quantile of Student's t with {@code df} degrees of freedom, by bisection on its CDF. */

@@ -1,6 +1,7 @@
 package dev.autoj.cli;
 
 import dev.autoj.cli.eval.InputException;
+import dev.autoj.engine.agreement.LabelledCaseException;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.conformance.ConformanceException;
 import dev.autoj.engine.protocol.UnencodableTextException;
@@ -34,7 +35,7 @@ abstract class AutojCommand implements Callable<Integer> {
             return ExitCode.OK;
         } catch (ParameterException e) {
             throw e;
-        } catch (InputException | TokenizerException | StoreException | UnencodableTextException e) {
+        } catch (InputException | LabelledCaseException | TokenizerException | StoreException | UnencodableTextException e) {
             // A judged text with half a character is the caller's input, wherever it is found.
             return fail(e.getMessage(), ExitCode.BAD_INPUT);
         } catch (BackendException e) {

@@ -15,7 +15,6 @@ import dev.autoj.cli.eval.ScenarioEvaluation;
 import dev.autoj.cli.eval.ScenarioReport;
 import dev.autoj.cli.eval.TestbedFiles;
 import dev.autoj.engine.Classification;
-import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Language;
@@ -36,8 +35,9 @@ import picocli.CommandLine.Spec;
 /** {@code autoj eval}: the meta-evaluation of a judge on the Auto-J testbed. */
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
-        description = "Meta-evaluation on the Auto-J testbed, computed as the Auto-J leaderboard does.",
-        subcommands = {EvalCommand.Pairwise.class, EvalCommand.Single.class, EvalCommand.ScenarioAccuracy.class})
+        description = {"Meta-evaluation on the Auto-J testbed, computed as the Auto-J leaderboard does,",
+                "and agreement of a judge with your own labelled cases (eval agreement)."},
+        subcommands = {EvalCommand.Pairwise.class, EvalCommand.Single.class, EvalCommand.ScenarioAccuracy.class, EvalAgreementCommand.class})
 final class EvalCommand implements Callable<Integer> {
 
     /** How many no-verdict predictions a table lists before it only counts them. */
@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name what to evaluate: pairwise, single or scenario");
+        throw new ParameterException(spec.commandLine(), "name what to evaluate: pairwise, single, scenario or agreement");
     }
 
     /** What the pairwise and single evaluations share: the judge texts' language and JSON output. */
@@ -133,14 +133,8 @@ final class EvalCommand implements Callable<Integer> {
                 requests.add(new Judge.CompareRequest(query(line), line.text("response 1"), line.text("response 2"),
                         line.scenario("scenario"), figures.language));
             }
-            List<Comparison> comparisons = new ArrayList<>(requests.size());
-            try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "pairs judged", requests.size())) {
-                for (List<Judge.CompareRequest> batch : judge.batches(requests)) {
-                    comparisons.addAll(j.compareAll(batch));
-                    progress.advance(batch.size());
-                }
-            }
-            return PairwiseEvaluation.evaluateComparisons(items, comparisons);
+            return PairwiseEvaluation.evaluateComparisons(items, EvalAgreementCommand.compareInBatches(judge, requests,
+                    spec.commandLine().getErr()));
         }
 
         private void listNoVerdicts(List<NoVerdictItem> noVerdicts) {

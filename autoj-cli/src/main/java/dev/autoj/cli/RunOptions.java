@@ -94,8 +94,13 @@ abstract class RunOptions {
 
     /** True when the command line names any of these options, i.e. asks for a model run. */
     boolean anyGiven() {
+        return anyGivenBut(null);
+    }
+
+    /** True when the command line names any of these options other than {@code option}. */
+    boolean anyGivenBut(String option) {
         var parsed = mixee.commandLine().getParseResult();
-        return Stream.concat(NAMES.stream(), modelOptionNames().stream()).anyMatch(parsed::hasMatchedOption);
+        return Stream.concat(NAMES.stream(), modelOptionNames().stream()).filter(name -> !name.equals(option)).anyMatch(parsed::hasMatchedOption);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.engine.Language;
-import dev.autoj.engine.SharedFiles;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.protocol.PromptBuilder;
 import java.io.IOException;
@@ -39,10 +38,8 @@ class JudgeEvalCommandTest {
     @BeforeAll
     void importThePublishedOutputsThroughMain(@TempDir Path tempDir) {
         dir = tempDir;
-        testbed = SharedFiles.testbed("testdata_pairwise.jsonl").getParent();
-        store = dir.resolve("autoj-store");
-        CliRun imported = CliRun.of("store", "import-testbed", "--testbed", testbed.toString(), "--store", store.toString());
-        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        testbed = ImportedTestbed.testbed();
+        store = ImportedTestbed.store();
     }
 
     private String file(String name) {

@@ -4,6 +4,7 @@ import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.Verdict;
+import dev.autoj.engine.agreement.Percent;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package dev.autoj.cli.eval;
 
 import dev.autoj.engine.Scenario;
+import dev.autoj.engine.agreement.Percent;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.autoj.cli.eval;
+package dev.autoj.engine.agreement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
