@@ -12,6 +12,7 @@ import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.report.Figures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -144,7 +145,8 @@ public final class Conformance {
     private static CaseResult verdictCase(GoldenSet.Pair pair, String order, Verdict expected, Judgment judgment) {
         boolean same = judgment.verdict() == expected;
         return new CaseResult("pairwise line " + pair.line() + ", " + order + " order", Protocol.PAIRWISE, pair.scenario(),
-                pair.query(), words(expected), judgment.verdict() != null ? words(judgment.verdict()) : noVerdict(judgment),
+                pair.query(), Figures.verdict(expected),
+                judgment.verdict() != null ? Figures.verdict(judgment.verdict()) : noVerdict(judgment),
                 same, same);
     }
 
@@ -153,24 +155,13 @@ public final class Conformance {
         boolean exact = rating != null && rating == single.rating();
         boolean within = rating != null && Math.abs(rating - single.rating()) <= tolerance.ratingDistance();
         return new CaseResult("single line " + single.line(), Protocol.SINGLE, single.scenario(), single.query(),
-                "rating " + single.rating(), rating != null ? "rating " + number(rating) : noVerdict(judgment), within, exact);
-    }
-
-    private static String words(Verdict verdict) {
-        return switch (verdict) {
-            case RESPONSE_1 -> "Response 1";
-            case RESPONSE_2 -> "Response 2";
-            case TIE -> "Tie";
-        };
+                "rating " + Figures.rating(single.rating()),
+                rating != null ? "rating " + Figures.rating(rating) : noVerdict(judgment), within, exact);
     }
 
     private static String noVerdict(Judgment judgment) {
         String reason = judgment.noVerdictReason() == null ? "no reason given" : judgment.noVerdictReason();
         return "no verdict (" + (reason.length() > REASON_PREVIEW ? reason.substring(0, REASON_PREVIEW) + "…" : reason) + ")";
-    }
-
-    private static String number(double rating) {
-        return rating == Math.rint(rating) ? Long.toString((long) rating) : Double.toString(rating);
     }
 
     private static int fromStore(Judgment judgment) {
