@@ -92,7 +92,7 @@ final class AllureReporter implements JudgmentReporter {
         }
     }
 
-    private static List<Parameter> parameters(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
+    static List<Parameter> parameters(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
         List<Parameter> p = new ArrayList<>();
         p.add(param("scenario", r.scenario().id()));
         if (r.comparison() != null) {
