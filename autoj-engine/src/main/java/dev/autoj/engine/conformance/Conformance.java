@@ -7,6 +7,7 @@ import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.ForwardingBackend;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.family.autoj.AutoJ;
@@ -169,22 +170,7 @@ public final class Conformance {
     }
 
     /** The run's back end lent to the check's own judge, which must not close it. */
-    private record Unclosed(Backend backend) implements Backend {
-        @Override
-        public String name() {
-            return backend.name();
-        }
-
-        @Override
-        public String modelId() {
-            return backend.modelId();
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            return backend.generate(requests);
-        }
-
+    private record Unclosed(Backend delegate) implements ForwardingBackend {
         @Override
         public void close() {
             // The run owns the back end and closes it when the run ends.
