@@ -9,6 +9,7 @@ import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.remote.CompletionsServer.Recorded;
+import dev.autoj.engine.testing.LogCapture;
 import dev.autoj.engine.backend.remote.CompletionsServer.Reply;
 import java.net.URI;
 import java.time.Duration;
@@ -73,7 +74,7 @@ class BadAnswersTest {
     @ValueSource(strings = {NOT_JSON, NO_CHOICES, NO_TEXT})
     void anEndpointAnsweringTwoHundredWithoutACompletionIsRoutedAroundAndEveryRequestIsAnswered(String bad)
             throws Exception {
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer broken = CompletionsServer.replying(json(200, bad));
              CompletionsServer healthy = CompletionsServer.start(BadAnswersTest::echo);
              RemoteBackend backend = backend(config(broken.base(), healthy.base()).concurrency(4).build())) {
@@ -138,7 +139,7 @@ class BadAnswersTest {
     @Test
     void aRateLimitedEndpointIsLeftOutUntilItsRetryAfterEndsWhileTheOtherTakesTheWorkAndItIsNeverCalledDown()
             throws Exception {
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer limited = CompletionsServer.replying(
                      json(429, "{\"error\":\"rate limit\"}", Map.of("Retry-After", "30")));
              CompletionsServer healthy = CompletionsServer.start(BadAnswersTest::echo);

@@ -9,6 +9,7 @@ import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.remote.CompletionsServer.Recorded;
+import dev.autoj.engine.testing.LogCapture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class FleetTest {
         URI refusing = CompletionsServer.refusingEndpoint();
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger unavailable = new AtomicInteger();
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer flaky = CompletionsServer.start(r -> {
                  if (calls.incrementAndGet() % 3 == 0) {
                      unavailable.incrementAndGet();
@@ -103,7 +104,7 @@ class FleetTest {
     @Test
     void anEndpointThatComesBackIsUsedAgainAfterOneProbe() throws Exception {
         URI comesBack = CompletionsServer.refusingEndpoint();
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer live = CompletionsServer.start(FleetTest::echo);
              RemoteBackend backend = backend(config(comesBack, live.base()).concurrency(1).build())) {
             backend.generate(prompts(4));
@@ -147,7 +148,7 @@ class FleetTest {
 
     @Test
     void anEndpointServingAnotherModelIsNamedAtStartAndNeverUsed() throws Exception {
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer right = CompletionsServer.start(FleetTest::echo).serving("GAIR/autoj-13b");
              CompletionsServer wrong = CompletionsServer.start(FleetTest::echo).serving("meta-llama/Llama-2-13b-chat-hf");
              RemoteBackend backend = backend(config(wrong.base(), right.base()).build())) {
@@ -285,7 +286,7 @@ class FleetTest {
     @Test
     void thirtyRequestsAgainstAHangingJudgeCostOneTimeoutBudgetNotThirty() throws Exception {
         List<String> errors = new ArrayList<>();
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              HangingServer hanging = new HangingServer();
              RemoteBackend backend = new RemoteBackend(config(hanging.base()).connectTimeout(Duration.ofMillis(300))
                      .requestTimeout(Duration.ofMillis(300)).maxRetries(2).backoff(Duration.ofMillis(10), Duration.ofMillis(20))
