@@ -1,7 +1,5 @@
 package dev.autoj.engine.report;
 
-import static dev.autoj.engine.report.Figures.number;
-
 import dev.autoj.engine.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,24 +99,12 @@ public record SetDecision(String assertion, Decision decision, String reason, Co
 
     /**
      * The statistical method behind a decision, with the figures only it has: {@link SignTest},
-     * {@link Sequential} or {@link NonInferiority}. Each says how its figures read.
+     * {@link Sequential} or {@link NonInferiority}. {@link SetDecisionText} says how they read.
      */
     public sealed interface Method permits SignTest, Sequential, NonInferiority {
 
         /** {@code sign_test}, {@code sequential}, {@code non_inferiority}: the JSON spelling. */
         String jsonName();
-
-        /** What the assertion expected, after "Expecting the candidates of n paired cases". */
-        String expectation(SetDecision d);
-
-        /** The method's figures as one name–value row of the reports' tables. */
-        String[] row(SetDecision d);
-
-        /** The method's figures in one line of the assertion's message (without the line break). */
-        String line(SetDecision d);
-
-        /** The method's figures in the few words of a table cell ({@code autoj gate}). */
-        String brief();
     }
 
     /**
@@ -130,27 +116,6 @@ public record SetDecision(String assertion, Decision decision, String reason, Co
         @Override
         public String jsonName() {
             return "sign_test";
-        }
-
-        @Override
-        public String expectation(SetDecision d) {
-            return "to be preferred over the baseline (exact one-sided sign test, α = " + number(d.significance()) + ")";
-        }
-
-        @Override
-        public String[] row(SetDecision d) {
-            return new String[] {"sign test", "p = " + Figures.pValue(pValue) + " (exact one-sided, α = " + number(d.significance()) + ")"};
-        }
-
-        @Override
-        public String line(SetDecision d) {
-            return "sign test: p = " + Figures.pValue(pValue) + " (exact one-sided, " + d.counts().wins() + " wins of "
-                    + (d.counts().wins() + d.counts().losses()) + " non-tied cases)";
-        }
-
-        @Override
-        public String brief() {
-            return "p = " + Figures.pValue(pValue);
         }
     }
 
@@ -167,30 +132,6 @@ public record SetDecision(String assertion, Decision decision, String reason, Co
         public String jsonName() {
             return "sequential";
         }
-
-        @Override
-        public String expectation(SetDecision d) {
-            return "to be preferred over the baseline (sequential probability ratio test, α = " + number(d.significance()) + ")";
-        }
-
-        @Override
-        public String[] row(SetDecision d) {
-            return new String[] {"SPRT", bounds() + (decidedAt == null ? "" : ", decided at case " + decidedAt)};
-        }
-
-        @Override
-        public String line(SetDecision d) {
-            return "SPRT: " + bounds() + (decidedAt == null ? "" : ", decided at case " + decidedAt);
-        }
-
-        @Override
-        public String brief() {
-            return "LLR " + number(llr) + " (" + number(lowerBound) + " / " + number(upperBound) + ")";
-        }
-
-        private String bounds() {
-            return "LLR = " + number(llr) + ", fail at ≤ " + number(lowerBound) + ", pass at ≥ " + number(upperBound);
-        }
     }
 
     /**
@@ -202,28 +143,6 @@ public record SetDecision(String assertion, Decision decision, String reason, Co
         @Override
         public String jsonName() {
             return "non_inferiority";
-        }
-
-        @Override
-        public String expectation(SetDecision d) {
-            return "to be not worse than the baseline by more than " + number(margin)
-                    + " in mean case score (Student-t lower bound, α = " + number(d.significance()) + ")";
-        }
-
-        @Override
-        public String[] row(SetDecision d) {
-            return new String[] {"non-inferiority", "margin " + number(margin) + ": pass when the lower bound ≥ ½ − margin = "
-                    + number(0.5 - margin) + " (α = " + number(d.significance()) + ")"};
-        }
-
-        @Override
-        public String line(SetDecision d) {
-            return "non-inferiority: pass when the lower bound ≥ ½ − margin = " + number(0.5 - margin);
-        }
-
-        @Override
-        public String brief() {
-            return "margin " + number(margin);
         }
     }
 

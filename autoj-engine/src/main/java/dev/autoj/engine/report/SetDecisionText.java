@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * Every rendering of a {@link SetDecision}, in one place: the assertion's message, the name–value
  * rows of {@code summary.md} and the Allure step, the step's title and the one-cell form of
- * {@code autoj gate}. A new figure is one line here (and one in its method's {@link SetDecision.Method}
- * when only that method has it).
+ * {@code autoj gate}. A new figure is one line here (a figure only one method has: a line in that
+ * method's branch of {@code methodRow}, {@code methodLine}, {@code methodBrief}).
  *
  * <pre>{@code
  * String message = SetDecisionText.message(decision);      // what a failing assertion prints
@@ -36,7 +36,7 @@ public final class SetDecisionText {
         Counts c = d.counts();
         String level = Figures.level(d.significance());
         StringBuilder m = new StringBuilder("\nExpecting the candidates of ").append(c.cases()).append(" paired cases ")
-                .append(d.method().expectation(d)).append('\n')
+                .append(expectation(d)).append('\n')
                 .append("decision: ").append(d.decision()).append(" (").append(d.reason()).append(")\n")
                 .append("cases: ").append(c.cases()).append(" given, ").append(c.judged()).append(" judged in both orders, ")
                 .append(c.decided()).append(" decided, ").append(c.undecided()).append(" undecided (an order without verdict)\n")
@@ -47,7 +47,7 @@ public final class SetDecisionText {
                 .append("win share among decided cases: ").append(share(d.winShare().value())).append(" (").append(level)
                 .append(" Wilson interval ").append(share(d.winShare().low())).append("–").append(share(d.winShare().high()))
                 .append(")\n")
-                .append(d.method().line(d)).append('\n');
+                .append(methodLine(d)).append('\n');
         m.append("cases needed: ").append(d.casesNeeded() < 0
                 ? "none would show it: the observed effect points the other way"
                 : d.casesNeeded() + " decided cases would detect the observed effect with power 0.8 at α = "
@@ -82,7 +82,7 @@ public final class SetDecisionText {
                 + number(d.mean().lowerBound()) + ")"});
         rows.add(new String[] {"win share", share(d.winShare().value()) + " (" + level + " Wilson interval "
                 + share(d.winShare().low()) + "–" + share(d.winShare().high()) + ")"});
-        rows.add(d.method().row(d));
+        rows.add(methodRow(d));
         rows.add(new String[] {"cases needed", d.casesNeeded() < 0 ? "none would show it: the observed effect points the other way"
                 : d.casesNeeded() + " decided cases for power 0.8"});
         rows.add(new String[] {"decision", d.decision() + " (" + d.reason() + ")"});
@@ -119,7 +119,7 @@ public final class SetDecisionText {
         parts.add(c.positionFlips() + (c.positionFlips() == 1 ? " flip" : " flips"));
         parts.add("mean " + number(d.mean().value()) + " (≥ " + number(d.mean().lowerBound()) + ")");
         parts.add("win share " + share(d.winShare().value()) + " (" + share(d.winShare().low()) + "–" + share(d.winShare().high()) + ")");
-        parts.add(d.method().brief());
+        parts.add(methodBrief(d));
         return String.join(" · ", parts);
     }
 
@@ -134,6 +134,60 @@ public final class SetDecisionText {
             case INCONCLUSIVE -> inconclusiveFails ? "❌ INCONCLUSIVE (fails the test: autoj.inconclusive=fail)"
                     : "⏭ INCONCLUSIVE (test aborted)";
         };
+    }
+
+    // ---- what only one method has: one branch per method in each ----
+
+    /** What the assertion expected, after "Expecting the candidates of n paired cases". */
+    private static String expectation(SetDecision d) {
+        String alpha = "α = " + number(d.significance());
+        if (d.method() instanceof SetDecision.NonInferiority n) {
+            return "to be not worse than the baseline by more than " + number(n.margin())
+                    + " in mean case score (Student-t lower bound, " + alpha + ")";
+        }
+        String test = d.method() instanceof SetDecision.Sequential ? "sequential probability ratio test" : "exact one-sided sign test";
+        return "to be preferred over the baseline (" + test + ", " + alpha + ")";
+    }
+
+    /** The method's figures in one line of the message. */
+    private static String methodLine(SetDecision d) {
+        if (d.method() instanceof SetDecision.SignTest t) {
+            return "sign test: p = " + Figures.pValue(t.pValue()) + " (exact one-sided, " + d.counts().wins() + " wins of "
+                    + (d.counts().wins() + d.counts().losses()) + " non-tied cases)";
+        }
+        if (d.method() instanceof SetDecision.Sequential q) {
+            return "SPRT: " + llr(q);
+        }
+        return "non-inferiority: pass when the lower bound ≥ ½ − margin = " + number(0.5 - d.margin());
+    }
+
+    /** The method's figures as a name–value row. */
+    private static String[] methodRow(SetDecision d) {
+        String alpha = "α = " + number(d.significance());
+        if (d.method() instanceof SetDecision.SignTest t) {
+            return new String[] {"sign test", "p = " + Figures.pValue(t.pValue()) + " (exact one-sided, " + alpha + ")"};
+        }
+        if (d.method() instanceof SetDecision.Sequential q) {
+            return new String[] {"SPRT", llr(q)};
+        }
+        return new String[] {"non-inferiority", "margin " + number(d.margin()) + ": pass when the lower bound ≥ ½ − margin = "
+                + number(0.5 - d.margin()) + " (" + alpha + ")"};
+    }
+
+    /** The method's figures in the few words of a table cell. */
+    private static String methodBrief(SetDecision d) {
+        if (d.method() instanceof SetDecision.SignTest t) {
+            return "p = " + Figures.pValue(t.pValue());
+        }
+        if (d.method() instanceof SetDecision.Sequential q) {
+            return "LLR " + number(q.llr()) + " (" + number(q.lowerBound()) + " / " + number(q.upperBound()) + ")";
+        }
+        return "margin " + number(d.margin());
+    }
+
+    private static String llr(SetDecision.Sequential q) {
+        return "LLR = " + number(q.llr()) + ", fail at ≤ " + number(q.lowerBound()) + ", pass at ≥ " + number(q.upperBound())
+                + (q.decidedAt() == null ? "" : ", decided at case " + q.decidedAt());
     }
 
     /** {@code 37 W / 11 T / 13 L / 0 undecided} (separator " "), or {@code 37 / 11 / 13 / 0} (separator " / "). */

@@ -8,14 +8,11 @@ import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,35 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PerModelConformanceTest {
 
-    // A strong reference: java.util.logging keeps loggers only weakly.
-    private final Logger logger = Logger.getLogger(Conformance.class.getName());
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        handler.setLevel(Level.ALL);
-        logger.addHandler(handler);
-        logger.setUseParentHandlers(false);
+        log = new LogCapture(Conformance.class);
     }
 
     @AfterEach
     void release() {
-        logger.removeHandler(handler);
-        logger.setUseParentHandlers(true);
+        log.close();
     }
 
     @ParameterizedTest
@@ -69,9 +47,9 @@ class PerModelConformanceTest {
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.STRICT)).isEmpty();
 
         assertThat(backend.prompts.get()).as("prompts sent to the back end").isZero();
-        assertThat(records).hasSize(1);
-        assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
-        assertThat(records.get(0).getMessage())
+        assertThat(log.records()).hasSize(1);
+        assertThat(log.records().get(0).getLevel()).isEqualTo(Level.WARNING);
+        assertThat(log.records().get(0).getMessage())
                 .startsWith("conformance: no golden set for GAIR/autoj-")
                 .contains("Auto-J-13B's published outputs and another model is not held to them")
                 .contains("autoj.conformance=strict cannot fail this run");
@@ -85,7 +63,7 @@ class PerModelConformanceTest {
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.LIVE, ConformanceMode.WARN)).isEmpty();
 
         assertThat(backend.prompts.get()).isZero();
-        assertThat(records).singleElement().satisfies(r -> assertThat(r.getMessage())
+        assertThat(log.records()).singleElement().satisfies(r -> assertThat(r.getMessage())
                 .contains("GAIR warns that its behaviour \"might be different\"").doesNotContain("strict"));
     }
 
@@ -98,7 +76,7 @@ class PerModelConformanceTest {
                 .isInstanceOf(ConformanceException.class);
 
         assertThat(backend.prompts.get()).isPositive();
-        assertThat(records).noneMatch(r -> r.getMessage().contains("no golden set"));
+        assertThat(log.records()).noneMatch(r -> r.getMessage().contains("no golden set"));
         assertThat(Conformance.hasGoldenSet(modelId)).isTrue();
     }
 
@@ -109,7 +87,7 @@ class PerModelConformanceTest {
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.OFF)).isEmpty();
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.REPLAY, ConformanceMode.STRICT)).isEmpty();
 
-        assertThat(records).isEmpty();
+        assertThat(log.records()).isEmpty();
     }
 
     /** A back end named {@code modelId} whose every answer holds no verdict. */
