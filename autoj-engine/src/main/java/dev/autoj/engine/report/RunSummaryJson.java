@@ -72,7 +72,7 @@ final class RunSummaryJson {
             ArrayNode judgments = m.putArray("judgments");
             test.judgments().forEach(j -> judgment(judgments.addObject(), j));
             ArrayNode sets = m.putArray("set_comparisons");
-            test.setComparisons().forEach(s -> set(sets.addObject(), s));
+            test.setComparisons().forEach(s -> SetDecisionJson.write(sets.addObject(), s));
         }
         ObjectNode keys = root.putObject("store_keys");
         summary.storeKeys().judgments().forEach(keys.putArray("judgments")::add);
@@ -121,57 +121,12 @@ final class RunSummaryJson {
         }
     }
 
-    /** Every field of every method, null where it does not apply: the layout docs/reports.md fixes and older readers expect. */
-    private static void set(ObjectNode m, SetDecision s) {
-        SetDecision.Counts c = s.counts();
-        SetDecision.SignTest sign = s.method() instanceof SetDecision.SignTest t ? t : null;
-        SetDecision.Sequential sprt = s.method() instanceof SetDecision.Sequential q ? q : null;
-        m.put("assertion", s.assertion());
-        m.put("method", s.method().jsonName());
-        m.put("decision", s.decision().jsonName());
-        m.put("reason", s.reason());
-        m.put("cases", c.cases());
-        m.put("judged", c.judged());
-        m.put("wins", c.wins());
-        m.put("ties", c.ties());
-        m.put("losses", c.losses());
-        m.put("undecided", c.undecided());
-        m.put("position_flips", c.positionFlips());
-        number(m, "mean_score", s.mean().value());
-        number(m, "mean_score_lower_bound", s.mean().lowerBound());
-        number(m, "win_share", s.winShare().value());
-        number(m, "win_share_low", s.winShare().low());
-        number(m, "win_share_high", s.winShare().high());
-        number(m, "p_value", sign == null ? Double.NaN : sign.pValue());
-        number(m, "llr", sprt == null ? Double.NaN : sprt.llr());
-        number(m, "llr_lower_bound", sprt == null ? Double.NaN : sprt.lowerBound());
-        number(m, "llr_upper_bound", sprt == null ? Double.NaN : sprt.upperBound());
-        m.put("decided_at", sprt == null ? null : sprt.decidedAt());
-        number(m, "significance", s.significance());
-        number(m, "margin", s.margin());
-        if (s.casesNeeded() < 0) {
-            m.putNull("cases_needed");
-        } else {
-            m.put("cases_needed", s.casesNeeded());
-        }
-        ArrayNode cases = m.putArray("case_results");
-        for (SetDecision.Case k : s.cases()) {
-            ObjectNode n = cases.addObject();
-            n.put("name", k.name());
-            n.put("judged", k.judged());
-            n.put("score", k.score());
-            verdicts(n.putArray("verdicts"), k.verdicts());
-            n.put("position_flip", k.positionFlip());
-            n.put("undecided", k.undecidedReason());
-        }
-    }
-
-    private static void verdicts(ArrayNode array, List<Verdict> verdicts) {
+    static void verdicts(ArrayNode array, List<Verdict> verdicts) {
         verdicts.forEach(v -> array.add(v == null ? null : v.name()));
     }
 
     /** NaN (a figure that does not apply) is {@code null}: JSON has no NaN. */
-    private static void number(ObjectNode m, String field, double value) {
+    static void number(ObjectNode m, String field, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             m.putNull(field);
         } else {
