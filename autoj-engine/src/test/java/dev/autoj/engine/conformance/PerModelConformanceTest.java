@@ -3,15 +3,9 @@ package dev.autoj.engine.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.testing.AnsweringBackend;
 import dev.autoj.engine.testing.LogCapture;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,11 +36,11 @@ class PerModelConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"GAIR/autoj-bilingual-6b", "GAIR/autoj-13b-GPTQ-4bits", "autoj-bilingual-6b"})
     void aModelWithoutAGoldenSetPassesStrictModeUnaskedAndSaysSoOnce(String modelId) {
-        Wrong backend = new Wrong(modelId);
+        AnsweringBackend backend = wrong(modelId);
 
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.STRICT)).isEmpty();
 
-        assertThat(backend.prompts.get()).as("prompts sent to the back end").isZero();
+        assertThat(backend.prompts()).as("prompts sent to the back end").isEmpty();
         assertThat(log.records()).hasSize(1);
         assertThat(log.records().get(0).getLevel()).isEqualTo(Level.WARNING);
         assertThat(log.records().get(0).getMessage())
@@ -58,11 +52,11 @@ class PerModelConformanceTest {
 
     @Test
     void warnModeSaysTheSameWithoutTheStrictNote() {
-        Wrong backend = new Wrong("GAIR/autoj-13b-GPTQ-4bits");
+        AnsweringBackend backend = wrong("GAIR/autoj-13b-GPTQ-4bits");
 
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.LIVE, ConformanceMode.WARN)).isEmpty();
 
-        assertThat(backend.prompts.get()).isZero();
+        assertThat(backend.prompts()).isEmpty();
         assertThat(log.records()).singleElement().satisfies(r -> assertThat(r.getMessage())
                 .contains("GAIR warns that its behaviour \"might be different\"").doesNotContain("strict"));
     }
@@ -70,19 +64,19 @@ class PerModelConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"GAIR/autoj-13b", "autoj-13b", "my-judge"})
     void theThirteenBAndUnknownNamesAreStillHeldToTheThirteenBsAnswers(String modelId) {
-        Wrong backend = new Wrong(modelId);
+        AnsweringBackend backend = wrong(modelId);
 
         assertThatThrownBy(() -> Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.STRICT))
                 .isInstanceOf(ConformanceException.class);
 
-        assertThat(backend.prompts.get()).isPositive();
+        assertThat(backend.prompts()).isNotEmpty();
         assertThat(log.records()).noneMatch(r -> r.getMessage().contains("no golden set"));
         assertThat(Conformance.hasGoldenSet(modelId)).isTrue();
     }
 
     @Test
     void offAndReplayStaySilentForEveryModel() {
-        Wrong backend = new Wrong("GAIR/autoj-bilingual-6b");
+        AnsweringBackend backend = wrong("GAIR/autoj-bilingual-6b");
 
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.OFF)).isEmpty();
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.REPLAY, ConformanceMode.STRICT)).isEmpty();
@@ -90,35 +84,8 @@ class PerModelConformanceTest {
         assertThat(log.records()).isEmpty();
     }
 
-    /** A back end named {@code modelId} whose every answer holds no verdict. */
-    private static final class Wrong implements Backend {
-        private final String modelId;
-        private final AtomicInteger prompts = new AtomicInteger();
-
-        Wrong(String modelId) {
-            this.modelId = modelId;
-        }
-
-        @Override
-        public String name() {
-            return "wrong";
-        }
-
-        @Override
-        public String modelId() {
-            return modelId;
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            prompts.addAndGet(requests.size());
-            return requests.stream()
-                    .map(r -> new Generation("I would rather not say.", StopReason.EOS, 10, 6, Duration.ZERO))
-                    .toList();
-        }
-
-        @Override
-        public void close() {
-        }
+    /** A test back end named {@code modelId} whose every answer holds no verdict. */
+    private static AnsweringBackend wrong(String modelId) {
+        return new AnsweringBackend("wrong", modelId, prompt -> "I would rather not say.");
     }
 }
