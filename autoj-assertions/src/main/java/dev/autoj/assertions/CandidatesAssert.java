@@ -2,21 +2,15 @@ package dev.autoj.assertions;
 
 import static dev.autoj.assertions.ShouldBeBetterOnSet.shouldBeBetterOnSet;
 
-import dev.autoj.assertions.SetComparison.CaseResult;
-import dev.autoj.assertions.SetComparison.Decision;
-import dev.autoj.assertions.SetComparison.Method;
 import dev.autoj.assertions.SetStatistics.Counts;
 import dev.autoj.assertions.SetStatistics.MeanBound;
-import dev.autoj.assertions.SetStatistics.Outcome;
-import dev.autoj.assertions.SetStatistics.Sprt;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
-import dev.autoj.engine.Judgment;
-import dev.autoj.engine.Verdict;
+import dev.autoj.engine.report.Figures;
+import dev.autoj.engine.report.SetDecision;
+import dev.autoj.engine.report.SetDecision.Decision;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -76,7 +70,7 @@ public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, Lis
     private Double sequentialP1;
     private int chunkSize = DEFAULT_CHUNK;
     private Boolean failWhenInconclusive;
-    private SetComparison result;
+    private SetDecision result;
 
     /** Prefer {@link AutoJAssertions#assertThatCandidates(List)}; public for AssertJ's soft-assertion proxies. */
     public CandidatesAssert(List<PairedCase> cases) {
@@ -140,7 +134,8 @@ public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, Lis
      * or by the SPRT after {@link #sequentially(double)}. See the class description.
      */
     public CandidatesAssert isPreferredOverBaseline() {
-        return decide("isPreferredOverBaseline", sequentialP1 != null ? Method.SEQUENTIAL : Method.SIGN_TEST, Double.NaN);
+        return decide("isPreferredOverBaseline", sequentialP1 != null
+                ? new SetMethod.Sequential(sequentialP1, power == null ? null : 1 - power) : new SetMethod.SignTest());
     }
 
     /**
@@ -156,186 +151,98 @@ public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, Lis
             throw new IllegalStateException("sequentially(p1) applies to isPreferredOverBaseline() only; "
                     + "isNotWorseThanBaseline(margin) judges every case");
         }
-        return decide("isNotWorseThanBaseline", Method.NON_INFERIORITY, margin);
+        return decide("isNotWorseThanBaseline", new SetMethod.NonInferiority(margin));
     }
 
     /**
-     * The latest decision of this assertion.
+     * The latest decision of this assertion: the record the reports and {@code summary.json} hold.
      *
      * @throws IllegalStateException before an expectation was evaluated
      */
-    public SetComparison result() {
+    public SetDecision result() {
         if (result == null) {
             throw new IllegalStateException("result() is available after isPreferredOverBaseline() or isNotWorseThanBaseline(..)");
         }
         return result;
     }
 
-    private CandidatesAssert decide(String assertion, Method method, double margin) {
+    private CandidatesAssert decide(String assertion, SetMethod method) {
         isNotNull();
         if (actual.isEmpty()) {
             throw new IllegalArgumentException("assertThatCandidates(..) needs at least one paired case, got none");
         }
-        if (power != null && method != Method.SEQUENTIAL) {
+        if (power != null && !(method instanceof SetMethod.Sequential)) {
             throw new IllegalStateException("withPower(power) sets the SPRT's β; use it with sequentially(p1)");
         }
         Judge j = Resolve.judge(judge);
-        List<CaseResult> results = new ArrayList<>();
-        Sprt sprt = null;
-        if (method == Method.SEQUENTIAL) {
-            double beta = power != null ? 1 - power : significance;
-            for (int from = 0; from < actual.size(); from += chunkSize) {
-                results.addAll(judgeCases(j, from, Math.min(actual.size(), from + chunkSize)));
-                sprt = SetStatistics.sprt(SetStatistics.array(scores(results)), sequentialP1, significance, beta);
-                if (sprt.outcome() != Outcome.INCONCLUSIVE) {
-                    break;
-                }
+        List<JudgedCase> results = new ArrayList<>();
+        int chunk = method.chunk(actual.size(), chunkSize);
+        for (int from = 0; from < actual.size(); from += chunk) {
+            results.addAll(judgeCases(j, from, Math.min(actual.size(), from + chunk)));
+            if (method.decided(scores(results), significance)) {
+                break;
             }
-            for (int i = results.size(); i < actual.size(); i++) {
-                results.add(new CaseResult(i, actual.get(i).name(i), false, null, false, null, null));
-            }
-        } else {
-            results.addAll(judgeCases(j, 0, actual.size()));
         }
-        result = summarize(assertion, method, margin, results, sprt);
+        for (int i = results.size(); i < actual.size(); i++) {
+            results.add(JudgedCase.notJudged(i, actual.get(i).name(i)));
+        }
+        result = summarize(assertion, method, results);
         report(assertion, method, results);
         // Asked only for an inconclusive decision: a bad autoj.inconclusive value must not break a pass.
         boolean inconclusiveFails = result.decision() == Decision.INCONCLUSIVE && Resolve.failWhenInconclusive(failWhenInconclusive);
-        Resolve.reportSet(new SetReport(result, actual, ShouldBeBetterOnSet.describe(result), inconclusiveFails));
+        Resolve.reportSet(new SetReport(result, actual, results.stream().map(JudgedCase::comparison).toList(),
+                inconclusiveFails));
         return conclude(inconclusiveFails);
     }
 
     /** Judges cases [from, to) in both orders as one batch. */
-    private List<CaseResult> judgeCases(Judge j, int from, int to) {
+    private List<JudgedCase> judgeCases(Judge j, int from, int to) {
         List<Judge.CompareRequest> requests = new ArrayList<>();
         for (int i = from; i < to; i++) {
             PairedCase c = actual.get(i);
             requests.add(new Judge.CompareRequest(c.query(), c.candidate(), c.baseline(), c.scenario(), c.languageOrDefault()));
         }
         List<Comparison> comparisons = j.compareAll(requests);
-        List<CaseResult> out = new ArrayList<>();
+        List<JudgedCase> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            out.add(caseResult(i, actual.get(i).name(i), comparisons.get(i - from)));
+            out.add(JudgedCase.of(i, actual.get(i).name(i), comparisons.get(i - from)));
         }
         return out;
     }
 
-    /** Scores one comparison; the candidate is response 1 of the original order. */
-    static CaseResult caseResult(int index, String name, Comparison comparison) {
-        Judgment original = comparison.original();
-        Judgment swapped = comparison.swapped();
-        if (original.verdict() == null || swapped.verdict() == null) {
-            String reason = original.verdict() == null
-                    ? "original order (candidate first): " + original.noVerdictReason()
-                    : "swapped order (baseline first): " + swapped.noVerdictReason();
-            return new CaseResult(index, name, true, null, false, reason, comparison);
-        }
-        double first = points(original.verdict());
-        double second = points(swapped.verdict().swapped());
-        boolean flip = Math.abs(first - second) == 1;
-        return new CaseResult(index, name, true, (first + second) / 2, flip, null, comparison);
+    private static double[] scores(List<JudgedCase> results) {
+        return results.stream().filter(JudgedCase::decided).mapToDouble(JudgedCase::score).toArray();
     }
 
-    private static double points(Verdict inOriginalPositions) {
-        return switch (inOriginalPositions) {
-            case RESPONSE_1 -> 1;
-            case TIE -> 0.5;
-            case RESPONSE_2 -> 0;
-        };
-    }
-
-    private static List<Double> scores(List<CaseResult> results) {
-        return results.stream().filter(CaseResult::decided).map(CaseResult::score).toList();
-    }
-
-    private SetComparison summarize(String assertion, Method method, double margin, List<CaseResult> results, Sprt sprt) {
-        List<Double> decidedScores = scores(results);
-        double[] scores = SetStatistics.array(decidedScores);
+    /** The figures every method shares, then the method's own decision. */
+    private SetDecision summarize(String assertion, SetMethod method, List<JudgedCase> results) {
+        double[] scores = scores(results);
         Counts counts = Counts.of(scores);
         MeanBound mean = MeanBound.of(scores, significance);
-        int judged = (int) results.stream().filter(CaseResult::judged).count();
-        int undecided = judged - scores.length;
-        int flips = (int) results.stream().filter(CaseResult::positionFlip).count();
+        int judged = (int) results.stream().filter(JudgedCase::judged).count();
+        int flips = (int) results.stream().filter(JudgedCase::positionFlip).count();
         double[] wilson = SetStatistics.wilson(counts.wins(), counts.decided(), significance);
         double winShare = counts.decided() == 0 ? Double.NaN : (double) counts.wins() / counts.decided();
-        double nonTiedShare = counts.wins() + counts.losses() == 0 ? Double.NaN
-                : (double) counts.wins() / (counts.wins() + counts.losses());
-        double tieShare = counts.decided() == 0 ? 0 : (double) counts.ties() / counts.decided();
-        double p = Double.NaN;
-        double llr = Double.NaN;
-        double llrLow = Double.NaN;
-        double llrHigh = Double.NaN;
-        int decidedAt = -1;
-        Outcome outcome;
-        String reason;
-        int needed;
-        switch (method) {
-            case SIGN_TEST -> {
-                p = SetStatistics.signTestP(counts.wins(), counts.losses());
-                outcome = SetStatistics.signTest(counts.wins(), counts.losses(), significance);
-                needed = SetStatistics.signTestCasesNeeded(nonTiedShare, tieShare, significance);
-                reason = switch (outcome) {
-                    case PASS -> "sign test p = " + pValue(p) + " < α = " + num(significance);
-                    case FAIL -> "the candidate did not win more cases than it lost (" + counts.wins() + " wins, "
-                            + counts.losses() + " losses)";
-                    case INCONCLUSIVE -> "more wins than losses, but sign test p = " + pValue(p) + " ≥ α = " + num(significance);
-                };
-            }
-            case NON_INFERIORITY -> {
-                outcome = SetStatistics.nonInferiority(mean, margin);
-                needed = SetStatistics.nonInferiorityCasesNeeded(mean.mean(), mean.sd(), margin, significance);
-                String threshold = num(0.5 - margin);
-                reason = switch (outcome) {
-                    case PASS -> "lower bound " + num(mean.lower()) + " of the mean score ≥ ½ − margin = " + threshold;
-                    case FAIL -> "mean score " + num(mean.mean()) + " < ½ − margin = " + threshold;
-                    case INCONCLUSIVE -> mean.n() < 2
-                            ? "fewer than 2 decided cases (" + mean.n() + "): no bound for the mean score"
-                            : "mean score " + num(mean.mean()) + " ≥ " + threshold + " but its lower bound "
-                                    + num(mean.lower()) + " < " + threshold;
-                };
-            }
-            default -> {
-                outcome = sprt.outcome();
-                llr = sprt.llr();
-                llrLow = sprt.lower();
-                llrHigh = sprt.upper();
-                needed = SetStatistics.signTestCasesNeeded(nonTiedShare, tieShare, significance);
-                if (outcome != Outcome.INCONCLUSIVE) {
-                    // Map the index among decided scores back to the case it belongs to.
-                    int seen = -1;
-                    for (CaseResult r : results) {
-                        if (r.decided() && ++seen == sprt.decidedAt()) {
-                            decidedAt = r.index();
-                            break;
-                        }
-                    }
-                }
-                String at = decidedAt < 0 ? "" : " at case " + results.get(decidedAt).name() + " (after " + sprt.wins()
-                        + " wins and " + sprt.losses() + " losses)";
-                reason = switch (outcome) {
-                    case PASS -> "SPRT LLR " + num(llr) + " ≥ upper bound " + num(llrHigh) + at;
-                    case FAIL -> "SPRT LLR " + num(llr) + " ≤ lower bound " + num(llrLow) + at;
-                    case INCONCLUSIVE -> "the cases ran out with SPRT LLR " + num(llr) + " between " + num(llrLow)
-                            + " and " + num(llrHigh);
-                };
-            }
-        }
-        return new SetComparison(assertion, method, Decision.valueOf(outcome.name()), reason, actual.size(), judged,
-                counts.wins(), counts.ties(), counts.losses(), undecided, flips, mean.mean(), mean.lower(), winShare,
-                wilson[0], wilson[1], p, llr, llrLow, llrHigh, decidedAt, significance, margin, needed, results);
+        SetMethod.Result decided = method.decide(new SetMethod.Sample(results, scores, counts, mean, significance));
+        return new SetDecision(assertion, Decision.valueOf(decided.outcome().name()), decided.reason(),
+                new SetDecision.Counts(actual.size(), judged, counts.wins(), counts.ties(), counts.losses(), judged - scores.length,
+                        flips),
+                new SetDecision.Mean(mean.mean(), mean.lower()), new SetDecision.WinShare(winShare, wilson[0], wilson[1]),
+                decided.figures(), significance, decided.casesNeeded(), results.stream().map(JudgedCase::reported).toList());
     }
 
     /** Hands every judged case to the running session, like the other assertions' judgments. */
-    private void report(String assertion, Method method, List<CaseResult> results) {
-        String expectation = method == Method.NON_INFERIORITY ? "case score at least ½ (the set: not worse than the baseline)"
+    private void report(String assertion, SetMethod method, List<JudgedCase> results) {
+        boolean nonInferiority = method instanceof SetMethod.NonInferiority;
+        String expectation = nonInferiority ? "case score at least ½ (the set: not worse than the baseline)"
                 : "case score above ½ (the set: preferred over the baseline)";
-        for (CaseResult r : results) {
+        for (JudgedCase r : results) {
             if (!r.judged()) {
                 continue;
             }
             PairedCase c = actual.get(r.index());
-            boolean ok = r.decided() && (method == Method.NON_INFERIORITY ? r.score() >= 0.5 : r.score() > 0.5);
-            String failure = ok ? null : r.decided() ? "case " + r.name() + " scored " + num(r.score())
+            boolean ok = r.decided() && (nonInferiority ? r.score() >= 0.5 : r.score() > 0.5);
+            String failure = ok ? null : r.decided() ? "case " + r.name() + " scored " + Figures.number(r.score())
                     : "case " + r.name() + " is undecided: " + r.undecidedReason();
             // The set statistic averages both orders; BOTH is the per-case policy that judges both orders.
             Resolve.report(new JudgmentReport(assertion + "[" + r.name() + "]", expectation, c.query(), c.candidate(),
@@ -358,16 +265,5 @@ public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, Lis
             }
         }
         return myself;
-    }
-
-    static String num(double value) {
-        if (Double.isNaN(value)) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%.3f", value);
-    }
-
-    static String pValue(double p) {
-        return p < 0.0001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.4f", p);
     }
 }

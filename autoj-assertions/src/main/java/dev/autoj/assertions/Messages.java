@@ -3,8 +3,8 @@ package dev.autoj.assertions;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Scenario;
+import dev.autoj.engine.report.Figures;
 import java.util.List;
-import java.util.Locale;
 
 /** Text pieces shared by the failure-message factories. */
 final class Messages {
@@ -44,10 +44,11 @@ final class Messages {
         if (judgment.isNoVerdict()) {
             return "no verdict: " + judgment.noVerdictReason();
         }
+        String words = Figures.verdict(judgment.verdict());
         return switch (judgment.verdict()) {
-            case TIE -> "Tie";
-            case RESPONSE_1 -> swapped ? "Response 1 (the baseline)" : "Response 1 (the tested response)";
-            case RESPONSE_2 -> swapped ? "Response 2 (the tested response)" : "Response 2 (the baseline)";
+            case TIE -> words;
+            case RESPONSE_1 -> words + (swapped ? " (the baseline)" : " (the tested response)");
+            case RESPONSE_2 -> words + (swapped ? " (the tested response)" : " (the baseline)");
         };
     }
 
@@ -59,11 +60,12 @@ final class Messages {
 
     static String rating(Judgment judgment) {
         return judgment.isNoVerdict() ? "no rating: " + judgment.noVerdictReason()
-                : formatRating(judgment.rating());
+                : Figures.rating(judgment.rating());
     }
 
+    /** A rating as every report writes it ({@link Figures#rating}): 7, 6.5, 7.25. */
     static String formatRating(double rating) {
-        return rating == Math.rint(rating) ? String.valueOf((long) rating) : String.format(Locale.ROOT, "%.1f", rating);
+        return Figures.rating(rating);
     }
 
     static String critique(Judgment judgment, String label) {

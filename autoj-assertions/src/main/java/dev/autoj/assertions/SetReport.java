@@ -1,5 +1,10 @@
 package dev.autoj.assertions;
 
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.report.SetDecision;
+import dev.autoj.engine.report.SetDecisionText;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,26 +16,32 @@ import java.util.Objects;
  * <pre>{@code
  * public void comparedSet(SetReport r) {          // in a JudgeHandOff.Session
  *     r.result().decision();                      // PASS, FAIL or INCONCLUSIVE
- *     r.cases().get(0).query();                   // the cases, in the order of r.result().caseResults()
+ *     r.cases().get(0).query();                   // the cases, in the order of r.result().cases()
+ *     r.comparisons().get(0).original().critique();
  *     System.out.println(r.description());        // every figure, as the assertion's message gives them
  * }
  * }</pre>
  *
  * @param result the decision and its figures
- * @param cases the cases as given (index i belongs to {@code result.caseResults().get(i)})
- * @param description the figures in words, as an assertion message prints them
+ * @param cases the cases as given (index i belongs to {@code result.cases().get(i)})
+ * @param comparisons each case's both orders as judged (candidate = response 1), null for a case not judged
  * @param inconclusiveFails whether an inconclusive decision fails the test (else it aborts it)
  */
-public record SetReport(SetComparison result, List<PairedCase> cases, String description, boolean inconclusiveFails) {
+public record SetReport(SetDecision result, List<PairedCase> cases, List<Comparison> comparisons, boolean inconclusiveFails) {
 
     public SetReport {
         Objects.requireNonNull(result, "result");
-        Objects.requireNonNull(description, "description");
         cases = List.copyOf(cases);
+        comparisons = Collections.unmodifiableList(new ArrayList<>(comparisons));
+    }
+
+    /** The figures in words, as the assertion's message prints them. */
+    public String description() {
+        return SetDecisionText.message(result);
     }
 
     /** Whether the set-level expectation held (decision PASS). */
     public boolean passed() {
-        return result.decision() == SetComparison.Decision.PASS;
+        return result.passed();
     }
 }

@@ -6,8 +6,8 @@ import static dev.autoj.assertions.Messages.rating;
 import static dev.autoj.assertions.Messages.shorten;
 
 import dev.autoj.engine.Judgment;
+import dev.autoj.engine.report.Figures;
 import java.util.List;
-import java.util.Locale;
 import org.assertj.core.error.BasicErrorMessageFactory;
 import org.assertj.core.error.ErrorMessageFactory;
 
@@ -23,9 +23,9 @@ final class ShouldPassInAtLeast extends BasicErrorMessageFactory {
         long passes = passed.stream().filter(p -> p).count();
         StringBuilder message = new StringBuilder("\nExpecting responses for query:\n").append(indent(quoted(query))).append('\n')
                 .append("to ").append(expectation).append(" in at least ")
-                .append(percent(requiredShare)).append(" of ").append(responses.size()).append(" samples\n")
+                .append(Figures.percent(requiredShare, 0)).append(" of ").append(responses.size()).append(" samples\n")
                 .append("but ").append(passes).append(" of ").append(responses.size()).append(" did (")
-                .append(percent(responses.isEmpty() ? 0 : (double) passes / responses.size())).append("):");
+                .append(Figures.percent(responses.isEmpty() ? 0 : (double) passes / responses.size(), 0)).append("):");
         for (int i = 0; i < responses.size(); i++) {
             Judgment j = judgments.get(i);
             message.append("\n  #").append(i + 1).append(passed.get(i) ? " pass  " : " FAIL  ")
@@ -36,9 +36,5 @@ final class ShouldPassInAtLeast extends BasicErrorMessageFactory {
         }
         message.append("\nscenario: ").append(Messages.scenario(judgments.get(0).scenario()));
         return new ShouldPassInAtLeast(message.toString());
-    }
-
-    private static String percent(double share) {
-        return String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 }

@@ -7,14 +7,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autoj.assertions.SetComparison.CaseResult;
-import dev.autoj.assertions.SetComparison.Decision;
 import dev.autoj.assertions.fixtures.PublishedJudge;
 import dev.autoj.assertions.fixtures.SharedFiles;
 import dev.autoj.engine.Scenario.Group;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.internal.AutoJTestbed.PairwiseItem;
+import dev.autoj.engine.report.SetDecision;
+import dev.autoj.engine.report.SetDecision.Decision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,14 +57,15 @@ class CandidatesAssertTest {
         List<PairedCase> cases = caseFile(Group.SUMMARIZATION, i -> i.human() != Verdict.TIE, i -> i.human() == Verdict.RESPONSE_1);
         PublishedJudge judge = new PublishedJudge();
         CandidatesAssert set = assertThatCandidates(cases).judgedBy(judge).isPreferredOverBaseline();
-        SetComparison r = set.result();
+        SetDecision r = set.result();
         assertThat(r.decision()).isEqualTo(Decision.PASS);
-        assertThat(List.of(r.cases(), r.judged(), r.wins(), r.ties(), r.losses(), r.undecided())).containsExactly(61, 61, 37, 11, 13, 0);
-        assertThat(r.pValue()).isCloseTo(0.000468, within(5e-7));
-        assertThat(r.meanScore()).isCloseTo(0.6844, within(5e-5));
-        assertThat(r.meanScoreLowerBound()).isCloseTo(0.5994, within(5e-5));
-        assertThat(r.winShare()).isCloseTo(37.0 / 61, within(1e-12));
-        assertThat(r.winShareLow()).isLessThan(r.winShare()).isGreaterThan(0.47);
+        SetDecision.Counts c = r.counts();
+        assertThat(List.of(c.cases(), c.judged(), c.wins(), c.ties(), c.losses(), c.undecided())).containsExactly(61, 61, 37, 11, 13, 0);
+        assertThat(((SetDecision.SignTest) r.method()).pValue()).isCloseTo(0.000468, within(5e-7));
+        assertThat(r.mean().value()).isCloseTo(0.6844, within(5e-5));
+        assertThat(r.mean().lowerBound()).isCloseTo(0.5994, within(5e-5));
+        assertThat(r.winShare().value()).isCloseTo(37.0 / 61, within(1e-12));
+        assertThat(r.winShare().low()).isLessThan(r.winShare().value()).isGreaterThan(0.47);
         // One batch of 61 comparisons: the engine judges both orders of every case together.
         assertThat(judge.batches()).isEqualTo(1);
         assertThat(judge.largestBatch()).isEqualTo(61);
@@ -92,12 +93,12 @@ class CandidatesAssertTest {
                 .hasMessageContaining("decision: INCONCLUSIVE (more wins than losses, but sign test p = 0.3470 ≥ α = 0.050)")
                 .hasMessageContaining("wins / ties / losses: 31 / 14 / 27; position flips (won one order, lost the other; scored ½): 12")
                 .hasMessageContaining("cases needed: 1628 decided cases would detect the observed effect with power 0.8");
-        SetComparison r = set.result();
+        SetDecision r = set.result();
         // Win share among non-tied cases 31/58, ties 14/72: the exact sign test reaches power 0.8 at 1311 non-tied
         // cases (scipy), i.e. 1311 / (58/72) → 1628 decided cases.
         assertThat(r.casesNeeded()).isEqualTo(1628);
-        assertThat(r.winShareLow()).isCloseTo(0.32258, within(5e-6));
-        assertThat(r.winShareHigh()).isCloseTo(0.54557, within(5e-6));
+        assertThat(r.winShare().low()).isCloseTo(0.32258, within(5e-6));
+        assertThat(r.winShare().high()).isCloseTo(0.54557, within(5e-6));
         assertThatThrownBy(() -> assertThatCandidates(cases).judgedBy(new PublishedJudge()).failWhenInconclusive()
                 .isPreferredOverBaseline())
                 .isInstanceOf(AssertionError.class)
@@ -131,9 +132,9 @@ class CandidatesAssertTest {
     @Test
     void nonInferiorityPassesFailsAndStaysInconclusiveOnNaturalSubsets() throws IOException {
         // Summarization, response 1: lower bound 0.4539 ≥ 0.45.
-        SetComparison pass = assertThatCandidates(caseFile(Group.SUMMARIZATION, i -> true, i -> true))
+        SetDecision pass = assertThatCandidates(caseFile(Group.SUMMARIZATION, i -> true, i -> true))
                 .judgedBy(new PublishedJudge()).isNotWorseThanBaseline(0.05).result();
-        assertThat(pass.meanScoreLowerBound()).isCloseTo(0.4539, within(5e-5));
+        assertThat(pass.mean().lowerBound()).isCloseTo(0.4539, within(5e-5));
         // Summarization, human-rejected response: mean 0.3156 < 0.45.
         assertThatThrownBy(() -> assertThatCandidates(caseFile(Group.SUMMARIZATION, i -> i.human() != Verdict.TIE,
                 i -> i.human() == Verdict.RESPONSE_2)).judgedBy(new PublishedJudge()).isNotWorseThanBaseline(0.05))
@@ -153,16 +154,17 @@ class CandidatesAssertTest {
         List<Integer> decidedAt = new ArrayList<>();
         for (int chunk : new int[] {1, 10, 16, 200}) {
             PublishedJudge judge = new PublishedJudge();
-            SetComparison r = assertThatCandidates(cases).judgedBy(judge).sequentially(0.65).inChunksOf(chunk)
+            SetDecision r = assertThatCandidates(cases).judgedBy(judge).sequentially(0.65).inChunksOf(chunk)
                     .isPreferredOverBaseline().result();
-            decidedAt.add(r.decidedAt());
+            SetDecision.Sequential sprt = (SetDecision.Sequential) r.method();
+            decidedAt.add(r.cases().stream().map(SetDecision.Case::name).toList().indexOf(sprt.decidedAt()));
             int judged = Math.min(162, (21 / chunk + 1) * chunk);
-            assertThat(r.judged()).as("judged with chunks of %d", chunk).isEqualTo(judged);
+            assertThat(r.counts().judged()).as("judged with chunks of %d", chunk).isEqualTo(judged);
             assertThat(judge.batches()).as("one batch per chunk of %d", chunk).isEqualTo((judged + chunk - 1) / chunk);
             assertThat(judge.largestBatch()).isEqualTo(Math.min(chunk, 162));
-            assertThat(r.caseResults().stream().filter(c -> !c.judged()).count()).isEqualTo(162 - judged);
-            assertThat(r.llr()).isCloseTo(17 * Math.log(1.3) + 4 * Math.log(0.7), within(1e-9));
-            assertThat(r.llrUpperBound()).isCloseTo(Math.log(19), within(1e-12));
+            assertThat(r.cases().stream().filter(c -> !c.judged()).count()).isEqualTo(162 - judged);
+            assertThat(sprt.llr()).isCloseTo(17 * Math.log(1.3) + 4 * Math.log(0.7), within(1e-9));
+            assertThat(sprt.upperBound()).isCloseTo(Math.log(19), within(1e-12));
         }
         assertThat(decidedAt).containsOnly(21);
     }
@@ -178,11 +180,11 @@ class CandidatesAssertTest {
                 .hasMessageContaining("decided at case testbed-146")
                 .hasMessageContaining("after 12 wins and 8 losses")
                 .hasMessageContaining("judged: the first 32 cases; 40 not needed");
-        assertThat(failing.result().llrLowerBound()).isCloseTo(Math.log(0.2 / 0.95), within(1e-12));
+        assertThat(((SetDecision.Sequential) failing.result().method()).lowerBound()).isCloseTo(Math.log(0.2 / 0.95), within(1e-12));
         CandidatesAssert running = assertThatCandidates(cases).judgedBy(new PublishedJudge()).sequentially(0.6);
         assertThatThrownBy(running::isPreferredOverBaseline).isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("the cases ran out with SPRT LLR -0.373");
-        assertThat(running.result().judged()).isEqualTo(72);
+        assertThat(running.result().counts().judged()).isEqualTo(72);
     }
 
     @Test
@@ -218,12 +220,12 @@ class CandidatesAssertTest {
         // One decided case gives no bound for the mean: inconclusive, aborted.
         assertThatThrownBy(() -> set.isNotWorseThanBaseline(0.0)).isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("fewer than 2 decided cases (1)");
-        SetComparison r = set.result();
-        CaseResult c = r.caseResults().get(0);
+        SetDecision r = set.result();
+        SetDecision.Case c = r.cases().get(0);
         assertThat(c.score()).isEqualTo(0.5);
         assertThat(c.positionFlip()).isTrue();
-        assertThat(r.positionFlips()).isEqualTo(1);
-        assertThat(r.ties()).isEqualTo(1);
+        assertThat(r.counts().positionFlips()).isEqualTo(1);
+        assertThat(r.counts().ties()).isEqualTo(1);
     }
 
     @Test

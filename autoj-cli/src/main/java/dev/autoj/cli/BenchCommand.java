@@ -207,8 +207,8 @@ final class BenchCommand implements Callable<Integer> {
             streamed = backend.weightBytesPerStep();
             // every initializer the session holds: what is read per step plus the embedding table
             // (only gathered), which a tied fp32/fp16 model already counted as its head
-            boolean embeddingCounted = backend.config().tieWordEmbeddings() && type != Dtype.INT4;
-            sessionWeights = streamed + (embeddingCounted ? 0 : (long) backend.config().vocabSize() * backend.config().hiddenSize() * 4);
+            boolean embeddingCounted = backend.shape().tieWordEmbeddings() && type != Dtype.INT4;
+            sessionWeights = streamed + (embeddingCounted ? 0 : (long) backend.shape().vocabSize() * backend.shape().hiddenSize() * 4);
             device = backend.device().name().toLowerCase(Locale.ROOT);
             result = new double[] {prefill, batch1, batch8};
         }

@@ -47,7 +47,7 @@ final class FirstToken {
             prompt[0] = 1;
             Random random = new Random(3);
             for (int i = 1; i < prompt.length; i++) {
-                prompt[i] = 3 + random.nextInt(backend.config().vocabSize() - 3);
+                prompt[i] = 3 + random.nextInt(backend.shape().vocabSize() - 3);
             }
             long t2 = System.nanoTime();
             backend.generateIds(prompt, 1);

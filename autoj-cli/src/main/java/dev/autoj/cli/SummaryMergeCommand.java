@@ -3,6 +3,7 @@ package dev.autoj.cli;
 import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.report.RunSummaries;
 import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.Figures;
 import dev.autoj.engine.report.RunSummaryMarkdown;
 import dev.autoj.engine.report.SummaryFormatException;
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class SummaryMergeCommand extends AutojCommand {
             throw new OutputException("cannot write the merged summary to " + out + ": " + e.getMessage(), e);
         }
         out().printf("merged %d summaries: %s, %d passed, %d failed, %d aborted -> %s%n", parts.size(),
-                RunSummaryMarkdown.count(merged.totals().tests(), "test"), merged.totals().passed(), merged.totals().failed(),
+                Figures.count(merged.totals().tests(), "test"), merged.totals().passed(), merged.totals().failed(),
                 merged.totals().aborted(), out.resolve("summary.json"));
     }
 

@@ -1,5 +1,6 @@
 package dev.autoj.cli;
 
+import dev.autoj.engine.report.Figures;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ final class Table {
 
     /** A rating as written in the judge's output: 7, or 6.5. */
     static String rating(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        return Figures.rating(value);
     }
 
     static String bar(int count, int most, int length) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,13 +57,23 @@ public final class SettingText {
      * @throws IllegalArgumentException listing the accepted values
      */
     public static <E extends Enum<E>> E parseChoice(String text, Class<E> type) {
+        return parseChoice(text, type, t -> "\"" + t + "\" is not one of " + choices(type));
+    }
+
+    /**
+     * Reads one constant of {@code type} by its name in any case, hyphens for underscores, e.g.
+     * {@code parseChoice(text, StoreMode.class, t -> "Unknown judgment store mode '" + t + "'")}.
+     *
+     * @throws IllegalArgumentException with the message {@code refusal} makes of the text
+     */
+    public static <E extends Enum<E>> E parseChoice(String text, Class<E> type, Function<String, String> refusal) {
         String normalized = text == null ? "" : text.strip().toUpperCase(Locale.ROOT).replace('-', '_');
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equals(normalized)) {
                 return constant;
             }
         }
-        throw new IllegalArgumentException("\"" + text + "\" is not one of " + choices(type));
+        throw new IllegalArgumentException(refusal.apply(text));
     }
 
     /**

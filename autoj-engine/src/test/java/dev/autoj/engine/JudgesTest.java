@@ -13,6 +13,7 @@ import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.internal.PublishedOutputsBackend;
 import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.testing.AnsweringBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -291,22 +292,7 @@ class JudgesTest {
     }
 
     private static Backend answering(Function<String, String> answer) {
-        return new Backend() {
-            @Override
-            public String name() {
-                return "classifier";
-            }
-
-            @Override
-            public String modelId() {
-                return "GAIR/autoj-scenario-classifier";
-            }
-
-            @Override
-            public List<Generation> generate(List<GenerationRequest> requests) {
-                return requests.stream().map(r -> new Generation(answer.apply(r.prompt()), StopReason.EOS, -1, -1, Duration.ZERO)).toList();
-            }
-        };
+        return new AnsweringBackend("classifier", "GAIR/autoj-scenario-classifier", answer);
     }
 
     /** Records the batch it is sent, then fails: for checking what reaches a back end. */

@@ -2,12 +2,8 @@ package dev.autoj.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.store.StoreMode;
-import java.time.Duration;
+import dev.autoj.engine.testing.AnsweringBackend;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -29,14 +25,14 @@ class LanguageWarningTest {
     @ValueSource(strings = {"GAIR/autoj-13b", "GAIR/autoj-13b-GPTQ-4bits", "autoj-13b"})
     void aChineseRequestToAnEnglishOnlyAutoJIsJudgedWithOneWarningPerJudge(String modelId) {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        Answering backend = new Answering(modelId);
+        AnsweringBackend backend = answering(modelId);
         try (Judge judge = Judges.builder().backend(backend).mode(StoreMode.LIVE).onWarning(warnings::add).build()) {
             List<Judgment> first = judge.gradeAll(List.of(EN, ZH, ZH));
             judge.compareAll(List.of(ZH_PAIR));
             judge.gradeAll(List.of(ZH));
 
             assertThat(first).extracting(Judgment::language).containsExactly(Language.EN, Language.ZH, Language.ZH);
-            assertThat(backend.prompts).as("a batch sends one prompt once: 2 + 2 + 1").hasSize(5);
+            assertThat(backend.prompts()).as("a batch sends one prompt once: 2 + 2 + 1").hasSize(5);
         }
         String canonical = modelId.startsWith("GAIR/") ? modelId : "GAIR/autoj-13b";
         assertThat(warnings).containsExactly(dev.autoj.engine.internal.UntrainedLanguage.message(canonical, Language.ZH));
@@ -48,7 +44,7 @@ class LanguageWarningTest {
     @ValueSource(strings = {"GAIR/autoj-bilingual-6b", "autoj-bilingual-6b", "my-own-judge"})
     void theBilingualSixBAndUnknownModelsAreNotWarned(String modelId) {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        try (Judge judge = Judges.builder().backend(new Answering(modelId)).mode(StoreMode.LIVE)
+        try (Judge judge = Judges.builder().backend(answering(modelId)).mode(StoreMode.LIVE)
                 .onWarning(warnings::add).build()) {
             judge.gradeAll(List.of(ZH));
             judge.compareAll(List.of(ZH_PAIR));
@@ -59,40 +55,15 @@ class LanguageWarningTest {
     @Test
     void englishRequestsToTheThirteenBAreNotWarned() {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        try (Judge judge = Judges.builder().backend(new Answering("GAIR/autoj-13b")).mode(StoreMode.LIVE)
+        try (Judge judge = Judges.builder().backend(answering("GAIR/autoj-13b")).mode(StoreMode.LIVE)
                 .onWarning(warnings::add).build()) {
             judge.gradeAll(List.of(EN, EN));
         }
         assertThat(warnings).isEmpty();
     }
 
-    /** Answers every prompt with the same short English judgment. */
-    private static final class Answering implements Backend {
-        private final String modelId;
-        private final List<String> prompts = new CopyOnWriteArrayList<>();
-
-        Answering(String modelId) {
-            this.modelId = modelId;
-        }
-
-        @Override
-        public String name() {
-            return "answering";
-        }
-
-        @Override
-        public String modelId() {
-            return modelId;
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            requests.forEach(r -> prompts.add(r.prompt()));
-            return requests.stream().map(r -> new Generation("Fine. Rating: [[8]]", StopReason.EOS, 10, 6, Duration.ZERO)).toList();
-        }
-
-        @Override
-        public void close() {
-        }
+    /** Answers every prompt with the same short English judgment (a test back end, not a model). */
+    private static AnsweringBackend answering(String modelId) {
+        return new AnsweringBackend("answering", modelId, prompt -> "Fine. Rating: [[8]]");
     }
 }

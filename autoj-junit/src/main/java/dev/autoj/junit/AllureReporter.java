@@ -1,12 +1,13 @@
 package dev.autoj.junit;
 
-import dev.autoj.engine.report.RunSummary;
-
 import dev.autoj.assertions.JudgmentReport;
-import dev.autoj.assertions.SetComparison;
 import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.protocol.Prompt;
+import dev.autoj.engine.report.Figures;
+import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.SetDecision;
+import dev.autoj.engine.report.SetDecisionText;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Parameter;
@@ -82,22 +83,12 @@ final class AllureReporter implements JudgmentReporter {
      */
     @Override
     public void reportSet(SetReport r, ExtensionContext test) {
-        SetComparison s = r.result();
+        SetDecision s = r.result();
         List<Parameter> p = new ArrayList<>();
         p.add(param("decision", s.decision().name()));
-        p.add(param("method", s.method().name().toLowerCase(java.util.Locale.ROOT)));
-        p.add(param("cases", s.cases() + " given, " + s.judged() + " judged"));
-        p.add(param("wins / ties / losses / undecided", s.wins() + " / " + s.ties() + " / " + s.losses() + " / " + s.undecided()));
-        p.add(param("position flips", String.valueOf(s.positionFlips())));
-        p.add(param("mean case score", SetReports.num(s.meanScore()) + " (lower bound " + SetReports.num(s.meanScoreLowerBound()) + ")"));
-        p.add(param("win share", SetReports.percent(s.winShare()) + " (Wilson " + SetReports.percent(s.winShareLow()) + "–"
-                + SetReports.percent(s.winShareHigh()) + ")"));
-        switch (s.method()) {
-            case SIGN_TEST -> p.add(param("p-value", SetReports.pValue(s.pValue())));
-            case SEQUENTIAL -> p.add(param("LLR", SetReports.num(s.llr()) + " (bounds " + SetReports.num(s.llrLowerBound()) + ", "
-                    + SetReports.num(s.llrUpperBound()) + ")"));
-            case NON_INFERIORITY -> p.add(param("margin", SetReports.num(s.margin())));
-        }
+        p.add(param("method", s.method().jsonName()));
+        // The figures as summary.md's table gives them; the decision's reason is in the step's title and message.
+        SetDecisionText.rows(s).stream().filter(row -> !row[0].equals("decision")).forEach(row -> p.add(param(row[0], row[1])));
         AllureLifecycle lifecycle = Allure.getLifecycle();
         String uuid = UUID.randomUUID().toString();
         lifecycle.startStep(uuid, new StepResult().setName(SetReports.title(r)).setParameters(p));
@@ -116,7 +107,7 @@ final class AllureReporter implements JudgmentReporter {
         }
     }
 
-    private static List<Parameter> parameters(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
+    static List<Parameter> parameters(JudgmentReport r, List<RunSummary.AnswerUse> answers) {
         List<Parameter> p = new ArrayList<>();
         p.add(param("scenario", r.scenario().id()));
         if (r.rubric() != null) {
@@ -127,14 +118,14 @@ final class AllureReporter implements JudgmentReporter {
             p.add(param("reference answer", r.referenceAnswer()));
         }
         if (r.comparison() != null) {
-            p.add(param("verdict (original order)", JudgmentReporter.Messages.order(r.comparison().original())));
-            p.add(param("verdict (swapped order)", JudgmentReporter.Messages.order(r.comparison().swapped())));
+            p.add(param("verdict (original order)", Figures.verdict(r.comparison().original().verdict())));
+            p.add(param("verdict (swapped order)", Figures.verdict(r.comparison().swapped().verdict())));
             p.add(param("consistency", r.comparison().consistent() ? "consistent" : "orders disagree"));
             p.add(param("position policy", r.policy().configName()));
         } else {
             Judgment j = r.judgment();
             p.add(param("rating", j.isNoVerdict() ? "no verdict: " + j.noVerdictReason()
-                    : JudgmentReporter.Messages.rating(j.rating())));
+                    : Figures.rating(j.rating())));
         }
         Judgment first = r.judgments().get(0);
         p.add(param("source", first.source()));

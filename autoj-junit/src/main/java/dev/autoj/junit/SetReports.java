@@ -1,21 +1,21 @@
 package dev.autoj.junit;
 
 import dev.autoj.assertions.PairedCase;
-import dev.autoj.assertions.SetComparison;
-import dev.autoj.assertions.SetComparison.CaseResult;
 import dev.autoj.assertions.SetReport;
+import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Verdict;
-import dev.autoj.engine.report.RunSummary.CaseEntry;
-import dev.autoj.engine.report.RunSummary.SetEntry;
+import dev.autoj.engine.report.Figures;
+import dev.autoj.engine.report.SetDecision;
+import dev.autoj.engine.report.SetDecision.Case;
+import dev.autoj.engine.report.SetDecisionText;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The report forms of one set-level decision: the run summary's entry, its Markdown table, and
- * the HTML page (case table, outcome bar, mean-score interval) attached to the Allure step.
+ * The Allure forms of one set-level decision: the step's title and the HTML page (case table,
+ * outcome bar, mean-score interval, the figures of {@link SetDecisionText#rows}) attached to the step.
  */
 final class SetReports {
 
@@ -25,46 +25,14 @@ final class SetReports {
     private SetReports() {
     }
 
-    static SetEntry entry(SetReport report) {
-        SetComparison r = report.result();
-        List<CaseEntry> cases = new ArrayList<>();
-        for (CaseResult c : r.caseResults()) {
-            List<Verdict> verdicts = c.comparison() == null ? List.of()
-                    : Arrays.asList(c.comparison().original().verdict(), c.comparison().swapped().verdict());
-            cases.add(new CaseEntry(c.name(), c.judged(), c.score(), verdicts, c.positionFlip(), c.undecidedReason()));
-        }
-        return new SetEntry(r.assertion(), lower(r.method().name()), lower(r.decision().name()), r.reason(), r.cases(),
-                r.judged(), r.wins(), r.ties(), r.losses(), r.undecided(), r.positionFlips(), r.meanScore(),
-                r.meanScoreLowerBound(), r.winShare(), r.winShareLow(), r.winShareHigh(), r.pValue(), r.llr(),
-                r.llrLowerBound(), r.llrUpperBound(), r.decidedAt() < 0 ? null : r.caseResults().get(r.decidedAt()).name(),
-                r.significance(), r.margin(), r.casesNeeded(), cases);
-    }
-
     /** {@code ✅ PASS}, {@code ❌ FAIL}, {@code ⏭ INCONCLUSIVE (test aborted)}, {@code ❌ INCONCLUSIVE (fails: …)}. */
     static String outcome(SetReport report) {
-        return switch (report.result().decision()) {
-            case PASS -> "✅ PASS";
-            case FAIL -> "❌ FAIL";
-            case INCONCLUSIVE -> report.inconclusiveFails() ? "❌ INCONCLUSIVE (fails the test: autoj.inconclusive=fail)"
-                    : "⏭ INCONCLUSIVE (test aborted)";
-        };
+        return SetDecisionText.outcome(report.result().decision(), report.inconclusiveFails());
     }
 
     /** The step title, e.g. {@code Auto-J isPreferredOverBaseline: PASS over 61 cases (37 W / 11 T / 13 L / 0 undecided)}. */
     static String title(SetReport report) {
-        SetComparison r = report.result();
-        return "Auto-J " + r.assertion() + ": " + r.decision() + " over " + SummaryWriter.count(r.cases(), "case") + " ("
-                + r.wins() + " W / " + r.ties() + " T / " + r.losses() + " L / " + r.undecided() + " undecided)";
-    }
-
-    /** The figures of a decision as a two-column Markdown table, for summary.md. */
-    static String markdownTable(SetEntry e) {
-        return dev.autoj.engine.report.RunSummaryMarkdown.setTable(e);
-    }
-
-    /** Name–value rows of every figure, in the order of the assertion's message. */
-    static List<String[]> figures(SetEntry e) {
-        return dev.autoj.engine.report.RunSummaryMarkdown.setFigures(e);
+        return "Auto-J " + SetDecisionText.title(report.result());
     }
 
     // ---- the HTML attachment ----
@@ -75,8 +43,7 @@ final class SetReports {
      * linking to that case's critiques further down the page.
      */
     static String html(SetReport report) {
-        SetComparison r = report.result();
-        SetEntry e = entry(report);
+        SetDecision r = report.result();
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(esc(r.assertion())).append("</title><style>")
                 .append("body{font:13px/1.4 -apple-system,'Segoe UI',Roboto,sans-serif;margin:12px;color:#222}")
@@ -90,7 +57,7 @@ final class SetReports {
                 .append("</h3>\n<p>").append(esc(r.reason())).append("</p>\n");
         h.append(outcomeBar(r)).append('\n').append(meanChart(r)).append('\n');
         h.append("<table id=\"autoj-figures\">\n");
-        for (String[] row : figures(e)) {
+        for (String[] row : SetDecisionText.rows(r)) {
             h.append("<tr><th>").append(esc(row[0])).append("</th><td>").append(esc(row[1])).append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -99,30 +66,32 @@ final class SetReports {
         // The critiques a reviewer needs first: lost, flipped, undecided and tied cases, then the won ones.
         List<StringBuilder> critiquesByRank = List.of(new StringBuilder(), new StringBuilder(), new StringBuilder(),
                 new StringBuilder(), new StringBuilder());
-        for (CaseResult c : r.caseResults()) {
-            PairedCase pc = report.cases().get(c.index());
-            h.append("<tr id=\"case-").append(c.index()).append("\"><td>").append(esc(c.name())).append("</td><td title=\"")
+        for (int index = 0; index < r.cases().size(); index++) {
+            Case c = r.cases().get(index);
+            Comparison comparison = report.comparisons().get(index);
+            PairedCase pc = report.cases().get(index);
+            h.append("<tr id=\"case-").append(index).append("\"><td>").append(esc(c.name())).append("</td><td title=\"")
                     .append(esc(pc.query())).append("\">").append(esc(start(pc.query()))).append("</td>");
-            if (c.comparison() == null) {
+            if (comparison == null) {
                 h.append("<td colspan=\"3\" class=\"none\">not judged: the sequential test had decided</td><td>—</td></tr>\n");
                 continue;
             }
-            h.append("<td>").append(verdictCell(c.comparison().original().verdict(), true)).append("</td><td>")
-                    .append(verdictCell(c.comparison().swapped().verdict(), false)).append("</td><td>");
+            h.append("<td>").append(verdictCell(comparison.original().verdict(), true)).append("</td><td>")
+                    .append(verdictCell(comparison.swapped().verdict(), false)).append("</td><td>");
             if (c.decided()) {
-                h.append(quarter(c.score())).append(c.positionFlip() ? " (flip)" : "");
+                h.append(Figures.caseScore(c.score())).append(c.positionFlip() ? " (flip)" : "");
             } else {
                 h.append("<span class=\"none\" title=\"").append(esc(c.undecidedReason())).append("\">undecided</span>");
             }
             h.append("</td><td>");
             List<String> links = new ArrayList<>();
             StringBuilder critiques = critiquesByRank.get(rank(c));
-            appendCritique(critiques, links, c, c.comparison().original(), "original", "candidate shown first");
-            appendCritique(critiques, links, c, c.comparison().swapped(), "swapped", "baseline shown first");
+            appendCritique(critiques, links, index, c, comparison.original(), "original", "candidate shown first");
+            appendCritique(critiques, links, index, c, comparison.swapped(), "swapped", "baseline shown first");
             h.append(links.isEmpty() ? "—" : String.join(" · ", links));
             // What was suspicious in the judged texts (e.g. a quoted verdict marker skipped), as the case's own step said.
-            java.util.Set<String> warnings = new java.util.LinkedHashSet<>(c.comparison().original().warnings());
-            warnings.addAll(c.comparison().swapped().warnings());
+            java.util.Set<String> warnings = new java.util.LinkedHashSet<>(comparison.original().warnings());
+            warnings.addAll(comparison.swapped().warnings());
             if (!warnings.isEmpty()) {
                 h.append("<br><span class=\"none\">warnings: ").append(esc(String.join(" | ", warnings))).append("</span>");
             }
@@ -143,7 +112,7 @@ final class SetReports {
     /** A case's outcome for the candidate, in the order a reviewer reads their critiques. */
     private static final String[] OUTCOMES = {"lost", "flip", "undecided", "tie", "won"};
 
-    private static int rank(CaseResult c) {
+    private static int rank(Case c) {
         if (!c.decided()) {
             return 2;
         }
@@ -153,16 +122,16 @@ final class SetReports {
         return c.score() > 0.5 ? 4 : c.score() == 0.5 ? 3 : 0;
     }
 
-    private static void appendCritique(StringBuilder critiques, List<String> links, CaseResult c, Judgment j, String order,
-            String words) {
+    private static void appendCritique(StringBuilder critiques, List<String> links, int index, Case c, Judgment j,
+            String order, String words) {
         if (j.critique() == null || j.critique().isBlank()) {
             return;
         }
-        String anchor = "critique-" + c.index() + "-" + order;
+        String anchor = "critique-" + index + "-" + order;
         links.add("<a href=\"#" + anchor + "\">" + order + "</a>");
         critiques.append("<h5 id=\"").append(anchor).append("\">").append(esc(c.name())).append(" (").append(OUTCOMES[rank(c)])
                 .append("), ").append(words)
-                .append(" <a href=\"#case-").append(c.index()).append("\">↑</a></h5>\n<pre>").append(esc(j.critique()))
+                .append(" <a href=\"#case-").append(index).append("\">↑</a></h5>\n<pre>").append(esc(j.critique()))
                 .append("</pre>\n");
     }
 
@@ -179,10 +148,11 @@ final class SetReports {
     }
 
     /** The stacked bar of wins, ties, losses and undecided cases among the judged cases. */
-    static String outcomeBar(SetComparison r) {
+    static String outcomeBar(SetDecision r) {
         int width = 520;
-        int total = Math.max(1, r.judged());
-        int[] counts = {r.wins(), r.ties(), r.losses(), r.undecided()};
+        SetDecision.Counts c = r.counts();
+        int total = Math.max(1, c.judged());
+        int[] counts = {c.wins(), c.ties(), c.losses(), c.undecided()};
         String[] names = {"wins", "ties", "losses", "undecided"};
         String[] colors = {"#43a047", "#9e9e9e", "#e53935", "#ffb300"};
         // Scales down to the frame Allure gives an attachment, never up.
@@ -215,7 +185,7 @@ final class SetReports {
      * The mean case score on a 0–1 line with its one-sided lower bound, against ½ (what a tie
      * scores) and, for non-inferiority, ½ − margin.
      */
-    static String meanChart(SetComparison r) {
+    static String meanChart(SetDecision r) {
         int left = 20;
         int width = 500;
         StringBuilder s = new StringBuilder("<svg id=\"autoj-mean-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
@@ -236,23 +206,25 @@ final class SetReports {
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"8\" x2=\"%.1f\" y2=\"48\" stroke=\"#c62828\" "
                     + "stroke-dasharray=\"4,2\"><title>½ − margin = %s</title></line>"
                     + "<text x=\"%.1f\" y=\"70\" text-anchor=\"middle\" font-size=\"11\" fill=\"#c62828\">½ − margin</text>",
-                    mx, mx, num(0.5 - r.margin()), mx));
+                    mx, mx, Figures.number(0.5 - r.margin()), mx));
         }
-        if (Double.isNaN(r.meanScore())) {
+        double meanScore = r.mean().value();
+        double lowerBound = r.mean().lowerBound();
+        if (Double.isNaN(meanScore)) {
             return s.append("<text x=\"").append(left).append("\" y=\"20\" font-size=\"12\">no decided case: no mean score</text></svg>")
                     .toString();
         }
-        double mean = left + width * r.meanScore();
-        if (!Double.isNaN(r.meanScoreLowerBound())) {
-            double low = left + width * Math.max(0, r.meanScoreLowerBound());
+        double mean = left + width * meanScore;
+        if (!Double.isNaN(lowerBound)) {
+            double low = left + width * Math.max(0, lowerBound);
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"24\" x2=\"%.1f\" y2=\"24\" stroke=\"#1e88e5\" stroke-width=\"4\">"
                     + "<title>one-sided lower bound %s</title></line>"
                     + "<line x1=\"%.1f\" y1=\"16\" x2=\"%.1f\" y2=\"32\" stroke=\"#1e88e5\" stroke-width=\"2\"/>",
-                    low, mean, num(r.meanScoreLowerBound()), low, low));
+                    low, mean, Figures.number(lowerBound), low, low));
         }
         s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"24\" r=\"5\" fill=\"#0d47a1\"><title>mean case score %s</title></circle>"
                 + "<text x=\"%.1f\" y=\"12\" text-anchor=\"middle\" font-size=\"11\">mean %s (bound %s)</text>",
-                mean, num(r.meanScore()), mean, num(r.meanScore()), num(r.meanScoreLowerBound())));
+                mean, Figures.number(meanScore), mean, Figures.number(meanScore), Figures.number(lowerBound)));
         return s.append("</svg>").toString();
     }
 
@@ -268,25 +240,5 @@ final class SetReports {
             return "";
         }
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String lower(String name) {
-        return name.toLowerCase(Locale.ROOT);
-    }
-
-    static String num(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
-    }
-
-    static String pValue(double p) {
-        return Double.isNaN(p) ? "n/a" : p < 0.0001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.4f", p);
-    }
-
-    static String percent(double share) {
-        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
-    }
-
-    private static String quarter(double score) {
-        return score == 0 ? "0" : score == 0.25 ? "¼" : score == 0.5 ? "½" : score == 0.75 ? "¾" : "1";
     }
 }

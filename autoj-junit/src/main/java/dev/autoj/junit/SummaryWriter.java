@@ -1,8 +1,7 @@
 package dev.autoj.junit;
 
-import dev.autoj.assertions.JudgmentReport;
-import dev.autoj.engine.Comparison;
-import dev.autoj.engine.Judgment;
+import dev.autoj.assertions.SetReport;
+import dev.autoj.engine.report.RunSummaries;
 import dev.autoj.engine.report.RunSummary;
 import dev.autoj.engine.report.RunSummaryMarkdown;
 import dev.autoj.engine.report.RunSummary.Status;
@@ -34,48 +33,14 @@ final class SummaryWriter {
     SummaryWriter(List<TestRecord> records, long judgeTimeMillis, int replayMisses, RunSummary.StoreKeys storeKeys) {
         this.tests = new ArrayList<>(records);
         this.tests.sort(Comparator.comparing(t -> t.id));
-        int passed = 0;
-        int failed = 0;
-        int aborted = 0;
-        int judgments = 0;
-        int comparisons = 0;
-        int flips = 0;
-        int noVerdicts = 0;
-        int hits = 0;
-        int withWarnings = 0;
-        int sets = 0;
         List<TestEntry> entries = new ArrayList<>();
         for (TestRecord t : tests) {
-            Status status = status(t);
-            switch (status) {
-                case PASSED -> passed++;
-                case FAILED -> failed++;
-                default -> aborted++;
-            }
-            for (JudgmentReport r : t.judgments) {
-                judgments++;
-                Comparison c = r.comparison();
-                if (c != null && c.original().verdict() != null && c.swapped().verdict() != null) {
-                    comparisons++;
-                    if (!c.consistent()) {
-                        flips++;
-                    }
-                }
-                if (r.judgments().stream().anyMatch(Judgment::isNoVerdict)) {
-                    noVerdicts++;
-                }
-                hits += (int) r.judgments().stream().filter(j -> j.provenance().isReplay()).count();
-                if (!r.warnings().isEmpty()) {
-                    withWarnings++;
-                }
-            }
-            sets += t.sets.size();
-            entries.add(new TestEntry(t.id, t.className, t.displayName, status,
+            entries.add(new TestEntry(t.id, t.className, t.displayName, status(t),
                     t.judgments.stream().map(r -> JudgmentJson.summaryEntry(r, t.answers.getOrDefault(r, List.of()))).toList(),
-                    t.sets.stream().map(SetReports::entry).toList()));
+                    t.sets.stream().map(SetReport::result).toList()));
         }
-        this.document = new RunSummary(new Totals(tests.size(), passed, failed, aborted, judgments, comparisons, flips,
-                noVerdicts, judgeTimeMillis, hits, replayMisses, withWarnings, sets), entries, storeKeys);
+        // The counts come from the entries, as a merged run's do: one rule for both.
+        this.document = new RunSummary(RunSummaries.totals(entries, judgeTimeMillis, replayMisses), entries, storeKeys);
     }
 
     /** A test still marked running when the run ends did not finish: it counts (and is written) as aborted. */
@@ -115,14 +80,6 @@ final class SummaryWriter {
     /** {@code summary.md}: rendered from the document alone, as a merged run's is. */
     String markdown() {
         return RunSummaryMarkdown.render(document);
-    }
-
-    static String count(int n, String noun) {
-        return n + " " + (n == 1 ? noun : noun.endsWith("s") ? noun + "es" : noun + "s");
-    }
-
-    static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1).replace('$', '.');
     }
 
     static void writeAtomically(Path target, String content) throws IOException {

@@ -13,7 +13,7 @@ import dev.autoj.engine.Verdict;
 import dev.autoj.engine.internal.AutoJTestbed;
 import dev.autoj.engine.internal.AutoJTestbed.PairwiseItem;
 import dev.autoj.engine.report.RunSummary;
-import dev.autoj.engine.report.RunSummary.SetEntry;
+import dev.autoj.engine.report.SetDecision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,9 +96,10 @@ class SetLevelReportTest {
 
         RunSummary read = RunSummary.read(file);
         assertThat(read.toJson() + "\n").isEqualTo(Files.readString(file));
-        SetEntry entry = read.tests().get(1).setComparisons().get(0);
-        assertThat(entry.wins()).isEqualTo(37);
-        assertThat(entry.llr()).isNaN();
+        SetDecision entry = read.tests().get(1).setComparisons().get(0);
+        assertThat(entry.counts().wins()).isEqualTo(37);
+        assertThat(entry.method()).isInstanceOf(SetDecision.SignTest.class);
+        assertThat(entry.margin()).isNaN();
         assertThat(read.tests().get(0).status()).isEqualTo(RunSummary.Status.ABORTED);
     }
 
@@ -143,7 +144,8 @@ class SetLevelReportTest {
         JsonNode set = steps.get(0);
         assertThat(set.get("name").asText()).isEqualTo("Auto-J isPreferredOverBaseline: PASS over 61 cases (37 W / 11 T / 13 L / 0 undecided)");
         assertThat(set.get("status").asText()).isEqualTo("passed");
-        assertThat(AllureResultsTest.parameters(set)).containsEntry("decision", "PASS").containsEntry("p-value", "0.0005")
+        assertThat(AllureResultsTest.parameters(set)).containsEntry("decision", "PASS").containsEntry("method", "sign_test")
+                .containsEntry("sign test", "p = 0.0005 (exact one-sided, α = 0.050)")
                 .containsEntry("wins / ties / losses / undecided", "37 / 11 / 13 / 0");
         String html = attachment(results, set, "set-level report");
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<table id=\"autoj-cases\">")

@@ -88,8 +88,8 @@ public final class OnnxBackend implements Backend {
      * Reads the checkpoint, builds (or takes from the cache) the decoder graph and starts a session.
      * {@code tokenizer.json} is optional here; without it only {@link #generateIds} works.
      *
-     * @throws dev.autoj.onnx.internal.checkpoint.CheckpointException when the folder is not a
-     *     usable checkpoint; the message names the file and tensor
+     * @throws dev.autoj.engine.backend.BackendException when the folder is not a usable checkpoint;
+     *     the message names the file and tensor
      */
     public static OnnxBackend open(OnnxOptions options) {
         if (GptqCheckpoint.isGptq(options.modelDir())) {
@@ -183,7 +183,19 @@ public final class OnnxBackend implements Backend {
         return options.modelDir().toAbsolutePath().normalize().getFileName().toString();
     }
 
-    /** The decoder's dimensions as read from {@code config.json}. */
+    /** The decoder's dimensions as read from {@code config.json}, e.g. {@code backend.shape().contextWindow()}. */
+    public ModelShape shape() {
+        return new ModelShape(config.architecture(), config.hiddenSize(), config.numLayers(), config.numHeads(),
+                config.numKvHeads(), config.vocabSize(), config.contextWindow(), config.tieWordEmbeddings(), config.eosIds());
+    }
+
+    /**
+     * The checkpoint reader's own record, an internal type.
+     *
+     * @deprecated use {@link #shape()}; this method becomes package-private once {@code autoj serve} reads
+     *     {@code shape()} (its one remaining caller outside this package)
+     */
+    @Deprecated
     public ModelConfig config() {
         return config;
     }

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
+import dev.autoj.engine.testing.LogCapture;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,33 +52,16 @@ class DeviceTest {
     @DisplayName("device auto falls back to the CPU with one warning and still decodes as the reference")
     void autoFallsBackToTheCpu() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(DecoderSession.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try (OnnxBackend backend = OnnxBackend.open(OnnxOptions.of(model.dir).withCacheDir(temp.resolve("cache"))
-                .withDevice(Device.AUTO))) {
+        try (LogCapture log = new LogCapture(DecoderSession.class);
+                OnnxBackend backend = OnnxBackend.open(OnnxOptions.of(model.dir).withCacheDir(temp.resolve("cache"))
+                        .withDevice(Device.AUTO))) {
             Assumptions.assumeTrue(backend.device() == Device.CPU, "CUDA is usable on this machine");
+            List<LogRecord> records = log.records();
             assertThat(records).hasSize(1);
             assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
             assertThat(records.get(0).getMessage()).startsWith("autoj onnx: CUDA unavailable (").endsWith("on the CPU");
             assertThat(backend.generateIds(PROMPT, 24).ids()).containsExactly(
                     model.referenceGreedy(PROMPT, 24).stream().mapToInt(Integer::intValue).toArray());
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 

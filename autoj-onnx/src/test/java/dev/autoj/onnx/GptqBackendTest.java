@@ -135,7 +135,8 @@ class GptqBackendTest {
         double max = 0;
         double largest = 0;
         try (OnnxBackend backend = OnnxBackend.open(options(gptq.dir))) {
-            assertThat(backend.config().numLayers()).isEqualTo(2);
+            assertThat(backend.shape().numLayers()).isEqualTo(2);
+            assertThat(backend.shape().vocabSize()).isEqualTo(backend.config().vocabSize());
             for (int[] prompt : PROMPTS) {
                 double[][] expected = gptq.reference.referenceLogits(prompt);
                 float[][] actual = backend.logitsOf(prompt);

@@ -1,7 +1,8 @@
 package dev.autoj.cli.gate;
 
 import dev.autoj.engine.report.RunSummary;
-import dev.autoj.engine.report.RunSummary.SetEntry;
+import dev.autoj.engine.report.SetDecision;
+import dev.autoj.engine.report.SetDecisionText;
 import dev.autoj.engine.report.RunSummary.Status;
 import dev.autoj.engine.report.RunSummary.TestEntry;
 import java.util.ArrayList;
@@ -173,11 +174,11 @@ public record GateDelta(List<Entry> entries) {
     private void setLevel(StringBuilder md) {
         List<String> rows = new ArrayList<>();
         for (Entry e : entries.stream().sorted(Comparator.comparing(Entry::id)).toList()) {
-            List<SetEntry> before = e.baseline() == null ? List.of() : e.baseline().setComparisons();
-            List<SetEntry> now = e.current() == null ? List.of() : e.current().setComparisons();
-            List<SetEntry> unmatched = new ArrayList<>(before);
-            for (SetEntry current : now) {
-                SetEntry then = unmatched.stream().filter(b -> b.assertion().equals(current.assertion())).findFirst().orElse(null);
+            List<SetDecision> before = e.baseline() == null ? List.of() : e.baseline().setComparisons();
+            List<SetDecision> now = e.current() == null ? List.of() : e.current().setComparisons();
+            List<SetDecision> unmatched = new ArrayList<>(before);
+            for (SetDecision current : now) {
+                SetDecision then = unmatched.stream().filter(b -> b.assertion().equals(current.assertion())).findFirst().orElse(null);
                 unmatched.remove(then);
                 rows.add(row(e, current.assertion(), then, current));
             }
@@ -190,41 +191,13 @@ public record GateDelta(List<Entry> entries) {
         rows.forEach(md::append);
     }
 
-    private static String row(Entry e, String assertion, SetEntry baseline, SetEntry current) {
+    private static String row(Entry e, String assertion, SetDecision baseline, SetDecision current) {
         return "| " + cell(e.displayName()) + " | " + cell(assertion) + " | " + figures(baseline) + " | " + figures(current) + " |\n";
     }
 
-    /** One decision in a cell: {@code PASS · 61 cases: 37 W / 11 T / 13 L / 0 undecided · 12 flips · mean 0.684 (≥ 0.599) · …}. */
-    static String figures(SetEntry s) {
-        if (s == null) {
-            return "—";
-        }
-        List<String> parts = new ArrayList<>();
-        parts.add("**" + s.decision().toUpperCase(Locale.ROOT) + "**");
-        parts.add(s.cases() + " cases: " + s.wins() + " W / " + s.ties() + " T / " + s.losses() + " L / " + s.undecided()
-                + " undecided");
-        parts.add(s.positionFlips() + (s.positionFlips() == 1 ? " flip" : " flips"));
-        parts.add("mean " + num(s.meanScore()) + " (≥ " + num(s.meanScoreLowerBound()) + ")");
-        parts.add("win share " + percent(s.winShare()) + " (" + percent(s.winShareLow()) + "–" + percent(s.winShareHigh()) + ")");
-        if (!Double.isNaN(s.pValue())) {
-            parts.add("p = " + (s.pValue() < 0.0001 ? String.format(Locale.ROOT, "%.1e", s.pValue())
-                    : String.format(Locale.ROOT, "%.4f", s.pValue())));
-        }
-        if (!Double.isNaN(s.llr())) {
-            parts.add("LLR " + num(s.llr()) + " (" + num(s.llrLowerBound()) + " / " + num(s.llrUpperBound()) + ")");
-        }
-        if (!Double.isNaN(s.margin())) {
-            parts.add("margin " + num(s.margin()));
-        }
-        return cell(String.join(" · ", parts));
-    }
-
-    private static String num(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
-    }
-
-    private static String percent(double share) {
-        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    /** One decision in a cell ({@link SetDecisionText#cell}), or {@code —} when the run made none. */
+    static String figures(SetDecision s) {
+        return s == null ? "—" : cell(SetDecisionText.cell(s));
     }
 
     private static String status(TestEntry test) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.cli.gate.GateDelta.Change;
 import dev.autoj.engine.report.RunSummary;
+import dev.autoj.engine.report.SetDecision;
 import dev.autoj.engine.report.SummaryFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -137,12 +140,14 @@ class GateDeltaTest {
     void setLevelDecisionsOfBothRunsAreShownSideBySideForTheSameTest() {
         // The figures of Auto-J's published Summarization verdicts (CandidatesAssertTest): the human-preferred
         // responses as candidates pass, response 1 as candidate is inconclusive.
-        RunSummary.SetEntry passing = new RunSummary.SetEntry("isPreferredOverBaseline", "sign_test", "pass",
-                "sign test p = 0.0005 < α = 0.050", 61, 61, 37, 11, 13, 0, 9, 0.6844, 0.5994, 37 / 61.0, 0.481, 0.719,
-                0.000468, Double.NaN, Double.NaN, Double.NaN, null, 0.05, Double.NaN, 35, List.of());
-        RunSummary.SetEntry inconclusive = new RunSummary.SetEntry("isPreferredOverBaseline", "sign_test", "inconclusive",
-                "more wins than losses, but sign test p = 0.3470 ≥ α = 0.050", 72, 72, 31, 14, 27, 0, 12, 0.5382, 0.4539,
-                31 / 72.0, 0.3226, 0.5456, 0.3470, Double.NaN, Double.NaN, Double.NaN, null, 0.05, Double.NaN, 1628, List.of());
+        SetDecision passing = new SetDecision("isPreferredOverBaseline", SetDecision.Decision.PASS,
+                "sign test p = 0.0005 < α = 0.050", new SetDecision.Counts(61, 61, 37, 11, 13, 0, 9),
+                new SetDecision.Mean(0.6844, 0.5994), new SetDecision.WinShare(37 / 61.0, 0.481, 0.719),
+                new SetDecision.SignTest(0.000468), 0.05, 35, List.of());
+        SetDecision inconclusive = new SetDecision("isPreferredOverBaseline", SetDecision.Decision.INCONCLUSIVE,
+                "more wins than losses, but sign test p = 0.3470 ≥ α = 0.050", new SetDecision.Counts(72, 72, 31, 14, 27, 0, 12),
+                new SetDecision.Mean(0.5382, 0.4539), new SetDecision.WinShare(31 / 72.0, 0.3226, 0.5456),
+                new SetDecision.SignTest(0.3470), 0.05, 1628, List.of());
         Path base = summary("base.json", RunSummary.Status.PASSED, passing);
         Path now = summary("now.json", RunSummary.Status.ABORTED, inconclusive);
 
@@ -155,7 +160,27 @@ class GateDeltaTest {
                         + " (32.3%–54.6%) · p = 0.3470 |");
     }
 
-    private Path summary(String name, RunSummary.Status status, RunSummary.SetEntry set) {
+    @Test
+    void aSummaryWrittenByThePreviousVersionGatesAsItDidThen() throws IOException {
+        // summary.json as autoj at 4901925 wrote it (SetEntry, before SetDecision): a sign test, an SPRT that
+        // stopped early and a non-inferiority decision on Auto-J's published Summarization verdicts (judgments
+        // trimmed to one per test); the expected Markdown is what that version's gate printed for it.
+        Path old = dir.resolve("old.json");
+        try (var in = GateDeltaTest.class.getResourceAsStream("/dev/autoj/engine/report/summary-1-4901925.json")) {
+            Files.copy(in, old);
+        }
+        String expected;
+        try (var in = GateDeltaTest.class.getResourceAsStream("gate-summary-1-4901925.md")) {
+            expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        RunSummary read = RunSummary.read(old);
+
+        assertThat(GateDelta.between(read, read).markdown(0)).isEqualTo(expected);
+        assertThat(read.tests().get(1).setComparisons().get(0).method())
+                .isEqualTo(new SetDecision.Sequential(-3.218875824868201, -2.9444389791664403, 2.9444389791664403, "testbed-1"));
+    }
+
+    private Path summary(String name, RunSummary.Status status, SetDecision set) {
         RunSummary summary = new RunSummary(new RunSummary.Totals(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
                 List.of(new RunSummary.TestEntry("[engine:junit-jupiter]/[class:com.example.SetTest]/[method:summaries()]",
                         "com.example.SetTest", "summaries()", status, List.of(), List.of(set))));

@@ -1,5 +1,7 @@
 package dev.autoj.engine.backend;
 
+import dev.autoj.engine.SettingText;
+
 /**
  * Where an embedded model runs, as a setting ({@code autoj.device}, {@code --device}).
  *
@@ -17,11 +19,6 @@ public enum Device {
 
     /** Reads {@code auto}, {@code cpu} or {@code cuda}, any case. */
     public static Device parse(String text) {
-        for (Device d : values()) {
-            if (d.name().equalsIgnoreCase(text)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("device \"" + text + "\" is not supported; use auto, cpu or cuda");
+        return SettingText.parseChoice(text, Device.class, t -> "device \"" + t + "\" is not supported; use auto, cpu or cuda");
     }
 }

@@ -1,5 +1,7 @@
 package dev.autoj.engine.backend;
 
+import dev.autoj.engine.SettingText;
+
 /**
  * Element type of an embedded model's weights, as a setting ({@code autoj.dtype}, {@code --dtype}).
  *
@@ -21,11 +23,6 @@ public enum Dtype {
 
     /** Reads {@code fp32}, {@code fp16} or {@code int4}, any case; the message lists the allowed values. */
     public static Dtype parse(String text) {
-        for (Dtype d : values()) {
-            if (d.name().equalsIgnoreCase(text)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("dtype \"" + text + "\" is not supported; use fp32, fp16 or int4");
+        return SettingText.parseChoice(text, Dtype.class, t -> "dtype \"" + t + "\" is not supported; use fp32, fp16 or int4");
     }
 }

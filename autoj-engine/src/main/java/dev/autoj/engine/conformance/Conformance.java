@@ -7,6 +7,7 @@ import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.backend.Backend;
+import dev.autoj.engine.backend.ForwardingBackend;
 import dev.autoj.engine.backend.Generation;
 import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.family.JudgeFamilies;
@@ -14,6 +15,7 @@ import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.autoj.AutoJModel;
 import dev.autoj.engine.store.StoreMode;
+import dev.autoj.engine.report.Figures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -158,7 +160,8 @@ public final class Conformance {
     private static CaseResult verdictCase(GoldenSet.Pair pair, String order, Verdict expected, Judgment judgment) {
         boolean same = judgment.verdict() == expected;
         return new CaseResult("pairwise line " + pair.line() + ", " + order + " order", Protocol.PAIRWISE, pair.scenario(),
-                pair.query(), words(expected), judgment.verdict() != null ? words(judgment.verdict()) : noVerdict(judgment),
+                pair.query(), Figures.verdict(expected),
+                judgment.verdict() != null ? Figures.verdict(judgment.verdict()) : noVerdict(judgment),
                 same, same);
     }
 
@@ -167,15 +170,8 @@ public final class Conformance {
         boolean exact = rating != null && rating == single.rating();
         boolean within = rating != null && Math.abs(rating - single.rating()) <= tolerance.ratingDistance();
         return new CaseResult("single line " + single.line(), Protocol.SINGLE, single.scenario(), single.query(),
-                "rating " + single.rating(), rating != null ? "rating " + number(rating) : noVerdict(judgment), within, exact);
-    }
-
-    private static String words(Verdict verdict) {
-        return switch (verdict) {
-            case RESPONSE_1 -> "Response 1";
-            case RESPONSE_2 -> "Response 2";
-            case TIE -> "Tie";
-        };
+                "rating " + Figures.rating(single.rating()),
+                rating != null ? "rating " + Figures.rating(rating) : noVerdict(judgment), within, exact);
     }
 
     private static String noVerdict(Judgment judgment) {
@@ -183,31 +179,12 @@ public final class Conformance {
         return "no verdict (" + (reason.length() > REASON_PREVIEW ? reason.substring(0, REASON_PREVIEW) + "…" : reason) + ")";
     }
 
-    private static String number(double rating) {
-        return rating == Math.rint(rating) ? Long.toString((long) rating) : Double.toString(rating);
-    }
-
     private static int fromStore(Judgment judgment) {
         return judgment.provenance().isReplay() ? 1 : 0;
     }
 
     /** The run's back end lent to the check's own judge, which must not close it. */
-    private record Unclosed(Backend backend) implements Backend {
-        @Override
-        public String name() {
-            return backend.name();
-        }
-
-        @Override
-        public String modelId() {
-            return backend.modelId();
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            return backend.generate(requests);
-        }
-
+    private record Unclosed(Backend delegate) implements ForwardingBackend {
         @Override
         public void close() {
             // The run owns the back end and closes it when the run ends.

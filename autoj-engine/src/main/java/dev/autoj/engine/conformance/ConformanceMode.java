@@ -1,8 +1,6 @@
 package dev.autoj.engine.conformance;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import dev.autoj.engine.SettingText;
 
 /**
  * What a run does with the conformance check (configuration key {@code autoj.conformance}).
@@ -25,14 +23,7 @@ public enum ConformanceMode {
      * @throws IllegalArgumentException naming the value and the allowed ones
      */
     public static ConformanceMode parse(String value) {
-        if (value != null) {
-            for (ConformanceMode mode : values()) {
-                if (mode.name().equalsIgnoreCase(value.trim())) {
-                    return mode;
-                }
-            }
-        }
-        throw new IllegalArgumentException("Unknown conformance mode '" + value + "' (autoj.conformance); use one of "
-                + Arrays.stream(values()).map(m -> m.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        return SettingText.parseChoice(value, ConformanceMode.class,
+                v -> "Unknown conformance mode '" + v + "' (autoj.conformance); use one of " + SettingText.choices(ConformanceMode.class));
     }
 }

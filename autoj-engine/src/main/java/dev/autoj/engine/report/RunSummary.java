@@ -16,7 +16,7 @@ import java.util.Objects;
  * <pre>{@code
  * RunSummary run = RunSummary.read(Path.of("target/autoj/summary.json"));
  * run.totals().failed();
- * run.tests().get(0).setComparisons().get(0).decision();   // "pass", "fail" or "inconclusive"
+ * run.tests().get(0).setComparisons().get(0).decision();   // PASS, FAIL or INCONCLUSIVE
  * String json = run.toJson();
  * }</pre>
  *
@@ -146,7 +146,7 @@ public record RunSummary(Totals totals, List<TestEntry> tests, StoreKeys storeKe
      * @param setComparisons its set-level decisions, in order
      */
     public record TestEntry(String id, String className, String name, Status status, List<JudgmentEntry> judgments,
-            List<SetEntry> setComparisons) {
+            List<SetDecision> setComparisons) {
 
         public TestEntry {
             Objects.requireNonNull(id, "id");
@@ -207,74 +207,6 @@ public record RunSummary(Totals totals, List<TestEntry> tests, StoreKeys storeKe
                 String noVerdict, String source, long latencyMillis, List<String> warnings) {
             this(assertion, expectation, protocol, scenario, passed, positionPolicy, verdicts, combined, consistent, rating,
                     noVerdict, source, latencyMillis, warnings, List.of(), List.of());
-        }
-    }
-
-    /**
-     * One set-level assertion ({@code assertThatCandidates(..)}): the figures of its message.
-     * Numbers that do not apply (the p-value of an SPRT, a bound below 2 cases) are NaN here and
-     * {@code null} in JSON.
-     *
-     * @param assertion {@code isPreferredOverBaseline} or {@code isNotWorseThanBaseline}
-     * @param method {@code sign_test}, {@code non_inferiority} or {@code sequential}
-     * @param decision {@code pass}, {@code fail} or {@code inconclusive}
-     * @param reason the decision in one sentence, with the numbers it rests on
-     * @param cases cases given
-     * @param judged cases judged in both orders
-     * @param wins decided cases scoring above ½
-     * @param ties decided cases scoring exactly ½
-     * @param losses decided cases scoring below ½
-     * @param undecided judged cases with an order without verdict
-     * @param positionFlips cases whose orders disagreed
-     * @param meanScore mean case score over the decided cases
-     * @param meanScoreLowerBound one-sided (1 − α) Student-t lower bound of the mean score
-     * @param winShare wins among decided cases
-     * @param winShareLow lower end of the two-sided (1 − α) Wilson interval
-     * @param winShareHigh upper end of that interval
-     * @param pValue exact one-sided sign-test p-value (sign test only)
-     * @param llr the SPRT log-likelihood ratio (sequential only)
-     * @param llrLowerBound the SPRT's failing bound
-     * @param llrUpperBound the SPRT's passing bound
-     * @param decidedAt the case where the SPRT crossed a bound, null otherwise
-     * @param significance α
-     * @param margin the non-inferiority margin
-     * @param casesNeeded decided cases that would detect the observed effect with power 0.8, -1 for none
-     * @param caseResults every case, in the given order
-     */
-    public record SetEntry(String assertion, String method, String decision, String reason, int cases, int judged,
-            int wins, int ties, int losses, int undecided, int positionFlips, double meanScore, double meanScoreLowerBound,
-            double winShare, double winShareLow, double winShareHigh, double pValue, double llr, double llrLowerBound,
-            double llrUpperBound, String decidedAt, double significance, double margin, int casesNeeded,
-            List<CaseEntry> caseResults) {
-
-        public SetEntry {
-            Objects.requireNonNull(assertion, "assertion");
-            Objects.requireNonNull(decision, "decision");
-            caseResults = List.copyOf(caseResults);
-        }
-
-        /** The decided cases: wins + ties + losses. */
-        public int decided() {
-            return wins + ties + losses;
-        }
-    }
-
-    /**
-     * One case of a set-level assertion.
-     *
-     * @param name the case's id, else {@code #n}
-     * @param judged false when a sequential test stopped before it
-     * @param score 0, ¼, ½, ¾ or 1; null when not judged or undecided
-     * @param verdicts original order (candidate first), then swapped order, as the judge saw them; empty when not judged
-     * @param positionFlip the candidate won one order and lost the other
-     * @param undecidedReason the parser's reason when an order had no verdict, else null
-     */
-    public record CaseEntry(String name, boolean judged, Double score, List<Verdict> verdicts, boolean positionFlip,
-            String undecidedReason) {
-
-        public CaseEntry {
-            Objects.requireNonNull(name, "name");
-            verdicts = verdicts == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(verdicts));
         }
     }
 }

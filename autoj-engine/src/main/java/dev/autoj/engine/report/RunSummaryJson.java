@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Verdict;
-import dev.autoj.engine.report.RunSummary.CaseEntry;
 import dev.autoj.engine.report.RunSummary.JudgmentEntry;
-import dev.autoj.engine.report.RunSummary.SetEntry;
 import dev.autoj.engine.report.RunSummary.Status;
 import dev.autoj.engine.report.RunSummary.TestEntry;
 import dev.autoj.engine.report.RunSummary.Totals;
@@ -74,7 +72,7 @@ final class RunSummaryJson {
             ArrayNode judgments = m.putArray("judgments");
             test.judgments().forEach(j -> judgment(judgments.addObject(), j));
             ArrayNode sets = m.putArray("set_comparisons");
-            test.setComparisons().forEach(s -> set(sets.addObject(), s));
+            test.setComparisons().forEach(s -> SetDecisionJson.write(sets.addObject(), s));
         }
         ObjectNode keys = root.putObject("store_keys");
         summary.storeKeys().judgments().forEach(keys.putArray("judgments")::add);
@@ -123,53 +121,12 @@ final class RunSummaryJson {
         }
     }
 
-    private static void set(ObjectNode m, SetEntry s) {
-        m.put("assertion", s.assertion());
-        m.put("method", s.method());
-        m.put("decision", s.decision());
-        m.put("reason", s.reason());
-        m.put("cases", s.cases());
-        m.put("judged", s.judged());
-        m.put("wins", s.wins());
-        m.put("ties", s.ties());
-        m.put("losses", s.losses());
-        m.put("undecided", s.undecided());
-        m.put("position_flips", s.positionFlips());
-        number(m, "mean_score", s.meanScore());
-        number(m, "mean_score_lower_bound", s.meanScoreLowerBound());
-        number(m, "win_share", s.winShare());
-        number(m, "win_share_low", s.winShareLow());
-        number(m, "win_share_high", s.winShareHigh());
-        number(m, "p_value", s.pValue());
-        number(m, "llr", s.llr());
-        number(m, "llr_lower_bound", s.llrLowerBound());
-        number(m, "llr_upper_bound", s.llrUpperBound());
-        m.put("decided_at", s.decidedAt());
-        number(m, "significance", s.significance());
-        number(m, "margin", s.margin());
-        if (s.casesNeeded() < 0) {
-            m.putNull("cases_needed");
-        } else {
-            m.put("cases_needed", s.casesNeeded());
-        }
-        ArrayNode cases = m.putArray("case_results");
-        for (CaseEntry c : s.caseResults()) {
-            ObjectNode n = cases.addObject();
-            n.put("name", c.name());
-            n.put("judged", c.judged());
-            n.put("score", c.score());
-            verdicts(n.putArray("verdicts"), c.verdicts());
-            n.put("position_flip", c.positionFlip());
-            n.put("undecided", c.undecidedReason());
-        }
-    }
-
-    private static void verdicts(ArrayNode array, List<Verdict> verdicts) {
+    static void verdicts(ArrayNode array, List<Verdict> verdicts) {
         verdicts.forEach(v -> array.add(v == null ? null : v.name()));
     }
 
     /** NaN (a figure that does not apply) is {@code null}: JSON has no NaN. */
-    private static void number(ObjectNode m, String field, double value) {
+    static void number(ObjectNode m, String field, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             m.putNull(field);
         } else {
@@ -230,7 +187,7 @@ final class RunSummaryJson {
                 for (int k = 0; k < list.size(); k++) {
                     judgments.add(judgment(object(list.get(k), where + ".judgments[" + k + "]"), where + ".judgments[" + k + "]"));
                 }
-                List<SetEntry> sets = new ArrayList<>();
+                List<SetDecision> sets = new ArrayList<>();
                 list = array(test, "set_comparisons", where);
                 for (int k = 0; k < list.size(); k++) {
                     sets.add(set(object(list.get(k), where + ".set_comparisons[" + k + "]"), where + ".set_comparisons[" + k + "]"));
@@ -290,26 +247,47 @@ final class RunSummaryJson {
                     keys.has("answers") ? strings(keys, "answers", "store_keys") : List.of());
         }
 
-        SetEntry set(JsonNode s, String where) {
-            List<CaseEntry> cases = new ArrayList<>();
+        SetDecision set(JsonNode s, String where) {
+            List<SetDecision.Case> cases = new ArrayList<>();
             JsonNode list = array(s, "case_results", where);
             for (int k = 0; k < list.size(); k++) {
                 String at = where + ".case_results[" + k + "]";
                 JsonNode c = object(list.get(k), at);
                 JsonNode score = c.get("score");
-                cases.add(new CaseEntry(required(c, "name", at), c.path("judged").asBoolean(),
+                cases.add(new SetDecision.Case(required(c, "name", at), c.path("judged").asBoolean(),
                         score == null || score.isNull() ? null : score.asDouble(), verdicts(c, "verdicts", at),
                         c.path("position_flip").asBoolean(), text(c, "undecided", at)));
             }
             JsonNode needed = s.get("cases_needed");
-            return new SetEntry(required(s, "assertion", where), text(s, "method", where), required(s, "decision", where),
-                    text(s, "reason", where), s.path("cases").asInt(), s.path("judged").asInt(), s.path("wins").asInt(),
-                    s.path("ties").asInt(), s.path("losses").asInt(), s.path("undecided").asInt(),
-                    s.path("position_flips").asInt(), number(s, "mean_score"), number(s, "mean_score_lower_bound"),
-                    number(s, "win_share"), number(s, "win_share_low"), number(s, "win_share_high"), number(s, "p_value"),
-                    number(s, "llr"), number(s, "llr_lower_bound"), number(s, "llr_upper_bound"), text(s, "decided_at", where),
-                    number(s, "significance"), number(s, "margin"),
-                    needed == null || needed.isNull() ? -1 : needed.asInt(), cases);
+            SetDecision.Counts counts = new SetDecision.Counts(s.path("cases").asInt(), s.path("judged").asInt(),
+                    s.path("wins").asInt(), s.path("ties").asInt(), s.path("losses").asInt(), s.path("undecided").asInt(),
+                    s.path("position_flips").asInt());
+            return new SetDecision(required(s, "assertion", where), decision(required(s, "decision", where), where),
+                    text(s, "reason", where), counts,
+                    new SetDecision.Mean(number(s, "mean_score"), number(s, "mean_score_lower_bound")),
+                    new SetDecision.WinShare(number(s, "win_share"), number(s, "win_share_low"), number(s, "win_share_high")),
+                    method(s, where), number(s, "significance"), needed == null || needed.isNull() ? -1 : needed.asInt(), cases);
+        }
+
+        private SetDecision.Decision decision(String decision, String where) {
+            for (SetDecision.Decision d : SetDecision.Decision.values()) {
+                if (d.jsonName().equals(decision)) {
+                    return d;
+                }
+            }
+            throw error(where + " has the decision \"" + decision + "\"", "a set-level decision is pass, fail or inconclusive");
+        }
+
+        private SetDecision.Method method(JsonNode s, String where) {
+            String method = required(s, "method", where);
+            return switch (method) {
+                case "sign_test" -> new SetDecision.SignTest(number(s, "p_value"));
+                case "sequential" -> new SetDecision.Sequential(number(s, "llr"), number(s, "llr_lower_bound"),
+                        number(s, "llr_upper_bound"), text(s, "decided_at", where));
+                case "non_inferiority" -> new SetDecision.NonInferiority(number(s, "margin"));
+                default -> throw error(where + " has the method \"" + method + "\"",
+                        "a set-level method is sign_test, sequential or non_inferiority");
+            };
         }
 
         private static double number(JsonNode node, String field) {

@@ -1,9 +1,9 @@
 package dev.autoj.engine.report;
 
-import dev.autoj.engine.Verdict;
+import static dev.autoj.engine.report.Figures.count;
+
 import dev.autoj.engine.report.RunSummary.AnswerUse;
 import dev.autoj.engine.report.RunSummary.JudgmentEntry;
-import dev.autoj.engine.report.RunSummary.SetEntry;
 import dev.autoj.engine.report.RunSummary.TestEntry;
 import dev.autoj.engine.report.RunSummary.Totals;
 import java.util.ArrayList;
@@ -59,56 +59,6 @@ public final class RunSummaryMarkdown {
         return md.toString();
     }
 
-    /** The figures of one set-level decision as a two-column Markdown table. */
-    public static String setTable(SetEntry e) {
-        StringBuilder md = new StringBuilder("| figure | value |\n|---|---|\n");
-        for (String[] row : setFigures(e)) {
-            md.append("| ").append(row[0]).append(" | ").append(row[1].replace("|", "\\|")).append(" |\n");
-        }
-        return md.toString();
-    }
-
-    /** Name–value rows of every figure of a set-level decision, in the order of the assertion's message. */
-    public static List<String[]> setFigures(SetEntry e) {
-        String level = level(e.significance());
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"cases", e.cases() + " given, " + e.judged() + " judged in both orders, " + e.decided()
-                + " decided, " + e.undecided() + " undecided"});
-        rows.add(new String[] {"wins / ties / losses / undecided", e.wins() + " / " + e.ties() + " / " + e.losses() + " / "
-                + e.undecided()});
-        rows.add(new String[] {"position flips", e.positionFlips() + " (won one order, lost the other; scored ½)"});
-        rows.add(new String[] {"mean case score", num(e.meanScore()) + " (one-sided " + level + " lower bound "
-                + num(e.meanScoreLowerBound()) + ")"});
-        rows.add(new String[] {"win share", percent(e.winShare()) + " (" + level + " Wilson interval " + percent(e.winShareLow())
-                + "–" + percent(e.winShareHigh()) + ")"});
-        switch (e.method() == null ? "" : e.method()) {
-            case "sign_test" -> rows.add(new String[] {"sign test", "p = " + pValue(e.pValue()) + " (exact one-sided, α = "
-                    + num(e.significance()) + ")"});
-            case "sequential" -> rows.add(new String[] {"SPRT", "LLR = " + num(e.llr()) + ", fail at ≤ " + num(e.llrLowerBound())
-                    + ", pass at ≥ " + num(e.llrUpperBound()) + (e.decidedAt() == null ? "" : ", decided at case " + e.decidedAt())});
-            case "non_inferiority" -> rows.add(new String[] {"non-inferiority", "margin " + num(e.margin())
-                    + ": pass when the lower bound ≥ ½ − margin = " + num(0.5 - e.margin()) + " (α = " + num(e.significance()) + ")"});
-            default -> {
-            }
-        }
-        rows.add(new String[] {"cases needed", e.casesNeeded() < 0 ? "none would show it: the observed effect points the other way"
-                : e.casesNeeded() + " decided cases for power 0.8"});
-        rows.add(new String[] {"decision", e.decision().toUpperCase(Locale.ROOT) + " (" + e.reason() + ")"});
-        return rows;
-    }
-
-    /**
-     * {@code ✅ PASS}, {@code ❌ FAIL}, {@code ⏭ INCONCLUSIVE (test aborted)} or {@code ❌ INCONCLUSIVE (fails …)}:
-     * an inconclusive decision fails its test only under {@code autoj.inconclusive=fail}, and aborts it otherwise.
-     */
-    public static String outcome(String decision, boolean inconclusiveFails) {
-        return switch (decision.toLowerCase(Locale.ROOT)) {
-            case "pass" -> "✅ PASS";
-            case "fail" -> "❌ FAIL";
-            default -> inconclusiveFails ? "❌ INCONCLUSIVE (fails the test: autoj.inconclusive=fail)" : "⏭ INCONCLUSIVE (test aborted)";
-        };
-    }
-
     /** One section per set-level assertion, with every figure of its decision. */
     private static void sets(RunSummary summary, StringBuilder md) {
         if (summary.totals().setComparisons() == 0) {
@@ -116,11 +66,11 @@ public final class RunSummaryMarkdown {
         }
         md.append("\n### Set-level decisions\n");
         for (TestEntry t : summary.tests()) {
-            for (SetEntry s : t.setComparisons()) {
+            for (SetDecision s : t.setComparisons()) {
                 // An inconclusive decision aborts its test, unless autoj.inconclusive=fail made it fail.
                 md.append("\n#### ").append(title(t)).append(", ").append(s.assertion()).append(": ")
-                        .append(outcome(s.decision(), t.status() == RunSummary.Status.FAILED)).append("\n\n");
-                md.append(setTable(s));
+                        .append(SetDecisionText.outcome(s.decision(), t.status() == RunSummary.Status.FAILED)).append("\n\n");
+                md.append(SetDecisionText.table(s));
             }
         }
     }
@@ -185,7 +135,7 @@ public final class RunSummaryMarkdown {
 
     /** The set-level assertion a case judgment belongs to ({@code isPreferredOverBaseline[case]}), else null. */
     private static String setOf(TestEntry t, JudgmentEntry j) {
-        return t.setComparisons().stream().map(SetEntry::assertion).filter(a -> j.assertion().startsWith(a + "["))
+        return t.setComparisons().stream().map(SetDecision::assertion).filter(a -> j.assertion().startsWith(a + "["))
                 .findFirst().orElse(null);
     }
 
@@ -201,54 +151,20 @@ public final class RunSummaryMarkdown {
             }
             String what;
             if (j.verdicts() != null && j.verdicts().size() == 2) {
-                what = byRole(j.verdicts().get(0), j.verdicts().get(1));
+                what = Figures.byRole(j.verdicts().get(0), j.verdicts().get(1));
             } else if (j.noVerdict() != null) {
                 what = "no verdict";
             } else if (j.rating() != null) {
-                what = "rating " + rating(j.rating());
+                what = "rating " + Figures.rating(j.rating());
             } else {
                 what = "verdict " + j.combined();
             }
             parts.add(j.assertion() + ": " + what + " (" + j.scenario() + ")" + (j.passed() ? "" : " ✗"));
         }
-        for (SetEntry s : t.setComparisons()) {
-            parts.add(s.assertion() + ": " + s.decision().toUpperCase(Locale.ROOT) + " over " + count(s.judged(), "judged case")
-                    + ", " + s.wins() + " W / " + s.ties() + " T / " + s.losses() + " L / " + s.undecided() + " undecided"
-                    + (s.decision().equalsIgnoreCase("pass") ? "" : " ✗"));
+        for (SetDecision s : t.setComparisons()) {
+            parts.add(SetDecisionText.line(s));
         }
         return String.join("<br>", parts);
-    }
-
-    /** Both orders of a comparison in the words of the roles: the response is shown first in the original order. */
-    public static String byRole(Verdict original, Verdict swapped) {
-        String first = role(original, true);
-        String second = role(swapped, false);
-        if (first.equals(second)) {
-            return first + " in both orders";
-        }
-        boolean flip = original != null && swapped != null;
-        return first + " when the response is shown first, " + second + " when it is shown second" + (flip ? ": position flip" : "");
-    }
-
-    private static String role(Verdict v, boolean responseFirst) {
-        if (v == null) {
-            return "no verdict";
-        }
-        return switch (v) {
-            case TIE -> "tie";
-            case RESPONSE_1 -> responseFirst ? "response preferred" : "baseline preferred";
-            case RESPONSE_2 -> responseFirst ? "baseline preferred" : "response preferred";
-        };
-    }
-
-    /** A rating without a trailing {@code .0}. */
-    public static String rating(double rating) {
-        return rating == Math.rint(rating) ? String.valueOf((long) rating) : String.valueOf(rating);
-    }
-
-    /** {@code 1 test}, {@code 2 tests}, {@code 2 misses}. */
-    public static String count(int n, String noun) {
-        return n + " " + (n == 1 ? noun : noun.endsWith("s") ? noun + "es" : noun + "s");
     }
 
     private static String title(TestEntry t) {
@@ -265,21 +181,5 @@ public final class RunSummaryMarkdown {
 
     private static String seconds(long millis) {
         return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
-    private static String num(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
-    }
-
-    private static String pValue(double p) {
-        return Double.isNaN(p) ? "n/a" : p < 0.0001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.4f", p);
-    }
-
-    private static String percent(double share) {
-        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
-    }
-
-    private static String level(double alpha) {
-        return Double.isNaN(alpha) ? "" : String.format(Locale.ROOT, "%.2f", (1 - alpha) * 100).replaceAll("\\.?0+$", "") + "%";
     }
 }

@@ -1,8 +1,6 @@
 package dev.autoj.engine.store;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import dev.autoj.engine.SettingText;
 
 /**
  * How a judge uses its {@link JudgmentStore}.
@@ -25,14 +23,7 @@ public enum StoreMode {
      * @throws IllegalArgumentException naming the value and the allowed ones
      */
     public static StoreMode parse(String value) {
-        if (value != null) {
-            for (StoreMode mode : values()) {
-                if (mode.name().equalsIgnoreCase(value.trim())) {
-                    return mode;
-                }
-            }
-        }
-        throw new IllegalArgumentException("Unknown judgment store mode '" + value + "'; use one of "
-                + Arrays.stream(values()).map(m -> m.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        return SettingText.parseChoice(value, StoreMode.class,
+                v -> "Unknown judgment store mode '" + v + "'; use one of " + SettingText.choices(StoreMode.class));
     }
 }

@@ -1,26 +1,17 @@
 package dev.autoj.engine.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.backend.remote.RemoteBackend;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.testing.LoopbackCompletions;
+import dev.autoj.engine.testing.LoopbackCompletions.Answer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An OpenAI-compatible completions server on 127.0.0.1 that answers the golden set's exact
@@ -36,19 +27,15 @@ import java.util.concurrent.Executors;
 public final class GoldenServer implements AutoCloseable {
 
     static final String MODEL = "GAIR/autoj-13b";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(8);
-    private final Map<String, String> answers;
-    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final LoopbackCompletions server;
 
     private GoldenServer(Map<String, String> answers) throws IOException {
-        this.answers = Map.copyOf(answers);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(handlers);
-        server.createContext("/v1/completions", this::handle);
-        server.start();
+        Map<String, String> byPrompt = Map.copyOf(answers);
+        server = LoopbackCompletions.start(body -> {
+            String answer = byPrompt.get(LoopbackCompletions.json(body).path("prompt").asText());
+            return answer == null ? Answer.error(400, "not a golden-set prompt") : Answer.text(answer);
+        });
     }
 
     /** Answers as Auto-J published: each single item's own judgment, each pair's verdict per order. */
@@ -72,7 +59,7 @@ public final class GoldenServer implements AutoCloseable {
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     RemoteBackend backend() {
@@ -84,7 +71,7 @@ public final class GoldenServer implements AutoCloseable {
     }
 
     public List<JsonNode> requests() {
-        return List.copyOf(requests);
+        return server.bodies().stream().map(LoopbackCompletions::json).toList();
     }
 
     static String rendering(Verdict verdict) {
@@ -119,36 +106,8 @@ public final class GoldenServer implements AutoCloseable {
         return answers;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            requests.add(request);
-            String answer = answers.get(request.path("prompt").asText());
-            ObjectNode body = JSON.createObjectNode();
-            int status;
-            if (answer == null) {
-                status = 400;
-                body.putObject("error").put("message", "not a golden-set prompt");
-            } else {
-                status = 200;
-                body.put("model", MODEL);
-                ObjectNode choice = body.putArray("choices").addObject();
-                choice.put("index", 0);
-                choice.put("text", answer);
-                choice.put("finish_reason", "stop");
-            }
-            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        handlers.shutdownNow();
+        server.close();
     }
 }

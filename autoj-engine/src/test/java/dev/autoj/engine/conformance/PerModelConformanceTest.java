@@ -3,19 +3,10 @@ package dev.autoj.engine.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.store.StoreMode;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
+import dev.autoj.engine.testing.AnsweringBackend;
+import dev.autoj.engine.testing.LogCapture;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,48 +21,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PerModelConformanceTest {
 
-    // A strong reference: java.util.logging keeps loggers only weakly.
-    private final Logger logger = Logger.getLogger(Conformance.class.getName());
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        handler.setLevel(Level.ALL);
-        logger.addHandler(handler);
-        logger.setUseParentHandlers(false);
+        log = new LogCapture(Conformance.class);
     }
 
     @AfterEach
     void release() {
-        logger.removeHandler(handler);
-        logger.setUseParentHandlers(true);
+        log.close();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"GAIR/autoj-bilingual-6b", "GAIR/autoj-13b-GPTQ-4bits", "autoj-bilingual-6b"})
     void aModelWithoutAGoldenSetPassesStrictModeUnaskedAndSaysSoOnce(String modelId) {
-        Wrong backend = new Wrong(modelId);
+        AnsweringBackend backend = wrong(modelId);
 
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.STRICT)).isEmpty();
 
-        assertThat(backend.prompts.get()).as("prompts sent to the back end").isZero();
-        assertThat(records).hasSize(1);
-        assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
-        assertThat(records.get(0).getMessage())
+        assertThat(backend.prompts()).as("prompts sent to the back end").isEmpty();
+        assertThat(log.records()).hasSize(1);
+        assertThat(log.records().get(0).getLevel()).isEqualTo(Level.WARNING);
+        assertThat(log.records().get(0).getMessage())
                 .startsWith("conformance: no golden set for GAIR/autoj-")
                 .contains("Auto-J-13B's published outputs and another model is not held to them")
                 .contains("autoj.conformance=strict cannot fail this run");
@@ -80,67 +52,40 @@ class PerModelConformanceTest {
 
     @Test
     void warnModeSaysTheSameWithoutTheStrictNote() {
-        Wrong backend = new Wrong("GAIR/autoj-13b-GPTQ-4bits");
+        AnsweringBackend backend = wrong("GAIR/autoj-13b-GPTQ-4bits");
 
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.LIVE, ConformanceMode.WARN)).isEmpty();
 
-        assertThat(backend.prompts.get()).isZero();
-        assertThat(records).singleElement().satisfies(r -> assertThat(r.getMessage())
+        assertThat(backend.prompts()).isEmpty();
+        assertThat(log.records()).singleElement().satisfies(r -> assertThat(r.getMessage())
                 .contains("GAIR warns that its behaviour \"might be different\"").doesNotContain("strict"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"GAIR/autoj-13b", "autoj-13b", "my-judge"})
     void theThirteenBAndUnknownNamesAreStillHeldToTheThirteenBsAnswers(String modelId) {
-        Wrong backend = new Wrong(modelId);
+        AnsweringBackend backend = wrong(modelId);
 
         assertThatThrownBy(() -> Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.STRICT))
                 .isInstanceOf(ConformanceException.class);
 
-        assertThat(backend.prompts.get()).isPositive();
-        assertThat(records).noneMatch(r -> r.getMessage().contains("no golden set"));
+        assertThat(backend.prompts()).isNotEmpty();
+        assertThat(log.records()).noneMatch(r -> r.getMessage().contains("no golden set"));
         assertThat(Conformance.hasGoldenSet(modelId)).isTrue();
     }
 
     @Test
     void offAndReplayStaySilentForEveryModel() {
-        Wrong backend = new Wrong("GAIR/autoj-bilingual-6b");
+        AnsweringBackend backend = wrong("GAIR/autoj-bilingual-6b");
 
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.RECORD, ConformanceMode.OFF)).isEmpty();
         assertThat(Conformance.beforeFirstJudgment(backend, StoreMode.REPLAY, ConformanceMode.STRICT)).isEmpty();
 
-        assertThat(records).isEmpty();
+        assertThat(log.records()).isEmpty();
     }
 
-    /** A back end named {@code modelId} whose every answer holds no verdict. */
-    private static final class Wrong implements Backend {
-        private final String modelId;
-        private final AtomicInteger prompts = new AtomicInteger();
-
-        Wrong(String modelId) {
-            this.modelId = modelId;
-        }
-
-        @Override
-        public String name() {
-            return "wrong";
-        }
-
-        @Override
-        public String modelId() {
-            return modelId;
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            prompts.addAndGet(requests.size());
-            return requests.stream()
-                    .map(r -> new Generation("I would rather not say.", StopReason.EOS, 10, 6, Duration.ZERO))
-                    .toList();
-        }
-
-        @Override
-        public void close() {
-        }
+    /** A test back end named {@code modelId} whose every answer holds no verdict. */
+    private static AnsweringBackend wrong(String modelId) {
+        return new AnsweringBackend("wrong", modelId, prompt -> "I would rather not say.");
     }
 }

@@ -8,10 +8,9 @@ import dev.autoj.engine.Judges;
 import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.internal.PublishedOutputsBackend;
+import dev.autoj.engine.testing.AnsweringBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -164,22 +163,7 @@ class RecordReplayTest {
         // The classifier answers with the scenario the testbed labels the judged item with.
         PublishedOutputsBackend backend = new PublishedOutputsBackend();
         Judge.GradeRequest request = allSingleRequests(backend).get(0);
-        Backend classifier = new Backend() {
-            @Override
-            public String name() {
-                return "labelled";
-            }
-
-            @Override
-            public String modelId() {
-                return "GAIR/autoj-scenario-classifier";
-            }
-
-            @Override
-            public List<Generation> generate(List<GenerationRequest> requests) {
-                return requests.stream().map(r -> new Generation(request.scenario().id(), StopReason.EOS, -1, -1, Duration.ZERO)).toList();
-            }
-        };
+        Backend classifier = new AnsweringBackend("labelled", "GAIR/autoj-scenario-classifier", prompt -> request.scenario().id());
         try (Judge judge = Judges.builder().backend(backend).classifier(classifier).store(JudgmentStore.open(dir)).build()) {
             assertThat(judge.classify(request.query())).isEqualTo(Scenario.POST_SUMMARIZATION);
         }

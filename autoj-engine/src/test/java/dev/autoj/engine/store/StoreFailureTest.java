@@ -10,18 +10,13 @@ import dev.autoj.engine.Judgment;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.Scenario;
-import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
 import dev.autoj.engine.protocol.PromptBuilder;
+import dev.autoj.engine.testing.AnsweringBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,25 +34,8 @@ class StoreFailureTest {
     Path dir;
 
     /** A test back end, not a model: every prompt gets the same fixed critique and rating. */
-    private static final class FixedBackend implements Backend {
-        final AtomicInteger prompts = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return "fixed-fixture";
-        }
-
-        @Override
-        public String modelId() {
-            return MODEL;
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            prompts.addAndGet(requests.size());
-            return requests.stream().map(r -> new Generation("The answer is correct and brief.\n\nRating: [[8]]",
-                    StopReason.EOS, -1, -1, Duration.ZERO)).toList();
-        }
+    private static AnsweringBackend fixed() {
+        return new AnsweringBackend("fixed-fixture", MODEL, prompt -> "The answer is correct and brief.\n\nRating: [[8]]");
     }
 
     private static String key(String response) {
@@ -88,7 +66,7 @@ class StoreFailureTest {
         Files.writeString(blocked, "not a folder");
         Path unsaved = dir.resolve("unsaved");
         JudgmentStore store = JudgmentStore.open(storeDir).withUnsavedDirectory(unsaved);
-        FixedBackend backend = new FixedBackend();
+        AnsweringBackend backend = fixed();
 
         try (Judge judge = Judges.builder().backend(backend).store(store).mode(StoreMode.RECORD).build()) {
             assertThatThrownBy(() -> judge.gradeAll(requests(responses)))
@@ -114,7 +92,7 @@ class StoreFailureTest {
         try (Judge replay = Judges.builder().modelId(MODEL).store(store).mode(StoreMode.REPLAY).build()) {
             assertThat(replay.gradeAll(requests(responses))).extracting(Judgment::rating).containsExactly(8.0, 8.0);
         }
-        assertThat(backend.prompts.get()).isEqualTo(2);
+        assertThat(backend.prompts()).hasSize(2);
     }
 
     @Test
@@ -127,7 +105,7 @@ class StoreFailureTest {
                     + " so chmod cannot make the store fail here; the file-in-the-way test covers a failing store write.");
             Path unsaved = dir.resolve("unsaved");
             JudgmentStore store = JudgmentStore.open(storeDir).withUnsavedDirectory(unsaved);
-            try (Judge judge = Judges.builder().backend(new FixedBackend()).store(store).mode(StoreMode.RECORD).build()) {
+            try (Judge judge = Judges.builder().backend(fixed()).store(store).mode(StoreMode.RECORD).build()) {
                 assertThatThrownBy(() -> judge.gradeAll(requests(responsesInTwoShards())))
                         .isInstanceOf(StoreWriteException.class)
                         .hasMessageContaining("Could not record 2 of the batch's 2")
@@ -144,7 +122,7 @@ class StoreFailureTest {
         List<String> responses = responsesInTwoShards();
         Path storeDir = dir.resolve("store");
         JudgmentStore store = JudgmentStore.open(storeDir).withUnsavedDirectory(dir.resolve("unsaved"));
-        try (Judge judge = Judges.builder().backend(new FixedBackend()).store(store).mode(StoreMode.RECORD).build()) {
+        try (Judge judge = Judges.builder().backend(fixed()).store(store).mode(StoreMode.RECORD).build()) {
             judge.gradeAll(requests(responses));
         }
         Path lost = storeDir.resolve(key(responses.get(0)).substring(0, 2));

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -239,12 +240,7 @@ final class Fleet {
 
     /** Whether some endpoint that is not excluded is outside {@code avoid}: worth another attempt. */
     boolean anyBesides(Set<URI> avoid) {
-        lock.lock();
-        try {
-            return nodes.stream().anyMatch(n -> n.health != Health.EXCLUDED && !avoid.contains(n.uri));
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> nodes.stream().anyMatch(n -> n.health != Health.EXCLUDED && !avoid.contains(n.uri)));
     }
 
     /**
@@ -315,57 +311,53 @@ final class Fleet {
 
     /** At start: the endpoint could not be reached; leave it alone for a cool-off. */
     void unreachable(URI endpoint, String description) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node n = node(endpoint);
             noteError(n, description);
             if (n.health == Health.UP) {
                 eject(n, description);
             }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** At start: the endpoint answered (with anything); it is alive. */
     void answered(URI endpoint) {
-        lock.lock();
-        try {
+        locked(() -> {
             node(endpoint).answered = true;
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** At start: the endpoint does not serve the model; it is never used. */
     void exclude(URI endpoint, String reason) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node n = node(endpoint);
             n.health = Health.EXCLUDED;
             noteError(n, reason);
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     List<Status> status() {
-        lock.lock();
-        try {
+        return locked(() -> {
             long now = ticker.nanos();
             return nodes.stream().map(n -> new Status(n.uri, n.health, n.probing, n.inFlight, n.attempts, n.probes,
                     n.ejections, n.consecutiveErrors, rateLimited(n, now), n.lastError)).toList();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Each endpoint with its state and last error, for messages. */
     String describe() {
+        return locked(() -> describe(ticker.nanos()));
+    }
+
+    /** What {@code action} returns, computed holding the fleet's lock. */
+    private <T> T locked(Supplier<T> action) {
         lock.lock();
         try {
-            return describe(ticker.nanos());
+            return action.get();
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,8 @@
 package dev.autoj.engine.backend.remote;
 
+import static dev.autoj.engine.backend.remote.RemoteFixtures.echo;
+import static dev.autoj.engine.backend.remote.RemoteFixtures.prompts;
+import static dev.autoj.engine.backend.remote.RemoteFixtures.status;
 import static dev.autoj.engine.backend.remote.CompletionsServer.completion;
 import static dev.autoj.engine.backend.remote.CompletionsServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,9 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.backend.remote.CompletionsServer.Recorded;
-import dev.autoj.engine.backend.remote.CompletionsServer.Reply;
+import dev.autoj.engine.testing.LogCapture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,43 +39,25 @@ class BadAnswersTest {
     private final FakeTime time = new FakeTime();
 
     private RemoteBackend backend(RemoteConfig config) {
-        return new RemoteBackend(config, name -> null, time, () -> 0.5, time);
+        return RemoteFixtures.backend(config, time);
     }
 
     private static RemoteConfig.Builder config(URI... endpoints) {
-        return RemoteConfig.builder()
-                .endpoints(List.of(endpoints))
-                .connectTimeout(Duration.ofSeconds(2))
-                .requestTimeout(Duration.ofSeconds(10))
-                .backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-    }
-
-    private static List<GenerationRequest> prompts(int count) {
-        return IntStream.range(0, count)
-                .mapToObj(i -> new GenerationRequest("[INST] prompt " + i + " [/INST]", 1024))
-                .collect(Collectors.toList());
+        return RemoteFixtures.config(Duration.ofSeconds(10), Duration.ofSeconds(5), endpoints);
     }
 
     private static List<String> echoes(int count) {
         return prompts(count).stream().map(p -> "echo " + p.prompt()).toList();
     }
 
-    private static Reply echo(Recorded request) {
-        String prompt = request.body().replaceAll(".*\"prompt\":\"([^\"]*)\".*", "$1");
-        return completion("echo " + prompt, "stop", 10, 5);
-    }
-
-    private static Fleet.Status status(RemoteBackend backend, URI endpoint) {
-        return backend.fleetStatus().stream().filter(s -> s.endpoint().equals(endpoint)).findFirst().orElseThrow();
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {NOT_JSON, NO_CHOICES, NO_TEXT})
     void anEndpointAnsweringTwoHundredWithoutACompletionIsRoutedAroundAndEveryRequestIsAnswered(String bad)
             throws Exception {
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer broken = CompletionsServer.replying(json(200, bad));
-             CompletionsServer healthy = CompletionsServer.start(BadAnswersTest::echo);
+             CompletionsServer healthy = CompletionsServer.start(RemoteFixtures::echo);
              RemoteBackend backend = backend(config(broken.base(), healthy.base()).concurrency(4).build())) {
             List<Generation> out = backend.generate(prompts(40));
 
@@ -138,10 +120,10 @@ class BadAnswersTest {
     @Test
     void aRateLimitedEndpointIsLeftOutUntilItsRetryAfterEndsWhileTheOtherTakesTheWorkAndItIsNeverCalledDown()
             throws Exception {
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer limited = CompletionsServer.replying(
                      json(429, "{\"error\":\"rate limit\"}", Map.of("Retry-After", "30")));
-             CompletionsServer healthy = CompletionsServer.start(BadAnswersTest::echo);
+             CompletionsServer healthy = CompletionsServer.start(RemoteFixtures::echo);
              RemoteBackend backend = backend(config(limited.base(), healthy.base()).concurrency(1).build())) {
             List<Generation> out = backend.generate(prompts(20));
 

@@ -1,14 +1,15 @@
 package dev.autoj.engine.backend.remote;
 
-import static dev.autoj.engine.backend.remote.CompletionsServer.completion;
+import static dev.autoj.engine.backend.remote.RemoteFixtures.echo;
+import static dev.autoj.engine.backend.remote.RemoteFixtures.prompts;
+import static dev.autoj.engine.backend.remote.RemoteFixtures.status;
 import static dev.autoj.engine.backend.remote.CompletionsServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.remote.CompletionsServer.Recorded;
+import dev.autoj.engine.testing.LogCapture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,38 +31,20 @@ class FleetTest {
     private final FakeTime time = new FakeTime();
 
     private RemoteBackend backend(RemoteConfig config) {
-        return new RemoteBackend(config, name -> null, time, () -> 0.5, time);
+        return RemoteFixtures.backend(config, time);
     }
 
     private static RemoteConfig.Builder config(URI... endpoints) {
-        return RemoteConfig.builder()
-                .endpoints(List.of(endpoints))
-                .connectTimeout(Duration.ofSeconds(2))
-                .requestTimeout(Duration.ofSeconds(3))
-                .backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+        return RemoteFixtures.config(Duration.ofSeconds(3), Duration.ofSeconds(10), endpoints);
     }
 
-    private static List<GenerationRequest> prompts(int count) {
-        return IntStream.range(0, count)
-                .mapToObj(i -> new GenerationRequest("[INST] prompt " + i + " [/INST]", 1024))
-                .collect(Collectors.toList());
-    }
-
-    private static CompletionsServer.Reply echo(Recorded request) {
-        String prompt = request.body().replaceAll(".*\"prompt\":\"([^\"]*)\".*", "$1");
-        return completion("echo " + prompt, "stop", 10, 5);
-    }
-
-    private static Fleet.Status status(RemoteBackend backend, URI endpoint) {
-        return backend.fleetStatus().stream().filter(s -> s.endpoint().equals(endpoint)).findFirst().orElseThrow();
-    }
 
     @Test
     void aRefusingAFlakyAndASlowEndpointCarryTwoHundredRequestsAndTheRefusingOneCostsNoRetry() throws Exception {
         URI refusing = CompletionsServer.refusingEndpoint();
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger unavailable = new AtomicInteger();
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              CompletionsServer flaky = CompletionsServer.start(r -> {
                  if (calls.incrementAndGet() % 3 == 0) {
                      unavailable.incrementAndGet();
@@ -103,14 +84,14 @@ class FleetTest {
     @Test
     void anEndpointThatComesBackIsUsedAgainAfterOneProbe() throws Exception {
         URI comesBack = CompletionsServer.refusingEndpoint();
-        try (LogCapture log = new LogCapture();
-             CompletionsServer live = CompletionsServer.start(FleetTest::echo);
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
+             CompletionsServer live = CompletionsServer.start(RemoteFixtures::echo);
              RemoteBackend backend = backend(config(comesBack, live.base()).concurrency(1).build())) {
             backend.generate(prompts(4));
             assertThat(live.requests()).hasSize(4);
             assertThat(status(backend, comesBack).health()).isEqualTo(Fleet.Health.DOWN);
 
-            try (CompletionsServer back = CompletionsServer.startOn(comesBack, FleetTest::echo)) {
+            try (CompletionsServer back = CompletionsServer.startOn(comesBack, RemoteFixtures::echo)) {
                 backend.generate(prompts(2));
                 assertThat(back.requests()).as("still cooling off: not probed yet").isEmpty();
 
@@ -147,9 +128,9 @@ class FleetTest {
 
     @Test
     void anEndpointServingAnotherModelIsNamedAtStartAndNeverUsed() throws Exception {
-        try (LogCapture log = new LogCapture();
-             CompletionsServer right = CompletionsServer.start(FleetTest::echo).serving("GAIR/autoj-13b");
-             CompletionsServer wrong = CompletionsServer.start(FleetTest::echo).serving("meta-llama/Llama-2-13b-chat-hf");
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
+             CompletionsServer right = CompletionsServer.start(RemoteFixtures::echo).serving("GAIR/autoj-13b");
+             CompletionsServer wrong = CompletionsServer.start(RemoteFixtures::echo).serving("meta-llama/Llama-2-13b-chat-hf");
              RemoteBackend backend = backend(config(wrong.base(), right.base()).build())) {
             backend.generate(prompts(6));
             backend.generate(prompts(2));
@@ -164,8 +145,8 @@ class FleetTest {
 
     @Test
     void whenNoEndpointServesTheModelTheRunFailsNamingEachWithWhatItServes() throws Exception {
-        try (CompletionsServer a = CompletionsServer.start(FleetTest::echo).serving("GAIR/autoj-scenario-classifier");
-             CompletionsServer b = CompletionsServer.start(FleetTest::echo).serving("autoj-13b-q4_k_m", "llama3");
+        try (CompletionsServer a = CompletionsServer.start(RemoteFixtures::echo).serving("GAIR/autoj-scenario-classifier");
+             CompletionsServer b = CompletionsServer.start(RemoteFixtures::echo).serving("autoj-13b-q4_k_m", "llama3");
              RemoteBackend backend = backend(config(a.base(), b.base()).build())) {
             assertThatThrownBy(() -> backend.generate(prompts(1)))
                     .isInstanceOf(BackendException.class)
@@ -204,7 +185,7 @@ class FleetTest {
 
     @Test
     void whenAFleetThatWasUpGoesDownARequestWaitsForTheFirstEndpointToComeBack() throws Exception {
-        CompletionsServer first = CompletionsServer.start(FleetTest::echo);
+        CompletionsServer first = CompletionsServer.start(RemoteFixtures::echo);
         URI a = first.base();
         try (RemoteBackend backend = backend(config(a).build())) {
             assertThat(backend.generate(prompts(1))).hasSize(1);
@@ -212,7 +193,7 @@ class FleetTest {
             CompletionsServer[] restarted = new CompletionsServer[1];
             time.duringNextSleep = () -> {
                 try {
-                    restarted[0] = CompletionsServer.startOn(a, FleetTest::echo);
+                    restarted[0] = CompletionsServer.startOn(a, RemoteFixtures::echo);
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -233,8 +214,8 @@ class FleetTest {
 
     @Test
     void whenAFleetThatWasUpStaysDownTheRequestWaitsAtMostTheRequestTimeoutThenNamesEachEndpoint() throws Exception {
-        CompletionsServer one = CompletionsServer.start(FleetTest::echo);
-        CompletionsServer two = CompletionsServer.start(FleetTest::echo);
+        CompletionsServer one = CompletionsServer.start(RemoteFixtures::echo);
+        CompletionsServer two = CompletionsServer.start(RemoteFixtures::echo);
         URI a = one.base();
         URI b = two.base();
         try (RemoteBackend backend = backend(config(a, b).build())) {
@@ -285,7 +266,7 @@ class FleetTest {
     @Test
     void thirtyRequestsAgainstAHangingJudgeCostOneTimeoutBudgetNotThirty() throws Exception {
         List<String> errors = new ArrayList<>();
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(RemoteBackend.class);
              HangingServer hanging = new HangingServer();
              RemoteBackend backend = new RemoteBackend(config(hanging.base()).connectTimeout(Duration.ofMillis(300))
                      .requestTimeout(Duration.ofMillis(300)).maxRetries(2).backoff(Duration.ofMillis(10), Duration.ofMillis(20))
@@ -323,7 +304,7 @@ class FleetTest {
                     .hasMessageContaining("fail at once for another")
                     .hasMessageContaining("connection failed");
 
-            try (CompletionsServer back = CompletionsServer.startOn(judge, FleetTest::echo)) {
+            try (CompletionsServer back = CompletionsServer.startOn(judge, RemoteFixtures::echo)) {
                 assertThatThrownBy(() -> backend.generate(prompts(1))).hasMessageContaining("fail at once");
                 assertThat(back.requests()).isEmpty();
 

@@ -1,5 +1,7 @@
 package dev.autoj.engine.backend.remote;
 
+import static dev.autoj.engine.backend.remote.RemoteFixtures.echo;
+import static dev.autoj.engine.backend.remote.RemoteFixtures.prompts;
 import static dev.autoj.engine.backend.remote.CompletionsServer.completion;
 import static dev.autoj.engine.backend.remote.CompletionsServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,8 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,24 +45,7 @@ class RemoteBackendTest {
     }
 
     private static RemoteConfig.Builder config(URI... endpoints) {
-        return RemoteConfig.builder()
-                .endpoints(List.of(endpoints))
-                .modelName("GAIR/autoj-13b")
-                .connectTimeout(Duration.ofSeconds(2))
-                .requestTimeout(Duration.ofSeconds(3))
-                .backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
-    }
-
-    private static List<GenerationRequest> prompts(int count) {
-        return IntStream.range(0, count)
-                .mapToObj(i -> new GenerationRequest("[INST] prompt " + i + " [/INST]", 1024))
-                .collect(Collectors.toList());
-    }
-
-    /** Answers each prompt with a text derived from it, so that order and routing can be checked. */
-    private static CompletionsServer.Reply echo(Recorded request) {
-        String prompt = request.body().replaceAll(".*\"prompt\":\"([^\"]*)\".*", "$1");
-        return completion("echo " + prompt, "stop", 10, 5);
+        return RemoteFixtures.config(Duration.ofSeconds(3), Duration.ofSeconds(10), endpoints).modelName("GAIR/autoj-13b");
     }
 
     @Test
@@ -240,7 +223,7 @@ class RemoteBackendTest {
     @Test
     void refusedConnectionFailsOverToTheNextEndpointAtOnce() throws Exception {
         URI dead = CompletionsServer.refusingEndpoint();
-        try (CompletionsServer live = CompletionsServer.start(RemoteBackendTest::echo);
+        try (CompletionsServer live = CompletionsServer.start(RemoteFixtures::echo);
              RemoteBackend backend = backend(config(dead, live.base()).maxRetries(1).build())) {
             List<Generation> out = backend.generate(prompts(4));
 
@@ -267,8 +250,8 @@ class RemoteBackendTest {
 
     @Test
     void requestsAreSpreadRoundRobinOverHealthyEndpoints() throws Exception {
-        try (CompletionsServer a = CompletionsServer.start(RemoteBackendTest::echo);
-             CompletionsServer b = CompletionsServer.start(RemoteBackendTest::echo);
+        try (CompletionsServer a = CompletionsServer.start(RemoteFixtures::echo);
+             CompletionsServer b = CompletionsServer.start(RemoteFixtures::echo);
              RemoteBackend backend = backend(config(a.base(), b.base()).concurrency(1).build())) {
             backend.generate(prompts(6));
 
