@@ -56,6 +56,15 @@ final class EvalAgreementCommand extends AutojCommand {
             description = "single-response cases: a rating within ±N of the human score agrees (default: ${DEFAULT-VALUE})")
     double tolerance;
 
+    @Option(names = "--rubric", paramLabel = "NAME|TEXT",
+            description = "a judge that grades against a rubric (Prometheus 2): the rubric every case is judged by, one of"
+                    + " helpfulness, harmlessness, honesty, factual_validity, reasoning, or the rubric's own text")
+    String rubric;
+
+    @Option(names = "--reference-answer", paramLabel = "TEXT",
+            description = "with --rubric: a reference answer every case is judged against (Prometheus 2's optional input)")
+    String referenceAnswer;
+
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
@@ -78,7 +87,10 @@ final class EvalAgreementCommand extends AutojCommand {
             throw judge.usage("--tolerance is a number of scale points, 0 or more, not " + tolerance);
         }
         if (!files) {
-            refuseAFamilyThePipelineDoesNotServe(judge.modelName);
+            requireTheFamilysInputs(JudgeFamilies.judging(judge.modelName));
+        } else if (rubric != null || referenceAnswer != null) {
+            throw judge.usage("--rubric and --reference-answer are what a judge is asked; with --pred the outputs are already"
+                    + " written, so drop them");
         }
         LabelledCases cases = LabelledCases.read(casesFile);
         requireScoresOnTheScale(cases);
@@ -86,12 +98,13 @@ final class EvalAgreementCommand extends AutojCommand {
             fromFiles(cases);
         } else if (cases.isPairwise()) {
             PairwiseAgreementReport report = PairwiseAgreement.evaluate(cases.pairs(),
-                    compareInBatches(judge, cases.compareRequests(), spec.commandLine().getErr()));
+                    compareInBatches(judge, cases.compareRequests().stream().map(this::withRubric).toList(),
+                            spec.commandLine().getErr()));
             print(report.toText(), report.toJson());
         } else {
             List<Judgment> judgments = new ArrayList<>();
             try (Judge j = judge.build(); Progress progress = new Progress(spec.commandLine().getErr(), "responses judged", cases.size())) {
-                for (List<Judge.GradeRequest> batch : judge.batches(cases.gradeRequests())) {
+                for (List<Judge.GradeRequest> batch : judge.batches(cases.gradeRequests().stream().map(this::withRubric).toList())) {
                     judgments.addAll(j.gradeAll(batch));
                     progress.advance(batch.size());
                 }
@@ -181,24 +194,29 @@ final class EvalAgreementCommand extends AutojCommand {
     }
 
     /**
-     * The judging pipeline builds Auto-J's prompts whatever the model name; a known model of another
-     * family (Prometheus 2) would be sent Auto-J prompts and measured on answers to the wrong protocol,
-     * so it is refused until the pipeline serves that family. A model id autoj does not know (a server's
-     * own name for Auto-J) is judged as Auto-J.
+     * A family that grades against a rubric (Prometheus 2) needs --rubric; one that has no rubric input
+     * (Auto-J, whose criteria are its scenarios') refuses it: both said before any case is judged.
      */
-    private void refuseAFamilyThePipelineDoesNotServe(String modelName) {
-        JudgeFamily family;
-        try {
-            family = JudgeFamilies.forModel(modelName);
-        } catch (IllegalArgumentException unknown) {
-            return;
+    private void requireTheFamilysInputs(JudgeFamily family) {
+        boolean takesRubric = family == JudgeFamilies.PROMETHEUS;
+        if (takesRubric && rubric == null) {
+            throw judge.usage("--model-name " + judge.modelName + " is judged as " + family.name() + ", which grades against a"
+                    + " rubric: add --rubric helpfulness|harmlessness|honesty|factual_validity|reasoning or --rubric \"<your"
+                    + " rubric's text>\"");
         }
-        if (family != JudgeFamilies.AUTOJ) {
-            throw judge.usage("--model-name " + modelName + " is a " + family.name() + " model, and the judging pipeline that"
-                    + " eval agreement runs builds Auto-J's prompts only (" + family.name() + " has prompts and a reader,"
-                    + " autoj prompt / autoj parse, docs/prometheus.md); measure an Auto-J model, or judge the cases with the"
-                    + " family's prompts yourself and pass its outputs with --pred and --exchange");
+        if (!takesRubric && (rubric != null || referenceAnswer != null)) {
+            throw judge.usage((rubric != null ? "--rubric" : "--reference-answer") + " is an input of Prometheus 2; "
+                    + judge.modelName + " is judged as " + family.name() + ", which judges by its own criteria: drop it,"
+                    + " or measure a Prometheus 2 model with --model-name prometheus-eval/prometheus-7b-v2.0");
         }
+    }
+
+    private Judge.CompareRequest withRubric(Judge.CompareRequest r) {
+        return rubric == null ? r : r.withRubric(rubric).withReferenceAnswer(referenceAnswer);
+    }
+
+    private Judge.GradeRequest withRubric(Judge.GradeRequest r) {
+        return rubric == null ? r : r.withRubric(rubric).withReferenceAnswer(referenceAnswer);
     }
 
     /** Every pair judged in both orders, in batches of {@code --batch} pairs, with a progress line on a terminal. */

@@ -130,12 +130,52 @@ class EvalAgreementCommandTest {
     }
 
     @Test
-    void aPrometheusModelIsRefusedWhileThePipelineBuildsAutoJPromptsOnly() {
-        CliRun run = agreement(testbed.resolve("testdata_pairwise.jsonl"), "--model-name", "prometheus-eval/prometheus-7b-v2.0");
+    void aRubricIsAskedOfPrometheusAndRefusedForAutoJBeforeAnyCaseIsJudged() {
+        CliRun noRubric = agreement(testbed.resolve("testdata_pairwise.jsonl"), "--model-name", "prometheus-eval/prometheus-7b-v2.0");
+        CliRun autojWithRubric = agreement(testbed.resolve("testdata_pairwise.jsonl"), "--rubric", "helpfulness");
 
-        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--model-name prometheus-eval/prometheus-7b-v2.0 is a Prometheus 2 model")
-                .contains("builds Auto-J's prompts only");
+        assertThat(noRubric.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(noRubric.err()).contains("is judged as Prometheus 2, which grades against a rubric: add --rubric helpfulness");
+        assertThat(autojWithRubric.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(autojWithRubric.err()).contains("--rubric is an input of Prometheus 2; GAIR/autoj-13b is judged as Auto-J");
+    }
+
+    @Test
+    void aPrometheusJudgeIsMeasuredThroughTheSamePipelineWithTheGivenRubric() throws IOException {
+        // Outputs written by this test (no Prometheus output exists here), answered by a loopback server per exact prompt:
+        // pair x: A in the original order, B when exchanged (consistent, agrees with label 1);
+        // pair y: A in both orders (inconsistent); pair z: B when exchanged and A first (consistent, the label is a tie).
+        String rubric = "helpfulness";
+        Map<String, String> answers = new java.util.HashMap<>();
+        answers.put(relative("q1", "a", "b"), "Written by the test. [RESULT] A");
+        answers.put(relative("q1", "b", "a"), "Written by the test. [RESULT] B");
+        answers.put(relative("q2", "c", "d"), "Written by the test. [RESULT] A");
+        answers.put(relative("q2", "d", "c"), "Written by the test. [RESULT] A");
+        answers.put(relative("q3", "e", "f"), "Written by the test. [RESULT] A");
+        answers.put(relative("q3", "f", "e"), "Written by the test. [RESULT] B");
+        Path cases = Files.write(dir.resolve("three.jsonl"), List.of(
+                "{\"id\":\"x\",\"query\":\"q1\",\"response_1\":\"a\",\"response_2\":\"b\",\"label\":1}",
+                "{\"id\":\"y\",\"query\":\"q2\",\"response_1\":\"c\",\"response_2\":\"d\",\"label\":2}",
+                "{\"id\":\"z\",\"query\":\"q3\",\"response_1\":\"e\",\"response_2\":\"f\",\"label\":\"tie\"}"),
+                StandardCharsets.UTF_8);
+
+        CliRun run;
+        try (LoopbackCompletionsServer server = new LoopbackCompletionsServer(answers)) {
+            run = CliRun.of("eval", "agreement", "--cases", cases.toString(), "--endpoint", server.url(), "--model-name",
+                    "prometheus-eval/prometheus-7b-v2.0", "--rubric", rubric, "--conformance", "off", "--json");
+        }
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode overall = JSON.readTree(run.out()).path("overall");
+        assertThat(overall.path("agreeing").asInt()).as("x only: y is inconsistent, z cannot be a tie for Prometheus").isEqualTo(1);
+        assertThat(overall.path("consistent").asInt()).isEqualTo(2);
+        assertThat(overall.path("confusion").path("inconsistent").path("response_2").asInt()).isEqualTo(1);
+        assertThat(overall.path("confusion").path("response_1").path("tie").asInt()).isEqualTo(1);
+    }
+
+    private static String relative(String query, String first, String second) {
+        return dev.autoj.engine.family.prometheus.Prometheus.relative(query, first, second,
+                dev.autoj.engine.family.prometheus.Rubric.HELPFULNESS, null).text();
     }
 
     @Test
