@@ -145,7 +145,8 @@ public final class OnnxBackend implements Backend {
         DecoderSession session = SessionLoader.open(config, checkpoint, options.dtype(), int4, quantized,
                 options.device(), graphs, cacheWeights && options.dtype() != Dtype.FP16 ? options.cacheDir() : null);
         LOG.log(System.Logger.Level.DEBUG, () -> "autoj onnx: " + options.modelDir().getFileName() + ": "
-                + plans.get(session.device()).describe(config));
+                + plans.get(session.device()).describe(config) + "; " + WeightAccount.describe(
+                        WeightAccount.of(config, options.dtype(), int4, session.fp16Compute())));
         Tokenizer tokenizer = TextDecoding.tokenizer(options.modelDir(), session::close);
         return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
     }
@@ -290,10 +291,19 @@ public final class OnnxBackend implements Backend {
     }
 
     private long int4Bytes(long[] shape) {
-        long perRow = (shape[1] + int4.blockSize() - 1) / int4.blockSize();
-        long zeroPoints = int4.zeroPoints() ? shape[0] * ((perRow + 1) / 2) : 0;
-        int scale = session.fp16Compute() ? 2 : 4;
-        return shape[0] * perRow * (int4.blockSize() / 2 + scale) + zeroPoints;
+        return WeightAccount.int4Bytes(shape, int4, session.fp16Compute() ? 2 : 4);
+    }
+
+    /**
+     * The weights this session holds, by class (linear layers, head, embedding, norms), with the
+     * form each is stored in and why; their sum is every byte of weights handed to the session.
+     *
+     * <pre>{@code
+     * long total = backend.sessionWeights().stream().mapToLong(WeightClass::bytes).sum();
+     * }</pre>
+     */
+    public List<WeightClass> sessionWeights() {
+        return WeightAccount.of(config, options.dtype(), int4, session.fp16Compute());
     }
 
     /** Where the model runs: CPU or CUDA (after {@link Device#AUTO} chose). */

@@ -2,8 +2,8 @@ package dev.autoj.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
 import dev.autoj.engine.backend.BackendException;
+import dev.autoj.onnx.internal.checkpoint.Buffers;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
-import dev.autoj.onnx.internal.checkpoint.DType;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
@@ -11,8 +11,6 @@ import dev.autoj.onnx.internal.checkpoint.Tensor;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
 import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -191,9 +189,9 @@ final class WeightCache {
                     Tensor tensor = checkpoint.tensor(w.name(), w.shape());
                     ByteBuffer data = Initializers.asFloat32(tensor);
                     writeAt(out, data, byName.get(w.name()));
-                    if (tensor.dtype() != DType.F32) {
-                        release(data);
-                    }
+                    // written: the fp32 bytes (the source's mapping, or the converted copy, which
+                    // already unmapped the source) are not read again
+                    release(data);
                 }
                 for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                     QuantizedLinear q = quantized.linear(w.name(), w.shape());
@@ -280,39 +278,12 @@ final class WeightCache {
         return n;
     }
 
-    private static final Method INVOKE_CLEANER;
-    private static final Object UNSAFE;
-
-    static {
-        Method cleaner = null;
-        Object unsafe = null;
-        try {
-            Class<?> type = Class.forName("sun.misc.Unsafe");
-            Field field = type.getDeclaredField("theUnsafe");
-            field.setAccessible(true);
-            unsafe = field.get(null);
-            cleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            cleaner = null;
-        }
-        INVOKE_CLEANER = cleaner;
-        UNSAFE = unsafe;
-    }
-
     /**
      * Frees a direct buffer (or unmaps a mapped one) now instead of at a later garbage collection.
      * Only for buffers nothing will read again; a view (slice or duplicate) cannot be freed and is
      * left to the collector. Returns whether the memory was released.
      */
     static boolean release(ByteBuffer buffer) {
-        if (INVOKE_CLEANER == null || buffer == null || !buffer.isDirect()) {
-            return false;
-        }
-        try {
-            INVOKE_CLEANER.invoke(UNSAFE, buffer);
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
+        return Buffers.free(buffer);
     }
 }
