@@ -75,7 +75,7 @@ final class SessionLoader {
                 options.addExternalInitializers(Initializers.of(env, config, checkpoint, dtype, int4, quantized,
                         graph.fp16Compute(), tensors));
                 OrtSession session = env.createSession(graph.file().toString(), options);
-                return new DecoderSession(env, session, null, tensors, config, Device.CUDA, graph, null, null);
+                return new DecoderSession(env, List.of(session), tensors, config, Device.CUDA, graph, null, null);
             } catch (RuntimeException e) {
                 // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
                 tensors.forEach(OnnxTensor::close);
@@ -94,7 +94,8 @@ final class SessionLoader {
                 && PackedSessionCache.enabled()) {
             Packed packed = openPacked(env, config, checkpoint, int4, quantized, graph, weightCacheDir);
             if (packed != null) {
-                return new DecoderSession(env, packed.front(), packed.back(), List.of(), config, Device.CPU, graph,
+                return new DecoderSession(env, packed.back() == null ? List.of(packed.front()) : List.of(packed.front(), packed.back()),
+                        List.of(), config, Device.CPU, graph,
                         new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, System.nanoTime() - graphDone),
                         packed.outcome());
             }
@@ -114,26 +115,27 @@ final class SessionLoader {
                 initializers = Initializers.of(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), tensors);
             }
             long weightsDone = System.nanoTime();
-            OrtSession[] sessions;
-            if (graph.tail() == null) {
-                sessions = new OrtSession[] {createCpuSession(env, graph.file(), dtype, prepacking, initializers)};
-            } else {
-                LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
-                Map<String, OnnxTensorLike> front = Initializers.only(initializers, front(config, layout, graph));
-                Map<String, OnnxTensorLike> back = Initializers.only(initializers, back(config, layout, graph));
-                sessions = inParallel(() -> createCpuSession(env, graph.file(), dtype, prepacking, front),
-                        () -> createCpuSession(env, graph.tail(), dtype, prepacking, back));
+            List<OrtSession> sessions = new ArrayList<>();
+            try {
+                if (graph.files().size() == 1) {
+                    sessions.add(createCpuSession(env, graph.file(), dtype, prepacking, initializers));
+                } else {
+                    createParts(env, config, dtype, int4, prepacking, graph, initializers, cached, sessions);
+                }
+            } catch (OrtException | RuntimeException e) {
+                sessions.forEach(SessionLoader::closeQuietly);
+                throw e;
             }
             long sessionDone = System.nanoTime();
             if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
                 // MatMulNBits has copied the codes into its own packed layout and ONNX Runtime no longer
                 // reads them (Int4CacheTest proves it); unmapping them drops the second copy now
+                // (those of a split decoder's parts were unmapped part by part already)
                 for (MappedByteBuffer codes : cached.releasable()) {
                     WeightCache.release(codes);
                 }
             }
-            return new DecoderSession(env, sessions[0], sessions.length > 1 ? sessions[1] : null, tensors, config,
-                    Device.CPU, graph,
+            return new DecoderSession(env, sessions, tensors, config, Device.CPU, graph,
                     new DecoderSession.Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone),
                     cached == null ? null : cached.outcome());
         } catch (OrtException e) {
@@ -143,6 +145,43 @@ final class SessionLoader {
         } catch (RuntimeException e) {
             tensors.forEach(OnnxTensor::close);
             throw e;
+        }
+    }
+
+    /**
+     * The sessions of a split decoder's parts, in order, into {@code sessions}: two at a time in
+     * parallel (ONNX Runtime packs a session's weights on the thread that creates it). With
+     * weights mapped from the 4-bit cache, each pair's codes are unmapped as soon as its sessions
+     * hold their packed copies, before the next pair starts: the packed weights grow while the
+     * mapped codes resident beside them stay at two parts' worth.
+     */
+    private static void createParts(OrtEnvironment env, ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, boolean prepacking,
+            DecoderSession.Graph graph, Map<String, OnnxTensorLike> initializers, WeightCache.Mapped cached,
+            List<OrtSession> sessions) throws OrtException {
+        LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
+        List<LlamaGraph.Span> spans = graph.spans(config);
+        for (int i = 0; i < spans.size(); i += 2) {
+            LlamaGraph.Span first = spans.get(i);
+            Map<String, OnnxTensorLike> own = Initializers.only(initializers, name -> LlamaWeights.inSpan(config, layout, first, name));
+            Path firstFile = graph.files().get(i);
+            if (i + 1 == spans.size()) {
+                sessions.add(createCpuSession(env, firstFile, dtype, prepacking, own));
+            } else {
+                LlamaGraph.Span second = spans.get(i + 1);
+                Map<String, OnnxTensorLike> next = Initializers.only(initializers,
+                        name -> LlamaWeights.inSpan(config, layout, second, name));
+                Path secondFile = graph.files().get(i + 1);
+                sessions.addAll(List.of(inParallel(() -> createCpuSession(env, firstFile, dtype, prepacking, own),
+                        () -> createCpuSession(env, secondFile, dtype, prepacking, next))));
+            }
+            if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
+                for (int j = i; j < Math.min(i + 2, spans.size()); j++) {
+                    LlamaGraph.Span span = spans.get(j);
+                    cached.slots().values().stream()
+                            .filter(slot -> slot.packedByOrt() && LlamaWeights.inSpan(config, layout, span, slot.name()))
+                            .forEach(slot -> cached.release(slot.name()));
+                }
+            }
         }
     }
 
@@ -239,15 +278,9 @@ final class SessionLoader {
         }
     }
 
-    /** Which initializers the first session of a split decoder takes. */
-    private static Predicate<String> front(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
-        LlamaGraph.Span span = new LlamaGraph.Span(0, graph.split());
-        return name -> LlamaWeights.inSpan(config, layout, span, name);
-    }
-
-    /** Which initializers the second session of a split decoder takes. */
-    private static Predicate<String> back(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
-        LlamaGraph.Span span = new LlamaGraph.Span(graph.split(), config.numLayers());
+    /** Which initializers the session of part {@code part} of a split decoder takes. */
+    private static Predicate<String> part(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph, int part) {
+        LlamaGraph.Span span = graph.spans(config).get(part);
         return name -> LlamaWeights.inSpan(config, layout, span, name);
     }
 
@@ -263,8 +296,12 @@ final class SessionLoader {
     private static Packed openPacked(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
             LlamaGraph.Int4 int4, QuantizedWeights quantized, DecoderSession.Graph graph, Path cacheDir) {
         List<OnnxTensor> made = Collections.synchronizedList(new ArrayList<>());
-        Predicate<String> front = graph.tail() == null ? name -> true : front(config, null, graph);
-        Predicate<String> back = graph.tail() == null ? name -> false : back(config, null, graph);
+        if (graph.files().size() > 2) {
+            throw new IllegalStateException("the packed fp32 cache keeps one or two sessions, not " + graph.files().size());
+        }
+        boolean split = graph.files().size() == 2;
+        Predicate<String> front = split ? part(config, null, graph, 0) : name -> true;
+        Predicate<String> back = split ? part(config, null, graph, 1) : name -> false;
         long frontBytes = 0;
         long backBytes = 0;
         for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
@@ -277,7 +314,7 @@ final class SessionLoader {
         PackedSessionCache.Weights all = () -> Initializers.of(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made);
         PackedSessionCache.Opened[] packed = new PackedSessionCache.Opened[2];
         try {
-            if (graph.tail() == null) {
+            if (!split) {
                 packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), frontWeightBytes, all);
             } else {
                 OrtSession[] sessions = inParallel(
@@ -287,7 +324,7 @@ final class SessionLoader {
                             return packed[0] == null ? null : packed[0].session();
                         },
                         () -> {
-                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.tail(), backWeightBytes,
+                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.files().get(1), backWeightBytes,
                                     () -> Initializers.only(all.get(), back));
                             return packed[1] == null ? null : packed[1].session();
                         });

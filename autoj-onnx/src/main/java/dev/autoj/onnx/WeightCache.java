@@ -66,6 +66,14 @@ final class WeightCache {
      */
     record Mapped(Map<String, Slot> slots, Map<String, ByteBuffer> buffers, List<MappedByteBuffer> releasable,
             ModelCache.Outcome outcome) {
+
+        /**
+         * Unmaps the range of {@code name} once nothing will read it again (see {@link #release}); unmapping a
+         * range twice is harmless (a buffer's cleaner runs once).
+         */
+        void release(String name) {
+            WeightCache.release(buffers.get(name));
+        }
     }
 
     /** The initializers of a quantize-on-load int4 graph, in file order. */

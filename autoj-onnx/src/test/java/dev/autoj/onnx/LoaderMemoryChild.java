@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * Run by {@link StreamingLoaderTest} in a child JVM with a small heap: opens a checkpoint as
  * {@code args[2]} with the cache folder {@code args[1]}, decodes one token, and prints one line
- * {@code baseline=<VmRSS after ONNX Runtime started> peak=<VmHWM> weights=<session weight bytes> token=<id>},
+ * {@code baseline=<VmRSS after ONNX Runtime started> peak=<VmHWM> weights=<session weight bytes> anon=<RssAnon> file=<RssFile> token=<id>}
+ * (the last two after loading),
  * so the parent can compare what loading added to the resident set with the checkpoint's size.
  */
 public final class LoaderMemoryChild {
@@ -28,6 +29,7 @@ public final class LoaderMemoryChild {
             TokenGeneration g = backend.generateIds(new int[] {1, 17, 42, 99}, 1);
             long weights = backend.sessionWeights().stream().mapToLong(WeightClass::bytes).sum();
             System.out.println("baseline=" + baseline + " peak=" + status("VmHWM:") + " weights=" + weights
+                    + " anon=" + status("RssAnon:") + " file=" + status("RssFile:")
                     + " token=" + (g.ids().length > 0 ? g.ids()[0] : g.stopReason() == StopReason.EOS ? backend.config().eosIds().get(0) : -1));
         }
     }

@@ -69,7 +69,7 @@ class StreamingLoaderTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(process.exitValue()).as(out).isZero();
-        Matcher m = Pattern.compile("baseline=(\\d+) peak=(\\d+) weights=(\\d+) token=(-?\\d+)").matcher(out);
+        Matcher m = Pattern.compile("baseline=(\\d+) peak=(\\d+) weights=(\\d+) anon=\\d+ file=\\d+ token=(-?\\d+)").matcher(out);
         assertThat(m.find()).as(out).isTrue();
         assertThat(Integer.parseInt(m.group(4))).as("a token was decoded").isBetween(0, SHAPE.vocab() - 1);
         return Map.of("baseline", Long.parseLong(m.group(1)), "peak", Long.parseLong(m.group(2)),
