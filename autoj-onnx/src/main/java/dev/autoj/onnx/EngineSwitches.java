@@ -52,6 +52,20 @@ final class EngineSwitches {
         return switchProperty(SPLIT_PROPERTY);
     }
 
+    /**
+     * System property: {@code true} quantizes the output head to 4 bits like the layers when a
+     * checkpoint is quantized on load; default {@code false}, the head stays fp32. The 4-bit head
+     * changed the greedy ids of the tiny reference checkpoint (Int4Test) where the fp32 head keeps
+     * them; it saves 0.55 GB of weights and of bytes read per token at 13B (about 6%).
+     */
+    static final String INT4_HEAD_PROPERTY = "autoj.onnx.int4Head";
+
+    /** {@link #INT4_HEAD_PROPERTY}: {@code true} quantizes the head; unset or {@code false} does not; anything else is refused. */
+    static boolean int4Head() {
+        String value = System.getProperty(INT4_HEAD_PROPERTY);
+        return value != null && switchProperty(INT4_HEAD_PROPERTY);
+    }
+
     /** {@link #FP32_PREPACKING_PROPERTY}: unset or {@code true} prepacks; {@code false} does not; anything else is refused. */
     static boolean fp32Prepacking() {
         return switchProperty(FP32_PREPACKING_PROPERTY);

@@ -65,9 +65,18 @@ public final class OnnxBackend implements Backend {
      * error than symmetric for half a byte per block), and {@code accuracy_level} 4, which quantizes
      * activations to int8 per block and uses integer dot products: about 5x faster on the CPU than
      * level 0 (fp32 from dequantized weights) for ~0.5% relative error, far below the error of
-     * the 4-bit weights themselves.
+     * the 4-bit weights themselves. The output head stays fp32: at 4 bits it changed the greedy
+     * ids of the tiny reference checkpoint (Int4Test); {@code -Dautoj.onnx.int4Head=true} quantizes it.
      */
-    static final LlamaGraph.Int4 INT4 = new LlamaGraph.Int4(32, 4, true);
+    static final LlamaGraph.Int4 INT4 = new LlamaGraph.Int4(32, 4, true, false, new java.util.TreeMap<>());
+
+    /** {@link #INT4} with the output head at 4 bits too ({@code -Dautoj.onnx.int4Head=true}, see {@link EngineSwitches#int4Head()}). */
+    static final LlamaGraph.Int4 INT4_HEAD = new LlamaGraph.Int4(32, 4, true);
+
+    /** The layout a checkpoint is quantized to on load: {@link #INT4}, or {@link #INT4_HEAD} when asked. */
+    static LlamaGraph.Int4 int4Layout() {
+        return EngineSwitches.int4Head() ? INT4_HEAD : INT4;
+    }
 
     private static final System.Logger LOG = System.getLogger(OnnxBackend.class.getName());
 
@@ -95,7 +104,7 @@ public final class OnnxBackend implements Backend {
         if (GptqCheckpoint.isGptq(options.modelDir())) {
             return openGptq(options, INT4.accuracyLevel());
         }
-        return open(options, INT4);
+        return open(options, int4Layout());
     }
 
     /**

@@ -62,8 +62,11 @@ final class WeightAccount {
             out.add(new WeightClass("head", 0, 0, fullName, "tied: the head is the embedding table, counted there"));
         } else {
             out.add(new WeightClass("head", 1, headBytes, quantizedHead ? int4Form : fullName, quantizedHead
-                    ? "4-bit like the layers (the default when quantizing on load): greedy ids equal those of an fp32 head on the reference checkpoint (Int4Test)"
-                    : quantized ? "the 4-bit checkpoint keeps its head unquantized (GPTQ), so it stays at full width"
+                    ? "4-bit like the layers, as asked (-Dautoj.onnx.int4Head=true): it changed the greedy ids of the tiny "
+                            + "reference checkpoint, so it is not the default"
+                    : quantized ? "kept at full width: at 4 bits it changed the greedy ids of the tiny reference checkpoint "
+                            + "(Int4Test); -Dautoj.onnx.int4Head=true quantizes it when quantizing on load (a GPTQ checkpoint "
+                            + "brings its own head)"
                             : "the chosen dtype"));
         }
         out.add(new WeightClass("embedding", 1, embedding, fullName,

@@ -61,7 +61,7 @@ final class WeightCache {
 
     /**
      * The mapped weights, by initializer name, in the session's layout. {@code releasable} are
-     * the 4-bit codes, which ONNX Runtime copies into its own packed layout when the session is
+     * the 4-bit codes and an fp32 output head, which ONNX Runtime copies into its own packed layout when the session is
      * created (see {@link #release}).
      */
     record Mapped(Map<String, Slot> slots, Map<String, ByteBuffer> buffers, List<MappedByteBuffer> releasable,
@@ -82,7 +82,9 @@ final class WeightCache {
         long offset = 0;
         for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
             long bytes = elements(w.shape()) * 4;
-            slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, false));
+            // an fp32 head is a MatMul weight ONNX Runtime prepacks (MLAS' panels) and then reads from
+            // its own copy, as the 4-bit codes; the embedding and the norms are read where they lie
+            slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, w.name().equals("lm_head.weight")));
             offset = align(offset + bytes);
         }
         for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
