@@ -123,6 +123,11 @@ final class DecoderSession implements AutoCloseable {
         return loop;
     }
 
+    /** How many weight tensors of ours the session keeps alive (none where the weights were handed over and copied). */
+    int heldWeights() {
+        return weights.size();
+    }
+
     Startup startup() {
         return startup;
     }

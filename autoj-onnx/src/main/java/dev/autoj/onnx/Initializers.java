@@ -94,6 +94,31 @@ final class Initializers {
         OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape, type);
         tensors.add(tensor);
         initializers.put(name, tensor);
+        BACKING.put(tensor, data);
+    }
+
+    /**
+     * The buffer each tensor made here was created over ({@link OnnxTensor#getBufferRef()} gives
+     * a typed view of it, which cannot be freed), for {@link #release}; weak keys, so a tensor
+     * nobody holds leaves no entry.
+     */
+    private static final Map<OnnxTensor, ByteBuffer> BACKING = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Closes {@code tensors} (made by {@link #put}) handed to a session as external initializers (copied by ONNX Runtime
+     * when the session was created) and frees or unmaps their buffers now, and empties the list;
+     * returns how many buffers were freed.
+     * Only for such tensors: a buffer a session reads where it lies must outlive the session.
+     */
+    static int release(List<OnnxTensor> tensors) {
+        int freed = 0;
+        for (OnnxTensor tensor : tensors) {
+            ByteBuffer data = BACKING.remove(tensor);
+            tensor.close();
+            freed += Buffers.free(data) ? 1 : 0;
+        }
+        tensors.clear();
+        return freed;
     }
 
     /** The entries of {@code all} whose names are {@code wanted}, in order (a split session's share, a session's inputs). */

@@ -72,10 +72,9 @@ final class SessionLoader {
                 // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
                 options.addCUDA(cuda);
                 DecoderSession.Graph graph = graphs.apply(Device.CUDA);
-                options.addExternalInitializers(Initializers.of(env, config, checkpoint, dtype, int4, quantized,
-                        graph.fp16Compute(), tensors));
-                OrtSession session = env.createSession(graph.file().toString(), options);
-                return new DecoderSession(env, List.of(session), tensors, config, Device.CUDA, graph, null, null);
+                OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
+                        quantized, graph.fp16Compute(), tensors), tensors);
+                return new DecoderSession(env, List.of(session), List.of(), config, Device.CUDA, graph, null, null);
             } catch (RuntimeException e) {
                 // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
                 tensors.forEach(OnnxTensor::close);
@@ -98,6 +97,23 @@ final class SessionLoader {
                         List.of(), config, Device.CPU, graph,
                         new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, System.nanoTime() - graphDone),
                         packed.outcome());
+            }
+        }
+        if (graph.fp16Compute()) {
+            // the CUDA graph on the CPU provider (how the GPU path is proven without a GPU): its
+            // weights go to the session exactly as on CUDA, handed over once and not kept
+            List<OnnxTensor> tensors = new ArrayList<>();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
+                        quantized, true, tensors), tensors);
+                long sessionDone = System.nanoTime();
+                return new DecoderSession(env, List.of(session), List.of(), config, Device.CPU, graph,
+                        new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, sessionDone - graphDone), null);
+            } catch (OrtException e) {
+                throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
+                        + " (" + graph.file() + "): " + e.getMessage(), e);
+            } finally {
+                Initializers.release(tensors);
             }
         }
         List<OnnxTensor> tensors = new ArrayList<>();
@@ -145,6 +161,23 @@ final class SessionLoader {
         } catch (RuntimeException e) {
             tensors.forEach(OnnxTensor::close);
             throw e;
+        }
+    }
+
+    /**
+     * A session on the single-file {@code graph} whose weights are handed over as external
+     * initializers: ONNX Runtime copies them into the graph as it loads it (and, on CUDA, to the
+     * device) and then needs no host buffer of ours, so every tensor in {@code tensors} is closed
+     * and its buffer freed (converted copies) or unmapped (checkpoint ranges) as soon as the session
+     * exists, or fails to: the weights are handed over once and no host copy is kept.
+     */
+    private static OrtSession handOver(OrtEnvironment env, OrtSession.SessionOptions options, DecoderSession.Graph graph,
+            Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors) throws OrtException {
+        try {
+            options.addExternalInitializers(initializers);
+            return env.createSession(graph.file().toString(), options);
+        } finally {
+            Initializers.release(tensors);
         }
     }
 

@@ -197,9 +197,16 @@ class Int4Test {
     }
 
     static Map<String, float[]> dequantize(TinyLlama model, int blockSize, boolean zeroPoints) {
+        return dequantize(model, new LlamaGraph.Int4(blockSize, 0, zeroPoints));
+    }
+
+    /** The weights {@code layout} quantizes (the head only when it says so), quantized and dequantized again. */
+    static Map<String, float[]> dequantize(TinyLlama model, LlamaGraph.Int4 layout) {
+        int blockSize = layout.blockSize();
+        boolean zeroPoints = layout.zeroPoints();
         Checkpoint checkpoint = Checkpoint.open(model.dir);
         Map<String, float[]> out = new HashMap<>();
-        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(ModelConfig.read(model.dir))) {
+        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(ModelConfig.read(model.dir), layout)) {
             QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), blockSize, zeroPoints);
             float[] values = new float[q.outFeatures() * q.inFeatures()];
             for (int n = 0; n < q.outFeatures(); n++) {
