@@ -79,6 +79,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}")
     String size;
 
+    @Option(names = "--stored", paramLabel = "f32|f16", defaultValue = "f32",
+            description = "element type the synthetic checkpoint is written in (f16: as released checkpoints such as "
+                    + "Auto-J-13B's; --size stays the F32 size of the model); default: ${DEFAULT-VALUE}")
+    String stored;
+
     @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32", description = "weight type (default: ${DEFAULT-VALUE})")
     String dtype;
 
@@ -115,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
      * {@code onnxruntime.native.path}: the engine sets it in this JVM to a folder of the cache it
      * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
      */
-    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions");
+    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions",
+            "autoj.onnx.int4Head");
 
     /** Prompt length of the time-to-first-token runs (one new token). */
     private static final int FIRST_TOKEN_PROMPT = 16;
@@ -137,6 +143,10 @@ final class BenchCommand implements Callable<Integer> {
             };
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String storedType = stored.strip().toUpperCase(Locale.ROOT);
+        if (!storedType.equals("F32") && !storedType.equals("F16")) {
+            throw new ParameterException(spec.commandLine(), "--stored " + stored + " is not f32 or f16");
         }
         if (promptTokens < 2 || newTokens < 2) {
             throw new ParameterException(spec.commandLine(), "--prompt-tokens and --new-tokens must be at least 2");
@@ -174,9 +184,11 @@ final class BenchCommand implements Callable<Integer> {
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
         SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
         Path model = work.resolve("model");
-        long modelBytes = SyntheticCheckpoint.write(model, shape, 42);
-        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
-                modelBytes / 1e9, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
+        String storedType = stored.strip().toUpperCase(Locale.ROOT);
+        long storedBytes = SyntheticCheckpoint.write(model, shape, 42, storedType);
+        long modelBytes = storedType.equals("F32") ? storedBytes : storedBytes * 2;
+        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB %s model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
+                storedBytes / 1e9, storedType, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
         // the cold start (graph built, weights converted or quantized into the cache) in a fresh
         // process first, so its peak memory is the loader's alone; the runs after it start warm
         JsonNode cold = null;

@@ -121,6 +121,14 @@ final class Initializers {
         return freed;
     }
 
+    /**
+     * Frees the buffer {@code tensor} (made by {@link #put}) was created over, leaving the tensor
+     * open: only for a weight the session has copied into its own layout and never reads again.
+     */
+    static boolean freeBacking(OnnxTensorLike tensor) {
+        return Buffers.free(BACKING.remove(tensor));
+    }
+
     /** The entries of {@code all} whose names are {@code wanted}, in order (a split session's share, a session's inputs). */
     static <T> Map<String, T> only(Map<String, T> all, Predicate<String> wanted) {
         Map<String, T> out = new LinkedHashMap<>();

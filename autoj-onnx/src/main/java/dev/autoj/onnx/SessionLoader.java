@@ -150,6 +150,14 @@ final class SessionLoader {
                 for (MappedByteBuffer codes : cached.releasable()) {
                     WeightCache.release(codes);
                 }
+            } else if (dtype == Dtype.INT4 && EngineSwitches.RELEASE_PACKED_CODES) {
+                // 4-bit codes made in memory (a GPTQ folder, repacked at every start): the same holds,
+                // so our copy goes too (GptqBackendTest decodes after it)
+                initializers.forEach((name, tensor) -> {
+                    if (name.endsWith(LlamaGraph.Q4)) {
+                        Initializers.freeBacking(tensor);
+                    }
+                });
             }
             return new DecoderSession(env, sessions, tensors, config, Device.CPU, graph,
                     new DecoderSession.Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone),
