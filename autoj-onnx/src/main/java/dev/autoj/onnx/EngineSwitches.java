@@ -44,6 +44,25 @@ final class EngineSwitches {
      */
     static final boolean RELEASE_PACKED_CODES = packsCodes();
 
+    /** x86-64 with AVX2 (see {@link #scalesPacked}). */
+    private static final boolean RELEASE_PACKED_SCALES = RELEASE_PACKED_CODES && !System.getProperty("os.arch", "").equals("aarch64");
+
+    /**
+     * Whether the scales and zero points of weights in {@code layout} may be unmapped (or freed)
+     * too once the session exists: on x86-64 with AVX2, at {@code accuracy_level} 4 and blocks of 32
+     * (the default layout, the one tested; MatMulNBits falls back to fp32 compute, which reads them,
+     * where MLAS has no int8 kernel for a block size) only. There
+     * MatMulNBits' int8-compute path packs them into its own buffer beside the codes
+     * ({@code should_pack_scale_and_zp_inputs}, true on every x86-64 build of ONNX Runtime 1.29's
+     * {@code matmul_nbits.cc}), and the tests' logits after unmapping equal those of weights
+     * quantized on load (Int4CacheTest, on an AVX2 CPU without VNNI). At level 0 (fp32 compute)
+     * the kernel reads the original scales on every run (a test JVM died reading unmapped ones),
+     * and on 64-bit ARM the 4-bit path does not pack them: there they stay.
+     */
+    static boolean scalesPacked(dev.autoj.onnx.internal.graph.LlamaGraph.Int4 layout) {
+        return RELEASE_PACKED_SCALES && layout.accuracyLevel() == 4 && layout.blockSize() == 32;
+    }
+
     private EngineSwitches() {
     }
 

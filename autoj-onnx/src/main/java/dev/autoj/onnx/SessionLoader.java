@@ -154,7 +154,9 @@ final class SessionLoader {
                 // 4-bit codes made in memory (a GPTQ folder, repacked at every start): the same holds,
                 // so our copy goes too (GptqBackendTest decodes after it)
                 initializers.forEach((name, tensor) -> {
-                    if (name.endsWith(LlamaGraph.Q4)) {
+                    boolean packedBeside = EngineSwitches.scalesPacked(int4)
+                            && (name.endsWith(LlamaGraph.SCALES) || name.endsWith(LlamaGraph.ZERO_POINTS));
+                    if (name.endsWith(LlamaGraph.Q4) || packedBeside) {
                         Initializers.freeBacking(tensor);
                     }
                 });

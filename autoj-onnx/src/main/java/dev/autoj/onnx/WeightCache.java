@@ -94,13 +94,14 @@ final class WeightCache {
             slots.add(new Slot(w.name() + LlamaGraph.Q4, new long[] {out, blocks, int4.blockSize() / 2},
                     OnnxJavaType.UINT8, offset, codes, true));
             offset = align(offset + codes);
+            // the scales and zero points are packed beside the codes on x86-64 at accuracy level 4
             slots.add(new Slot(w.name() + LlamaGraph.SCALES, new long[] {out * blocks}, OnnxJavaType.FLOAT,
-                    offset, out * blocks * 4, false));
+                    offset, out * blocks * 4, EngineSwitches.scalesPacked(int4)));
             offset = align(offset + out * blocks * 4);
             if (int4.zeroPoints()) {
                 long zp = out * ((blocks + 1) / 2);
                 slots.add(new Slot(w.name() + LlamaGraph.ZERO_POINTS, new long[] {zp}, OnnxJavaType.UINT8,
-                        offset, zp, false));
+                        offset, zp, EngineSwitches.scalesPacked(int4)));
                 offset = align(offset + zp);
             }
         }
