@@ -32,8 +32,8 @@ import java.util.function.Supplier;
 /**
  * Opens a {@link DecoderSession}: CUDA first unless the device is the CPU ({@link CudaProvider}),
  * else the CPU from the packed fp32 session ({@link PackedSessionCache}), the 4-bit weight cache
- * ({@link WeightCache}) or the checkpoint ({@link Initializers}), as one session or as two created
- * in parallel. Runs on a thread of its own with a large stack.
+ * ({@link WeightCache}) or the checkpoint ({@link Initializers}), as one session or as several
+ * (a split decoder's parts) created two at a time. Runs on a thread of its own with a large stack.
  */
 final class SessionLoader {
 
@@ -243,7 +243,7 @@ final class SessionLoader {
                 // "Speed and memory"), so it is the user's choice, not the default.
                 options.addConfigEntry("session.disable_prepacking", "1");
             }
-            // a split decoder runs its two sessions one after the other: neither may keep spinning after its run
+            // a split decoder runs its sessions one after the other: none may keep spinning after its run
             options.addConfigEntry("session.force_spinning_stop", "1");
             if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
                 // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session

@@ -19,7 +19,8 @@ import java.util.stream.LongStream;
 
 /**
  * The step decoder (route STEP): one run per token over the host {@link KvCache}, on one session
- * or on two (the first layers, then the rest and the head on their hidden states).
+ * or on several (the first layers, then each further part on the hidden states of the one before,
+ * the last with the head).
  */
 final class StepDecoder {
 
