@@ -11,6 +11,7 @@ import dev.autoj.engine.backend.StopReason;
 import dev.autoj.onnx.OnnxBackend;
 import dev.autoj.onnx.OnnxOptions;
 import dev.autoj.onnx.TokenGeneration;
+import dev.autoj.onnx.WeightClass;
 import dev.autoj.onnx.internal.bench.MatVecProbe;
 import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
 import java.io.IOException;
@@ -59,9 +60,13 @@ import picocli.CommandLine.Spec;
             "as a share of this machine's memory bandwidth (measured by the same command). With --json one line:",
             "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
                     + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\",\"route\",\"session_weight_bytes\","
-                    + "\"time_to_first_token_s\",\"peak_rss_bytes\",\"time_to_first_token_parts_s\"}",
+                    + "\"time_to_first_token_s\",\"peak_rss_bytes\",\"time_to_first_token_parts_s\",\"cold_time_to_first_token_s\","
+                    + "\"cold_peak_rss_bytes\",\"cold_time_to_first_token_parts_s\",\"session_weights\"}",
             "Time to first token (16-token prompt) and peak resident memory are measured in fresh processes on the",
-            "model just benchmarked, its caches warm; the parts are jvm, ort_init, graph, weights, session, open_other, prefill."})
+            "model just benchmarked: once before anything else opens it (cold: empty caches, the weights converted",
+            "or quantized into the cache) and three times after (warm); the parts are jvm, ort_init, graph, weights,",
+            "session, open_other, prefill. session_weights gives the bytes of each class of weights (linear, head,",
+            "embedding, norms), their form and why they stay at that width."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int BATCH = 8;
@@ -73,6 +78,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "F32 size of the synthetic model, e.g. 1G, 512M, 2.6G (from 2.5G on: Auto-J-13B's dimensions); "
                     + "default: ${DEFAULT-VALUE}")
     String size;
+
+    @Option(names = "--stored", paramLabel = "f32|f16", defaultValue = "f32",
+            description = "element type the synthetic checkpoint is written in (f16: as released checkpoints such as "
+                    + "Auto-J-13B's; --size stays the F32 size of the model); default: ${DEFAULT-VALUE}")
+    String stored;
 
     @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32", description = "weight type (default: ${DEFAULT-VALUE})")
     String dtype;
@@ -99,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The figures of one run. */
     record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
             double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage, String route,
-            long sessionWeightBytes, JsonNode firstToken) {
+            long sessionWeightBytes, JsonNode firstToken, JsonNode coldStart, List<WeightClass> weights) {
     }
 
     /** Fresh processes timed to their first token; the median by time to first token is reported. */
@@ -110,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
      * {@code onnxruntime.native.path}: the engine sets it in this JVM to a folder of the cache it
      * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
      */
-    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions");
+    private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions",
+            "autoj.onnx.int4Head");
 
     /** Prompt length of the time-to-first-token runs (one new token). */
     private static final int FIRST_TOKEN_PROMPT = 16;
@@ -132,6 +143,10 @@ final class BenchCommand implements Callable<Integer> {
             };
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String storedType = stored.strip().toUpperCase(Locale.ROOT);
+        if (!storedType.equals("F32") && !storedType.equals("F16")) {
+            throw new ParameterException(spec.commandLine(), "--stored " + stored + " is not f32 or f16");
         }
         if (promptTokens < 2 || newTokens < 2) {
             throw new ParameterException(spec.commandLine(), "--prompt-tokens and --new-tokens must be at least 2");
@@ -169,14 +184,28 @@ final class BenchCommand implements Callable<Integer> {
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
         SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
         Path model = work.resolve("model");
-        long modelBytes = SyntheticCheckpoint.write(model, shape, 42);
-        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
-                modelBytes / 1e9, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
+        String storedType = stored.strip().toUpperCase(Locale.ROOT);
+        long storedBytes = SyntheticCheckpoint.write(model, shape, 42, storedType);
+        long modelBytes = storedType.equals("F32") ? storedBytes : storedBytes * 2;
+        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB %s model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
+                storedBytes / 1e9, storedType, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
+        // the cold start (graph built, weights converted or quantized into the cache) in a fresh
+        // process first, so its peak memory is the loader's alone; the runs after it start warm
+        JsonNode cold = null;
+        if (where != Device.CUDA) {
+            if (Files.exists(work.resolve("cache"))) {
+                warn(log, "cold start not measured: " + work.resolve("cache") + " already exists (a --dir used before); "
+                        + "give a fresh --dir to measure it");
+            } else {
+                cold = firstToken(model, work.resolve("cache"), type, way.name(), log, 1);
+            }
+        }
         OnnxOptions options = OnnxOptions.of(model).withDtype(type).withDevice(where).withCacheDir(work.resolve("cache"))
                 .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1)).withRoute(way);
         long start = System.nanoTime();
         long streamed;
         long sessionWeights;
+        List<WeightClass> weights;
         String device;
         String routeTaken;
         double[] result;
@@ -205,19 +234,19 @@ final class BenchCommand implements Callable<Integer> {
             progress(log, String.format(Locale.ROOT, "decode batch %d: %.2f tokens/s", BATCH, batch8));
             routeTaken = backend.route().name().toLowerCase(Locale.ROOT);
             streamed = backend.weightBytesPerStep();
-            // every initializer the session holds: what is read per step plus the embedding table
-            // (only gathered), which a tied fp32/fp16 model already counted as its head
-            boolean embeddingCounted = backend.shape().tieWordEmbeddings() && type != Dtype.INT4;
-            sessionWeights = streamed + (embeddingCounted ? 0 : (long) backend.shape().vocabSize() * backend.shape().hiddenSize() * 4);
+            // every initializer the session holds, by class: what is read per step plus the embedding table (only gathered)
+            weights = backend.sessionWeights();
+            sessionWeights = weights.stream().mapToLong(WeightClass::bytes).sum();
             device = backend.device().name().toLowerCase(Locale.ROOT);
             result = new double[] {prefill, batch1, batch8};
         }
         double after = MatVecProbe.bytesPerSecond();
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s after the model was closed", after / 1e9));
         double bandwidth = Math.max(before, after);
-        JsonNode first = where == Device.CUDA ? null : firstToken(model, work.resolve("cache"), type, routeTaken, log);
+        JsonNode first = where == Device.CUDA ? null
+                : firstToken(model, work.resolve("cache"), type, routeTaken.toUpperCase(Locale.ROOT), log, FIRST_TOKEN_RUNS);
         return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
-                device, loadAverage(), routeTaken, sessionWeights, first);
+                device, loadAverage(), routeTaken, sessionWeights, first, cold, weights);
     }
 
     /** A figure that could not be measured: said on stderr even with --json, whose line then lacks it. */
@@ -283,19 +312,19 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Time to first token and peak memory of a fresh process on the model just benchmarked (its
-     * graph and weight caches now warm): {@link FirstToken} run {@value #FIRST_TOKEN_RUNS} times in
-     * child JVMs of this one, the median by time to first token returned. Null when the child cannot
-     * be started (then the run reports no figure rather than a wrong one).
+     * graph and weight caches now warm, or, before the first open, cold): {@link FirstToken} run
+     * {@code runs} times in child JVMs of this one, the median by time to first token returned.
+     * Null when the child cannot be started (then the run reports no figure rather than a wrong one).
      */
-    private JsonNode firstToken(Path model, Path cache, Dtype type, String routeTaken, PrintWriter log) {
+    private JsonNode firstToken(Path model, Path cache, Dtype type, String routeName, PrintWriter log, int runs) {
         String javaCommand = ProcessHandle.current().info().command().orElse(null);
         if (javaCommand == null) {
             warn(log, "time to first token not measured: the java command of this process is unknown");
             return null;
         }
-        List<JsonNode> runs = new ArrayList<>();
+        List<JsonNode> measured = new ArrayList<>();
         ObjectMapper mapper = new ObjectMapper();
-        for (int i = 0; i < FIRST_TOKEN_RUNS; i++) {
+        for (int i = 0; i < runs; i++) {
             try {
                 Path errors = cache.resolveSibling("first-token.err");
                 List<String> command = new ArrayList<>(List.of(javaCommand, "-cp", System.getProperty("java.class.path")));
@@ -305,7 +334,7 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 command.addAll(List.of(FirstToken.class.getName(), model.toString(), cache.toString(), type.name(),
-                        routeTaken.toUpperCase(Locale.ROOT), Integer.toString(FIRST_TOKEN_PROMPT), Long.toString(System.nanoTime())));
+                        routeName, Integer.toString(FIRST_TOKEN_PROMPT), Long.toString(System.nanoTime())));
                 Process child = new ProcessBuilder(command).redirectError(errors.toFile()).start();
                 child.getOutputStream().close();
                 String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -316,7 +345,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 JsonNode run = mapper.readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
                 progress(log, "first token in a fresh process: " + run);
-                runs.add(run);
+                measured.add(run);
             } catch (IOException e) {
                 warn(log, "time to first token not measured: " + e.getMessage());
                 return null;
@@ -325,8 +354,8 @@ final class BenchCommand implements Callable<Integer> {
                 return null;
             }
         }
-        runs.sort(Comparator.comparingDouble(r -> r.get("time_to_first_token_s").asDouble()));
-        return runs.get(runs.size() / 2);
+        measured.sort(Comparator.comparingDouble(r -> r.get("time_to_first_token_s").asDouble()));
+        return measured.get(measured.size() / 2);
     }
 
     private static double loadAverage() {
@@ -350,6 +379,16 @@ final class BenchCommand implements Callable<Integer> {
                 line.put("time_to_first_token_s", r.firstToken().get("time_to_first_token_s").asDouble());
                 line.put("peak_rss_bytes", r.firstToken().get("peak_rss_bytes").asLong());
                 line.set("time_to_first_token_parts_s", firstTokenParts(mapper, r.firstToken()));
+            }
+            if (r.coldStart() != null) {
+                line.put("cold_time_to_first_token_s", r.coldStart().get("time_to_first_token_s").asDouble());
+                line.put("cold_peak_rss_bytes", r.coldStart().get("peak_rss_bytes").asLong());
+                line.set("cold_time_to_first_token_parts_s", firstTokenParts(mapper, r.coldStart()));
+            }
+            ObjectNode classes = line.putObject("session_weights");
+            for (WeightClass c : r.weights()) {
+                classes.putObject(c.name()).put("bytes", c.bytes()).put("tensors", c.tensors()).put("stored_as", c.storedAs())
+                        .put("why", c.why());
             }
             try {
                 out.println(mapper.writeValueAsString(line));
@@ -376,6 +415,17 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "peak memory       %10.2f GB resident in that process (%.2fx the session's %.2f GB of weights)%n",
                         f.get("peak_rss_bytes").asLong() / 1e9, f.get("peak_rss_bytes").asDouble() / r.sessionWeightBytes(),
                         r.sessionWeightBytes() / 1e9);
+            }
+            if (r.coldStart() != null) {
+                JsonNode c = r.coldStart();
+                out.printf(Locale.ROOT, "cold start        %10.3f s to the first token in a fresh process with empty caches "
+                        + "(weights %.3f, session %.3f); peak memory %.2f GB (%.2fx the weights)%n",
+                        c.get("time_to_first_token_s").asDouble(), c.get("weights_s").asDouble(), c.get("session_s").asDouble(),
+                        c.get("peak_rss_bytes").asLong() / 1e9, c.get("peak_rss_bytes").asDouble() / r.sessionWeightBytes());
+            }
+            for (WeightClass c : r.weights()) {
+                out.printf(Locale.ROOT, "weights %-10s %8.3f GB, %d tensors, %s: %s%n", c.name(), c.bytes() / 1e9, c.tensors(),
+                        c.storedAs(), c.why());
             }
             out.printf(Locale.ROOT, "load average      %10.2f on %d cores%n", r.loadAverage(), Runtime.getRuntime().availableProcessors());
         }

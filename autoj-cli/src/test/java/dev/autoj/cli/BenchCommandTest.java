@@ -47,7 +47,8 @@ class BenchCommandTest {
         line.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("model_bytes", "prefill_tokens_per_s", "decode_tokens_per_s_batch1",
                 "decode_tokens_per_s_batch8", "measured_bandwidth_bytes_per_s", "bandwidth_ratio", "route",
-                "session_weight_bytes", "time_to_first_token_s", "peak_rss_bytes", "time_to_first_token_parts_s");
+                "session_weight_bytes", "time_to_first_token_s", "peak_rss_bytes", "time_to_first_token_parts_s",
+                "cold_time_to_first_token_s", "cold_peak_rss_bytes", "cold_time_to_first_token_parts_s", "session_weights");
         assertThat(line.get("model_bytes").asLong()).isBetween(8L << 20, 16L << 20);
         assertThat(line.get("route").asText()).as("auto on the CPU").isIn("step", "loop");
         for (String name : List.of("model_bytes", "prefill_tokens_per_s", "decode_tokens_per_s_batch1",
@@ -57,6 +58,22 @@ class BenchCommandTest {
         }
         // the session holds every weight of an fp32 model: the F32 size less nothing
         assertThat(line.get("session_weight_bytes").asLong()).isEqualTo(line.get("model_bytes").asLong());
+        // accounted by class, the classes adding up to it, each with its form and reason
+        JsonNode classes = line.get("session_weights");
+        List<String> classNames = new ArrayList<>();
+        classes.fieldNames().forEachRemaining(classNames::add);
+        assertThat(classNames).containsExactly("linear", "head", "embedding", "norms");
+        long accounted = 0;
+        for (String name : classNames) {
+            accounted += classes.get(name).get("bytes").asLong();
+            assertThat(classes.get(name).get("stored_as").asText()).as(name).isEqualTo("fp32");
+            assertThat(classes.get(name).get("why").asText()).as(name).isNotBlank();
+        }
+        assertThat(accounted).isEqualTo(line.get("session_weight_bytes").asLong());
+        // the cold start ran first, on the empty cache, in a fresh process
+        assertThat(line.get("cold_time_to_first_token_s").asDouble()).isPositive();
+        assertThat(line.get("cold_peak_rss_bytes").asLong()).isGreaterThan(16L << 20);
+        assertThat(line.get("cold_time_to_first_token_parts_s").get("weights").asDouble()).isGreaterThanOrEqualTo(0);
         JsonNode parts = line.get("time_to_first_token_parts_s");
         double sum = 0;
         for (String part : List.of("jvm", "ort_init", "graph", "weights", "session", "open_other", "prefill")) {

@@ -7,6 +7,8 @@ import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
 import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How the native decoder runs on one device, decided in one place when the backend opens: the
@@ -15,10 +17,48 @@ import java.nio.file.Path;
  * Adding a decoder route is a case here plus its decoder ({@link StepDecoder}, {@link LoopDecoder}).
  *
  * @param layout the 4-bit layout the graph is built for (null unless the weights are 4-bit)
- * @param splitLayer the first layer of the second session, or -1 for one session
+ * @param starts the first layer of each session after the first (empty for one session)
  */
 record DecoderPlan(Device device, OnnxOptions.Route route, ModelCache.Kind kind, Dtype dtype, LlamaGraph.Int4 layout,
-        int splitLayer) {
+        List<Integer> starts) {
+
+    /**
+     * Sessions of a 4-bit CPU step decoder, at most: its layers in this many consecutive parts.
+     * ONNX Runtime copies each MatMulNBits weight into its own packed layout when a session is
+     * created, and only then can the mapped 4-bit codes be dropped; with the layers in parts
+     * created two at a time, and each pair's codes unmapped before the next pair starts, the
+     * codes of two parts at most are resident beside the packed copy (2/16 of them, instead
+     * of all: peak memory 2.0x the weights at 13B with two sessions). Each part costs one more
+     * {@code session.run} per token (tens of microseconds against hundreds of milliseconds for
+     * a 13B token).
+     */
+    static final int MAX_INT4_PARTS = 16;
+
+    DecoderPlan {
+        starts = List.copyOf(starts);
+    }
+
+    /** The first layer of the second session, or -1 for one session. */
+    int splitLayer() {
+        return starts.isEmpty() ? -1 : starts.get(0);
+    }
+
+    /** The layers of each session, in order. */
+    List<LlamaGraph.Span> spans(ModelConfig config) {
+        return spans(config, starts);
+    }
+
+    /** The layers of each session for {@code starts}, in order. */
+    static List<LlamaGraph.Span> spans(ModelConfig config, List<Integer> starts) {
+        List<LlamaGraph.Span> spans = new ArrayList<>();
+        int from = 0;
+        for (int start : starts) {
+            spans.add(new LlamaGraph.Span(from, start));
+            from = start;
+        }
+        spans.add(new LlamaGraph.Span(from, config.numLayers()));
+        return spans;
+    }
 
     /**
      * The route {@link OnnxOptions.Route#AUTO} takes on the CPU: the step loop. Measured
@@ -34,20 +74,35 @@ record DecoderPlan(Device device, OnnxOptions.Route route, ModelCache.Kind kind,
     static DecoderPlan of(OnnxOptions options, ModelConfig config, LlamaGraph.Int4 int4, Device device) {
         ModelCache.Kind kind = graphKind(options.route(), device, options.dtype());
         LlamaGraph.Int4 layout = kind == ModelCache.Kind.LOOP_FP16 && int4 != null ? fp16Layout(int4) : int4;
-        int split = splits(config, kind, device, options.dtype(), int4) ? splitLayer(config, options.dtype(), int4) : -1;
+        List<Integer> starts = List.of();
+        if (splits(config, kind, device, options.dtype(), int4)) {
+            starts = options.dtype() == Dtype.INT4 ? evenStarts(config.numLayers(), Math.min(config.numLayers(), MAX_INT4_PARTS))
+                    : List.of(splitLayer(config, options.dtype(), int4));
+        }
         OnnxOptions.Route route = kind == ModelCache.Kind.STEP ? OnnxOptions.Route.STEP : OnnxOptions.Route.LOOP;
-        return new DecoderPlan(device, route, kind, options.dtype(), layout, split);
+        return new DecoderPlan(device, route, kind, options.dtype(), layout, starts);
+    }
+
+    /** The first layers of parts 2..{@code parts} when {@code layers} are cut into {@code parts} of nearly equal size. */
+    static List<Integer> evenStarts(int layers, int parts) {
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            starts.add((int) ((long) i * layers / parts));
+        }
+        return starts;
     }
 
     /** The plan's graph, built or taken from the graph cache in {@code cacheDir}. */
     DecoderSession.Graph graph(Path cacheDir, ModelConfig config, Checkpoint checkpoint) {
-        if (splitLayer > 0) {
-            ModelCache.Entry front = ModelCache.load(cacheDir, config, checkpoint, dtype, layout, kind,
-                    new LlamaGraph.Span(0, splitLayer));
-            ModelCache.Entry back = ModelCache.load(cacheDir, config, checkpoint, dtype, layout, kind,
-                    new LlamaGraph.Span(splitLayer, config.numLayers()));
-            return new DecoderSession.Graph(front.file(), false, false, ModelCache.Outcome.of(front.outcome(), back.outcome()),
-                    back.file(), splitLayer);
+        if (!starts.isEmpty()) {
+            List<Path> files = new ArrayList<>();
+            ModelCache.Outcome outcome = null;
+            for (LlamaGraph.Span span : spans(config)) {
+                ModelCache.Entry part = ModelCache.load(cacheDir, config, checkpoint, dtype, layout, kind, span);
+                files.add(part.file());
+                outcome = outcome == null ? part.outcome() : ModelCache.Outcome.of(outcome, part.outcome());
+            }
+            return new DecoderSession.Graph(files, false, false, outcome, starts);
         }
         ModelCache.Entry entry = ModelCache.load(cacheDir, config, checkpoint, dtype, layout, kind);
         return new DecoderSession.Graph(entry.file(), kind != ModelCache.Kind.STEP, kind == ModelCache.Kind.LOOP_FP16,
@@ -61,12 +116,17 @@ record DecoderPlan(Device device, OnnxOptions.Route route, ModelCache.Kind kind,
                         + (layout.zeroPoints() ? ", zero points" : "") + ")";
         return "device " + device.name().toLowerCase(java.util.Locale.ROOT) + ", route " + route + ", graph " + kind
                 + ", weights " + weights + ", "
-                + (splitLayer > 0 ? "two sessions split at layer " + splitLayer + " of " + config.numLayers() : "one session");
+                + (starts.isEmpty() ? "one session"
+                        : starts.size() == 1 ? "two sessions split at layer " + starts.get(0) + " of " + config.numLayers()
+                                : (starts.size() + 1) + " sessions starting at layers 0, "
+                                        + starts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                                        + " of " + config.numLayers());
     }
 
     /**
-     * Whether the step decoder (of two layers or more) runs as two sessions, the first layers and
-     * the rest with the output head, created in parallel: on the CPU (where ONNX Runtime prepacks each session's weights on
+     * Whether the step decoder (of two layers or more) runs as several sessions, each over
+     * consecutive layers, the last with the output head, created two at a time in parallel (fp32: two sessions;
+     * int4: up to {@link #MAX_INT4_PARTS}): on the CPU (where ONNX Runtime prepacks each session's weights on
      * the thread that creates it, one after another), for fp32 and int4 without act-order; not for
      * fp16 (its graph widens the weights in-graph) or the generation graph.
      * {@code autoj.onnx.splitSessions=false} keeps one session.

@@ -22,9 +22,8 @@ import java.util.function.Function;
  */
 final class DecoderSession implements AutoCloseable {
 
-    private final OrtSession session;
-    /** The session of the later layers and the head when the step decoder is split (see {@link Graph#tail()}), else null. */
-    private final OrtSession tail;
+    /** The sessions of the graph's parts, in order (one unless the step decoder is split, see {@link Graph#files()}). */
+    private final List<OrtSession> sessions;
     private final List<OnnxTensor> weights;
     private final Device device;
     private final Graph graph;
@@ -46,29 +45,44 @@ final class DecoderSession implements AutoCloseable {
     /**
      * A built graph for one device: its file, whether it is the step decoder or the generation
      * graph ({@link dev.autoj.onnx.internal.graph.GenerationGraph}), and whether it computes in fp16 (then
-     * the full-precision weights and the 4-bit scales are handed to it as fp16). {@code tail}, when
-     * not null, holds the step decoder's layers from {@code split} on and the output head, and
-     * {@code file} the layers before it ({@link LlamaGraph.Span}): two sessions, created in parallel.
+     * the full-precision weights and the 4-bit scales are handed to it as fp16). With several
+     * {@code files}, the step decoder is split: file {@code i} holds the layers from
+     * {@code starts[i - 1]} (0 for the first) to the next start, the last one also the output head
+     * ({@link LlamaGraph.Span}); one session each, created two at a time.
      */
-    record Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome, Path tail, int split) {
+    record Graph(List<Path> files, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome, List<Integer> starts) {
+
+        Graph {
+            files = List.copyOf(files);
+            starts = List.copyOf(starts);
+        }
 
         /** A graph in one file. */
         Graph(Path file, boolean generation, boolean fp16Compute, ModelCache.Outcome outcome) {
-            this(file, generation, fp16Compute, outcome, null, -1);
+            this(List.of(file), generation, fp16Compute, outcome, List.of());
+        }
+
+        /** The graph's (first) file. */
+        Path file() {
+            return files.get(0);
+        }
+
+        /** The layers of each file, in order. */
+        List<LlamaGraph.Span> spans(ModelConfig config) {
+            return DecoderPlan.spans(config, starts);
         }
     }
 
-    DecoderSession(OrtEnvironment env, OrtSession session, OrtSession tail, List<OnnxTensor> weights, ModelConfig config,
+    DecoderSession(OrtEnvironment env, List<OrtSession> sessions, List<OnnxTensor> weights, ModelConfig config,
             Device device, Graph graph, Startup startup, ModelCache.Outcome weightCacheOutcome) {
-        this.session = session;
-        this.tail = tail;
+        this.sessions = List.copyOf(sessions);
         this.weights = weights;
         this.device = device;
         this.graph = graph;
         this.startup = startup;
         this.weightCacheOutcome = weightCacheOutcome;
-        this.steps = graph.generation() ? null : new StepDecoder(env, config, session, tail);
-        this.loop = graph.generation() ? new LoopDecoder(env, config, session) : null;
+        this.steps = graph.generation() ? null : new StepDecoder(env, config, this.sessions);
+        this.loop = graph.generation() ? new LoopDecoder(env, config, this.sessions.get(0)) : null;
     }
 
     /**
@@ -109,6 +123,11 @@ final class DecoderSession implements AutoCloseable {
         return loop;
     }
 
+    /** How many weight tensors of ours the session keeps alive (none where the weights were handed over and copied). */
+    int heldWeights() {
+        return weights.size();
+    }
+
     Startup startup() {
         return startup;
     }
@@ -131,9 +150,8 @@ final class DecoderSession implements AutoCloseable {
     @Override
     public void close() {
         try {
-            session.close();
-            if (tail != null) {
-                tail.close();
+            for (OrtSession session : sessions) {
+                session.close();
             }
         } catch (OrtException e) {
             throw new BackendException("ONNX Runtime could not close the decoder session: " + e.getMessage(), e);

@@ -44,12 +44,45 @@ final class EngineSwitches {
      */
     static final boolean RELEASE_PACKED_CODES = packsCodes();
 
+    /** x86-64 with AVX2 (see {@link #scalesPacked}). */
+    private static final boolean RELEASE_PACKED_SCALES = RELEASE_PACKED_CODES && !System.getProperty("os.arch", "").equals("aarch64");
+
+    /**
+     * Whether the scales and zero points of weights in {@code layout} may be unmapped (or freed)
+     * too once the session exists: on x86-64 with AVX2, at {@code accuracy_level} 4 and blocks of 32
+     * (the default layout, the one tested; MatMulNBits falls back to fp32 compute, which reads them,
+     * where MLAS has no int8 kernel for a block size) only. There
+     * MatMulNBits' int8-compute path packs them into its own buffer beside the codes
+     * ({@code should_pack_scale_and_zp_inputs}, true on every x86-64 build of ONNX Runtime 1.29's
+     * {@code matmul_nbits.cc}), and the tests' logits after unmapping equal those of weights
+     * quantized on load (Int4CacheTest, on an AVX2 CPU without VNNI). At level 0 (fp32 compute)
+     * the kernel reads the original scales on every run (a test JVM died reading unmapped ones),
+     * and on 64-bit ARM the 4-bit path does not pack them: there they stay.
+     */
+    static boolean scalesPacked(dev.autoj.onnx.internal.graph.LlamaGraph.Int4 layout) {
+        return RELEASE_PACKED_SCALES && layout.accuracyLevel() == 4 && layout.blockSize() == 32;
+    }
+
     private EngineSwitches() {
     }
 
     /** {@link #SPLIT_PROPERTY}: unset or {@code true} splits; {@code false} does not; anything else is refused. */
     static boolean splitSessions() {
         return switchProperty(SPLIT_PROPERTY);
+    }
+
+    /**
+     * System property: {@code true} quantizes the output head to 4 bits like the layers when a
+     * checkpoint is quantized on load; default {@code false}, the head stays fp32. The 4-bit head
+     * changed the greedy ids of the tiny reference checkpoint (Int4Test) where the fp32 head keeps
+     * them; it saves 0.55 GB of weights and of bytes read per token at 13B (about 6%).
+     */
+    static final String INT4_HEAD_PROPERTY = "autoj.onnx.int4Head";
+
+    /** {@link #INT4_HEAD_PROPERTY}: {@code true} quantizes the head; unset or {@code false} does not; anything else is refused. */
+    static boolean int4Head() {
+        String value = System.getProperty(INT4_HEAD_PROPERTY);
+        return value != null && switchProperty(INT4_HEAD_PROPERTY);
     }
 
     /** {@link #FP32_PREPACKING_PROPERTY}: unset or {@code true} prepacks; {@code false} does not; anything else is refused. */

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Dtype;
+import dev.autoj.onnx.internal.checkpoint.Buffers;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
 import dev.autoj.onnx.internal.checkpoint.DType;
 import dev.autoj.onnx.internal.checkpoint.Halfs;
@@ -62,8 +63,13 @@ final class Initializers {
                 long blocks = q.blocksPerRow();
                 put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
                         new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
-                put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, fp16Compute ? halves(q.scales()) : q.scales(),
-                        new long[] {q.outFeatures() * blocks}, full);
+                ByteBuffer scales = q.scales();
+                if (fp16Compute) {
+                    scales = halves(q.scales());
+                    // the fp32 scales are the quantizer's own buffer, read by nothing else
+                    Buffers.free(q.scales());
+                }
+                put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, scales, new long[] {q.outFeatures() * blocks}, full);
                 if (int4.zeroPoints()) {
                     put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
                             new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
@@ -88,6 +94,39 @@ final class Initializers {
         OnnxTensor tensor = OnnxTensor.createTensor(env, data, shape, type);
         tensors.add(tensor);
         initializers.put(name, tensor);
+        BACKING.put(tensor, data);
+    }
+
+    /**
+     * The buffer each tensor made here was created over ({@link OnnxTensor#getBufferRef()} gives
+     * a typed view of it, which cannot be freed), for {@link #release}; weak keys, so a tensor
+     * nobody holds leaves no entry.
+     */
+    private static final Map<OnnxTensor, ByteBuffer> BACKING = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Closes {@code tensors} (made by {@link #put}) handed to a session as external initializers (copied by ONNX Runtime
+     * when the session was created) and frees or unmaps their buffers now, and empties the list;
+     * returns how many buffers were freed.
+     * Only for such tensors: a buffer a session reads where it lies must outlive the session.
+     */
+    static int release(List<OnnxTensor> tensors) {
+        int freed = 0;
+        for (OnnxTensor tensor : tensors) {
+            ByteBuffer data = BACKING.remove(tensor);
+            tensor.close();
+            freed += Buffers.free(data) ? 1 : 0;
+        }
+        tensors.clear();
+        return freed;
+    }
+
+    /**
+     * Frees the buffer {@code tensor} (made by {@link #put}) was created over, leaving the tensor
+     * open: only for a weight the session has copied into its own layout and never reads again.
+     */
+    static boolean freeBacking(OnnxTensorLike tensor) {
+        return Buffers.free(BACKING.remove(tensor));
     }
 
     /** The entries of {@code all} whose names are {@code wanted}, in order (a split session's share, a session's inputs). */
@@ -101,7 +140,11 @@ final class Initializers {
         return out;
     }
 
-    /** The tensor's values as fp32 in a direct buffer: its own bytes when it already is fp32 (no copy). */
+    /**
+     * The tensor's values as fp32 in a direct buffer: its own mapped bytes when it already is fp32
+     * (no copy); otherwise a converted copy, and the source is unmapped (its pages would otherwise
+     * stay resident beside the copy until a garbage collection).
+     */
     static ByteBuffer asFloat32(Tensor tensor) {
         if (tensor.dtype() == DType.F32) {
             return tensor.data();
@@ -111,9 +154,11 @@ final class Initializers {
         for (int i = 0; i < n; i++) {
             out.putFloat(i * 4, tensor.get(i));
         }
+        Buffers.free(tensor.data());
         return out;
     }
 
+    /** As {@link #asFloat32} in fp16. */
     private static ByteBuffer asFloat16(Tensor tensor) {
         if (tensor.dtype() == DType.F16) {
             return tensor.data();
@@ -123,6 +168,7 @@ final class Initializers {
         for (int i = 0; i < n; i++) {
             out.putShort(i * 2, Halfs.floatToHalf(tensor.get(i)));
         }
+        Buffers.free(tensor.data());
         return out;
     }
 

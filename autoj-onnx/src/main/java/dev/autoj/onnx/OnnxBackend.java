@@ -65,9 +65,18 @@ public final class OnnxBackend implements Backend {
      * error than symmetric for half a byte per block), and {@code accuracy_level} 4, which quantizes
      * activations to int8 per block and uses integer dot products: about 5x faster on the CPU than
      * level 0 (fp32 from dequantized weights) for ~0.5% relative error, far below the error of
-     * the 4-bit weights themselves.
+     * the 4-bit weights themselves. The output head stays fp32: at 4 bits it changed the greedy
+     * ids of the tiny reference checkpoint (Int4Test); {@code -Dautoj.onnx.int4Head=true} quantizes it.
      */
-    static final LlamaGraph.Int4 INT4 = new LlamaGraph.Int4(32, 4, true);
+    static final LlamaGraph.Int4 INT4 = new LlamaGraph.Int4(32, 4, true, false, new java.util.TreeMap<>());
+
+    /** {@link #INT4} with the output head at 4 bits too ({@code -Dautoj.onnx.int4Head=true}, see {@link EngineSwitches#int4Head()}). */
+    static final LlamaGraph.Int4 INT4_HEAD = new LlamaGraph.Int4(32, 4, true);
+
+    /** The layout a checkpoint is quantized to on load: {@link #INT4}, or {@link #INT4_HEAD} when asked. */
+    static LlamaGraph.Int4 int4Layout() {
+        return EngineSwitches.int4Head() ? INT4_HEAD : INT4;
+    }
 
     private static final System.Logger LOG = System.getLogger(OnnxBackend.class.getName());
 
@@ -95,7 +104,7 @@ public final class OnnxBackend implements Backend {
         if (GptqCheckpoint.isGptq(options.modelDir())) {
             return openGptq(options, INT4.accuracyLevel());
         }
-        return open(options, INT4);
+        return open(options, int4Layout());
     }
 
     /**
@@ -145,7 +154,8 @@ public final class OnnxBackend implements Backend {
         DecoderSession session = SessionLoader.open(config, checkpoint, options.dtype(), int4, quantized,
                 options.device(), graphs, cacheWeights && options.dtype() != Dtype.FP16 ? options.cacheDir() : null);
         LOG.log(System.Logger.Level.DEBUG, () -> "autoj onnx: " + options.modelDir().getFileName() + ": "
-                + plans.get(session.device()).describe(config));
+                + plans.get(session.device()).describe(config) + "; " + WeightAccount.describe(
+                        WeightAccount.of(config, options.dtype(), int4, session.fp16Compute())));
         Tokenizer tokenizer = TextDecoding.tokenizer(options.modelDir(), session::close);
         return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
     }
@@ -302,10 +312,19 @@ public final class OnnxBackend implements Backend {
     }
 
     private long int4Bytes(long[] shape) {
-        long perRow = (shape[1] + int4.blockSize() - 1) / int4.blockSize();
-        long zeroPoints = int4.zeroPoints() ? shape[0] * ((perRow + 1) / 2) : 0;
-        int scale = session.fp16Compute() ? 2 : 4;
-        return shape[0] * perRow * (int4.blockSize() / 2 + scale) + zeroPoints;
+        return WeightAccount.int4Bytes(shape, int4, session.fp16Compute() ? 2 : 4);
+    }
+
+    /**
+     * The weights this session holds, by class (linear layers, head, embedding, norms), with the
+     * form each is stored in and why; their sum is every byte of weights handed to the session.
+     *
+     * <pre>{@code
+     * long total = backend.sessionWeights().stream().mapToLong(WeightClass::bytes).sum();
+     * }</pre>
+     */
+    public List<WeightClass> sessionWeights() {
+        return WeightAccount.of(config, options.dtype(), int4, session.fp16Compute());
     }
 
     /** Where the model runs: CPU or CUDA (after {@link Device#AUTO} chose). */

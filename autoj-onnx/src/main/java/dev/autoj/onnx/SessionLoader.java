@@ -32,8 +32,8 @@ import java.util.function.Supplier;
 /**
  * Opens a {@link DecoderSession}: CUDA first unless the device is the CPU ({@link CudaProvider}),
  * else the CPU from the packed fp32 session ({@link PackedSessionCache}), the 4-bit weight cache
- * ({@link WeightCache}) or the checkpoint ({@link Initializers}), as one session or as two created
- * in parallel. Runs on a thread of its own with a large stack.
+ * ({@link WeightCache}) or the checkpoint ({@link Initializers}), as one session or as several
+ * (a split decoder's parts) created two at a time. Runs on a thread of its own with a large stack.
  */
 final class SessionLoader {
 
@@ -72,10 +72,9 @@ final class SessionLoader {
                 // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
                 options.addCUDA(cuda);
                 DecoderSession.Graph graph = graphs.apply(Device.CUDA);
-                options.addExternalInitializers(Initializers.of(env, config, checkpoint, dtype, int4, quantized,
-                        graph.fp16Compute(), tensors));
-                OrtSession session = env.createSession(graph.file().toString(), options);
-                return new DecoderSession(env, session, null, tensors, config, Device.CUDA, graph, null, null);
+                OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
+                        quantized, graph.fp16Compute(), tensors), tensors);
+                return new DecoderSession(env, List.of(session), List.of(), config, Device.CUDA, graph, null, null);
             } catch (RuntimeException e) {
                 // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
                 tensors.forEach(OnnxTensor::close);
@@ -94,9 +93,27 @@ final class SessionLoader {
                 && PackedSessionCache.enabled()) {
             Packed packed = openPacked(env, config, checkpoint, int4, quantized, graph, weightCacheDir);
             if (packed != null) {
-                return new DecoderSession(env, packed.front(), packed.back(), List.of(), config, Device.CPU, graph,
+                return new DecoderSession(env, packed.back() == null ? List.of(packed.front()) : List.of(packed.front(), packed.back()),
+                        List.of(), config, Device.CPU, graph,
                         new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, System.nanoTime() - graphDone),
                         packed.outcome());
+            }
+        }
+        if (graph.fp16Compute()) {
+            // the CUDA graph on the CPU provider (how the GPU path is proven without a GPU): its
+            // weights go to the session exactly as on CUDA, handed over once and not kept
+            List<OnnxTensor> tensors = new ArrayList<>();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
+                        quantized, true, tensors), tensors);
+                long sessionDone = System.nanoTime();
+                return new DecoderSession(env, List.of(session), List.of(), config, Device.CPU, graph,
+                        new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, sessionDone - graphDone), null);
+            } catch (OrtException e) {
+                throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
+                        + " (" + graph.file() + "): " + e.getMessage(), e);
+            } finally {
+                Initializers.release(tensors);
             }
         }
         List<OnnxTensor> tensors = new ArrayList<>();
@@ -114,26 +131,37 @@ final class SessionLoader {
                 initializers = Initializers.of(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), tensors);
             }
             long weightsDone = System.nanoTime();
-            OrtSession[] sessions;
-            if (graph.tail() == null) {
-                sessions = new OrtSession[] {createCpuSession(env, graph.file(), dtype, prepacking, initializers)};
-            } else {
-                LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
-                Map<String, OnnxTensorLike> front = Initializers.only(initializers, front(config, layout, graph));
-                Map<String, OnnxTensorLike> back = Initializers.only(initializers, back(config, layout, graph));
-                sessions = inParallel(() -> createCpuSession(env, graph.file(), dtype, prepacking, front),
-                        () -> createCpuSession(env, graph.tail(), dtype, prepacking, back));
+            List<OrtSession> sessions = new ArrayList<>();
+            try {
+                if (graph.files().size() == 1) {
+                    sessions.add(createCpuSession(env, graph.file(), dtype, prepacking, initializers));
+                } else {
+                    createParts(env, config, dtype, int4, prepacking, graph, initializers, cached, sessions);
+                }
+            } catch (OrtException | RuntimeException e) {
+                sessions.forEach(SessionLoader::closeQuietly);
+                throw e;
             }
             long sessionDone = System.nanoTime();
             if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
                 // MatMulNBits has copied the codes into its own packed layout and ONNX Runtime no longer
                 // reads them (Int4CacheTest proves it); unmapping them drops the second copy now
+                // (those of a split decoder's parts were unmapped part by part already)
                 for (MappedByteBuffer codes : cached.releasable()) {
                     WeightCache.release(codes);
                 }
+            } else if (dtype == Dtype.INT4 && EngineSwitches.RELEASE_PACKED_CODES) {
+                // 4-bit codes made in memory (a GPTQ folder, repacked at every start): the same holds,
+                // so our copy goes too (GptqBackendTest decodes after it)
+                initializers.forEach((name, tensor) -> {
+                    boolean packedBeside = EngineSwitches.scalesPacked(int4)
+                            && (name.endsWith(LlamaGraph.SCALES) || name.endsWith(LlamaGraph.ZERO_POINTS));
+                    if (name.endsWith(LlamaGraph.Q4) || packedBeside) {
+                        Initializers.freeBacking(tensor);
+                    }
+                });
             }
-            return new DecoderSession(env, sessions[0], sessions.length > 1 ? sessions[1] : null, tensors, config,
-                    Device.CPU, graph,
+            return new DecoderSession(env, sessions, tensors, config, Device.CPU, graph,
                     new DecoderSession.Startup(runtimeNanos, graphDone - start, weightsDone - graphDone, sessionDone - weightsDone),
                     cached == null ? null : cached.outcome());
         } catch (OrtException e) {
@@ -143,6 +171,60 @@ final class SessionLoader {
         } catch (RuntimeException e) {
             tensors.forEach(OnnxTensor::close);
             throw e;
+        }
+    }
+
+    /**
+     * A session on the single-file {@code graph} whose weights are handed over as external
+     * initializers: ONNX Runtime copies them into the graph as it loads it (and, on CUDA, to the
+     * device) and then needs no host buffer of ours, so every tensor in {@code tensors} is closed
+     * and its buffer freed (converted copies) or unmapped (checkpoint ranges) as soon as the session
+     * exists, or fails to: the weights are handed over once and no host copy is kept.
+     */
+    private static OrtSession handOver(OrtEnvironment env, OrtSession.SessionOptions options, DecoderSession.Graph graph,
+            Map<String, OnnxTensorLike> initializers, List<OnnxTensor> tensors) throws OrtException {
+        try {
+            options.addExternalInitializers(initializers);
+            return env.createSession(graph.file().toString(), options);
+        } finally {
+            Initializers.release(tensors);
+        }
+    }
+
+    /**
+     * The sessions of a split decoder's parts, in order, into {@code sessions}: two at a time in
+     * parallel (ONNX Runtime packs a session's weights on the thread that creates it). With
+     * weights mapped from the 4-bit cache, each pair's codes are unmapped as soon as its sessions
+     * hold their packed copies, before the next pair starts: the packed weights grow while the
+     * mapped codes resident beside them stay at two parts' worth.
+     */
+    private static void createParts(OrtEnvironment env, ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, boolean prepacking,
+            DecoderSession.Graph graph, Map<String, OnnxTensorLike> initializers, WeightCache.Mapped cached,
+            List<OrtSession> sessions) throws OrtException {
+        LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
+        List<LlamaGraph.Span> spans = graph.spans(config);
+        for (int i = 0; i < spans.size(); i += 2) {
+            LlamaGraph.Span first = spans.get(i);
+            Map<String, OnnxTensorLike> own = Initializers.only(initializers, name -> LlamaWeights.inSpan(config, layout, first, name));
+            Path firstFile = graph.files().get(i);
+            if (i + 1 == spans.size()) {
+                sessions.add(createCpuSession(env, firstFile, dtype, prepacking, own));
+            } else {
+                LlamaGraph.Span second = spans.get(i + 1);
+                Map<String, OnnxTensorLike> next = Initializers.only(initializers,
+                        name -> LlamaWeights.inSpan(config, layout, second, name));
+                Path secondFile = graph.files().get(i + 1);
+                sessions.addAll(List.of(inParallel(() -> createCpuSession(env, firstFile, dtype, prepacking, own),
+                        () -> createCpuSession(env, secondFile, dtype, prepacking, next))));
+            }
+            if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
+                for (int j = i; j < Math.min(i + 2, spans.size()); j++) {
+                    LlamaGraph.Span span = spans.get(j);
+                    cached.slots().values().stream()
+                            .filter(slot -> slot.packedByOrt() && LlamaWeights.inSpan(config, layout, span, slot.name()))
+                            .forEach(slot -> cached.release(slot.name()));
+                }
+            }
         }
     }
 
@@ -161,7 +243,7 @@ final class SessionLoader {
                 // "Speed and memory"), so it is the user's choice, not the default.
                 options.addConfigEntry("session.disable_prepacking", "1");
             }
-            // a split decoder runs its two sessions one after the other: neither may keep spinning after its run
+            // a split decoder runs its sessions one after the other: none may keep spinning after its run
             options.addConfigEntry("session.force_spinning_stop", "1");
             if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
                 // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
@@ -239,15 +321,9 @@ final class SessionLoader {
         }
     }
 
-    /** Which initializers the first session of a split decoder takes. */
-    private static Predicate<String> front(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
-        LlamaGraph.Span span = new LlamaGraph.Span(0, graph.split());
-        return name -> LlamaWeights.inSpan(config, layout, span, name);
-    }
-
-    /** Which initializers the second session of a split decoder takes. */
-    private static Predicate<String> back(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph) {
-        LlamaGraph.Span span = new LlamaGraph.Span(graph.split(), config.numLayers());
+    /** Which initializers the session of part {@code part} of a split decoder takes. */
+    private static Predicate<String> part(ModelConfig config, LlamaGraph.Int4 layout, DecoderSession.Graph graph, int part) {
+        LlamaGraph.Span span = graph.spans(config).get(part);
         return name -> LlamaWeights.inSpan(config, layout, span, name);
     }
 
@@ -263,8 +339,12 @@ final class SessionLoader {
     private static Packed openPacked(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
             LlamaGraph.Int4 int4, QuantizedWeights quantized, DecoderSession.Graph graph, Path cacheDir) {
         List<OnnxTensor> made = Collections.synchronizedList(new ArrayList<>());
-        Predicate<String> front = graph.tail() == null ? name -> true : front(config, null, graph);
-        Predicate<String> back = graph.tail() == null ? name -> false : back(config, null, graph);
+        if (graph.files().size() > 2) {
+            throw new IllegalStateException("the packed fp32 cache keeps one or two sessions, not " + graph.files().size());
+        }
+        boolean split = graph.files().size() == 2;
+        Predicate<String> front = split ? part(config, null, graph, 0) : name -> true;
+        Predicate<String> back = split ? part(config, null, graph, 1) : name -> false;
         long frontBytes = 0;
         long backBytes = 0;
         for (LlamaWeights.Weight w : LlamaWeights.weights(config)) {
@@ -277,7 +357,7 @@ final class SessionLoader {
         PackedSessionCache.Weights all = () -> Initializers.of(env, config, checkpoint, Dtype.FP32, int4, quantized, false, made);
         PackedSessionCache.Opened[] packed = new PackedSessionCache.Opened[2];
         try {
-            if (graph.tail() == null) {
+            if (!split) {
                 packed[0] = PackedSessionCache.open(env, cacheDir, graph.file(), frontWeightBytes, all);
             } else {
                 OrtSession[] sessions = inParallel(
@@ -287,7 +367,7 @@ final class SessionLoader {
                             return packed[0] == null ? null : packed[0].session();
                         },
                         () -> {
-                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.tail(), backWeightBytes,
+                            packed[1] = PackedSessionCache.open(env, cacheDir, graph.files().get(1), backWeightBytes,
                                     () -> Initializers.only(all.get(), back));
                             return packed[1] == null ? null : packed[1].session();
                         });

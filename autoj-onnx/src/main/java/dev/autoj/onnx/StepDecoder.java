@@ -19,7 +19,8 @@ import java.util.stream.LongStream;
 
 /**
  * The step decoder (route STEP): one run per token over the host {@link KvCache}, on one session
- * or on two (the first layers, then the rest and the head on their hidden states).
+ * or on several (the first layers, then each further part on the hidden states of the one before,
+ * the last with the head).
  */
 final class StepDecoder {
 
@@ -28,15 +29,13 @@ final class StepDecoder {
 
     private final OrtEnvironment env;
     private final ModelConfig config;
-    private final OrtSession session;
-    /** The later layers and the head when the decoder is split, else null. */
-    private final OrtSession tail;
+    /** The sessions of the decoder's parts in order: the first embeds the ids, the last has the head. */
+    private final List<OrtSession> sessions;
 
-    StepDecoder(OrtEnvironment env, ModelConfig config, OrtSession session, OrtSession tail) {
+    StepDecoder(OrtEnvironment env, ModelConfig config, List<OrtSession> sessions) {
         this.env = env;
         this.config = config;
-        this.session = session;
-        this.tail = tail;
+        this.sessions = sessions;
     }
 
     /** An empty cache for this decoder. */
@@ -134,18 +133,23 @@ final class StepDecoder {
                     }
                 }
             }
-            List<OrtSession.Result> results = new ArrayList<>(2);
+            List<OrtSession.Result> results = new ArrayList<>(sessions.size());
             float[][][] logits;
             try {
-                if (tail == null) {
-                    results.add(session.run(inputs));
+                if (sessions.size() == 1) {
+                    results.add(sessions.get(0).run(inputs));
                 } else {
-                    // the first layers, then the rest and the head on their hidden states
-                    OrtSession.Result front = session.run(Initializers.only(inputs, session.getInputNames()::contains));
-                    results.add(front);
-                    Map<String, OnnxTensorLike> rest = Initializers.only(inputs, tail.getInputNames()::contains);
-                    rest.put("hidden_in", (OnnxTensor) front.get("hidden_out").orElseThrow());
-                    results.add(tail.run(rest));
+                    // each part on the hidden states of the one before; the last adds the head
+                    OnnxTensor hidden = null;
+                    for (OrtSession part : sessions) {
+                        Map<String, OnnxTensorLike> own = Initializers.only(inputs, part.getInputNames()::contains);
+                        if (hidden != null) {
+                            own.put("hidden_in", hidden);
+                        }
+                        OrtSession.Result result = part.run(own);
+                        results.add(result);
+                        hidden = (OnnxTensor) result.get("hidden_out").orElse(null);
+                    }
                 }
                 logits = logits(results.get(results.size() - 1).get("logits").orElseThrow(), batch, wanted.length);
             } catch (RuntimeException | OrtException e) {

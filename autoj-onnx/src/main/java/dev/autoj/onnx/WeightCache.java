@@ -2,8 +2,8 @@ package dev.autoj.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
 import dev.autoj.engine.backend.BackendException;
+import dev.autoj.onnx.internal.checkpoint.Buffers;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
-import dev.autoj.onnx.internal.checkpoint.DType;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
@@ -11,8 +11,6 @@ import dev.autoj.onnx.internal.checkpoint.Tensor;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
 import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -63,11 +61,19 @@ final class WeightCache {
 
     /**
      * The mapped weights, by initializer name, in the session's layout. {@code releasable} are
-     * the 4-bit codes, which ONNX Runtime copies into its own packed layout when the session is
+     * the 4-bit codes and an fp32 output head, which ONNX Runtime copies into its own packed layout when the session is
      * created (see {@link #release}).
      */
     record Mapped(Map<String, Slot> slots, Map<String, ByteBuffer> buffers, List<MappedByteBuffer> releasable,
             ModelCache.Outcome outcome) {
+
+        /**
+         * Unmaps the range of {@code name} once nothing will read it again (see {@link #release}); unmapping a
+         * range twice is harmless (a buffer's cleaner runs once).
+         */
+        void release(String name) {
+            WeightCache.release(buffers.get(name));
+        }
     }
 
     /** The initializers of a quantize-on-load int4 graph, in file order. */
@@ -76,7 +82,9 @@ final class WeightCache {
         long offset = 0;
         for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
             long bytes = elements(w.shape()) * 4;
-            slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, false));
+            // an fp32 head is a MatMul weight ONNX Runtime prepacks (MLAS' panels) and then reads from
+            // its own copy, as the 4-bit codes; the embedding and the norms are read where they lie
+            slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, w.name().equals("lm_head.weight")));
             offset = align(offset + bytes);
         }
         for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
@@ -86,13 +94,14 @@ final class WeightCache {
             slots.add(new Slot(w.name() + LlamaGraph.Q4, new long[] {out, blocks, int4.blockSize() / 2},
                     OnnxJavaType.UINT8, offset, codes, true));
             offset = align(offset + codes);
+            // the scales and zero points are packed beside the codes on x86-64 at accuracy level 4
             slots.add(new Slot(w.name() + LlamaGraph.SCALES, new long[] {out * blocks}, OnnxJavaType.FLOAT,
-                    offset, out * blocks * 4, false));
+                    offset, out * blocks * 4, EngineSwitches.scalesPacked(int4)));
             offset = align(offset + out * blocks * 4);
             if (int4.zeroPoints()) {
                 long zp = out * ((blocks + 1) / 2);
                 slots.add(new Slot(w.name() + LlamaGraph.ZERO_POINTS, new long[] {zp}, OnnxJavaType.UINT8,
-                        offset, zp, false));
+                        offset, zp, EngineSwitches.scalesPacked(int4)));
                 offset = align(offset + zp);
             }
         }
@@ -191,9 +200,9 @@ final class WeightCache {
                     Tensor tensor = checkpoint.tensor(w.name(), w.shape());
                     ByteBuffer data = Initializers.asFloat32(tensor);
                     writeAt(out, data, byName.get(w.name()));
-                    if (tensor.dtype() != DType.F32) {
-                        release(data);
-                    }
+                    // written: the fp32 bytes (the source's mapping, or the converted copy, which
+                    // already unmapped the source) are not read again
+                    release(data);
                 }
                 for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                     QuantizedLinear q = quantized.linear(w.name(), w.shape());
@@ -280,39 +289,12 @@ final class WeightCache {
         return n;
     }
 
-    private static final Method INVOKE_CLEANER;
-    private static final Object UNSAFE;
-
-    static {
-        Method cleaner = null;
-        Object unsafe = null;
-        try {
-            Class<?> type = Class.forName("sun.misc.Unsafe");
-            Field field = type.getDeclaredField("theUnsafe");
-            field.setAccessible(true);
-            unsafe = field.get(null);
-            cleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            cleaner = null;
-        }
-        INVOKE_CLEANER = cleaner;
-        UNSAFE = unsafe;
-    }
-
     /**
      * Frees a direct buffer (or unmaps a mapped one) now instead of at a later garbage collection.
      * Only for buffers nothing will read again; a view (slice or duplicate) cannot be freed and is
      * left to the collector. Returns whether the memory was released.
      */
     static boolean release(ByteBuffer buffer) {
-        if (INVOKE_CLEANER == null || buffer == null || !buffer.isDirect()) {
-            return false;
-        }
-        try {
-            INVOKE_CLEANER.invoke(UNSAFE, buffer);
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
+        return Buffers.free(buffer);
     }
 }

@@ -102,6 +102,19 @@ class CudaGraphOnCpuTest {
         assertThat(cast.ints().get("to")).isEqualTo((long) FLOAT);
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("releasing handed-over weights closes their tensors and frees the very buffers they were made over")
+    void handedOverBuffersAreFreed() throws Exception {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocateDirect(4096).order(java.nio.ByteOrder.nativeOrder());
+        List<ai.onnxruntime.OnnxTensor> tensors = new ArrayList<>();
+        Initializers.put(env, new java.util.HashMap<>(), tensors, "w", data, new long[] {1024}, ai.onnxruntime.OnnxJavaType.FLOAT);
+        ai.onnxruntime.OnnxTensor tensor = tensors.get(0);
+        assertThat(Initializers.release(tensors)).as("buffers freed").isOne();
+        assertThat(tensors).isEmpty();
+        assertThat(tensor.isClosed()).isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(value = Dtype.class, names = {"FP16", "INT4"})
     @DisplayName("the CUDA graph runs on the CPU provider: a batch of four follows the double-precision reference up to fp16 rounding")
@@ -111,7 +124,7 @@ class CudaGraphOnCpuTest {
         Checkpoint checkpoint = Checkpoint.open(model.dir);
         Path file = temp.resolve("cuda-" + dtype + ".onnx");
         Files.write(file, ModelCache.build(config, dtype, CUDA_INT4, ModelCache.Kind.LOOP_FP16));
-        TinyLlama reference = dtype == Dtype.FP16 ? model : model.withWeights(Int4Test.dequantize(model, 32, true));
+        TinyLlama reference = dtype == Dtype.FP16 ? model : model.withWeights(Int4Test.dequantize(model, CUDA_INT4));
         int[][] prompts = {{1, 17, 200, 5, 99, 42, 3, 250, 17, 17}, {1, 9}, {1, 60, 61, 62, 160}, {1, 255, 128, 77, 31, 200, 201}};
         int[] budgets = {16, 16, 9, 16};
         int[][] tokens;
@@ -119,6 +132,7 @@ class CudaGraphOnCpuTest {
                 QuantizedWeights.quantizing(checkpoint, 32, true), Device.CPU,
                 device -> new DecoderSession.Graph(file, true, true, null))) {
             assertThat(session.fp16Compute()).isTrue();
+            assertThat(session.heldWeights()).as("weights handed over once, no host copy kept").isZero();
             tokens = session.loop().generate(prompts, budgets);
         }
         int agreed = 0;

@@ -29,6 +29,25 @@ class DecoderPlanTest {
     }
 
     @Test
+    @DisplayName("a 4-bit CPU step decoder is cut into up to 16 parts of nearly equal layers, said in one line")
+    void int4Parts() {
+        assertThat(DecoderPlan.evenStarts(40, 16)).hasSize(15).startsWith(2, 5, 7).endsWith(37);
+        assertThat(DecoderPlan.evenStarts(2, 2)).containsExactly(1);
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        ModelConfig config = ModelConfig.read(model.dir);
+        DecoderPlan plan = DecoderPlan.of(OnnxOptions.of(model.dir).withDtype(Dtype.INT4), config, OnnxBackend.INT4, Device.CPU);
+        assertThat(plan.starts()).containsExactly(1);
+        assertThat(plan.spans(config)).extracting(s -> s.from() + "-" + s.to()).containsExactly("0-1", "1-2");
+        ModelConfig deep = new ModelConfig(config.architecture(), config.hiddenSize(), config.intermediateSize(), config.numHeads(),
+                config.numKvHeads(), 40, config.vocabSize(), config.headDim(), config.rmsNormEps(), config.ropeTheta(),
+                config.contextWindow(), config.tieWordEmbeddings(), config.bosId(), config.eosIds());
+        DecoderPlan deepPlan = DecoderPlan.of(OnnxOptions.of(model.dir).withDtype(Dtype.INT4), deep, OnnxBackend.INT4, Device.CPU);
+        assertThat(deepPlan.spans(deep)).hasSize(DecoderPlan.MAX_INT4_PARTS);
+        assertThat(deepPlan.describe(deep)).startsWith("device cpu, route STEP, graph STEP, weights int4").contains(
+                "16 sessions starting at layers 0, 2, 5, 7,").endsWith(" of 40").doesNotContain("\n");
+    }
+
+    @Test
     @DisplayName("on CUDA 4-bit weights take the fp16 generation graph with accuracy level 0 in one session")
     void cudaPlan() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);

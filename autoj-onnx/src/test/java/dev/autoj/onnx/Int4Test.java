@@ -112,6 +112,42 @@ class Int4Test {
     }
 
     @Test
+    @DisplayName("the head stays fp32 by default (at 4 bits it changes greedy ids here); autoj.onnx.int4Head=true quantizes it")
+    void headStaysFp32UnlessAsked() {
+        TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
+        assertThat(OnnxBackend.int4Layout().quantizedHead()).isFalse();
+        System.setProperty(EngineSwitches.INT4_HEAD_PROPERTY, "true");
+        try {
+            assertThat(OnnxBackend.int4Layout()).isEqualTo(OnnxBackend.INT4_HEAD);
+        } finally {
+            System.clearProperty(EngineSwitches.INT4_HEAD_PROPERTY);
+        }
+        java.util.List<int[]> quantizedHead = new java.util.ArrayList<>();
+        java.util.List<int[]> fullHead = new java.util.ArrayList<>();
+        long[] headBytes = new long[2];
+        for (LlamaGraph.Int4 layout : java.util.List.of(OnnxBackend.INT4_HEAD, OnnxBackend.INT4)) {
+            OnnxOptions options = OnnxOptions.of(model.dir).withDtype(Dtype.INT4).withCacheDir(temp.resolve("cache"));
+            boolean full = layout == OnnxBackend.INT4;
+            try (OnnxBackend backend = OnnxBackend.open(options, layout)) {
+                for (int[] prompt : PROMPTS) {
+                    (full ? fullHead : quantizedHead).add(backend.generateIds(prompt, 16).ids());
+                }
+                headBytes[full ? 1 : 0] = backend.sessionWeights().stream()
+                        .filter(c -> c.name().equals("head")).mapToLong(WeightClass::bytes).sum();
+            }
+        }
+        int differing = 0;
+        for (int i = 0; i < PROMPTS.length; i++) {
+            differing += java.util.Arrays.equals(quantizedHead.get(i), fullHead.get(i)) ? 0 : 1;
+        }
+        // the measurement behind the default (recorded here so a change of quantizer or kernel shows):
+        // the 4-bit head moves the greedy ids of this checkpoint away from those of the fp32 head
+        System.out.printf("4-bit head: greedy ids differ from the fp32 head's on %d of %d prompts%n", differing, PROMPTS.length);
+        assertThat(differing).isPositive();
+        assertThat(headBytes[0]).isLessThan(headBytes[1] / 5);
+    }
+
+    @Test
     @DisplayName("int4 (blocks of 32, accuracy level 4) keeps fp32's top-1 token and a bounded logit error")
     void int4StaysCloseToFp32() {
         TinyLlama model = TinyLlama.write(temp.resolve("m"), TinyLlama.Spec.small(), 7);
@@ -161,9 +197,16 @@ class Int4Test {
     }
 
     static Map<String, float[]> dequantize(TinyLlama model, int blockSize, boolean zeroPoints) {
+        return dequantize(model, new LlamaGraph.Int4(blockSize, 0, zeroPoints));
+    }
+
+    /** The weights {@code layout} quantizes (the head only when it says so), quantized and dequantized again. */
+    static Map<String, float[]> dequantize(TinyLlama model, LlamaGraph.Int4 layout) {
+        int blockSize = layout.blockSize();
+        boolean zeroPoints = layout.zeroPoints();
         Checkpoint checkpoint = Checkpoint.open(model.dir);
         Map<String, float[]> out = new HashMap<>();
-        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(ModelConfig.read(model.dir))) {
+        for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(ModelConfig.read(model.dir), layout)) {
             QuantizedLinear q = QuantizedLinear.quantize(checkpoint.tensor(w.name(), w.shape()), blockSize, zeroPoints);
             float[] values = new float[q.outFeatures() * q.inFeatures()];
             for (int n = 0; n < q.outFeatures(); n++) {

@@ -2,6 +2,8 @@ package dev.autoj.onnx.internal.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.onnx.internal.checkpoint.Buffers;
+import dev.autoj.onnx.internal.checkpoint.Halfs;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.io.IOException;
@@ -71,9 +73,21 @@ public final class SyntheticCheckpoint {
 
     /** Writes the checkpoint into {@code dir} (created if missing) and returns its F32 size in bytes. */
     public static long write(Path dir, Shape shape, long seed) {
+        return write(dir, shape, seed, "F32");
+    }
+
+    /**
+     * Writes the checkpoint with weights of safetensors dtype {@code dtype} ({@code F32} or
+     * {@code F16}, the form released fp16 checkpoints such as Auto-J-13B take) and returns the bytes of its tensor data.
+     */
+    public static long write(Path dir, Shape shape, long seed, String dtype) {
+        if (!dtype.equals("F32") && !dtype.equals("F16")) {
+            throw new IllegalArgumentException("synthetic checkpoints are F32 or F16, not " + dtype);
+        }
+        int width = dtype.equals("F32") ? 4 : 2;
         try {
             Files.createDirectories(dir);
-            writeConfig(dir, shape);
+            writeConfig(dir, shape, width == 4 ? "float32" : "float16");
             ModelConfig config = ModelConfig.read(dir);
             List<LlamaWeights.Weight> weights = LlamaWeights.weights(config);
             ObjectMapper json = new ObjectMapper();
@@ -82,15 +96,15 @@ public final class SyntheticCheckpoint {
             long offset = 0;
             for (LlamaWeights.Weight w : weights) {
                 ObjectNode info = header.putObject(w.name());
-                info.put("dtype", "F32");
+                info.put("dtype", dtype);
                 long elements = 1;
                 com.fasterxml.jackson.databind.node.ArrayNode dims = info.putArray("shape");
                 for (long d : w.shape()) {
                     dims.add(d);
                     elements *= d;
                 }
-                info.putArray("data_offsets").add(offset).add(offset + elements * 4);
-                offset += elements * 4;
+                info.putArray("data_offsets").add(offset).add(offset + elements * width);
+                offset += elements * width;
             }
             byte[] headerBytes = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
             int padded = (headerBytes.length + 7) / 8 * 8;
@@ -104,6 +118,7 @@ public final class SyntheticCheckpoint {
                     head.put((byte) ' ');
                 }
                 head.force();
+                Buffers.free(head);
                 long position = dataStart;
                 int index = 0;
                 for (LlamaWeights.Weight w : weights) {
@@ -111,8 +126,8 @@ public final class SyntheticCheckpoint {
                     for (long d : w.shape()) {
                         elements *= d;
                     }
-                    fill(channel, position, elements, w, seed * 1_000_003L + index++);
-                    position += elements * 4;
+                    fill(channel, position, elements, w, seed * 1_000_003L + index++, width);
+                    position += elements * width;
                 }
             }
             return offset;
@@ -126,13 +141,13 @@ public final class SyntheticCheckpoint {
      * activations of a random model in range. Rows are filled in parallel, each from its own
      * xorshift stream, so the bytes depend on the seed only.
      */
-    private static void fill(FileChannel channel, long position, long elements, LlamaWeights.Weight w, long seed)
+    private static void fill(FileChannel channel, long position, long elements, LlamaWeights.Weight w, long seed, int width)
             throws IOException {
-        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * 4);
+        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * width);
         buffer.order(ByteOrder.LITTLE_ENDIAN);
         if (w.shape().length == 1) {
             for (int i = 0; i < elements; i++) {
-                buffer.putFloat(i * 4, 1f);
+                put(buffer, i, 1f, width);
             }
         } else {
             int rows = Math.toIntExact(w.shape()[0]);
@@ -140,20 +155,31 @@ public final class SyntheticCheckpoint {
             float amplitude = (float) (Math.sqrt(3.0) / Math.sqrt(cols));
             IntStream.range(0, rows).parallel().forEach(r -> {
                 long state = (seed + r) * 0x9E3779B97F4A7C15L | 1;
-                int base = r * cols * 4;
+                long base = (long) r * cols;
                 for (int c = 0; c < cols; c++) {
                     state ^= state << 13;
                     state ^= state >>> 7;
                     state ^= state << 17;
                     float unit = ((state >>> 40) / (float) (1L << 24)) * 2f - 1f;
-                    buffer.putFloat(base + c * 4, unit * amplitude);
+                    put(buffer, base + c, unit * amplitude, width);
                 }
             });
         }
         buffer.force();
+        // unmapped now, not at a later collection: the written pages would stay in this process's
+        // resident set, and a bench that measures the loader's peak memory would count them
+        Buffers.free(buffer);
     }
 
-    private static void writeConfig(Path dir, Shape s) throws IOException {
+    private static void put(MappedByteBuffer buffer, long index, float value, int width) {
+        if (width == 4) {
+            buffer.putFloat(Math.toIntExact(index * 4), value);
+        } else {
+            buffer.putShort(Math.toIntExact(index * 2), Halfs.floatToHalf(value));
+        }
+    }
+
+    private static void writeConfig(Path dir, Shape s, String torchDtype) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = json.createObjectNode();
         config.putArray("architectures").add("LlamaForCausalLM");
@@ -171,7 +197,7 @@ public final class SyntheticCheckpoint {
         config.put("hidden_act", "silu");
         config.put("bos_token_id", 1);
         config.put("eos_token_id", 2);
-        config.put("torch_dtype", "float32");
+        config.put("torch_dtype", torchDtype);
         Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     }
 }

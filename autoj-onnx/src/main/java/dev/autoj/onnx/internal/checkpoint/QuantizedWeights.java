@@ -28,8 +28,19 @@ public interface QuantizedWeights {
         return null;
     }
 
-    /** Quantizes each weight of {@code checkpoint} when asked (see {@link QuantizedLinear#quantize(Tensor, int, boolean)}). */
+    /**
+     * Quantizes each weight of {@code checkpoint} when asked (see {@link QuantizedLinear#quantize(Tensor, int, boolean)}),
+     * unmapping the source tensor once it is quantized: a loader that quantizes the whole model
+     * holds one source tensor at a time, not every page of the checkpoint it has read.
+     */
     static QuantizedWeights quantizing(Checkpoint checkpoint, int blockSize, boolean zeroPoints) {
-        return (name, shape) -> QuantizedLinear.quantize(checkpoint.tensor(name, shape), blockSize, zeroPoints);
+        return (name, shape) -> {
+            Tensor source = checkpoint.tensor(name, shape);
+            try {
+                return QuantizedLinear.quantize(source, blockSize, zeroPoints);
+            } finally {
+                Buffers.free(source.data());
+            }
+        };
     }
 }

@@ -1,0 +1,112 @@
+package dev.autoj.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The loader streams: converting a checkpoint several times larger than the session's weights
+ * adds to the resident set about the session's weights (and ONNX Runtime's packed copy of them),
+ * not the checkpoint. Each case loads a 648 MB checkpoint (fp32, or 324 MB fp16) as int4 (a
+ * 132 MB session) in a child JVM with a 64 MB heap, which reports its resident set after
+ * ONNX Runtime started and its peak ({@code VmHWM}) after loading and one decoding step. A
+ * loader that kept the checkpoint's tensors mapped, or copied them, would add the checkpoint's
+ * size on top of what a streaming load adds, and break the budget. Linux only ({@code /proc/self/status}).
+ */
+class StreamingLoaderTest {
+
+    /** Twelve layers of hidden 1024: 648 MB in fp32, 324 MB in fp16, a 132 MB int4 session (fp32 embedding and head). */
+    private static final SyntheticCheckpoint.Shape SHAPE = new SyntheticCheckpoint.Shape(1024, 2816, 8, 12, 4096, 512);
+
+    @TempDir
+    Path temp;
+
+    @ParameterizedTest(name = "{0} checkpoint as {1}, cold and warm")
+    @CsvSource({"F32, int4", "F16, int4", "BIN, int4"})
+    @DisplayName("loading adds far less than the checkpoint to the resident set, cold (quantizing) and warm")
+    void loaderHoldsNoWholeModelCopy(String stored, String dtype) throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux's /proc/self/status to read peak memory");
+        Path model = temp.resolve("model");
+        long checkpoint = SyntheticCheckpoint.write(model, SHAPE, 5, stored.equals("BIN") ? "F16" : stored);
+        if (stored.equals("BIN")) {
+            // as GAIR released Auto-J-13B: fp16 in three torch.save shards with an index
+            Path bin = temp.resolve("bin");
+            asTorchShards(model, bin, 3);
+            model = bin;
+        }
+        Path cache = temp.resolve("cache");
+        for (String start : List.of("cold", "warm")) {
+            Map<String, Long> run = child(model, cache, dtype);
+            long added = run.get("peak") - run.get("baseline");
+            long weights = run.get("weights");
+            System.out.printf("%s %s as %s: checkpoint %d MB, session weights %d MB, loading added %d MB to the resident set%n",
+                    start, stored, dtype, checkpoint >> 20, weights >> 20, added >> 20);
+            assertThat(weights).as("the session is much smaller than the checkpoint").isLessThan(checkpoint / 2);
+            // the session's weights, ONNX Runtime's packed copy of them, one tensor in flight and the
+            // runtime's working memory; a loader that kept the checkpoint's pages (mapped or copied)
+            // would add the whole checkpoint on top, which is more than this budget's slack
+            long budget = 2 * weights + (96L << 20);
+            assertThat(checkpoint + weights).as("a whole-model copy would break the budget").isGreaterThan(budget);
+            assertThat(added).as("%s start: resident memory added by loading", start).isLessThan(budget);
+        }
+    }
+
+    /** The safetensors model in {@code from} rewritten as {@code shards} PyTorch {@code .bin} shards in {@code to}. */
+    private static void asTorchShards(Path from, Path to, int shards) throws IOException {
+        Files.createDirectories(to);
+        Files.copy(from.resolve("config.json"), to.resolve("config.json"));
+        List<dev.autoj.onnx.internal.checkpoint.StoredTensor> tensors =
+                dev.autoj.onnx.internal.checkpoint.Safetensors.read(from.resolve("model.safetensors"));
+        com.fasterxml.jackson.databind.node.ObjectNode index = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode map = index.putObject("weight_map");
+        int per = (tensors.size() + shards - 1) / shards;
+        for (int s = 0; s < shards; s++) {
+            String file = String.format("pytorch_model-%05d-of-%05d.bin", s + 1, shards);
+            List<dev.autoj.onnx.internal.checkpoint.TorchSave.Item> items = new ArrayList<>();
+            Map<String, byte[]> storages = new java.util.LinkedHashMap<>();
+            for (var t : tensors.subList(Math.min(tensors.size(), s * per), Math.min(tensors.size(), (s + 1) * per))) {
+                String key = String.valueOf(storages.size());
+                java.nio.ByteBuffer bytes = t.map();
+                byte[] data = new byte[bytes.remaining()];
+                bytes.get(data);
+                dev.autoj.onnx.internal.checkpoint.Buffers.free(bytes);
+                storages.put(key, data);
+                items.add(dev.autoj.onnx.internal.checkpoint.TorchSave.Item.contiguous(t.name(), t.dtype(), t.shape(), key));
+                map.put(t.name(), file);
+            }
+            dev.autoj.onnx.internal.checkpoint.TorchSave.write(to.resolve(file), items, storages, false);
+        }
+        Files.writeString(to.resolve("pytorch_model.bin.index.json"), index.toString());
+    }
+
+    private Map<String, Long> child(Path model, Path cache, String dtype) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                LoaderMemoryChild.class.getName(), model.toString(), cache.toString(), dtype));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        Matcher m = Pattern.compile("baseline=(\\d+) peak=(\\d+) weights=(\\d+) anon=\\d+ file=\\d+ token=(-?\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(m.group(4))).as("a token was decoded").isBetween(0, SHAPE.vocab() - 1);
+        return Map.of("baseline", Long.parseLong(m.group(1)), "peak", Long.parseLong(m.group(2)),
+                "weights", Long.parseLong(m.group(3)));
+    }
+}
