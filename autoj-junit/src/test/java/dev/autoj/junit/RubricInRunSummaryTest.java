@@ -3,6 +3,12 @@ package dev.autoj.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoj.assertions.JudgmentReport;
+import dev.autoj.assertions.PairedCase;
+import dev.autoj.assertions.SetReport;
+import dev.autoj.engine.Comparison;
+import dev.autoj.engine.Verdict;
+import dev.autoj.engine.report.SetDecision;
+import io.qameta.allure.model.Parameter;
 import dev.autoj.assertions.PositionPolicy;
 import dev.autoj.assertions.fixtures.PrintedValues;
 import dev.autoj.engine.Judge;
@@ -47,5 +53,34 @@ class RubricInRunSummaryTest {
         assertThat(summary.markdown()).contains("scoresAtLeast: rating 4 (default) · rubric `" + entry.rubricSha256().substring(0, 12)
                 + "` · reference answer `" + entry.referenceAnswerSha256().substring(0, 12) + "` |")
                 .contains("### Rubrics and reference answers");
+    }
+
+    /** A judgment of {@code request} under Prometheus's prompt in the given order; the verdict is the test's own. */
+    private static Judgment compared(Judge.CompareRequest request, boolean swapped, Verdict verdict) {
+        Prompt prompt = JudgeFamilies.PROMETHEUS.comparePrompt(request, swapped);
+        return new Judgment(Protocol.PAIRWISE, Language.EN, Scenario.DEFAULT, verdict, null, null, "", "", "", "none",
+                "printing", Provenance.live("printing"), -1, -1, Duration.ZERO, List.of(), prompt);
+    }
+
+    @Test
+    void theSetStepOfAllureNamesTheSetsRubricAndCountsTheReferenceAnswers() {
+        Rubric concise = Rubric.of("Is the summary concise?", "Rambling.", "Mostly rambling.", "Adequate.", "Mostly concise.",
+                "Concise and complete.");
+        List<PairedCase> cases = List.of(PairedCase.of("q1", "c1", "b1").withReferenceAnswer("r1"), PairedCase.of("q2", "c2", "b2"));
+        List<Comparison> comparisons = cases.stream().map(c -> {
+            Judge.CompareRequest request = new Judge.CompareRequest(c.query(), c.candidate(), c.baseline(), null)
+                    .withRubric(concise.criteriaLine()).withReferenceAnswer(c.referenceAnswer());
+            return Comparison.of(compared(request, false, Verdict.RESPONSE_1), compared(request, true, Verdict.RESPONSE_2));
+        }).toList();
+        SetDecision decision = new SetDecision("isPreferredOverBaseline", SetDecision.Decision.INCONCLUSIVE, "too few cases",
+                new SetDecision.Counts(2, 2, 2, 0, 0, 0, 0), new SetDecision.Mean(1, 1), new SetDecision.WinShare(1, 0.3, 1),
+                new SetDecision.SignTest(0.25), 0.05, 5, List.of());
+
+        List<Parameter> parameters = AllureReporter.setParameters(new SetReport(decision, cases, comparisons, false));
+
+        assertThat(parameters).filteredOn(p -> p.getName().equals("rubric")).extracting(Parameter::getValue)
+                .containsExactly(concise.criteriaLine());
+        assertThat(parameters).filteredOn(p -> p.getName().equals("reference answers")).extracting(Parameter::getValue)
+                .containsExactly("1 of 2 judged cases (each case's is in summary.json)");
     }
 }
