@@ -5,8 +5,9 @@ import dev.autoj.engine.Scenario;
 import java.util.Objects;
 
 /**
- * An Auto-J assertion on answers to one query: the query, the scenario and the protocol language,
- * declared once for {@link ResponseAssert} and {@link ResponsesAssert}.
+ * An assertion on answers to one query: the query, the scenario and the protocol language,
+ * declared once for {@link ResponseAssert} and {@link ResponsesAssert} (the rubric and reference answer
+ * come from {@link AbstractCriteriaAssert}).
  *
  * <pre>{@code
  * assertThatResponse(answer).forQuery(q).inScenario(Scenario.CODE_GENERATION).inLanguage(Language.EN).scoresAtLeast(7);
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param <SELF> the concrete assertion, returned by every fluent method
  * @param <ACTUAL> what is judged
  */
-public abstract class AbstractQueryAssert<SELF extends AbstractQueryAssert<SELF, ACTUAL>, ACTUAL> extends AbstractJudgedAssert<SELF, ACTUAL> {
+public abstract class AbstractQueryAssert<SELF extends AbstractQueryAssert<SELF, ACTUAL>, ACTUAL> extends AbstractCriteriaAssert<SELF, ACTUAL> {
 
     String query;
     Scenario scenario;

@@ -6,6 +6,7 @@ import dev.autoj.assertions.SetStatistics.Counts;
 import dev.autoj.assertions.SetStatistics.MeanBound;
 import dev.autoj.engine.Comparison;
 import dev.autoj.engine.Judge;
+import dev.autoj.engine.family.prometheus.Rubric;
 import dev.autoj.engine.report.Figures;
 import dev.autoj.engine.report.SetDecision;
 import dev.autoj.engine.report.SetDecision.Decision;
@@ -23,7 +24,17 @@ import org.opentest4j.TestAbortedException;
  * assertThatCandidates(cases).isNotWorseThanBaseline(0.05);
  * assertThatCandidates(cases).atSignificance(0.01).isPreferredOverBaseline();
  * assertThatCandidates(cases).sequentially(0.65).isPreferredOverBaseline();
+ * // Prometheus 2 against your rubric (each case's reference_answer, if the file has one, goes with it):
+ * assertThatCandidates(cases).withRubric(myRubric).isPreferredOverBaseline();
  * }</pre>
+ *
+ * <p><b>Rubric and reference answer.</b> {@link #withRubric(Rubric) withRubric(..)} applies to every case
+ * (a comparison shows a {@code Rubric}'s criteria line, as the prometheus-eval library does; pass
+ * {@code rubric.text()} to show it whole). A reference answer is a case's own
+ * ({@link PairedCase#referenceAnswer()}, {@code reference_answer} in a case file) or, for the cases without one,
+ * the one given with {@link #withReferenceAnswer(String)}; one given for the set when every case has its own is
+ * refused, as it would apply to none. Every case's request is checked against the judge's family before any
+ * case is judged: Prometheus 2 without a rubric, or Auto-J with a rubric or any reference answer, fails at once.
  *
  * <p><b>Case score.</b> Each order gives the candidate 1 (win), ½ (tie) or 0 (loss); the case
  * score is the mean of its two orders: 0, ¼, ½, ¾ or 1. A case where either order has no
@@ -60,7 +71,7 @@ import org.opentest4j.TestAbortedException;
  * its two-sided (1 − α) Wilson interval, the p-value or LLR and bounds, the decision and which
  * cases were judged.
  */
-public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, List<PairedCase>> {
+public class CandidatesAssert extends AbstractCriteriaAssert<CandidatesAssert, List<PairedCase>> {
 
     static final int DEFAULT_CHUNK = 16;
     static final String INCONCLUSIVE_SETTING = "autoj.inconclusive";
@@ -175,10 +186,14 @@ public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, Lis
             throw new IllegalStateException("withPower(power) sets the SPRT's β; use it with sequentially(p1)");
         }
         Judge j = Resolve.judge(judge);
+        List<Judge.CompareRequest> requests = requests(assertion);
+        // Every case, also those a sequential test may not reach, before the first chunk is judged.
+        checkRequests(j, assertion, requests, r -> j.family().comparePrompt(r, false),
+                i -> "case " + actual.get(i).name(i));
         List<JudgedCase> results = new ArrayList<>();
         int chunk = method.chunk(actual.size(), chunkSize);
         for (int from = 0; from < actual.size(); from += chunk) {
-            results.addAll(judgeCases(j, from, Math.min(actual.size(), from + chunk)));
+            results.addAll(judgeCases(j, requests, from, Math.min(actual.size(), from + chunk)));
             if (method.decided(scores(results), significance)) {
                 break;
             }
@@ -195,14 +210,25 @@ public class CandidatesAssert extends AbstractJudgedAssert<CandidatesAssert, Lis
         return conclude(inconclusiveFails);
     }
 
-    /** Judges cases [from, to) in both orders as one batch. */
-    private List<JudgedCase> judgeCases(Judge j, int from, int to) {
-        List<Judge.CompareRequest> requests = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            PairedCase c = actual.get(i);
-            requests.add(new Judge.CompareRequest(c.query(), c.candidate(), c.baseline(), c.scenario(), c.languageOrDefault()));
+    /** Each case's request: its texts, the set's rubric, its own reference answer or else the set's. */
+    private List<Judge.CompareRequest> requests(String assertion) {
+        if (referenceAnswer != null && actual.stream().allMatch(c -> c.referenceAnswer() != null)) {
+            throw new IllegalArgumentException(assertion + "(): every case has its own reference answer, so the one given with"
+                    + " withReferenceAnswer(..) would apply to none; remove withReferenceAnswer(..), or the cases' own"
+                    + " (reference_answer in the case file)");
         }
-        List<Comparison> comparisons = j.compareAll(requests);
+        String rubric = comparingRubric();
+        List<Judge.CompareRequest> requests = new ArrayList<>();
+        for (PairedCase c : actual) {
+            requests.add(new Judge.CompareRequest(c.query(), c.candidate(), c.baseline(), c.scenario(), c.languageOrDefault(),
+                    rubric, c.referenceAnswer() != null ? c.referenceAnswer() : referenceAnswer));
+        }
+        return requests;
+    }
+
+    /** Judges cases [from, to) in both orders as one batch. */
+    private List<JudgedCase> judgeCases(Judge j, List<Judge.CompareRequest> requests, int from, int to) {
+        List<Comparison> comparisons = j.compareAll(requests.subList(from, to));
         List<JudgedCase> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
             out.add(JudgedCase.of(i, actual.get(i).name(i), comparisons.get(i - from)));

@@ -31,7 +31,8 @@ import java.util.Map;
  * array ({@code .json}) or CSV with a header row ({@code .csv}). Each case has the fields
  * {@code query}, {@code candidate}, {@code baseline} and optionally {@code id},
  * {@code scenario} (a name from Auto-J's scenarios.json, e.g. {@code code_generation}) and
- * {@code language} ({@code en} or {@code zh}).
+ * {@code language} ({@code en} or {@code zh}) and {@code reference_answer} (the case's reference answer, for a
+ * judge that takes one: Prometheus 2).
  *
  * <pre>{@code
  * List<PairedCase> cases = PairedCases.fromClasspath("cases/summaries.jsonl");
@@ -44,13 +45,13 @@ import java.util.Map;
  */
 public final class PairedCases {
 
-    private static final List<String> OPTIONAL = List.of("id", "scenario", "language");
+    private static final List<String> OPTIONAL = List.of("id", "scenario", "language", "reference_answer");
 
     /** What a file must hold: paired cases (a query and two answers) or queries alone (the answers come from the model). */
     private enum Shape {
         CASES(List.of("query", "candidate", "baseline"), "a case has the fields \"query\", \"candidate\", \"baseline\" (required) and "
-                + "\"id\", \"scenario\", \"language\" (optional)"),
-        QUERIES(List.of("query"), "a query case has the field \"query\" (required) and \"id\", \"scenario\", \"language\""
+                + "\"id\", \"scenario\", \"language\", \"reference_answer\" (optional)"),
+        QUERIES(List.of("query"), "a query case has the field \"query\" (required) and \"id\", \"scenario\", \"language\", \"reference_answer\""
                 + " (optional); its answers come from the model under test, not from the file");
 
         final List<String> required;
@@ -146,7 +147,7 @@ public final class PairedCases {
                 throw new IllegalArgumentException("the model under test gave no answer (null) for the query \"" + q.query()
                         + "\"" + (q.id() == null ? "" : " (case " + q.id() + ")"));
             }
-            cases.add(new PairedCase(q.query(), next, current, q.id(), q.scenario(), q.language()));
+            cases.add(new PairedCase(q.query(), next, current, q.id(), q.scenario(), q.language(), q.referenceAnswer()));
         }
         return List.copyOf(cases);
     }
@@ -318,7 +319,7 @@ public final class PairedCases {
                 throw new IllegalArgumentException(where + ": missing field \"" + key + "\"; " + shape.expected);
             }
         }
-        for (String text : List.of("query", "candidate", "baseline", "id")) {
+        for (String text : List.of("query", "candidate", "baseline", "id", "reference_answer")) {
             try {
                 dev.autoj.engine.protocol.UnencodableTextException.requireEncodable("field \"" + text + "\"", fields.get(text));
             } catch (dev.autoj.engine.protocol.UnencodableTextException e) {
@@ -358,6 +359,11 @@ public final class PairedCases {
             };
         }
         return new PairedCase(fields.get("query"), fields.getOrDefault("candidate", ""), fields.getOrDefault("baseline", ""), id, scenario,
-                language);
+                language, blankIsNone(fields.get("reference_answer")));
+    }
+
+    /** An empty {@code reference_answer} (an empty CSV cell) means the case has none, not an empty reference. */
+    private static String blankIsNone(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 }

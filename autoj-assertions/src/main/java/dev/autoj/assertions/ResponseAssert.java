@@ -11,7 +11,6 @@ import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.Verdict;
 import dev.autoj.engine.family.JudgeFamily;
-import dev.autoj.engine.family.prometheus.Rubric;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -47,9 +46,6 @@ import org.assertj.core.error.ErrorMessageFactory;
 public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> {
 
     private PositionPolicy policy;
-    private String rubricText;
-    private Rubric rubric;
-    private String referenceAnswer;
     private Judgment grade;
     private Judgment latest;
 
@@ -64,50 +60,10 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
         return myself;
     }
 
-    /**
-     * The rubric the judge grades against, as text (inserted as given) or a predefined rubric's name
-     * ({@code "helpfulness"}, {@code "harmlessness"}, {@code "honesty"}, {@code "factual_validity"}, {@code "reasoning"}).
-     * Prometheus 2 requires one; Auto-J takes none and refuses it.
-     *
-     * <pre>{@code
-     * assertThatResponse(answer).forQuery(q).withRubric("helpfulness").isPreferredOver(baseline);
-     * }</pre>
-     */
-    public ResponseAssert withRubric(String rubric) {
-        this.rubricText = Objects.requireNonNull(rubric, "rubric");
-        this.rubric = null;
+    /** A new rubric or reference answer: the grading made under the old ones is not this assertion's any more. */
+    @Override
+    void criteriaChanged() {
         this.grade = null;
-        return myself;
-    }
-
-    /**
-     * The rubric as a value: criteria and what scores 1–5 mean. Grading shows it whole
-     * ({@link Rubric#text()}); a comparison shows its criteria line, as the prometheus-eval library does.
-     *
-     * <pre>{@code
-     * Rubric concise = Rubric.of("Is the answer concise?", "Rambling.", "Mostly rambling.", "Adequate.",
-     *         "Mostly concise.", "Concise and complete.");
-     * assertThatResponse(answer).forQuery(q).withRubric(concise).scoresAtLeast(4);
-     * }</pre>
-     */
-    public ResponseAssert withRubric(Rubric rubric) {
-        this.rubric = Objects.requireNonNull(rubric, "rubric");
-        this.rubricText = null;
-        this.grade = null;
-        return myself;
-    }
-
-    /**
-     * A reference answer (what a score of 5 looks like) for a judge that takes one (Prometheus 2); Auto-J refuses it.
-     *
-     * <pre>{@code
-     * assertThatResponse(answer).forQuery("What is 2+2?").withRubric(rubric).withReferenceAnswer("4").scoresAtLeast(4);
-     * }</pre>
-     */
-    public ResponseAssert withReferenceAnswer(String referenceAnswer) {
-        this.referenceAnswer = Objects.requireNonNull(referenceAnswer, "referenceAnswer");
-        this.grade = null;
-        return myself;
     }
 
     /** Passes when the judge prefers this response over {@code baseline} (ties fail), per the position policy. */
@@ -185,7 +141,7 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
         }
         // A missing scenario is resolved by the engine, in the same batch (classified, or 'default' without a classifier).
         Comparison comparison = j.compareAll(List.of(new Judge.CompareRequest(q, actual, baseline, scenario, language,
-                rubric != null ? rubric.criteriaLine() : rubricText, referenceAnswer))).get(0);
+                comparingRubric(), referenceAnswer))).get(0);
         Scenario s = comparison.original().scenario();
         scenario = s;
         latest = comparison.original();
@@ -233,29 +189,14 @@ public class ResponseAssert extends AbstractQueryAssert<ResponseAssert, String> 
             Resolve.encodable("The response", actual);
             Judge j = Resolve.judge(judge);
             grade = j.gradeAll(List.of(new Judge.GradeRequest(q, actual, scenario, language,
-                    rubric != null ? rubric.text() : rubricText, referenceAnswer))).get(0);
+                    gradingRubric(), referenceAnswer))).get(0);
             scenario = grade.scenario();
         }
         latest = grade;
         return grade;
     }
 
-    /** Refuses a rating off the judge family's scale, naming the scale and the model, before the judge is asked. */
     private void checkScale(String assertion, String name, double value) {
-        Judge j = Resolve.judge(judge);
-        JudgeFamily.Scale scale = j.family().scale();
-        if (!(value >= scale.lowest() && value <= scale.highest())) {
-            String model = j.modelId() != null ? j.modelId() + " (" + j.family().name() + ")" : j.family().name();
-            throw new IllegalArgumentException(assertion + "(..): the " + name + " rating " + Messages.formatRating(value)
-                    + " is off the judge's scale: " + model + " scores " + scale + ", so it could never be met. Give a "
-                    + name + " on the " + scale + " scale" + (scale.highest() < 10 ? " (e.g. 4 for \"good\")" : "") + ".");
-        }
-    }
-
-    /** Auto-J's range, for assertions that do not ask the judge's family. */
-    static void checkRating(String name, double value) {
-        if (!(value >= 1 && value <= 10)) {
-            throw new IllegalArgumentException("The " + name + " rating must lie in Auto-J's range 1–10, not " + value);
-        }
+        checkScale(Resolve.judge(judge), assertion, name, value);
     }
 }

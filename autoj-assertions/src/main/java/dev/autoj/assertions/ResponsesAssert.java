@@ -15,7 +15,12 @@ import java.util.function.DoublePredicate;
  *
  * <pre>{@code
  * assertThatResponses(samples).forQuery(q).scoresAtLeast(7).inAtLeast(0.8);
+ * // Prometheus 2 (scores 1–5) against your rubric, one reference answer for every sample:
+ * assertThatResponses(samples).forQuery(q).withRubric(myRubric).withReferenceAnswer(ref).scoresAtLeast(4).inAtLeast(0.8);
  * }</pre>
+ *
+ * <p>The minimum (and maximum) are checked against the judge family's scale, and every sample's request
+ * against the family (a rubric for Prometheus 2, none for Auto-J), before the judge is asked.
  */
 public class ResponsesAssert extends AbstractQueryAssert<ResponsesAssert, List<String>> {
 
@@ -25,16 +30,17 @@ public class ResponsesAssert extends AbstractQueryAssert<ResponsesAssert, List<S
         super(responses, ResponsesAssert.class);
     }
 
-    /** Grades every sample; finish with {@link PassRateAssert#inAtLeast(double)}. */
+    /** Grades every sample on the judge family's scale; finish with {@link PassRateAssert#inAtLeast(double)}. */
     public PassRateAssert scoresAtLeast(double minimum) {
-        ResponseAssert.checkRating("minimum", minimum);
+        checkScale(Resolve.judge(judge), "scoresAtLeast", "minimum", minimum);
         return grade("scoresAtLeast", "score at least " + Messages.formatRating(minimum), r -> r >= minimum);
     }
 
     /** Grades every sample against {@code [minimum, maximum]}; finish with {@link PassRateAssert#inAtLeast(double)}. */
     public PassRateAssert scoresBetween(double minimum, double maximum) {
-        ResponseAssert.checkRating("minimum", minimum);
-        ResponseAssert.checkRating("maximum", maximum);
+        Judge j = Resolve.judge(judge);
+        checkScale(j, "scoresBetween", "minimum", minimum);
+        checkScale(j, "scoresBetween", "maximum", maximum);
         if (minimum > maximum) {
             throw new IllegalArgumentException("scoresBetween(" + minimum + ", " + maximum + "): the minimum is above the maximum");
         }
@@ -52,7 +58,10 @@ public class ResponsesAssert extends AbstractQueryAssert<ResponsesAssert, List<S
             Resolve.encodable("Sample " + (i + 1) + " of the responses", actual.get(i));
         }
         Judge j = Resolve.judge(judge);
-        List<Judge.GradeRequest> requests = actual.stream().map(r -> new Judge.GradeRequest(q, r, scenario, language)).toList();
+        String rubric = gradingRubric();
+        List<Judge.GradeRequest> requests = actual.stream()
+                .map(r -> new Judge.GradeRequest(q, r, scenario, language, rubric, referenceAnswer)).toList();
+        checkRequests(j, assertion, requests, r -> j.family().gradePrompt(r), i -> "sample " + (i + 1));
         List<Judgment> judgments = j.gradeAll(requests);
         List<Boolean> passed = new ArrayList<>();
         for (int i = 0; i < actual.size(); i++) {

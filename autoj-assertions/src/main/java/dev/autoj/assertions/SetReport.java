@@ -40,6 +40,21 @@ public record SetReport(SetDecision result, List<PairedCase> cases, List<Compari
         return SetDecisionText.message(result);
     }
 
+    /**
+     * The rubrics the judged cases were compared under, as the prompts showed them, without duplicates (one for a
+     * set judged with {@code withRubric(..)}; none for Auto-J).
+     */
+    public List<String> rubrics() {
+        return comparisons.stream().filter(Objects::nonNull).map(c -> c.original().prompt().judgedTexts().get("rubric"))
+                .filter(Objects::nonNull).distinct().toList();
+    }
+
+    /** How many judged cases had a reference answer in their prompts. */
+    public int casesWithReferenceAnswer() {
+        return (int) comparisons.stream().filter(Objects::nonNull)
+                .filter(c -> c.original().prompt().judgedTexts().get("reference answer") != null).count();
+    }
+
     /** Whether the set-level expectation held (decision PASS). */
     public boolean passed() {
         return result.passed();

@@ -70,6 +70,18 @@ class PairedCasesTest {
     }
 
     @Test
+    void aCaseMayCarryItsOwnReferenceAnswerAndAnEmptyCsvCellMeansNone() throws IOException {
+        Path jsonl = write("refs.jsonl", """
+                {"query": "q1", "candidate": "c1", "baseline": "b1", "reference_answer": "r1"}
+                {"query": "q2", "candidate": "c2", "baseline": "b2"}
+                """);
+        assertThat(PairedCases.read(jsonl)).extracting(PairedCase::referenceAnswer).containsExactly("r1", null);
+        Path csv = write("refs.csv", "query,candidate,baseline,reference_answer\nq1,c1,b1,r1\nq2,c2,b2,\n");
+        assertThat(PairedCases.read(csv)).containsExactly(PairedCase.of("q1", "c1", "b1").withReferenceAnswer("r1"),
+                PairedCase.of("q2", "c2", "b2"));
+    }
+
+    @Test
     void aJsonArrayReadsTheSameCases() throws IOException {
         Path file = write("cases.json", """
                 [
@@ -99,7 +111,7 @@ class PairedCasesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cases.jsonl line 2: missing field \"baseline\"")
                 .hasMessageContaining("\"query\", \"candidate\", \"baseline\" (required)")
-                .hasMessageContaining("\"id\", \"scenario\", \"language\" (optional)");
+                .hasMessageContaining("\"id\", \"scenario\", \"language\", \"reference_answer\" (optional)");
     }
 
     @Test

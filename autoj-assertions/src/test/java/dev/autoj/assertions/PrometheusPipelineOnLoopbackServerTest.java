@@ -1,6 +1,8 @@
 package dev.autoj.assertions;
 
+import static dev.autoj.assertions.AutoJAssertions.assertThatCandidates;
 import static dev.autoj.assertions.AutoJAssertions.assertThatResponse;
+import static dev.autoj.assertions.AutoJAssertions.assertThatResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +21,7 @@ import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.family.JudgeFamily;
 import dev.autoj.engine.family.prometheus.Prometheus;
+import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.prometheus.Rubric;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
@@ -30,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -253,6 +257,114 @@ class PrometheusPipelineOnLoopbackServerTest {
                 .hasMessageContaining("grade request 1 of 1 to prometheus-eval/prometheus-7b-v2.0 (Prometheus 2)")
                 .hasMessageContaining("has none")
                 .hasMessageContaining("helpfulness");
+        assertThat(prompts).isEmpty();
+    }
+
+    // ---- set-level assertions: assertThatResponses(..) and assertThatCandidates(..) ----
+
+    /** Five cases whose candidate the test's server prefers (it is marked BETTER); case 2 has a reference answer of its own. */
+    private static List<PairedCase> cases() {
+        List<PairedCase> cases = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            PairedCase c = PairedCase.of(QUERY + " (" + i + ")", ANSWER + " " + i, BASELINE + " " + i).withId("case-" + i);
+            cases.add(i == 2 ? c.withReferenceAnswer("Case two's own reference.") : c);
+        }
+        return cases;
+    }
+
+    @Test
+    @DisplayName("assertThatResponses(..) with a rubric and one reference: every sample graded 1–5 by Prometheus's prompt; 7 refused first")
+    void samplesAreGradedAgainstTheRubricAndTheReference() {
+        List<String> samples = List.of(ANSWER, ANSWER + " Again.");
+        assertThatResponses(samples).forQuery(QUERY).judgedBy(judge).withRubric(CONCISE).withReferenceAnswer(REFERENCE)
+                .scoresAtLeast(4).inAll();
+
+        assertThat(prompts).containsExactlyInAnyOrder(Prometheus.absolute(QUERY, samples.get(0), CONCISE, REFERENCE).text(),
+                Prometheus.absolute(QUERY, samples.get(1), CONCISE, REFERENCE).text());
+        assertThatThrownBy(() -> assertThatResponses(samples).forQuery(QUERY).judgedBy(judge).withRubric(STRICT)
+                .scoresAtLeast(3).inAll())
+                .as("the server answers 2 under STRICT").isInstanceOf(AssertionError.class);
+        int sent = prompts.size();
+        assertThatThrownBy(() -> assertThatResponses(samples).forQuery(QUERY).judgedBy(judge).withRubric(CONCISE).scoresAtLeast(7))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scoresAtLeast(..): the minimum rating 7 is off the judge's scale")
+                .hasMessageContaining("prometheus-eval/prometheus-7b-v2.0 (Prometheus 2) scores 1–5");
+        assertThatThrownBy(() -> assertThatResponses(samples).forQuery(QUERY).judgedBy(judge).scoresBetween(1, 6))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximum rating 6");
+        assertThat(prompts).as("refused before the judge was asked").hasSize(sent);
+    }
+
+    @Test
+    @DisplayName("assertThatResponses(..) without a rubric is refused for Prometheus 2, naming withRubric, before any request")
+    void samplesWithoutARubricAreRefused() {
+        assertThatThrownBy(() -> assertThatResponses(List.of(ANSWER, BASELINE)).forQuery(QUERY).judgedBy(judge).scoresAtLeast(4))
+                .isInstanceOf(JudgeFamily.InvalidRequestException.class)
+                .hasMessageContaining("scoresAtLeast(): sample 1 of 2 cannot be judged by prometheus-eval/prometheus-7b-v2.0"
+                        + " (Prometheus 2), so nothing was judged")
+                .hasMessageContaining("withRubric(..)")
+                .hasMessageContaining("helpfulness");
+        assertThat(prompts).isEmpty();
+    }
+
+    @Test
+    @DisplayName("assertThatCandidates(..) with a rubric: relative grading of every case in both orders, a case's own reference, the set's for the rest")
+    void aSetIsDecidedAgainstTheRubricWithEachCasesReference() {
+        List<PairedCase> cases = cases();
+        String setReference = "The set's reference.";
+        CandidatesAssert decided = assertThatCandidates(cases).judgedBy(judge).withRubric(CONCISE)
+                .withReferenceAnswer(setReference).isPreferredOverBaseline();
+
+        assertThat(decided.result().counts().wins()).isEqualTo(5);
+        List<String> expected = new ArrayList<>();
+        for (PairedCase c : cases) {
+            String reference = c.referenceAnswer() != null ? c.referenceAnswer() : setReference;
+            expected.add(Prometheus.relative(c.query(), c.candidate(), c.baseline(), CONCISE, reference).text());
+            expected.add(Prometheus.relative(c.query(), c.baseline(), c.candidate(), CONCISE, reference).text());
+        }
+        assertThat(prompts).as("both orders of every case, each with its reference answer").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(prompts).filteredOn(p -> p.contains("Case two's own reference.")).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("assertThatCandidates(..) without a rubric is refused for Prometheus 2 before any case is judged")
+    void aSetWithoutARubricIsRefused() {
+        assertThatThrownBy(() -> assertThatCandidates(cases()).judgedBy(judge).sequentially(0.7).inChunksOf(1).isPreferredOverBaseline())
+                .isInstanceOf(JudgeFamily.InvalidRequestException.class)
+                .hasMessageContaining("isPreferredOverBaseline(): case case-1 of 5 cannot be judged by prometheus-eval/prometheus-7b-v2.0")
+                .hasMessageContaining("withRubric(..)");
+        assertThatThrownBy(() -> assertThatCandidates(cases().stream().map(c -> c.withReferenceAnswer("own")).toList())
+                .judgedBy(judge).withRubric(CONCISE).withReferenceAnswer("the set's").isNotWorseThanBaseline(0.1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("every case has its own reference answer, so the one given with withReferenceAnswer(..) would apply to none");
+        assertThat(prompts).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Auto-J refuses a set's rubric, and a reference answer in any case (also one a sequential test would reach last), before any request")
+    void autoJRefusesASetsRubricAndReferenceAnswers() {
+        try (Judge autoj = Judges.builder().backend(new RemoteBackend(RemoteConfig.builder().endpoints(List.of(endpoint))
+                        .modelName(AutoJ.MODEL_13B).maxTokens(1024).build()))
+                .store(JudgmentStore.open(temp.resolve("autoj-store"))).mode(StoreMode.RECORD).build()) {
+            List<PairedCase> plain = cases().stream().map(c -> PairedCase.of(c.query(), c.candidate(), c.baseline())).toList();
+            assertThatThrownBy(() -> assertThatCandidates(plain).judgedBy(autoj).withRubric("helpfulness").isPreferredOverBaseline())
+                    .isInstanceOf(JudgeFamily.InvalidRequestException.class)
+                    .hasMessageContaining("case #1 of 5 cannot be judged by GAIR/autoj-13b (Auto-J)")
+                    .hasMessageContaining("Auto-J takes no rubric");
+            List<PairedCase> lastHasReference = new ArrayList<>(plain);
+            lastHasReference.set(4, plain.get(4).withReferenceAnswer("A reference Auto-J has no place for."));
+            assertThatThrownBy(() -> assertThatCandidates(lastHasReference).judgedBy(autoj).sequentially(0.7).inChunksOf(1)
+                    .isPreferredOverBaseline())
+                    .isInstanceOf(JudgeFamily.InvalidRequestException.class)
+                    .hasMessageContaining("case #5 of 5")
+                    .hasMessageContaining("Auto-J takes no reference answer");
+            assertThatThrownBy(() -> assertThatResponses(List.of(ANSWER)).forQuery(QUERY).judgedBy(autoj).withReferenceAnswer(REFERENCE)
+                    .scoresAtLeast(7))
+                    .isInstanceOf(JudgeFamily.InvalidRequestException.class)
+                    .hasMessageContaining("Auto-J takes no reference answer");
+            assertThatThrownBy(() -> assertThatResponses(List.of(ANSWER)).forQuery(QUERY).judgedBy(autoj).scoresAtLeast(11))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("GAIR/autoj-13b (Auto-J) scores 1–10");
+        }
         assertThat(prompts).isEmpty();
     }
 }

@@ -84,11 +84,7 @@ final class AllureReporter implements JudgmentReporter {
     @Override
     public void reportSet(SetReport r, ExtensionContext test) {
         SetDecision s = r.result();
-        List<Parameter> p = new ArrayList<>();
-        p.add(param("decision", s.decision().name()));
-        p.add(param("method", s.method().jsonName()));
-        // The figures as summary.md's table gives them; the decision's reason is in the step's title and message.
-        SetDecisionText.rows(s).stream().filter(row -> !row[0].equals("decision")).forEach(row -> p.add(param(row[0], row[1])));
+        List<Parameter> p = setParameters(r);
         AllureLifecycle lifecycle = Allure.getLifecycle();
         String uuid = UUID.randomUUID().toString();
         lifecycle.startStep(uuid, new StepResult().setName(SetReports.title(r)).setParameters(p));
@@ -142,6 +138,22 @@ final class AllureReporter implements JudgmentReporter {
             // In the step's table too, not only as an attachment: a skipped quoted verdict marker is
             // something a reader of a passed step should see without opening anything.
             p.add(param("warnings", String.join(" | ", r.warnings())));
+        }
+        return p;
+    }
+
+    /** The set step's parameters: the decision, the method, summary.md's figures, the rubric and the reference answers. */
+    static List<Parameter> setParameters(SetReport r) {
+        SetDecision s = r.result();
+        List<Parameter> p = new ArrayList<>();
+        p.add(param("decision", s.decision().name()));
+        p.add(param("method", s.method().jsonName()));
+        // The figures as summary.md's table gives them; the decision's reason is in the step's title and message.
+        SetDecisionText.rows(s).stream().filter(row -> !row[0].equals("decision")).forEach(row -> p.add(param(row[0], row[1])));
+        r.rubrics().forEach(rubric -> p.add(param("rubric", rubric)));
+        if (r.casesWithReferenceAnswer() > 0) {
+            p.add(param("reference answers", r.casesWithReferenceAnswer() + " of " + s.counts().judged()
+                    + " judged cases (each case's is in summary.json)"));
         }
         return p;
     }

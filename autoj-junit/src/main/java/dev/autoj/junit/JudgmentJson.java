@@ -34,7 +34,8 @@ final class JudgmentJson {
                 c == null ? r.judgment().rating() : null,
                 r.judgments().stream().filter(Judgment::isNoVerdict).map(Judgment::noVerdictReason).findFirst().orElse(null),
                 r.judgments().get(0).source(), r.judgments().stream().mapToLong(j -> j.latency().toMillis()).sum(), r.warnings(),
-                r.judgments().stream().map(j -> j.provenance().note()).filter(java.util.Objects::nonNull).distinct().toList(), answers);
+                r.judgments().stream().map(j -> j.provenance().note()).filter(java.util.Objects::nonNull).distinct().toList(), answers,
+                r.rubric(), r.referenceAnswer());
     }
 
     static String write(Object value) {

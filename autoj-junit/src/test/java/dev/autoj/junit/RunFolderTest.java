@@ -105,7 +105,7 @@ class RunFolderTest {
             tests.add(new TestEntry(e.id(), e.className(), e.name(), e.status(), e.judgments().stream()
                     .map(j -> new RunSummary.JudgmentEntry(j.assertion(), j.expectation(), j.protocol(), j.scenario(), j.passed(),
                             j.positionPolicy(), j.verdicts(), j.combined(), j.consistent(), j.rating(), j.noVerdict(), j.source(), 0,
-                            j.warnings(), j.notes(), j.answers())).toList(), e.setComparisons()));
+                            j.warnings(), j.notes(), j.answers(), j.rubric(), j.referenceAnswer())).toList(), e.setComparisons()));
         }
         return new RunSummary(new Totals(t.tests(), t.passed(), t.failed(), t.aborted(), t.judgments(), t.comparisons(),
                 t.positionFlips(), t.noVerdicts(), 0, t.replayHits(), t.replayMisses(), t.withWarnings(), t.setComparisons()),

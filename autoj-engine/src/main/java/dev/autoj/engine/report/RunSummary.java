@@ -187,11 +187,13 @@ public record RunSummary(Totals totals, List<TestEntry> tests, StoreKeys storeKe
      * @param warnings the judgment's warnings, without duplicates
      * @param notes provenance notes (e.g. a published verdict label without a critique): not warnings
      * @param answers where the judged texts came from, for those that were answers of a model under test
+     * @param rubric the rubric as the judge's prompt showed it (Prometheus 2), or null when the judge had none
+     * @param referenceAnswer the reference answer the judge was given (Prometheus 2), or null
      */
     public record JudgmentEntry(String assertion, String expectation, Protocol protocol, String scenario, boolean passed,
             String positionPolicy, List<Verdict> verdicts, Verdict combined, Boolean consistent, Double rating,
             String noVerdict, String source, long latencyMillis, List<String> warnings, List<String> notes,
-            List<AnswerUse> answers) {
+            List<AnswerUse> answers, String rubric, String referenceAnswer) {
 
         public JudgmentEntry {
             Objects.requireNonNull(protocol, "protocol");
@@ -201,12 +203,47 @@ public record RunSummary(Totals totals, List<TestEntry> tests, StoreKeys storeKe
             answers = answers == null ? List.of() : List.copyOf(answers);
         }
 
+        /** An entry without a rubric or a reference answer (every Auto-J judgment; summaries written before they were listed). */
+        public JudgmentEntry(String assertion, String expectation, Protocol protocol, String scenario, boolean passed,
+                String positionPolicy, List<Verdict> verdicts, Verdict combined, Boolean consistent, Double rating,
+                String noVerdict, String source, long latencyMillis, List<String> warnings, List<String> notes,
+                List<AnswerUse> answers) {
+            this(assertion, expectation, protocol, scenario, passed, positionPolicy, verdicts, combined, consistent, rating,
+                    noVerdict, source, latencyMillis, warnings, notes, answers, null, null);
+        }
+
+        /**
+         * Lower-case hex SHA-256 of the rubric's UTF-8 bytes, or null without a rubric: the same rubric has the same
+         * hash in every summary ({@code summary.md} names a rubric by its first 12 hex digits).
+         */
+        public String rubricSha256() {
+            return sha256(rubric);
+        }
+
+        /** Lower-case hex SHA-256 of the reference answer's UTF-8 bytes, or null without one. */
+        public String referenceAnswerSha256() {
+            return sha256(referenceAnswer);
+        }
+
         /** An entry without notes or answer provenance. */
         public JudgmentEntry(String assertion, String expectation, Protocol protocol, String scenario, boolean passed,
                 String positionPolicy, List<Verdict> verdicts, Verdict combined, Boolean consistent, Double rating,
                 String noVerdict, String source, long latencyMillis, List<String> warnings) {
             this(assertion, expectation, protocol, scenario, passed, positionPolicy, verdicts, combined, consistent, rating,
                     noVerdict, source, latencyMillis, warnings, List.of(), List.of());
+        }
+    }
+
+    /** Lower-case hex SHA-256 of {@code text}'s UTF-8 bytes, or null for null. */
+    static String sha256(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
     }
 }

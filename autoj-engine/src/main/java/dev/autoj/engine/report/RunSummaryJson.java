@@ -107,6 +107,14 @@ final class RunSummaryJson {
             ArrayNode notes = m.putArray("notes");
             j.notes().forEach(notes::add);
         }
+        if (j.rubric() != null) {
+            m.put("rubric", j.rubric());
+            m.put("rubric_sha256", j.rubricSha256());
+        }
+        if (j.referenceAnswer() != null) {
+            m.put("reference_answer", j.referenceAnswer());
+            m.put("reference_answer_sha256", j.referenceAnswerSha256());
+        }
         if (!j.answers().isEmpty()) {
             ArrayNode answers = m.putArray("answers");
             for (RunSummary.AnswerUse a : j.answers()) {
@@ -220,7 +228,8 @@ final class RunSummaryJson {
                     consistent == null || consistent.isNull() ? null : consistent.asBoolean(),
                     rating == null || rating.isNull() ? null : rating.asDouble(), text(j, "no_verdict", where),
                     text(j, "source", where), j.path("latency_ms").asLong(), strings(j, "warnings", where),
-                    j.has("notes") ? strings(j, "notes", where) : List.of(), answers(j, where));
+                    j.has("notes") ? strings(j, "notes", where) : List.of(), answers(j, where), text(j, "rubric", where),
+                    text(j, "reference_answer", where));
         }
 
         List<RunSummary.AnswerUse> answers(JsonNode j, String where) {

@@ -26,6 +26,12 @@ public final class RunSummaryMarkdown {
 
     /** Distinct warnings listed per set-level assertion: replayed records each carry their own note. */
     private static final int SET_WARNINGS_SHOWN = 5;
+    /** Distinct rubrics (and reference answers) listed: a set of cases can have one reference answer per case. */
+    private static final int CRITERIA_SHOWN = 20;
+    /** Characters of a rubric or reference answer shown; the whole text is in summary.json. */
+    private static final int CRITERIA_START = 160;
+    /** Hex digits of a text's SHA-256 that name it in summary.md. */
+    private static final int HASH_SHOWN = 12;
 
     private RunSummaryMarkdown() {
     }
@@ -54,6 +60,7 @@ public final class RunSummaryMarkdown {
                     }).append(" | ").append(cell(judgmentsCell(t))).append(" |\n");
         }
         sets(summary, md);
+        criteria(summary, md);
         answers(summary, md);
         warnings(summary, md);
         return md.toString();
@@ -73,6 +80,70 @@ public final class RunSummaryMarkdown {
                 md.append(SetDecisionText.table(s));
             }
         }
+    }
+
+    /**
+     * Each distinct rubric and reference answer, named by the start of its SHA-256 (as the test rows name them), with
+     * its start and the assertions that used it; the cases of a set, or the samples of a pass rate, count as one use.
+     */
+    private static void criteria(RunSummary summary, StringBuilder md) {
+        Map<String, Use> rubrics = new LinkedHashMap<>();
+        Map<String, Use> references = new LinkedHashMap<>();
+        for (TestEntry t : summary.tests()) {
+            for (JudgmentEntry j : t.judgments()) {
+                String user = title(t) + ", " + j.assertion().replaceFirst("\\[[^\\]]*]$", "");
+                if (j.rubric() != null) {
+                    rubrics.computeIfAbsent(j.rubricSha256(), k -> new Use(j.rubric(), new LinkedHashMap<>())).users()
+                            .merge(user, 1, Integer::sum);
+                }
+                if (j.referenceAnswer() != null) {
+                    references.computeIfAbsent(j.referenceAnswerSha256(), k -> new Use(j.referenceAnswer(), new LinkedHashMap<>()))
+                            .users().merge(user, 1, Integer::sum);
+                }
+            }
+        }
+        if (rubrics.isEmpty() && references.isEmpty()) {
+            return;
+        }
+        md.append("\n### Rubrics and reference answers\n\n");
+        listCriteria("rubric", "rubrics", rubrics, md);
+        listCriteria("reference answer", "reference answers", references, md);
+    }
+
+    /** A rubric or reference answer and the assertions (test › assertion) that used it, with how many judgments. */
+    private record Use(String text, Map<String, Integer> users) {
+    }
+
+    private static void listCriteria(String kind, String kinds, Map<String, Use> uses, StringBuilder md) {
+        uses.entrySet().stream().limit(CRITERIA_SHOWN).forEach(e -> {
+            String text = e.getValue().text();
+            String flat = text.strip().replaceAll("\\s+", " ");
+            md.append("- ").append(kind).append(" `").append(e.getKey(), 0, HASH_SHOWN).append("` (")
+                    .append(count(text.length(), "character")).append("): \"")
+                    .append(flat.length() > CRITERIA_START ? flat.substring(0, CRITERIA_START) + "…" : flat).append("\" — used by ");
+            List<String> users = new ArrayList<>();
+            e.getValue().users().forEach((user, n) -> users.add(user + (n > 1 ? " (" + count(n, "judgment") + ")" : "")));
+            md.append(String.join("; ", users)).append('\n');
+        });
+        if (uses.size() > CRITERIA_SHOWN) {
+            md.append("- … and ").append(uses.size() - CRITERIA_SHOWN).append(" more distinct ").append(kinds)
+                    .append(" (each judgment's is in summary.json)\n");
+        }
+    }
+
+    /** ` · rubric `3fa4c1d2e5b6`` and ` · reference answer `…``: the texts a judgment was judged under, by hash. */
+    private static String criteriaBrief(List<JudgmentEntry> judgments) {
+        StringBuilder brief = new StringBuilder();
+        judgments.stream().map(JudgmentEntry::rubricSha256).filter(Objects::nonNull).distinct()
+                .forEach(h -> brief.append(" · rubric `").append(h, 0, HASH_SHOWN).append('`'));
+        List<String> references = judgments.stream().map(JudgmentEntry::referenceAnswerSha256).filter(Objects::nonNull)
+                .distinct().toList();
+        if (references.size() == 1) {
+            brief.append(" · reference answer `").append(references.get(0), 0, HASH_SHOWN).append('`');
+        } else if (!references.isEmpty()) {
+            brief.append(" · ").append(references.size()).append(" reference answers");
+        }
+        return brief.toString();
     }
 
     /** Each judgment whose judged texts were answers of a model under test, then the provenance notes, counted. */
@@ -159,10 +230,11 @@ public final class RunSummaryMarkdown {
             } else {
                 what = "verdict " + j.combined();
             }
-            parts.add(j.assertion() + ": " + what + " (" + j.scenario() + ")" + (j.passed() ? "" : " ✗"));
+            parts.add(j.assertion() + ": " + what + " (" + j.scenario() + ")" + criteriaBrief(List.of(j)) + (j.passed() ? "" : " ✗"));
         }
         for (SetDecision s : t.setComparisons()) {
-            parts.add(SetDecisionText.line(s));
+            parts.add(SetDecisionText.line(s) + criteriaBrief(t.judgments().stream()
+                    .filter(j -> j.assertion().startsWith(s.assertion() + "[")).toList()));
         }
         return String.join("<br>", parts);
     }
