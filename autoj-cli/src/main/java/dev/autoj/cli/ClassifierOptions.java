@@ -1,5 +1,6 @@
 package dev.autoj.cli;
 
+import dev.autoj.engine.Classification;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.JudgeSpec;
 import dev.autoj.engine.Judges;
@@ -18,9 +19,7 @@ import picocli.CommandLine.Option;
  * {@code --timeout}, {@code --concurrency}, {@code --mode}, {@code --store}.
  *
  * <pre>{@code
- * try (Classifier c = classifier.build()) {
- *     List<Classification> results = c.classifyAll(queries);
- * }
+ * List<Classification> results = classifier.classifyAll(queries);
  * }</pre>
  */
 final class ClassifierOptions extends RunOptions {
@@ -39,6 +38,13 @@ final class ClassifierOptions extends RunOptions {
     @Override
     List<String> modelOptionNames() {
         return List.of("--classifier-endpoint", "--classifier-model-name");
+    }
+
+    /** Classifies the queries with a classifier built for them and closed after. */
+    List<Classification> classifyAll(List<String> queries) {
+        try (Classifier c = build()) {
+            return c.classifyAll(queries);
+        }
     }
 
     /** Builds the classifier; the caller closes it. Replay mode builds no back end. */

@@ -40,10 +40,7 @@ final class ClassifyCommand extends AutojCommand {
             }
             queries.add(query);
         }
-        List<Classification> results;
-        try (Classifier c = classifier.build()) {
-            results = c.classifyAll(queries);
-        }
+        List<Classification> results = classifier.classifyAll(queries);
         List<String> lines = new ArrayList<>(results.size());
         for (Classification r : results) {
             ObjectNode node = Json.object();

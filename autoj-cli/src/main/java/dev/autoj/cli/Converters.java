@@ -10,6 +10,7 @@ import dev.autoj.engine.store.StoreMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -19,15 +20,20 @@ final class Converters {
     private Converters() {
     }
 
+    /** {@code value} read by {@code parse}; a refusal becomes picocli's, said as {@code refusal} (null: the parser's own message). */
+    private static <T> T read(String value, Function<String, T> parse, String refusal) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(refusal == null ? e.getMessage() : refusal);
+        }
+    }
+
     /** A judge model id, e.g. {@code GAIR/autoj-13b}: the judge family that serves it. */
     static final class Family implements ITypeConverter<JudgeFamily> {
         @Override
         public JudgeFamily convert(String value) {
-            try {
-                return JudgeFamilies.forModel(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return read(value, JudgeFamilies::forModel, null);
         }
     }
 
@@ -52,11 +58,7 @@ final class Converters {
     static final class Mode implements ITypeConverter<StoreMode> {
         @Override
         public StoreMode convert(String value) {
-            try {
-                return StoreMode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("unknown mode '" + value + "'; use live, record or replay");
-            }
+            return read(value, StoreMode::parse, "unknown mode '" + value + "'; use live, record or replay");
         }
     }
 
@@ -64,11 +66,8 @@ final class Converters {
     static final class Backend implements ITypeConverter<JudgeSpec.BackendKind> {
         @Override
         public JudgeSpec.BackendKind convert(String value) {
-            try {
-                return SettingText.parseChoice(value, JudgeSpec.BackendKind.class);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("unknown back end '" + value + "'; use remote or onnx");
-            }
+            return read(value, v -> SettingText.parseChoice(v, JudgeSpec.BackendKind.class),
+                    "unknown back end '" + value + "'; use remote or onnx");
         }
     }
 
@@ -76,11 +75,8 @@ final class Converters {
     static final class Conformance implements ITypeConverter<ConformanceMode> {
         @Override
         public ConformanceMode convert(String value) {
-            try {
-                return SettingText.parseChoice(value, ConformanceMode.class);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("unknown conformance mode '" + value + "'; use strict, warn or off");
-            }
+            return read(value, v -> SettingText.parseChoice(v, ConformanceMode.class),
+                    "unknown conformance mode '" + value + "'; use strict, warn or off");
         }
     }
 
@@ -88,11 +84,7 @@ final class Converters {
     static final class PositiveDuration implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            try {
-                return SettingText.parseDuration(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return read(value, SettingText::parseDuration, null);
         }
     }
 }

@@ -24,13 +24,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code autoj eval}: the meta-evaluation of a judge on the Auto-J testbed. */
 @Command(name = "eval",
@@ -38,17 +35,13 @@ import picocli.CommandLine.Spec;
         description = {"Meta-evaluation on the Auto-J testbed, computed as the Auto-J leaderboard does,",
                 "and agreement of a judge with your own labelled cases (eval agreement)."},
         subcommands = {EvalCommand.Pairwise.class, EvalCommand.Single.class, EvalCommand.ScenarioAccuracy.class, EvalAgreementCommand.class})
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends GroupCommand {
 
     /** How many no-verdict predictions a table lists before it only counts them. */
     private static final int LISTED_NO_VERDICTS = 10;
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name what to evaluate: pairwise, single, scenario or agreement");
+    EvalCommand() {
+        super("name what to evaluate: pairwise, single, scenario or agreement");
     }
 
     /** What the pairwise and single evaluations share: the judge texts' language and JSON output. */
@@ -283,10 +276,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 queries.add(query);
             }
-            List<Classification> results;
-            try (Classifier c = classifier.build()) {
-                results = c.classifyAll(queries);
-            }
+            List<Classification> results = classifier.classifyAll(queries);
             List<ScenarioAnswer> answers = results.stream().map(r -> r.warnings().isEmpty() ? ScenarioAnswer.of(r.scenario())
                     : new ScenarioAnswer(r.scenario(), r.rawOutput())).toList();
             return ScenarioEvaluation.evaluate(expected, answers);

@@ -4,11 +4,7 @@ import dev.autoj.cli.eval.InputException;
 import dev.autoj.engine.store.JudgmentStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code autoj store}: look after a store of judgments and recorded answers (see docs/record-replay.md).
@@ -22,14 +18,10 @@ import picocli.CommandLine.Spec;
                 + " prune what no run read, benchmark replay.",
         subcommands = {StoreImportTestbedCommand.class, StoreVerifyCommand.class, StoreStatsCommand.class, StorePruneCommand.class,
             StoreBenchCommand.class})
-final class StoreCommand implements Callable<Integer> {
+final class StoreCommand extends GroupCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name what to do: import-testbed, verify, stats, prune or bench");
+    StoreCommand() {
+        super("name what to do: import-testbed, verify, stats, prune or bench");
     }
 
     /** A store that must already exist, as every store subcommand but import needs. */

@@ -48,16 +48,13 @@ import picocli.CommandLine.Option;
                 + " summary of an older autoj, a live run), or had replay misses; and when the runs used none of the"
                 + " store's entries. Files in shard folders that are not store entries are listed and left in place.",
             "Do not prune while a run records into the store."})
-final class StorePruneCommand extends AutojCommand {
+final class StorePruneCommand extends StoreFolderCommand {
 
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Written by a writer that places files by atomic move; store machinery, not content. */
     private static final String LOCK = ".lock";
-
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store folder (judgments, and answers in its answers/ subfolder).")
-    Path store;
 
     @Option(names = "--used-by", required = true, arity = "1..*", paramLabel = "SUMMARY",
             description = "summary.json of a run whose store entries are kept (target/autoj/summary.json); several: the union.")
@@ -68,7 +65,7 @@ final class StorePruneCommand extends AutojCommand {
 
     @Override
     void execute() {
-        StoreCommand.existing(store);
+        judgments();
         Used used = used();
         Plan plan = plan(used);
         PrintWriter out = out();

@@ -12,20 +12,16 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code store stats}: what a store holds, judgments and recorded answers. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Count the judgments in a store per protocol, source and model, and the recorded answers per model"
                 + " under test and source.")
-final class StoreStatsCommand extends AutojCommand {
-
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store folder (judgments, and answers in its answers/ subfolder).")
-    Path store;
+final class StoreStatsCommand extends StoreFolderCommand {
 
     @Override
     void execute() {
-        JudgmentStore.Stats s = StoreCommand.existing(store).stats();
+        JudgmentStore.Stats s = judgments().stats();
         PrintWriter out = out();
         out.printf("%d judgments in %s (%.1f MiB)%n", s.judgments(), store, s.bytes() / (1024.0 * 1024.0));
         print(out, "protocol", s.byProtocol());

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code store verify}: every judgment file and every recorded answer file parses and sits under the
@@ -18,14 +17,11 @@ import picocli.CommandLine.Option;
         description = {"Check every judgment file: it parses, and its key field, file name and shard folder equal the"
                 + " key recomputed from its content. Check every answer file (answers/ab/<key>.json) the same way against"
                 + " its request. Lists each bad file on stdout and exits 1."})
-final class StoreVerifyCommand extends AutojCommand {
-
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store folder (judgments, and answers in its answers/ subfolder).")
-    Path store;
+final class StoreVerifyCommand extends StoreFolderCommand {
 
     @Override
     void execute() {
-        JudgmentStore.Verification judgments = StoreCommand.existing(store).verify();
+        JudgmentStore.Verification judgments = judgments().verify();
         JudgmentStore.Verification answers = AnswerStore.in(store).verify();
         for (Path temp : Stream.concat(judgments.leftoverTempFiles().stream(), answers.leftoverTempFiles().stream()).toList()) {
             out().println("note: " + temp + " is a temporary file left by an interrupted writer; it is never read and may be deleted.");

@@ -1,10 +1,6 @@
 package dev.autoj.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code autoj summary}: work with run summaries ({@code summary.json}, format {@code autoj-summary/1}).
@@ -16,13 +12,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = "Work with run summaries (summary.json): merge the summaries of CI shards into one.",
         subcommands = {SummaryMergeCommand.class})
-final class SummaryCommand implements Callable<Integer> {
+final class SummaryCommand extends GroupCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name what to do: merge");
+    SummaryCommand() {
+        super("name what to do: merge");
     }
 }

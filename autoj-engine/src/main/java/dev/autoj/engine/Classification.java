@@ -1,7 +1,7 @@
 package dev.autoj.engine;
 
+import dev.autoj.engine.internal.Components;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Auto-J's scenario classifier's answer for one query: the scenario, the classifier's own words, the
@@ -22,10 +22,7 @@ import java.util.Objects;
 public record Classification(String query, Scenario scenario, String rawOutput, List<String> warnings, Provenance provenance) {
 
     public Classification {
-        Objects.requireNonNull(query, "query");
-        Objects.requireNonNull(scenario, "scenario");
-        Objects.requireNonNull(rawOutput, "rawOutput");
-        Objects.requireNonNull(provenance, "provenance");
+        Components.requireNonNull("query scenario rawOutput provenance", query, scenario, rawOutput, provenance);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 }

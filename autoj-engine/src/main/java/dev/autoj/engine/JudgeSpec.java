@@ -8,6 +8,7 @@ import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.remote.RemoteConfig;
 import dev.autoj.engine.conformance.ConformanceMode;
 import dev.autoj.engine.family.JudgeFamilies;
+import dev.autoj.engine.internal.Components;
 import dev.autoj.engine.internal.JudgeFactory;
 import dev.autoj.engine.server.ManagedServer;
 import dev.autoj.engine.server.ServerConfig;
@@ -150,13 +151,8 @@ public record JudgeSpec(
     }
 
     public JudgeSpec {
-        Objects.requireNonNull(backend, "backend");
-        Objects.requireNonNull(device, "device");
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(conformance, "conformance");
-        Objects.requireNonNull(naming, "naming");
-        Objects.requireNonNull(modelName, "modelName");
+        Components.requireNonNull("backend device mode timeout conformance naming modelName",
+                backend, device, mode, timeout, conformance, naming, modelName);
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         classifierEndpoints = classifierEndpoints == null || classifierEndpoints.isEmpty() ? endpoints : List.copyOf(classifierEndpoints);
         validate(backend, endpoints, modelNameGiven, modelPath, mode, storeDir, maxNewTokens, timeout, concurrency,

@@ -1,9 +1,9 @@
 package dev.autoj.engine;
 
+import dev.autoj.engine.internal.Components;
 import dev.autoj.engine.protocol.Prompt;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -49,13 +49,8 @@ public record Judgment(
         Prompt prompt) {
 
     public Judgment {
-        Objects.requireNonNull(protocol, "protocol");
-        Objects.requireNonNull(language, "language");
-        Objects.requireNonNull(scenario, "scenario");
-        Objects.requireNonNull(rawOutput, "rawOutput");
-        Objects.requireNonNull(provenance, "provenance");
-        Objects.requireNonNull(prompt, "prompt");
-        Objects.requireNonNull(latency, "latency");
+        Components.requireNonNull("protocol language scenario rawOutput provenance prompt latency",
+                protocol, language, scenario, rawOutput, provenance, prompt, latency);
         int present = (verdict != null ? 1 : 0) + (rating != null ? 1 : 0) + (noVerdictReason != null ? 1 : 0);
         if (present != 1) {
             throw new IllegalArgumentException("a judgment has exactly one of verdict, rating and no-verdict reason");

@@ -10,6 +10,7 @@ import dev.autoj.engine.protocol.VerdictParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Reads the Auto-J testbed and prediction files (JSON Lines) for the meta-evaluation, with errors
@@ -69,36 +70,38 @@ public final class TestbedFiles {
 
     /** The verdicts of a pairwise predictions file, labels or raw judge texts. */
     public static List<ParsedVerdict> pairwisePredictions(Path pred, Language language) {
-        List<ParsedVerdict> out = new ArrayList<>();
-        for (JsonLines.Line line : JsonLines.read(pred)) {
-            JsonNode output = line.require("output");
-            if (output.isTextual()) {
-                out.add(VerdictParser.parse(Protocol.PAIRWISE, language, output.asText()));
-            } else if (output.isIntegralNumber()) {
-                out.add(ParsedVerdict.of(label(line, "output")));
-            } else {
-                throw line.fail("field \"output\" is " + JsonLines.describe(output),
-                        "write a label 0 (Response 1), 1 (Response 2), 2 (Tie) or the judge's text as a string");
-            }
-        }
-        return out;
+        return predictions(pred, Protocol.PAIRWISE, language,
+                (line, output) -> output.isIntegralNumber() ? ParsedVerdict.of(label(line, "output")) : null,
+                "write a label 0 (Response 1), 1 (Response 2), 2 (Tie) or the judge's text as a string");
     }
 
     /** The parsed ratings of a single-response predictions file. */
     public static List<ParsedVerdict> singlePredictions(Path pred, Language language) {
+        return predictions(pred, Protocol.SINGLE, language, (line, output) -> {
+            if (!output.isNumber()) {
+                return null;
+            }
+            double rating = output.asDouble();
+            return rating >= 1 && rating <= 10 ? ParsedVerdict.ofRating(rating)
+                    : ParsedVerdict.noVerdict("the rating " + output + " is outside the scale 1 to 10");
+        }, "write the judge's text as a string (or a rating 1 to 10 as a number)");
+    }
+
+    /**
+     * Each line's {@code "output"}: a judge's text read by {@code protocol}'s rules, or a number read by
+     * {@code number} (null when the line's number is not one it takes); anything else fails the line with {@code fix}.
+     */
+    private static List<ParsedVerdict> predictions(Path pred, Protocol protocol, Language language,
+                                                   BiFunction<JsonLines.Line, JsonNode, ParsedVerdict> number, String fix) {
         List<ParsedVerdict> out = new ArrayList<>();
         for (JsonLines.Line line : JsonLines.read(pred)) {
             JsonNode output = line.require("output");
-            if (output.isTextual()) {
-                out.add(VerdictParser.parse(Protocol.SINGLE, language, output.asText()));
-            } else if (output.isNumber()) {
-                double rating = output.asDouble();
-                out.add(rating >= 1 && rating <= 10 ? ParsedVerdict.ofRating(rating)
-                        : ParsedVerdict.noVerdict("the rating " + output + " is outside the scale 1 to 10"));
-            } else {
-                throw line.fail("field \"output\" is " + JsonLines.describe(output),
-                        "write the judge's text as a string (or a rating 1 to 10 as a number)");
+            ParsedVerdict read = output.isTextual() ? VerdictParser.parse(protocol, language, output.asText())
+                    : number.apply(line, output);
+            if (read == null) {
+                throw line.fail("field \"output\" is " + JsonLines.describe(output), fix);
             }
+            out.add(read);
         }
         return out;
     }

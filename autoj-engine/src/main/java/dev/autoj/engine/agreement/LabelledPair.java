@@ -3,8 +3,8 @@ package dev.autoj.engine.agreement;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Scenario;
 import dev.autoj.engine.Verdict;
+import dev.autoj.engine.internal.Components;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A pair of responses to one query with the verdict of the team's own people: which response is
@@ -28,10 +28,7 @@ public record LabelledPair(String id, String query, String response1, String res
                            Scenario scenario, List<String> tags, Language language) {
 
     public LabelledPair {
-        Objects.requireNonNull(query, "query");
-        Objects.requireNonNull(response1, "response1");
-        Objects.requireNonNull(response2, "response2");
-        Objects.requireNonNull(label, "label");
+        Components.requireNonNull("query response1 response2 label", query, response1, response2, label);
         tags = tags == null ? List.of() : List.copyOf(tags);
         language = language == null ? Language.EN : language;
     }

@@ -1,7 +1,7 @@
 package dev.autoj.engine.answers;
 
+import dev.autoj.engine.internal.Components;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * An answer of the model under test together with where it came from, as a test and the reports see it.
@@ -33,12 +33,8 @@ public record RecordedAnswer(String key, AnswerRequest request, Answer answer, S
     }
 
     public RecordedAnswer {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(answer, "answer");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(recordedAt, "recordedAt");
-        Objects.requireNonNull(served, "served");
+        Components.requireNonNull("key request answer source recordedAt served",
+                key, request, answer, source, recordedAt, served);
     }
 
     /** The same answer, as served by another call. */

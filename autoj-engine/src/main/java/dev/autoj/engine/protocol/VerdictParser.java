@@ -49,6 +49,10 @@ public final class VerdictParser {
 
     private static final String EN_DECISION = "final decision is ";
     private static final String ZH_DECISION = "最终决定是";
+    /** What may follow a decision statement, in the order of {@link #DECISIONS}. */
+    private static final List<String> EN_WORDS = List.of("response 1", "response 2", "tie");
+    private static final List<String> ZH_WORDS = List.of("回应1", "回应2", "平局");
+    private static final List<Verdict> DECISIONS = List.of(Verdict.RESPONSE_1, Verdict.RESPONSE_2, Verdict.TIE);
     private static final String EN_RATING = "Rating: [[";
     private static final String[] ZH_RATINGS = {"评分:[[", "评分: [[", "打分:[[", "打分: [["};
     private static final int SNIPPET = 40;
@@ -108,46 +112,43 @@ public final class VerdictParser {
     }
 
     private static ParsedVerdict pairwiseEn(String output, Map<String, String> texts) {
-        String text = output.strip();
-        return choose(output, text, positions(text, EN_DECISION), texts, EN_LEAD_INS, "\"final decision is\"",
-                () -> "the judge output has no \"final decision is\" statement" + ending(text),
-                (pos, which) -> {
-                    int after = skipWhitespace(text, pos + EN_DECISION.length());
-                    String rest = text.substring(after).toLowerCase(Locale.ROOT);
-                    if (rest.startsWith("response 1")) {
-                        return new Marker(pos, after + "response 1".length(), ParsedVerdict.of(Verdict.RESPONSE_1));
-                    }
-                    if (rest.startsWith("response 2")) {
-                        return new Marker(pos, after + "response 2".length(), ParsedVerdict.of(Verdict.RESPONSE_2));
-                    }
-                    if (rest.startsWith("tie")) {
-                        return new Marker(pos, after + "tie".length(), ParsedVerdict.of(Verdict.TIE));
-                    }
-                    return new Marker(pos, shortEnd(text, after), ParsedVerdict.noVerdict("the " + which
-                            + " \"final decision is\" is followed by \"" + snippet(rest.strip())
-                            + "\", not Response 1, Response 2 or Tie"));
-                });
+        return pairwise(output, texts, EN_DECISION, EN_LEAD_INS, EN_WORDS, true, "Response 1, Response 2 or Tie");
     }
 
     private static ParsedVerdict pairwiseZh(String output, Map<String, String> texts) {
+        return pairwise(output, texts, ZH_DECISION, ZH_LEAD_INS, ZH_WORDS, false, "回应1, 回应2 or 平局");
+    }
+
+    /**
+     * A pairwise verdict in either language: the chosen decision statement ({@code decision}) followed by one
+     * of {@code words}, matched in lower case when {@code lowerCase}; {@code choices} names the words in reasons.
+     */
+    private static ParsedVerdict pairwise(String output, Map<String, String> texts, String decision,
+                                          List<String> leadIns, List<String> words, boolean lowerCase, String choices) {
         String text = output.strip();
-        return choose(output, text, positions(text, ZH_DECISION), texts, ZH_LEAD_INS, "\"最终决定是\"",
-                () -> "the judge output has no \"最终决定是\" statement" + ending(text),
+        String label = "\"" + decision.strip() + "\"";
+        return choose(output, text, positions(text, decision), texts, leadIns, label,
+                () -> "the judge output has no " + label + " statement" + ending(text),
                 (pos, which) -> {
-                    int after = skipWhitespace(text, pos + ZH_DECISION.length());
-                    String rest = text.substring(after);
-                    if (rest.startsWith("回应1")) {
-                        return new Marker(pos, after + 3, ParsedVerdict.of(Verdict.RESPONSE_1));
-                    }
-                    if (rest.startsWith("回应2")) {
-                        return new Marker(pos, after + 3, ParsedVerdict.of(Verdict.RESPONSE_2));
-                    }
-                    if (rest.startsWith("平局")) {
-                        return new Marker(pos, after + 2, ParsedVerdict.of(Verdict.TIE));
-                    }
-                    return new Marker(pos, shortEnd(text, after), ParsedVerdict.noVerdict("the " + which
-                            + " \"最终决定是\" is followed by \"" + snippet(rest.strip()) + "\", not 回应1, 回应2 or 平局"));
+                    int after = skipWhitespace(text, pos + decision.length());
+                    String rest = lowerCase ? text.substring(after).toLowerCase(Locale.ROOT) : text.substring(after);
+                    return decided(text, pos, after, rest, words, () -> "the " + which
+                            + " " + label + " is followed by \"" + snippet(rest.strip()) + "\", not " + choices);
                 });
+    }
+
+    /**
+     * The marker whose decision word ({@code words}: Response 1, Response 2, Tie, in the language's
+     * spelling) starts {@code rest}, the text after the decision statement at {@code after}; else no verdict.
+     */
+    private static Marker decided(String text, int pos, int after, String rest, List<String> words,
+                                   Supplier<String> noneOfThem) {
+        for (int i = 0; i < words.size(); i++) {
+            if (rest.startsWith(words.get(i))) {
+                return new Marker(pos, after + words.get(i).length(), ParsedVerdict.of(DECISIONS.get(i)));
+            }
+        }
+        return new Marker(pos, shortEnd(text, after), ParsedVerdict.noVerdict(noneOfThem.get()));
     }
 
     private static ParsedVerdict singleEn(String output, Map<String, String> texts) {

@@ -4,6 +4,7 @@ import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.backend.Sampling;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.internal.Components;
 import dev.autoj.engine.protocol.ParsedVerdict;
 import java.time.Instant;
 import java.util.Collections;
@@ -64,12 +65,8 @@ public record StoredJudgment(
     }
 
     public StoredJudgment {
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(protocol, "protocol");
-        Objects.requireNonNull(language, "language");
-        Objects.requireNonNull(prompt, "prompt");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(recordedAt, "recordedAt");
+        Components.requireNonNull("modelId protocol language prompt source recordedAt",
+                modelId, protocol, language, prompt, source, recordedAt);
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
         }

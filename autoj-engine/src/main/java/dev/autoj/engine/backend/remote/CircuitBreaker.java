@@ -102,15 +102,8 @@ final class CircuitBreaker {
                 t.exception());
     }
 
+    /** Between three quarters and all of min(cap, base * 2^opens). */
     private Duration coolOff(int opens) {
-        Duration full = config.breakerCoolOff();
-        for (int i = 0; i < opens && full.compareTo(config.breakerCoolOffCap()) < 0; i++) {
-            full = full.multipliedBy(2);
-        }
-        if (full.compareTo(config.breakerCoolOffCap()) > 0) {
-            full = config.breakerCoolOffCap();
-        }
-        double fraction = 0.75 + 0.25 * Math.min(1.0, Math.max(0.0, jitter.getAsDouble()));
-        return Duration.ofNanos((long) (full.toNanos() * fraction));
+        return RetryTiming.exponential(config.breakerCoolOff(), config.breakerCoolOffCap(), opens, 0.75, jitter);
     }
 }

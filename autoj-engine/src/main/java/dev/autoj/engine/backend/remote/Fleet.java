@@ -425,15 +425,7 @@ final class Fleet {
 
     /** Cool-off n (0-based): between half and all of min(cap, base * 2^n). */
     private Duration coolOff(int ejectionsInARow) {
-        Duration full = config.coolOffBase();
-        for (int i = 0; i < ejectionsInARow && full.compareTo(config.coolOffCap()) < 0; i++) {
-            full = full.multipliedBy(2);
-        }
-        if (full.compareTo(config.coolOffCap()) > 0) {
-            full = config.coolOffCap();
-        }
-        double fraction = 0.5 + 0.5 * Math.min(1.0, Math.max(0.0, jitter.getAsDouble()));
-        return Duration.ofNanos((long) (full.toNanos() * fraction));
+        return RetryTiming.exponential(config.coolOffBase(), config.coolOffCap(), ejectionsInARow, 0.5, jitter);
     }
 
     private static boolean rateLimited(Node n, long now) {

@@ -30,13 +30,21 @@ final class RetryTiming {
 
     /** Retry n waits between half and all of min(cap, base * 2^(n-1)), so that clients spread out. */
     Duration backoff(int retry) {
-        Duration cap = config.backoffCap();
-        Duration full = config.backoffBase();
-        for (int i = 1; i < retry && full.compareTo(cap) < 0; i++) {
+        return exponential(config.backoffBase(), config.backoffCap(), retry - 1, 0.5, jitter);
+    }
+
+    /**
+     * The one jittered exponential wait of the remote client (retries, an ejected endpoint's cool-off,
+     * the open breaker's): between {@code least} and all of min(cap, base * 2^doublings), placed in that
+     * range by {@code jitter} (0 to 1).
+     */
+    static Duration exponential(Duration base, Duration cap, int doublings, double least, DoubleSupplier jitter) {
+        Duration full = base;
+        for (int i = 0; i < doublings && full.compareTo(cap) < 0; i++) {
             full = full.multipliedBy(2);
         }
         full = min(full, cap);
-        double fraction = 0.5 + 0.5 * Math.min(1.0, Math.max(0.0, jitter.getAsDouble()));
+        double fraction = least + (1 - least) * Math.min(1.0, Math.max(0.0, jitter.getAsDouble()));
         return Duration.ofNanos((long) (full.toNanos() * fraction));
     }
 

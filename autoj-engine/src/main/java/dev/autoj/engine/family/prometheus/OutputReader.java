@@ -3,6 +3,8 @@ package dev.autoj.engine.family.prometheus;
 import dev.autoj.engine.family.JudgeFamily.Reading;
 import java.math.BigInteger;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,33 +60,30 @@ final class OutputReader {
     }
 
     static Reading absolute(String output) {
-        if (output == null) {
-            return Reading.noVerdict("the judge returned no output");
-        }
-        Matcher m = ABSOLUTE.matcher(output);
-        if (!m.find()) {
-            return Reading.noVerdict("no score: the output does not end with a score marker ([RESULT], [SCORE], Score:,"
-                    + " Result: or \"score of\") and a whole number 1–5, as Prometheus 2's reader requires (it ends "
-                    + ending(output) + ")");
-        }
-        BigInteger score = new BigInteger(m.group(1));
-        if (score.compareTo(BigInteger.ONE) < 0 || score.compareTo(BigInteger.valueOf(5)) > 0) {
-            return Reading.noVerdict("no score: the number " + score + " after the marker is outside Prometheus 2's 1–5 scale");
-        }
-        return Reading.ofScore(score.intValue());
+        return read(output, ABSOLUTE, () -> "no score: the output does not end with a score marker ([RESULT], [SCORE],"
+                + " Score:, Result: or \"score of\") and a whole number 1–5, as Prometheus 2's reader requires (it ends "
+                + ending(output) + ")", m -> {
+                    BigInteger score = new BigInteger(m.group(1));
+                    if (score.compareTo(BigInteger.ONE) < 0 || score.compareTo(BigInteger.valueOf(5)) > 0) {
+                        return Reading.noVerdict("no score: the number " + score + " after the marker is outside Prometheus 2's 1–5 scale");
+                    }
+                    return Reading.ofScore(score.intValue());
+                });
     }
 
     static Reading relative(String output) {
+        return read(output, RELATIVE, () -> "no verdict: no \"[RESULT] A\" or \"[RESULT] B\" (or [Response B], [RESULT: A], a"
+                + " line \"Result: B\") with the letter ending its line, as Prometheus 2's reader requires; it has no tie"
+                + " (the output ends " + ending(output) + ")", m -> Reading.ofVerdict(m.group(1).toUpperCase(Locale.ROOT)));
+    }
+
+    /** The reading of the first match of {@code marker}, or no verdict: no output, or {@code notFound}. */
+    private static Reading read(String output, Pattern marker, Supplier<String> notFound, Function<Matcher, Reading> found) {
         if (output == null) {
             return Reading.noVerdict("the judge returned no output");
         }
-        Matcher m = RELATIVE.matcher(output);
-        if (!m.find()) {
-            return Reading.noVerdict("no verdict: no \"[RESULT] A\" or \"[RESULT] B\" (or [Response B], [RESULT: A], a line"
-                    + " \"Result: B\") with the letter ending its line, as Prometheus 2's reader requires; it has no tie"
-                    + " (the output ends " + ending(output) + ")");
-        }
-        return Reading.ofVerdict(m.group(1).toUpperCase(Locale.ROOT));
+        Matcher m = marker.matcher(output);
+        return m.find() ? found.apply(m) : Reading.noVerdict(notFound.get());
     }
 
     /** {@code word} with each letter in either case, and {@code s} also as {@code ſ}, as Python's IGNORECASE matches it. */

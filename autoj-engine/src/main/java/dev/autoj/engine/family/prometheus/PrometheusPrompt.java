@@ -1,6 +1,6 @@
 package dev.autoj.engine.family.prometheus;
 
-import java.util.Objects;
+import dev.autoj.engine.internal.Components;
 
 /**
  * A Prometheus 2 model input, with the parts it was made of.
@@ -29,10 +29,7 @@ public record PrometheusPrompt(Grading grading, String templateName, String syst
     }
 
     public PrometheusPrompt {
-        Objects.requireNonNull(grading, "grading");
-        Objects.requireNonNull(templateName, "templateName");
-        Objects.requireNonNull(system, "system");
-        Objects.requireNonNull(filledTemplate, "filledTemplate");
-        Objects.requireNonNull(text, "text");
+        Components.requireNonNull("grading templateName system filledTemplate text",
+                grading, templateName, system, filledTemplate, text);
     }
 }
