@@ -165,6 +165,7 @@ final class CompletionsServer implements AutoCloseable {
         }
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Recorded request = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
@@ -178,6 +179,10 @@ final class CompletionsServer implements AutoCloseable {
             }
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            // No longer in flight once the answer leaves: the client may send its next request as soon as it has
+            // read this one, before this thread gets to a finally block (counted 4 in flight for a limit of 3).
+            inFlight.decrementAndGet();
+            counted = false;
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
@@ -187,7 +192,9 @@ final class CompletionsServer implements AutoCloseable {
         } catch (IOException e) {
             // The client gave up (timeout) and closed the connection: expected in timeout tests.
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
