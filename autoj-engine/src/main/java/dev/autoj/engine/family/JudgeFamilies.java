@@ -4,6 +4,7 @@ import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.engine.family.prometheus.Prometheus;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -96,6 +97,19 @@ public final class JudgeFamilies {
      */
     public static boolean knows(String modelId) {
         return find(modelId) != null;
+    }
+
+    /**
+     * What a judge says once at start about a model id no family knows ({@link #knows(String)} is false): that
+     * it is judged as {@link #DEFAULT}'s family and how to name another; empty for a known id.
+     */
+    public static Optional<String> unknownModelNote(String modelId) {
+        if (knows(modelId)) {
+            return Optional.empty();
+        }
+        return Optional.of("judge model \"" + modelId + "\" is not a model id autoj knows, so it is judged as " + DEFAULT.name()
+                + " (its prompts, its reader, scale " + DEFAULT.scale() + "); if it serves another family, name it by its"
+                + " published id (known: " + knownModels() + ")");
     }
 
     /** Every known model id with its family, e.g. {@code "GAIR/autoj-13b (Auto-J), …"}. */

@@ -88,11 +88,7 @@ public final class StandardJudge implements Judge {
         this.settings = settings;
         this.untrainedLanguage = new UntrainedLanguage(settings.modelId());
         this.family = JudgeFamilies.judging(settings.modelId());
-        if (!JudgeFamilies.knows(settings.modelId())) {
-            LOG.log(System.Logger.Level.INFO, "judge model \"" + settings.modelId() + "\" is not a model id autoj knows, so it is"
-                    + " judged as " + family.name() + " (its prompts, its reader, scale " + family.scale() + "); if it serves"
-                    + " another family, name it by its published id (known: " + JudgeFamilies.knownModels() + ")");
-        }
+        JudgeFamilies.unknownModelNote(settings.modelId()).ifPresent(note -> LOG.log(System.Logger.Level.INFO, note));
     }
 
     @Override

@@ -37,6 +37,9 @@ class FamilyPipelineTest {
         assertThat(JudgeFamilies.knows("autoj-bilingual-6b")).isTrue();
         assertThat(JudgeFamilies.knows("Prometheus-8x7B-v2.0")).isTrue();
         assertThat(JudgeFamilies.knows("my-vllm-served-judge")).as("judged as Auto-J, and said so at start").isFalse();
+        assertThat(JudgeFamilies.unknownModelNote("my-vllm-served-judge")).hasValueSatisfying(note -> assertThat(note)
+                .contains("\"my-vllm-served-judge\" is not a model id autoj knows, so it is judged as Auto-J", "scale 1–10"));
+        assertThat(JudgeFamilies.unknownModelNote("GAIR/autoj-13b")).isEmpty();
     }
 
     @Test
