@@ -1,7 +1,5 @@
 package dev.autoj.engine.answers;
 
-import dev.autoj.engine.internal.LineDiff;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
@@ -12,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autoj.engine.internal.LineDiff;
+import dev.autoj.engine.internal.Sha256;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreException;
 import dev.autoj.engine.store.StoreFiles;
@@ -21,13 +21,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -94,12 +91,7 @@ public final class AnswerStore {
 
     /** The key of a request: lower-case hex SHA-256 of {@link #canonicalDescription}. */
     public static String key(AnswerRequest request) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalDescription(request).getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.hex(canonicalDescription(request).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** What the key is the hash of: the request as one line of ASCII JSON, every other character escaped. */

@@ -1,21 +1,18 @@
 package dev.autoj.engine.answers;
 
+import dev.autoj.engine.internal.Sha256;
 import dev.autoj.engine.store.StoreException;
 import dev.autoj.engine.store.StoreFiles;
 import dev.autoj.engine.store.StoreMode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -261,13 +258,7 @@ public final class Recorder {
     }
 
     private Path lockFile(String key) {
-        String storeId;
-        try {
-            storeId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    store.directory().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String storeId = Sha256.hex(store.directory().toAbsolutePath().normalize().toString()).substring(0, 16);
         return Path.of(System.getProperty("java.io.tmpdir"), "autoj-answer-locks", storeId, key + ".lock");
     }
 }

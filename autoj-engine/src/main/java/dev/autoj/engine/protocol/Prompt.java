@@ -2,11 +2,8 @@ package dev.autoj.engine.protocol;
 
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.autoj.engine.internal.Sha256;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +33,6 @@ public record Prompt(Protocol protocol, Language language, String text, List<Str
 
     /** Lower-case hex SHA-256 of the prompt's UTF-8 bytes. */
     public String sha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Sha256.hex(text);
     }
 }

@@ -239,11 +239,6 @@ public record RunSummary(Totals totals, List<TestEntry> tests, StoreKeys storeKe
         if (text == null) {
             return null;
         }
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return dev.autoj.engine.internal.Sha256.hex(text);
     }
 }

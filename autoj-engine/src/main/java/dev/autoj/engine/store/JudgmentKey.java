@@ -3,9 +3,9 @@ package dev.autoj.engine.store;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.backend.Sampling;
+import dev.autoj.engine.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -45,14 +45,9 @@ public final class JudgmentKey {
         // Hashes header and prompt in two parts rather than building the description: replay
         // computes a key per judgment, and the prompt is the bulk of it.
         byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(header(modelId, protocol, language, maxNewTokens, sampling, promptBytes.length)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest(promptBytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        MessageDigest sha = Sha256.digest();
+        sha.update(header(modelId, protocol, language, maxNewTokens, sampling, promptBytes.length).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha.digest(promptBytes));
     }
 
     /**
