@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoj.assertions.PairedCase;
 import dev.autoj.engine.Judges;
 import dev.autoj.engine.backend.Backend;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
+import dev.autoj.engine.testing.AnsweringBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,34 +35,16 @@ class SetAllureFilesTest {
     Path dir;
 
     /** TEST FIXTURE, not a judge: a critique-shaped text, then a verdict that depends on the prompt's hash. */
-    static final class CritiqueWriter implements Backend {
-        @Override
-        public String name() {
-            return "fixture";
-        }
-
-        @Override
-        public String modelId() {
-            return "fixture-critic";
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> requests) {
-            List<Generation> out = new ArrayList<>();
-            for (GenerationRequest r : requests) {
-                int h = Math.floorMod(r.prompt().hashCode(), 10);
-                String text = "FIXTURE critique (test text, not Auto-J output): " + "the response addresses the query. ".repeat(28)
-                        + "\n\nSo, the final decision is Response " + (h < 6 ? 1 : 2) + ".";
-                out.add(new Generation(text, StopReason.EOS, 100, 60, java.time.Duration.ZERO));
-            }
-            return out;
-        }
+    static Backend critiqueWriter() {
+        return new AnsweringBackend("fixture", "fixture-critic", prompt -> "FIXTURE critique (test text, not Auto-J output): "
+                + "the response addresses the query. ".repeat(28)
+                + "\n\nSo, the final decision is Response " + (Math.floorMod(prompt.hashCode(), 10) < 6 ? 1 : 2) + ".");
     }
 
     @ExtendWith(OnlyInTestKit.class)
     static class OneBigSet {
         @RegisterExtension
-        static final AutoJExtension AUTOJ = new AutoJExtension(settings -> Judges.builder().backend(new CritiqueWriter()).build());
+        static final AutoJExtension AUTOJ = new AutoJExtension(settings -> Judges.builder().backend(critiqueWriter()).build());
 
         @Test
         void candidatesOverBaseline() {

@@ -39,7 +39,7 @@ class PairwiseAgreementTest {
             Map.entry("x6", R2), Map.entry("y6", R1));    // response 2 in both: consistent, label was response 1
 
     private static PairwiseAgreementReport judged() {
-        try (Judge judge = Judges.builder().backend(new ScriptedBackend(SCRIPT)).build()) {
+        try (Judge judge = Judges.builder().backend(ScriptedBackend.of(SCRIPT)).build()) {
             return PairwiseAgreement.evaluate(CASES, judge.compareAll(LabelledCases.ofPairs(CASES).compareRequests()));
         }
     }

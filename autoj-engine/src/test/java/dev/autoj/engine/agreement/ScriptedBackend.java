@@ -2,11 +2,7 @@ package dev.autoj.engine.agreement;
 
 import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
-import dev.autoj.engine.backend.Generation;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.backend.StopReason;
-import java.time.Duration;
-import java.util.List;
+import dev.autoj.engine.testing.AnsweringBackend;
 import java.util.Map;
 
 /**
@@ -14,32 +10,18 @@ import java.util.Map;
  * prompt shows first ({@code [Response 1]: …} in a pairwise prompt, the response of a single one).
  * The texts go through the real verdict parser. Its model id says it is no model.
  */
-final class ScriptedBackend implements Backend {
+final class ScriptedBackend {
 
     static final String MODEL = "scripted-test-double";
 
-    private final Map<String, String> byFirstResponse;
-
-    ScriptedBackend(Map<String, String> byFirstResponse) {
-        this.byFirstResponse = byFirstResponse;
+    private ScriptedBackend() {
     }
 
-    @Override
-    public String name() {
-        return "scripted";
+    static Backend of(Map<String, String> byFirstResponse) {
+        return new AnsweringBackend("scripted", MODEL, prompt -> answer(byFirstResponse, prompt));
     }
 
-    @Override
-    public String modelId() {
-        return MODEL;
-    }
-
-    @Override
-    public List<Generation> generate(List<GenerationRequest> requests) {
-        return requests.stream().map(r -> new Generation(answer(r.prompt()), StopReason.EOS, -1, -1, Duration.ZERO)).toList();
-    }
-
-    private String answer(String prompt) {
+    private static String answer(Map<String, String> byFirstResponse, String prompt) {
         int best = Integer.MAX_VALUE;
         String output = null;
         for (Map.Entry<String, String> e : byFirstResponse.entrySet()) {

@@ -26,7 +26,7 @@ class SingleAgreementTest {
             "answer four", "Better than they thought.\n\nRating: [[5]]");
 
     private static SingleAgreementReport judged(double tolerance) {
-        try (Judge judge = Judges.builder().backend(new ScriptedBackend(SCRIPT)).build()) {
+        try (Judge judge = Judges.builder().backend(ScriptedBackend.of(SCRIPT)).build()) {
             return SingleAgreement.evaluate(CASES, judge.gradeAll(LabelledCases.ofResponses(CASES).gradeRequests()), tolerance);
         }
     }
