@@ -1,7 +1,6 @@
-package dev.autoj.sample;
+package dev.autoj.samplechecks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report server and the end-of-run message, without a browser. Run by Failsafe with the other
- * upkeep checks, so that the sample's Allure report shows only the prompt tests.
+ * The sample's report server and its end-of-run message, without a browser: each run as the user
+ * runs it, {@code java -cp sample-project/target/test-classes dev.autoj.sample.ReportServer …}
+ * ({@link Sample#reportServer}, {@link Sample#serve}).
  */
 class ReportServerIT {
 
@@ -32,7 +32,7 @@ class ReportServerIT {
         Path report = report();
         Files.createDirectories(report.resolve("data"));
         Files.writeString(report.resolve("data/suites.json"), "{\"uid\":\"x\"}");
-        try (ReportServer server = ReportServer.start(report, 0)) {
+        try (Sample.ServedReport server = Sample.serve(report)) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> index = http.send(HttpRequest.newBuilder(server.uri()).build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> data = http.send(HttpRequest.newBuilder(server.uri().resolve("data/suites.json")).build(),
@@ -51,7 +51,7 @@ class ReportServerIT {
     void answersNotFoundForMissingFilesAndForPathsOutsideTheReport() throws Exception {
         Path report = report();
         Files.writeString(target.resolve("site/secret.txt"), "not part of the report");
-        try (ReportServer server = ReportServer.start(report, 0)) {
+        try (Sample.ServedReport server = Sample.serve(report)) {
             assertThat(statusLine(server.uri(), "/missing.js")).contains(" 404");
             assertThat(statusLine(server.uri(), "/../secret.txt")).contains(" 404");
             assertThat(statusLine(server.uri(), "/%2e%2e/secret.txt")).contains(" 404");
@@ -59,38 +59,43 @@ class ReportServerIT {
     }
 
     @Test
-    void startingWithoutAReportNamesTheFolderAndHowToGenerateIt() {
-        assertThatThrownBy(() -> ReportServer.start(target, 0))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(target.toAbsolutePath().toString())
-                .hasMessageContaining("index.html is missing")
-                .hasMessageContaining("mvn -f sample-project/pom.xml verify");
+    void startingWithoutAReportNamesTheFolderAndHowToGenerateIt() throws Exception {
+        Sample.Run run = Sample.reportServer(target, "--serve", target.toString(), "0");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("IllegalArgumentException")
+                .contains(target.toAbsolutePath().toString())
+                .contains("index.html is missing")
+                .contains("mvn -f sample-project/pom.xml verify");
     }
 
     @Test
-    void theEndOfRunMessageNamesEachOutputAndTheSummaryTotals() throws IOException {
+    void theEndOfRunMessageNamesEachOutputAndTheSummaryTotals() throws Exception {
         Path report = report();
         Path summary = target.resolve("autoj/summary.md");
         Files.createDirectories(summary.getParent());
         Files.writeString(summary, "## Auto-J judged tests\n\n7 tests: 7 passed, 0 failed · 7 judgments\n\n| Test | Result |\n");
 
-        String message = ReportServer.locations(report, summary);
+        Sample.Run run = Sample.reportServer(target, "--print", report.toString(), summary.toString());
 
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String message = run.out();
         assertThat(message).contains("Allure results: " + target.toAbsolutePath().resolve("allure-results"))
                 .contains("Allure report:  " + report.toAbsolutePath().resolve("index.html"))
-                .contains(ReportServer.class.getName() + " --serve " + report.toAbsolutePath())
+                .contains("java -cp " + Sample.TEST_CLASSES + " " + Sample.REPORT_SERVER + " --serve " + report.toAbsolutePath())
                 .contains("Run summary:    " + summary.toAbsolutePath())
                 .contains("7 tests: 7 passed, 0 failed · 7 judgments");
     }
 
     @Test
-    void theEndOfRunMessageSaysWhatIsMissing() {
+    void theEndOfRunMessageSaysWhatIsMissing() throws Exception {
         Path report = target.resolve("site/allure-maven-plugin");
         Path summary = target.resolve("autoj/summary.md");
 
-        String message = ReportServer.locations(report, summary);
+        Sample.Run run = Sample.reportServer(target, "--print", report.toString(), summary.toString());
 
-        assertThat(message).contains("Allure report:  not generated").contains("Run summary:    not written");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Allure report:  not generated").contains("Run summary:    not written");
     }
 
     private Path report() throws IOException {

@@ -1,4 +1,4 @@
-package dev.autoj.sample;
+package dev.autoj.samplechecks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,15 +7,12 @@ import com.example.assistant.Assistant;
 import com.example.assistant.AssistantModel;
 import com.example.assistant.PromptVersion;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
 import dev.autoj.engine.answers.AnswerRequest;
 import dev.autoj.engine.answers.AnswerStore;
 import dev.autoj.engine.answers.RecordedAnswer;
 import dev.autoj.engine.answers.Recorder;
-import dev.autoj.engine.backend.GenerationRequest;
 import dev.autoj.engine.internal.TestbedImport;
-import dev.autoj.engine.protocol.PromptBuilder;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import dev.autoj.engine.store.StoredJudgment;
@@ -35,13 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sample's committed data is what the generator makes from the published Auto-J testbed, and
- * nothing else. An integration test (Failsafe) only so that these upkeep checks stay out of the
- * sample's Allure report, which shows the prompt tests.
+ * The sample's committed data ({@code sample-project/src/test/resources}) is what the generator makes
+ * from the published Auto-J testbed, and nothing else.
  */
 class SampleDataIT {
 
-    private static final Path RESOURCES = Path.of("src/test/resources");
+    private static final Path RESOURCES = Sample.RESOURCES;
     private static final JudgmentStore STORE = JudgmentStore.open(RESOURCES.resolve(GenerateSampleData.STORE_DIR));
     private static final AnswerStore ANSWERS = AnswerStore.in(RESOURCES.resolve(GenerateSampleData.STORE_DIR));
 
@@ -100,8 +96,10 @@ class SampleDataIT {
         for (String query : queries) {
             String currentAnswer = current.answer(query);
             String nextAnswer = next.answer(query);
-            assertThat(STORE.find(pairwiseKey(query, currentAnswer, nextAnswer))).as("judgment of current vs new for %s", query).isPresent();
-            assertThat(STORE.find(pairwiseKey(query, nextAnswer, currentAnswer))).as("judgment of new vs current for %s", query).isPresent();
+            assertThat(STORE.find(GenerateSampleData.pairwiseKey(query, currentAnswer, nextAnswer)))
+                    .as("judgment of current vs new for %s", query).isPresent();
+            assertThat(STORE.find(GenerateSampleData.pairwiseKey(query, nextAnswer, currentAnswer)))
+                    .as("judgment of new vs current for %s", query).isPresent();
         }
         assertThat(served).allSatisfy(a -> assertThat(a.served()).isEqualTo(RecordedAnswer.Served.REPLAYED));
         Set<String> used = served.stream().map(RecordedAnswer::key).collect(Collectors.toCollection(TreeSet::new));
@@ -144,17 +142,12 @@ class SampleDataIT {
     private static List<String> queries(String resource) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<String> queries = new ArrayList<>();
-        for (String line : Files.readAllLines(RESOURCES.resolve(resource), StandardCharsets.UTF_8)) {
+        for (String line : Sample.resourceLines(resource)) {
             if (!line.isBlank()) {
                 queries.add(json.readValue(line, Map.class).get("query").toString());
             }
         }
         return queries;
-    }
-
-    private static String pairwiseKey(String query, String first, String second) {
-        return JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.PAIRWISE, Language.EN,
-                PromptBuilder.pairwise(Language.EN, query, first, second).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
     }
 
     private static List<String> names(List<Path> files) {

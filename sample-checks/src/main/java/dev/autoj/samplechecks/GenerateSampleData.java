@@ -1,4 +1,4 @@
-package dev.autoj.sample;
+package dev.autoj.samplechecks;
 
 import com.example.assistant.Assistant;
 import com.example.assistant.AssistantModel;
@@ -49,8 +49,13 @@ import java.util.stream.Stream;
  * Auto-J-13B's published output for it.
  *
  * <pre>
- * mvn -B -ntp -f sample-project/pom.xml test-compile exec:java@generate-data -Dtestbed=path/to/autoj-testbed
+ * mvn -B -ntp -pl sample-checks -am process-classes -Pgenerate-data -Dtestbed=path/to/autoj-testbed
  * </pre>
+ *
+ * <p>It lives in {@code sample-checks}, not in the sample, because it is the repository's upkeep
+ * of the sample (it reads the testbed with the engine's internal reader, which a user's project
+ * never needs), and not in the CLI, because it files answers under the requests of the sample's
+ * own application ({@link Assistant}), which the CLI does not know.
  *
  * <p>Answers: each testbed response is filed under exactly the request the application makes for
  * its query and prompt version — the same {@link Assistant} on the same configured model
@@ -110,7 +115,8 @@ public final class GenerateSampleData {
     public static void main(String[] args) {
         if (args.length != 2 || args[0].isBlank() || args[0].contains("${")) {
             System.err.println("Usage: GenerateSampleData <auto-j testbed folder> <test resources folder>");
-            System.err.println("With Maven: mvn -f sample-project/pom.xml test-compile exec:java@generate-data -Dtestbed=path/to/autoj-testbed");
+            System.err.println("With Maven, from the repository root: mvn -pl sample-checks -am process-classes -Pgenerate-data"
+                    + " -Dtestbed=path/to/autoj-testbed");
             System.exit(2);
         }
         Path testbed = Path.of(args[0]);
@@ -159,8 +165,7 @@ public final class GenerateSampleData {
                     throw new IllegalStateException("testdata_critique.jsonl line " + (pick.singleIndex() + 1)
                             + " does not judge the new answer of task " + pick.id() + "; fix PICKS");
                 }
-                keys.add(JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.SINGLE, Language.EN,
-                        PromptBuilder.single(Language.EN, pair.query(), next).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS));
+                keys.add(singleKey(pair.query(), next));
                 source += "; testdata_critique.jsonl line " + (pick.singleIndex() + 1) + " judges the new prompt's answer";
             }
             ObjectNode request = JSON.createObjectNode();
@@ -281,9 +286,16 @@ public final class GenerateSampleData {
         }
     }
 
-    private static String pairwiseKey(String query, String first, String second) {
+    /** The store key of Auto-J's published pairwise judgment of {@code first} against {@code second}. */
+    static String pairwiseKey(String query, String first, String second) {
         return JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.PAIRWISE, Language.EN,
                 PromptBuilder.pairwise(Language.EN, query, first, second).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
+    }
+
+    /** The store key of Auto-J's published single-response judgment of {@code response}. */
+    static String singleKey(String query, String response) {
+        return JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.SINGLE, Language.EN,
+                PromptBuilder.single(Language.EN, query, response).text(), GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
     }
 
     /** Deletes the files whose key is not in {@code keys}, and shard folders left empty (with their judgment marker). */

@@ -1,4 +1,4 @@
-package dev.autoj.sample;
+package dev.autoj.samplechecks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,17 +8,11 @@ import com.example.assistant.AssistantModel;
 import com.example.assistant.PromptVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autoj.engine.Language;
-import dev.autoj.engine.Protocol;
 import dev.autoj.engine.answers.Recorder;
-import dev.autoj.engine.backend.GenerationRequest;
-import dev.autoj.engine.internal.TestbedImport;
-import dev.autoj.engine.protocol.PromptBuilder;
 import dev.autoj.engine.store.JudgmentStore;
 import dev.autoj.engine.store.StoreMode;
 import dev.autoj.langchain4j.RecordedChatModel;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,15 +34,16 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Opens the Allure report that {@code mvn verify} generated in headless Chromium, the way a reader
- * would (suite, test, Auto-J step, attachment), and finds Auto-J's published critique of the post
- * summary there, and the set-level test's case table and charts; and reads the report's data for
- * the provenance of every judged answer. Runs after the report is generated ({@code integration-test} phase);
- * skipped where there is no report or no chromedriver.
+ * Opens the Allure report that the sample's {@code mvn verify} generated in headless Chromium, the
+ * way a reader would (suite, test, Auto-J step, attachment), and finds Auto-J's published critique
+ * of the post summary there, and the set-level test's case table and charts; and reads the report's
+ * data for the provenance of every judged answer. Runs after the sample's build ({@code integration-test}
+ * phase of this module); skipped where there is no report or no chromedriver. The report is served
+ * by the sample's own report server, run as its end-of-run message says.
  */
 class AllureReportIT {
 
-    private static final Path REPORT = Path.of(System.getProperty("autoj.sample.report.dir", "target/site/allure-maven-plugin"));
+    private static final Path REPORT = Sample.REPORT;
     private static final Path DRIVER = Path.of(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOT = Path.of("target/allure-report-check.png");
@@ -101,7 +96,7 @@ class AllureReportIT {
                 assertThat(parameter(step, "baseline answer")).as(name).matches(provenance);
             }
         }
-        Path summary = Path.of("target/autoj/summary.json");
+        Path summary = Sample.SUMMARY_JSON;
         assumeTrue(Files.isRegularFile(summary), "No run summary at " + summary.toAbsolutePath());
         List<JsonNode> all = new ArrayList<>();
         for (JsonNode test : new ObjectMapper().readTree(summary.toFile()).path("tests")) {
@@ -188,7 +183,7 @@ class AllureReportIT {
             options.setBinary(CHROMIUM.toFile());
         }
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-        try (ReportServer server = ReportServer.start(REPORT, 0)) {
+        try (Sample.ServedReport server = Sample.serve(REPORT)) {
             WebDriver browser = new ChromeDriver(service, options);
             try {
                 browser.get(server.uri().resolve("index.html#suites").toString());
@@ -215,18 +210,16 @@ class AllureReportIT {
      */
     private static String publishedCritiqueOfTheNewPostSummary() throws IOException {
         String query = null;
-        for (String line : Files.readAllLines(Path.of("src/test/resources", GenerateSampleData.REQUESTS_FILE), StandardCharsets.UTF_8)) {
+        for (String line : Sample.resourceLines(GenerateSampleData.REQUESTS_FILE)) {
             JsonNode request = line.isBlank() ? null : new ObjectMapper().readTree(line);
             if (request != null && request.path("id").asText().equals("post-summary")) {
                 query = request.path("query").asText();
             }
         }
         assertThat(query).as("request post-summary in " + GenerateSampleData.REQUESTS_FILE).isNotNull();
-        Path store = Path.of("src/test/resources", GenerateSampleData.STORE_DIR);
+        Path store = Sample.RESOURCES.resolve(GenerateSampleData.STORE_DIR);
         String answer = new Assistant(RecordedChatModel.wrap(AssistantModel.openAi(), Recorder.using(StoreMode.REPLAY, store)),
                 PromptVersion.NEXT).answer(query);
-        String prompt = PromptBuilder.single(Language.EN, query, answer).text();
-        String key = JudgmentStore.key(TestbedImport.MODEL_ID, Protocol.SINGLE, Language.EN, prompt, GenerationRequest.AUTOJ_MAX_NEW_TOKENS);
-        return JudgmentStore.open(store).find(key).orElseThrow().rawOutput();
+        return JudgmentStore.open(store).find(GenerateSampleData.singleKey(query, answer)).orElseThrow().rawOutput();
     }
 }
