@@ -77,7 +77,7 @@ class StreamingLoaderTest {
         int per = (tensors.size() + shards - 1) / shards;
         for (int s = 0; s < shards; s++) {
             String file = String.format("pytorch_model-%05d-of-%05d.bin", s + 1, shards);
-            List<dev.autoj.onnx.internal.checkpoint.TorchSave.Item> items = new ArrayList<>();
+            List<dev.autoj.onnx.internal.bench.TorchSave.Item> items = new ArrayList<>();
             Map<String, byte[]> storages = new java.util.LinkedHashMap<>();
             for (var t : tensors.subList(Math.min(tensors.size(), s * per), Math.min(tensors.size(), (s + 1) * per))) {
                 String key = String.valueOf(storages.size());
@@ -86,10 +86,10 @@ class StreamingLoaderTest {
                 bytes.get(data);
                 dev.autoj.onnx.internal.checkpoint.Buffers.free(bytes);
                 storages.put(key, data);
-                items.add(dev.autoj.onnx.internal.checkpoint.TorchSave.Item.contiguous(t.name(), t.dtype(), t.shape(), key));
+                items.add(dev.autoj.onnx.internal.bench.TorchSave.Item.contiguous(t.name(), t.dtype(), t.shape(), key));
                 map.put(t.name(), file);
             }
-            dev.autoj.onnx.internal.checkpoint.TorchSave.write(to.resolve(file), items, storages, false);
+            dev.autoj.onnx.internal.bench.TorchSave.write(to.resolve(file), items, storages, false);
         }
         Files.writeString(to.resolve("pytorch_model.bin.index.json"), index.toString());
     }
