@@ -126,7 +126,8 @@ public final class SyntheticCheckpoint {
                 int index = 0;
                 for (LlamaWeights.Weight w : weights) {
                     long elements = elements(w);
-                    fill(channel.map(FileChannel.MapMode.READ_WRITE, position, elements * width), w, weightSeed(seed, index++), width);
+                    MappedByteBuffer region = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * width);
+                    fillAndUnmap(region, w, weightSeed(seed, index++), width);
                     position += elements * width;
                 }
             }
@@ -223,7 +224,7 @@ public final class SyntheticCheckpoint {
      * unmaps it. Unmapped now, not at a later collection: the written pages would stay in this
      * process's resident set, and a bench that measures the loader's peak memory would count them.
      */
-    private static void fill(MappedByteBuffer buffer, LlamaWeights.Weight w, long seed, int width) {
+    private static void fillAndUnmap(MappedByteBuffer buffer, LlamaWeights.Weight w, long seed, int width) {
         buffer.order(ByteOrder.LITTLE_ENDIAN);
         fill(buffer, w, seed, width);
         buffer.force();

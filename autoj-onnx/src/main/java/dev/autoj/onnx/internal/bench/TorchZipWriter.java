@@ -75,6 +75,11 @@ final class TorchZipWriter implements Closeable {
      * given, which maps the entry's place in the file.
      */
     void add(String name, long size, Consumer<ByteBuffer> fill) {
+        add(name, size, fill, -1);
+    }
+
+    /** {@code knownCrc}: the CRC-32 of data left unwritten (a hole), or -1 to fill the mapped region and take it there. */
+    private void add(String name, long size, Consumer<ByteBuffer> fill, long knownCrc) {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("zip entry " + name + " of " + size + " bytes is over the 2 GB a mapping holds");
         }
@@ -99,15 +104,20 @@ final class TorchZipWriter implements Closeable {
         long crc;
         try {
             write(header.flip(), local);
-            MappedByteBuffer region = channel.map(FileChannel.MapMode.READ_WRITE, data, size);
-            region.order(ByteOrder.LITTLE_ENDIAN);
-            fill.accept(region);
-            CRC32 sum = new CRC32();
-            sum.update(region.duplicate().clear());
-            crc = sum.getValue();
-            region.force();
-            // unmapped now: the written pages would otherwise stay in this process's resident set
-            Buffers.free(region);
+            if (knownCrc >= 0) {
+                // left unwritten: the next header, written past it, leaves a hole in the file
+                crc = knownCrc;
+            } else {
+                MappedByteBuffer region = channel.map(FileChannel.MapMode.READ_WRITE, data, size);
+                region.order(ByteOrder.LITTLE_ENDIAN);
+                fill.accept(region);
+                CRC32 sum = new CRC32();
+                sum.update(region.duplicate().clear());
+                crc = sum.getValue();
+                region.force();
+                // unmapped now: the written pages would otherwise stay in this process's resident set
+                Buffers.free(region);
+            }
             write(le(4).putInt((int) crc).flip(), local + 14);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write zip entry " + name + " into " + file + ": " + e.getMessage(), e);
@@ -115,6 +125,21 @@ final class TorchZipWriter implements Closeable {
         position = data + size;
         count++;
         directoryEntry(nameBytes, crc, size, local);
+    }
+
+    /**
+     * Adds an entry of {@code size} zero bytes that are never written, a hole of a sparse file:
+     * costs no disk and no memory, so a test can place later entries past 4 GB, where the Zip64
+     * records start. Its CRC-32 is taken over zeros on the heap.
+     */
+    void hole(String name, long size) {
+        byte[] zeros = new byte[1 << 20];
+        CRC32 sum = new CRC32();
+        for (long left = size; left > 0; left -= zeros.length) {
+            sum.update(zeros, 0, (int) Math.min(left, zeros.length));
+        }
+        long crc = sum.getValue();
+        add(name, size, null, crc);
     }
 
     private void directoryEntry(byte[] name, long crc, long size, long local) {
