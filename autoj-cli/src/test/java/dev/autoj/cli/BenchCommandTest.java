@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -109,14 +111,6 @@ class BenchCommandTest {
     }
 
     @Test
-    @DisplayName("a --stored value that is not a format is a usage error naming the value and the choices")
-    void badStoredIsAUsageError() {
-        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--stored", "gguf");
-        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--stored gguf is not f32, f16 or bin");
-    }
-
-    @Test
     @DisplayName("--route loop measures the generation graph and says so")
     void loopRouteIsMeasuredAndNamed() throws Exception {
         CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--prompt-tokens", "8",
@@ -130,19 +124,15 @@ class BenchCommandTest {
         assertThat(line.get("decode_tokens_per_s_batch8").asDouble()).isPositive();
     }
 
-    @Test
-    @DisplayName("a route that is not a route is a usage error naming the value")
-    void badRouteIsAUsageError() {
-        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--route", "fast");
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "--route, fast, --route fast is not a route",
+        "--size, lots, --size lots is not a size",
+        "--stored, gguf, '--stored gguf is not f32, f16 or bin'"})
+    @DisplayName("a value that is not one of the option's is a usage error naming it")
+    void badValueIsAUsageError(String option, String value, String message) {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), option, value);
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--route fast is not a route");
-    }
-
-    @Test
-    @DisplayName("a size that is not a size is a usage error naming the value")
-    void badSizeIsAUsageError() {
-        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "lots");
-        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--size lots is not a size");
+        assertThat(run.err()).contains(message);
     }
 }
