@@ -1,6 +1,7 @@
 package dev.autoj.onnx.internal.bench;
 
 import dev.autoj.onnx.internal.checkpoint.Buffers;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ final class TorchZipWriter implements Closeable {
     private final Path file;
     private final FileChannel channel;
     private final boolean forceZip64;
-    private final java.io.ByteArrayOutputStream central = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream central = new ByteArrayOutputStream();
     private long position;
     private long count;
 
