@@ -79,9 +79,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}")
     String size;
 
-    @Option(names = "--stored", paramLabel = "f32|f16", defaultValue = "f32",
-            description = "element type the synthetic checkpoint is written in (f16: as released checkpoints such as "
-                    + "Auto-J-13B's; --size stays the F32 size of the model); default: ${DEFAULT-VALUE}")
+    @Option(names = "--stored", paramLabel = "f32|f16|bin", defaultValue = "f32",
+            description = "how the synthetic checkpoint is written: f32 or f16 safetensors (f16 as released checkpoints "
+                    + "such as Auto-J-13B's), or bin: fp16 PyTorch .bin as GAIR released Auto-J-13B, one pytorch_model.bin "
+                    + "up to 10 GB (10^10 bytes) of fp16 weights, above that pytorch_model-0000K-of-0000N.bin shards of at most "
+                    + "10 GB each with pytorch_model.bin.index.json (3 shards at --size 52G); --size stays the F32 size "
+                    + "of the model; default: ${DEFAULT-VALUE}")
     String stored;
 
     @Option(names = "--dtype", paramLabel = "fp32|fp16|int4", defaultValue = "fp32", description = "weight type (default: ${DEFAULT-VALUE})")
@@ -145,8 +148,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         String storedType = stored.strip().toUpperCase(Locale.ROOT);
-        if (!storedType.equals("F32") && !storedType.equals("F16")) {
-            throw new ParameterException(spec.commandLine(), "--stored " + stored + " is not f32 or f16");
+        if (!List.of("F32", "F16", "BIN").contains(storedType)) {
+            throw new ParameterException(spec.commandLine(), "--stored " + stored + " is not f32, f16 or bin");
         }
         if (promptTokens < 2 || newTokens < 2) {
             throw new ParameterException(spec.commandLine(), "--prompt-tokens and --new-tokens must be at least 2");
@@ -185,10 +188,12 @@ final class BenchCommand implements Callable<Integer> {
         SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
         Path model = work.resolve("model");
         String storedType = stored.strip().toUpperCase(Locale.ROOT);
-        long storedBytes = SyntheticCheckpoint.write(model, shape, 42, storedType);
+        long storedBytes = storedType.equals("BIN")
+                ? SyntheticCheckpoint.writeTorchBin(model, shape, 42, SyntheticCheckpoint.TORCH_SHARD_BYTES)
+                : SyntheticCheckpoint.write(model, shape, 42, storedType);
         long modelBytes = storedType.equals("F32") ? storedBytes : storedBytes * 2;
         progress(log, String.format(Locale.ROOT, "wrote a %.2f GB %s model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
-                storedBytes / 1e9, storedType, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
+                storedBytes / 1e9, storedType.equals("BIN") ? "fp16 .bin" : storedType, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
         // the cold start (graph built, weights converted or quantized into the cache) in a fresh
         // process first, so its peak memory is the loader's alone; the runs after it start warm
         JsonNode cold = null;

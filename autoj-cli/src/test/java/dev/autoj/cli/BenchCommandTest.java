@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -88,6 +90,27 @@ class BenchCommandTest {
     }
 
     @Test
+    @DisplayName("--stored bin writes fp16 PyTorch .bin and measures the int4 load from it, cold start included")
+    void binCheckpointLoadsAsInt4() throws Exception {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--stored", "bin", "--size", "64M", "--dtype", "int4",
+                "--new-tokens", "2", "--dir", temp.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).as("no figure left unmeasured").doesNotContain("not measured");
+        JsonNode line = new ObjectMapper().readTree(run.out().strip());
+        assertThat(line.get("model_bytes").asLong()).as("--size is the F32 size").isBetween(56L << 20, 72L << 20);
+        assertThat(line.at("/session_weights/linear/stored_as").asText()).startsWith("int4");
+        assertThat(line.get("session_weight_bytes").asLong()).isLessThan(line.get("model_bytes").asLong() / 2);
+        assertThat(line.get("cold_peak_rss_bytes").asLong()).isGreaterThan(16L << 20);
+        assertThat(line.get("decode_tokens_per_s_batch1").asDouble()).isPositive();
+        Path model = temp.resolve("model");
+        assertThat(Files.exists(model.resolve("model.safetensors"))).as("no safetensors beside the .bin").isFalse();
+        assertThat(Files.exists(model.resolve("pytorch_model.bin.index.json"))).as("one file under 10 GB").isFalse();
+        assertThat(Files.size(model.resolve("pytorch_model.bin"))).as("fp16: half the F32 size, and the zip's records")
+                .isBetween(line.get("model_bytes").asLong() / 2, line.get("model_bytes").asLong() / 2 + (1L << 20));
+    }
+
+    @Test
     @DisplayName("--route loop measures the generation graph and says so")
     void loopRouteIsMeasuredAndNamed() throws Exception {
         CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--prompt-tokens", "8",
@@ -101,19 +124,15 @@ class BenchCommandTest {
         assertThat(line.get("decode_tokens_per_s_batch8").asDouble()).isPositive();
     }
 
-    @Test
-    @DisplayName("a route that is not a route is a usage error naming the value")
-    void badRouteIsAUsageError() {
-        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--route", "fast");
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "--route, fast, --route fast is not a route",
+        "--size, lots, --size lots is not a size",
+        "--stored, gguf, '--stored gguf is not f32, f16 or bin'"})
+    @DisplayName("a value that is not one of the option's is a usage error naming it")
+    void badValueIsAUsageError(String option, String value, String message) {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), option, value);
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--route fast is not a route");
-    }
-
-    @Test
-    @DisplayName("a size that is not a size is a usage error naming the value")
-    void badSizeIsAUsageError() {
-        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "lots");
-        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("--size lots is not a size");
+        assertThat(run.err()).contains(message);
     }
 }

@@ -6,7 +6,7 @@ import dev.autoj.onnx.TinyLlama;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
 import dev.autoj.onnx.internal.checkpoint.Safetensors;
 import dev.autoj.onnx.internal.checkpoint.StoredTensor;
-import dev.autoj.onnx.internal.checkpoint.TorchSave;
+import dev.autoj.onnx.internal.bench.TorchSave;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

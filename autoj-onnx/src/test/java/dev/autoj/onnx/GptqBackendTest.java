@@ -10,7 +10,7 @@ import dev.autoj.onnx.internal.checkpoint.CheckpointException;
 import dev.autoj.onnx.internal.checkpoint.GptqCheckpoint;
 import dev.autoj.onnx.internal.checkpoint.GptqFixture;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
-import dev.autoj.onnx.internal.checkpoint.TorchSave;
+import dev.autoj.onnx.internal.bench.TorchSave;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,12 +28,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 132 MB session) in a child JVM with a 64 MB heap, which reports its resident set after
  * ONNX Runtime started and its peak ({@code VmHWM}) after loading and one decoding step. A
  * loader that kept the checkpoint's tensors mapped, or copied them, would add the checkpoint's
- * size on top of what a streaming load adds, and break the budget. Linux only ({@code /proc/self/status}).
+ * size on top of what a streaming load adds, and break the budget. The {@code .bin} writer of
+ * {@code bench --stored bin} streams too: a child JVM with a 16 MB heap writes the fp16
+ * checkpoint in three shards, adding about one tensor to its resident set. Linux only
+ * ({@code /proc/self/status}).
  */
 class StreamingLoaderTest {
 
     /** Twelve layers of hidden 1024: 648 MB in fp32, 324 MB in fp16, a 132 MB int4 session (fp32 embedding and head). */
-    private static final SyntheticCheckpoint.Shape SHAPE = new SyntheticCheckpoint.Shape(1024, 2816, 8, 12, 4096, 512);
+    static final SyntheticCheckpoint.Shape SHAPE = new SyntheticCheckpoint.Shape(1024, 2816, 8, 12, 4096, 512);
 
     @TempDir
     Path temp;
@@ -42,13 +47,9 @@ class StreamingLoaderTest {
     void loaderHoldsNoWholeModelCopy(String stored, String dtype) throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux's /proc/self/status to read peak memory");
         Path model = temp.resolve("model");
-        long checkpoint = SyntheticCheckpoint.write(model, SHAPE, 5, stored.equals("BIN") ? "F16" : stored);
-        if (stored.equals("BIN")) {
-            // as GAIR released Auto-J-13B: fp16 in three torch.save shards with an index
-            Path bin = temp.resolve("bin");
-            asTorchShards(model, bin, 3);
-            model = bin;
-        }
+        // BIN as GAIR released Auto-J-13B: fp16 in three torch.save shards with an index
+        long checkpoint = stored.equals("BIN") ? SyntheticCheckpoint.writeTorchBin(model, SHAPE, 5, 120L << 20)
+                : SyntheticCheckpoint.write(model, SHAPE, 5, stored);
         Path cache = temp.resolve("cache");
         for (String start : List.of("cold", "warm")) {
             Map<String, Long> run = child(model, cache, dtype);
@@ -66,47 +67,48 @@ class StreamingLoaderTest {
         }
     }
 
-    /** The safetensors model in {@code from} rewritten as {@code shards} PyTorch {@code .bin} shards in {@code to}. */
-    private static void asTorchShards(Path from, Path to, int shards) throws IOException {
-        Files.createDirectories(to);
-        Files.copy(from.resolve("config.json"), to.resolve("config.json"));
-        List<dev.autoj.onnx.internal.checkpoint.StoredTensor> tensors =
-                dev.autoj.onnx.internal.checkpoint.Safetensors.read(from.resolve("model.safetensors"));
-        com.fasterxml.jackson.databind.node.ObjectNode index = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        com.fasterxml.jackson.databind.node.ObjectNode map = index.putObject("weight_map");
-        int per = (tensors.size() + shards - 1) / shards;
-        for (int s = 0; s < shards; s++) {
-            String file = String.format("pytorch_model-%05d-of-%05d.bin", s + 1, shards);
-            List<dev.autoj.onnx.internal.checkpoint.TorchSave.Item> items = new ArrayList<>();
-            Map<String, byte[]> storages = new java.util.LinkedHashMap<>();
-            for (var t : tensors.subList(Math.min(tensors.size(), s * per), Math.min(tensors.size(), (s + 1) * per))) {
-                String key = String.valueOf(storages.size());
-                java.nio.ByteBuffer bytes = t.map();
-                byte[] data = new byte[bytes.remaining()];
-                bytes.get(data);
-                dev.autoj.onnx.internal.checkpoint.Buffers.free(bytes);
-                storages.put(key, data);
-                items.add(dev.autoj.onnx.internal.checkpoint.TorchSave.Item.contiguous(t.name(), t.dtype(), t.shape(), key));
-                map.put(t.name(), file);
-            }
-            dev.autoj.onnx.internal.checkpoint.TorchSave.write(to.resolve(file), items, storages, false);
+    @Test
+    @DisplayName("bench's .bin writer holds one tensor at a time: a 324 MB checkpoint written by a JVM of 16 MB heap adds far less to its resident set")
+    void binWriterStreams() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux's /proc/self/status to read peak memory");
+        Path model = temp.resolve("bin");
+        Matcher m = Pattern.compile("baseline=(\\d+) peak=(\\d+) bytes=(\\d+)")
+                .matcher(run("-Xmx16m", WriterMemoryChild.class, model.toString(), Long.toString(120L << 20)));
+        assertThat(m.find()).isTrue();
+        long added = Long.parseLong(m.group(2)) - Long.parseLong(m.group(1));
+        long checkpoint = Long.parseLong(m.group(3));
+        System.out.printf("writing a %d MB .bin checkpoint added %d MB to the resident set%n", checkpoint >> 20, added >> 20);
+        try (Stream<Path> files = Files.list(model)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".bin")).count()).as("three shards").isEqualTo(3);
         }
-        Files.writeString(to.resolve("pytorch_model.bin.index.json"), index.toString());
+        // the largest tensor (8 MB) mapped while written, and the JVM's own growth; a writer that
+        // held a shard (108 MB) or the model would break it
+        long budget = 64L << 20;
+        assertThat(checkpoint).isGreaterThan(3 * budget);
+        assertThat(added).as("resident memory added by writing").isLessThan(budget);
+        assertThat(SyntheticCheckpoint.write(temp.resolve("st"), SHAPE, 5, "F16")).isEqualTo(checkpoint);
     }
 
     private Map<String, Long> child(Path model, Path cache, String dtype) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                LoaderMemoryChild.class.getName(), model.toString(), cache.toString(), dtype));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(out).isZero();
+        String out = run("-Xmx64m", LoaderMemoryChild.class, model.toString(), cache.toString(), dtype);
         Matcher m = Pattern.compile("baseline=(\\d+) peak=(\\d+) weights=(\\d+) anon=\\d+ file=\\d+ token=(-?\\d+)").matcher(out);
         assertThat(m.find()).as(out).isTrue();
         assertThat(Integer.parseInt(m.group(4))).as("a token was decoded").isBetween(0, SHAPE.vocab() - 1);
         return Map.of("baseline", Long.parseLong(m.group(1)), "peak", Long.parseLong(m.group(2)),
                 "weights", Long.parseLong(m.group(3)));
+    }
+
+    /** Runs {@code main} in a child JVM of this one with the heap limit {@code xmx}; its output, once it exited 0. */
+    private static String run(String xmx, Class<?> main, String... args) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), xmx, "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        return out;
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
 import dev.autoj.onnx.internal.checkpoint.Tensor;
-import dev.autoj.onnx.internal.checkpoint.TorchSave;
+import dev.autoj.onnx.internal.bench.TorchSave;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

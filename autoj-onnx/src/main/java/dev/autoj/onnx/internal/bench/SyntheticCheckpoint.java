@@ -8,6 +8,7 @@ import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.graph.LlamaWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,13 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * Writes a LLaMA-shaped checkpoint of random F32 weights ({@code config.json} and one
- * {@code model.safetensors}) for benchmarks and big-model checks: no download, and the weights
- * go straight into the memory-mapped file tensor by tensor, never onto the heap.
+ * Writes a LLaMA-shaped checkpoint of random weights ({@code config.json} and one F32 or F16
+ * {@code model.safetensors}, or fp16 PyTorch {@code .bin} shards as Auto-J-13B was released) for
+ * benchmarks and big-model checks: no download, and the weights go straight into the
+ * memory-mapped file tensor by tensor, never onto the heap.
  *
  * <pre>{@code
  * SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(1L << 30);
@@ -97,11 +101,10 @@ public final class SyntheticCheckpoint {
             for (LlamaWeights.Weight w : weights) {
                 ObjectNode info = header.putObject(w.name());
                 info.put("dtype", dtype);
-                long elements = 1;
+                long elements = elements(w);
                 com.fasterxml.jackson.databind.node.ArrayNode dims = info.putArray("shape");
                 for (long d : w.shape()) {
                     dims.add(d);
-                    elements *= d;
                 }
                 info.putArray("data_offsets").add(offset).add(offset + elements * width);
                 offset += elements * width;
@@ -122,11 +125,9 @@ public final class SyntheticCheckpoint {
                 long position = dataStart;
                 int index = 0;
                 for (LlamaWeights.Weight w : weights) {
-                    long elements = 1;
-                    for (long d : w.shape()) {
-                        elements *= d;
-                    }
-                    fill(channel, position, elements, w, seed * 1_000_003L + index++, width);
+                    long elements = elements(w);
+                    MappedByteBuffer region = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * width);
+                    fillAndUnmap(region, w, weightSeed(seed, index++), width);
                     position += elements * width;
                 }
             }
@@ -137,16 +138,108 @@ public final class SyntheticCheckpoint {
     }
 
     /**
+     * The largest shard {@link #writeTorchBin} writes by default: Hugging Face's
+     * {@code save_pretrained} default ({@code "10GB"}) when GAIR released Auto-J-13B, which gave
+     * its 26 GB of fp16 weights three shards of at most 9.95 GB.
+     */
+    public static final long TORCH_SHARD_BYTES = 10_000_000_000L;
+
+    /**
+     * Writes the checkpoint as GAIR released Auto-J-13B: fp16 weights in PyTorch's {@code .bin}
+     * format ({@link TorchSave}: what {@code torch.save} writes for a plain fp16 state dict),
+     * {@code config.json} saying {@code float16}. When the weights fit in {@code maxShardBytes},
+     * one {@code pytorch_model.bin}; otherwise {@code pytorch_model-0000K-of-0000N.bin} shards,
+     * filled in state-dict order up to {@code maxShardBytes} each as {@code save_pretrained}
+     * shards, and {@code pytorch_model.bin.index.json}. Each tensor streams into its mapped zip
+     * entry, so nothing holds a shard or the model in memory. Every tensor's bytes equal those of
+     * {@code write(dir, shape, seed, "F16")}.
+     *
+     * @return the bytes of tensor data (the fp16 size of the model)
+     */
+    public static long writeTorchBin(Path dir, Shape shape, long seed, long maxShardBytes) {
+        try {
+            Files.createDirectories(dir);
+            writeConfig(dir, shape, "float16");
+            List<LlamaWeights.Weight> weights = LlamaWeights.weights(ModelConfig.read(dir));
+            List<List<Integer>> shards = new ArrayList<>();
+            List<Integer> current = new ArrayList<>();
+            long currentBytes = 0;
+            long total = 0;
+            for (int i = 0; i < weights.size(); i++) {
+                long bytes = elements(weights.get(i)) * 2;
+                if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
+                    shards.add(current);
+                    current = new ArrayList<>();
+                    currentBytes = 0;
+                }
+                current.add(i);
+                currentBytes += bytes;
+                total += bytes;
+            }
+            shards.add(current);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode index = json.createObjectNode();
+            index.putObject("metadata").put("total_size", total);
+            ObjectNode weightMap = index.putObject("weight_map");
+            for (int s = 0; s < shards.size(); s++) {
+                String file = shards.size() == 1 ? "pytorch_model.bin"
+                        : String.format(Locale.ROOT, "pytorch_model-%05d-of-%05d.bin", s + 1, shards.size());
+                List<TorchSave.Item> items = new ArrayList<>();
+                List<TorchSave.Storage> storages = new ArrayList<>();
+                for (int i : shards.get(s)) {
+                    LlamaWeights.Weight w = weights.get(i);
+                    String key = Integer.toString(storages.size());
+                    items.add(TorchSave.Item.contiguous(w.name(), "F16", w.shape(), key));
+                    long weightSeed = weightSeed(seed, i);
+                    storages.add(new TorchSave.Storage(key, elements(w) * 2, buffer -> fill(buffer, w, weightSeed, 2)));
+                    weightMap.put(w.name(), file);
+                }
+                TorchSave.write(dir.resolve(file), items, storages, false);
+            }
+            if (shards.size() > 1) {
+                Files.writeString(dir.resolve("pytorch_model.bin.index.json"),
+                        json.writerWithDefaultPrettyPrinter().writeValueAsString(index));
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the synthetic checkpoint into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The seed of the weight at {@code index} of the state dict, whichever format holds it. */
+    private static long weightSeed(long seed, int index) {
+        return seed * 1_000_003L + index;
+    }
+
+    private static long elements(LlamaWeights.Weight w) {
+        long elements = 1;
+        for (long d : w.shape()) {
+            elements *= d;
+        }
+        return elements;
+    }
+
+    /**
+     * Writes the weights of {@code w} into the mapped region {@code buffer} of the file and
+     * unmaps it. Unmapped now, not at a later collection: the written pages would stay in this
+     * process's resident set, and a bench that measures the loader's peak memory would count them.
+     */
+    private static void fillAndUnmap(MappedByteBuffer buffer, LlamaWeights.Weight w, long seed, int width) {
+        buffer.order(ByteOrder.LITTLE_ENDIAN);
+        fill(buffer, w, seed, width);
+        buffer.force();
+        Buffers.free(buffer);
+    }
+
+    /**
      * Norm weights 1; matrices uniform with standard deviation 1/sqrt(in), which keeps
      * activations of a random model in range. Rows are filled in parallel, each from its own
-     * xorshift stream, so the bytes depend on the seed only.
+     * xorshift stream, so the bytes depend on the seed only (and are the same whichever file
+     * format holds them).
      */
-    private static void fill(FileChannel channel, long position, long elements, LlamaWeights.Weight w, long seed, int width)
-            throws IOException {
-        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, position, elements * width);
-        buffer.order(ByteOrder.LITTLE_ENDIAN);
+    private static void fill(ByteBuffer buffer, LlamaWeights.Weight w, long seed, int width) {
         if (w.shape().length == 1) {
-            for (int i = 0; i < elements; i++) {
+            for (int i = 0; i < w.shape()[0]; i++) {
                 put(buffer, i, 1f, width);
             }
         } else {
@@ -165,13 +258,9 @@ public final class SyntheticCheckpoint {
                 }
             });
         }
-        buffer.force();
-        // unmapped now, not at a later collection: the written pages would stay in this process's
-        // resident set, and a bench that measures the loader's peak memory would count them
-        Buffers.free(buffer);
     }
 
-    private static void put(MappedByteBuffer buffer, long index, float value, int width) {
+    private static void put(ByteBuffer buffer, long index, float value, int width) {
         if (width == 4) {
             buffer.putFloat(Math.toIntExact(index * 4), value);
         } else {

@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.autoj.onnx.internal.bench.TorchSave;
 import dev.autoj.onnx.internal.graph.OnnxGraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,28 +1,36 @@
-package dev.autoj.onnx.internal.checkpoint;
+package dev.autoj.onnx.internal.bench;
 
+import dev.autoj.onnx.internal.checkpoint.StoredTensor;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
+import java.util.function.Consumer;
 
 /**
  * Writes a state dict the way {@code torch.save} does (PyTorch 1.6+ zip format, pickle protocol 2),
- * so tests can build {@code .bin} checkpoints without Python: a stored zip with
+ * so that {@code bench --stored bin} and the tests build {@code .bin} checkpoints without Python;
+ * for a plain fp16 state dict (what {@link SyntheticCheckpoint#writeTorchBin} gives it) the file is
+ * what {@code torch.save(model.half().state_dict(), path)} writes: a stored zip with
  * {@code <archive>/data.pkl}, {@code byteorder}, {@code version} and one
  * {@code <archive>/data/<key>} entry per storage, each entry's data aligned to 64 bytes. The
  * pickle follows CPython's pickler for an {@code OrderedDict} of tensors: REDUCE of
  * {@code collections.OrderedDict}, SETITEMS of {@code _rebuild_tensor_v2} calls whose storages are
  * persistent ids ('storage', torch.FloatStorage, key, 'cpu', numel), then BUILD with the
- * {@code _metadata} state.
+ * {@code _metadata} state. The zip is {@link TorchZipWriter}'s: storages stream into the file one
+ * at a time, never onto the heap.
+ *
+ * <pre>{@code
+ * TorchSave.write(Path.of("pytorch_model.bin"),
+ *         List.of(TorchSave.Item.contiguous("model.norm.weight", "F16", new long[] {5120}, "0")),
+ *         Map.of("0", new byte[2 * 5120]), false);
+ * }</pre>
  */
 public final class TorchSave {
 
@@ -57,83 +65,53 @@ public final class TorchSave {
         return out.pickle.toByteArray();
     }
 
-    /**
-     * Writes {@code file}: the state dict {@code items} over the given raw storages (little-endian
-     * bytes, by storage key).
-     *
-     * @param zip64 write Zip64 records as miniz does for files over 4 GB
-     */
-    public static void write(Path file, List<Item> items, Map<String, byte[]> storages, boolean zip64) {
-        Map<String, Long> elements = new LinkedHashMap<>();
-        for (Item item : items) {
-            elements.putIfAbsent(item.storage(), (long) storages.get(item.storage()).length / StoredTensor.width(item.dtype()));
-        }
-        String archive = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put(archive + "/data.pkl", pickle(items, elements));
-        entries.put(archive + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-        storages.forEach((key, bytes) -> entries.put(archive + "/data/" + key, bytes));
-        entries.put(archive + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-        writeZip(file, entries, zip64);
+    /** One storage of the state dict: its key, its size in bytes, and what writes its bytes into the buffer given. */
+    public record Storage(String key, long bytes, Consumer<ByteBuffer> fill) {
     }
 
-    /** A stored zip with 64-byte aligned data, as PyTorchStreamWriter writes it. */
-    public static void writeZip(Path file, Map<String, byte[]> entries, boolean zip64) {
-        ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        ByteArrayOutputStream central = new ByteArrayOutputStream();
-        int count = 0;
-        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-            byte[] name = entry.getKey().getBytes(StandardCharsets.UTF_8);
-            byte[] data = entry.getValue();
-            CRC32 crc = new CRC32();
-            crc.update(data);
-            long offset = zip.size();
-            int padding = (int) ((64 - (offset + 30 + name.length + 4) % 64) % 64);
-            ByteBuffer local = le(30);
-            local.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) 0)
-                    .putInt(0).putInt((int) crc.getValue()).putInt(data.length).putInt(data.length)
-                    .putShort((short) name.length).putShort((short) (4 + padding));
-            zip.writeBytes(local.array());
-            zip.writeBytes(name);
-            // "FB" extra field of padding bytes, as torch's writer uses to align the data.
-            zip.writeBytes(le(4).putShort((short) 0x4246).putShort((short) padding).array());
-            zip.writeBytes(new byte[padding]);
-            zip.writeBytes(data);
+    /**
+     * Writes {@code file}: the state dict {@code items} over the given raw storages (little-endian
+     * bytes, by storage key), all at hand; for small state dicts.
+     *
+     * @param zip64 write Zip64 directory records even on a small file, as miniz does for files over 4 GB
+     */
+    public static void write(Path file, List<Item> items, Map<String, byte[]> storages, boolean zip64) {
+        List<Storage> list = new ArrayList<>();
+        storages.forEach((key, bytes) -> list.add(new Storage(key, bytes.length, buffer -> buffer.put(0, bytes))));
+        write(file, items, list, zip64);
+    }
 
-            ByteBuffer extra = le(zip64 ? 28 : 0);
-            if (zip64) {
-                extra.putShort((short) 1).putShort((short) 24).putLong(data.length).putLong(data.length).putLong(offset);
+    /**
+     * Writes {@code file} streaming: each storage's bytes go straight into the mapped file region
+     * of its zip entry, one storage at a time, so the state dict may be far larger than the heap.
+     */
+    public static void write(Path file, List<Item> items, List<Storage> storages, boolean zip64) {
+        Map<String, Long> elements = new LinkedHashMap<>();
+        Map<String, Long> sizes = new HashMap<>();
+        storages.forEach(s -> sizes.put(s.key(), s.bytes()));
+        for (Item item : items) {
+            Long bytes = sizes.get(item.storage());
+            if (bytes == null) {
+                throw new IllegalArgumentException("tensor " + item.name() + " names storage " + item.storage()
+                        + ", which is not among the storages given");
             }
-            ByteBuffer header = le(46);
-            header.putInt(0x02014b50).putShort((short) 45).putShort((short) 45).putShort((short) 0).putShort((short) 0)
-                    .putInt(0).putInt((int) crc.getValue())
-                    .putInt(zip64 ? -1 : data.length).putInt(zip64 ? -1 : data.length)
-                    .putShort((short) name.length).putShort((short) extra.capacity()).putShort((short) 0)
-                    .putShort((short) 0).putShort((short) 0).putInt(0).putInt(zip64 ? -1 : (int) offset);
-            central.writeBytes(header.array());
-            central.writeBytes(name);
-            central.writeBytes(extra.array());
-            count++;
+            elements.putIfAbsent(item.storage(), bytes / StoredTensor.width(item.dtype()));
         }
-        long directoryOffset = zip.size();
-        zip.writeBytes(central.toByteArray());
-        if (zip64) {
-            long record = zip.size();
-            ByteBuffer end64 = le(56);
-            end64.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
-                    .putLong(count).putLong(count).putLong(central.size()).putLong(directoryOffset);
-            zip.writeBytes(end64.array());
-            zip.writeBytes(le(20).putInt(0x07064b50).putInt(0).putLong(record).putInt(1).array());
+        String archive = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        try (TorchZipWriter zip = new TorchZipWriter(file, zip64)) {
+            zip.add(archive + "/data.pkl", pickle(items, elements));
+            zip.add(archive + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            for (Storage storage : storages) {
+                zip.add(archive + "/data/" + storage.key(), storage.bytes(), storage.fill());
+            }
+            zip.add(archive + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
-        ByteBuffer end = le(22);
-        end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
-                .putShort((short) (zip64 ? -1 : count)).putShort((short) (zip64 ? -1 : count))
-                .putInt(zip64 ? -1 : central.size()).putInt(zip64 ? -1 : (int) directoryOffset).putShort((short) 0);
-        zip.writeBytes(end.array());
-        try {
-            Files.write(file, zip.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    }
+
+    /** A stored zip of these entries with 64-byte aligned data, as PyTorchStreamWriter writes it. */
+    public static void writeZip(Path file, Map<String, byte[]> entries, boolean zip64) {
+        try (TorchZipWriter zip = new TorchZipWriter(file, zip64)) {
+            entries.forEach(zip::add);
         }
     }
 
