@@ -38,7 +38,8 @@ public class AgreementAssert extends AbstractJudgedAssert<AgreementAssert, Label
 
     /** Single-response cases: how many scale points a rating may be from the human score and still agree (default 1). */
     public AgreementAssert withTolerance(double points) {
-        Messages.checked(points >= 0 && !Double.isInfinite(points), points, "withTolerance(points) takes a number of scale points, 0 or more");
+        Messages.checked(points >= 0 && !Double.isInfinite(points), points,
+                "withTolerance(points) takes a number of scale points, 0 or more");
         if (single != null) {
             throw new IllegalStateException("withTolerance(..) goes before the first expectation: the cases are judged once");
         }

@@ -100,7 +100,8 @@ public class CandidatesAssert extends AbstractCriteriaAssert<CandidatesAssert, L
      * and stopping once decided.
      */
     public CandidatesAssert sequentially(double p1) {
-        this.sequentialP1 = Messages.checked(p1 > 0.5 && p1 < 1, p1, "sequentially(p1) takes the win share to detect, 0.5 < p1 < 1, e.g. 0.65");
+        this.sequentialP1 = Messages.checked(p1 > 0.5 && p1 < 1, p1,
+                "sequentially(p1) takes the win share to detect, 0.5 < p1 < 1, e.g. 0.65");
         return myself;
     }
 

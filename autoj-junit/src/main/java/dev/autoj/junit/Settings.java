@@ -180,7 +180,8 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
                 Inconclusive.class);
         String runId = lookup(sources, Key.RUN_ID.suffix, warnings).map(Value::text).orElse(Key.RUN_ID.defaultValue);
         Optional<Value> idleValue = lookup(sources, Key.SERVER_IDLE_TIMEOUT.suffix, warnings);
-        Duration idle = duration(idleValue.orElseGet(() -> Value.byDefault(Key.SERVER_IDLE_TIMEOUT.suffix, Key.SERVER_IDLE_TIMEOUT.defaultValue)),
+        Duration idle = duration(
+                idleValue.orElseGet(() -> Value.byDefault(Key.SERVER_IDLE_TIMEOUT.suffix, Key.SERVER_IDLE_TIMEOUT.defaultValue)),
                 "a positive duration such as 5m, 90s or PT1H (how long the run's judge server is kept with no test JVM using it)");
         idleValue.ifPresent(v -> origins.put(Key.SERVER_IDLE_TIMEOUT.property(), v.text() + " (from " + v.origin() + ")"));
         Duration startup = serverStartupTimeout(sources, warnings);
