@@ -38,9 +38,8 @@ public class AgreementAssert extends AbstractJudgedAssert<AgreementAssert, Label
 
     /** Single-response cases: how many scale points a rating may be from the human score and still agree (default 1). */
     public AgreementAssert withTolerance(double points) {
-        if (!(points >= 0) || Double.isInfinite(points)) {
-            throw new IllegalArgumentException("withTolerance(points) takes a number of scale points, 0 or more, not " + points);
-        }
+        Messages.checked(points >= 0 && !Double.isInfinite(points), points,
+                "withTolerance(points) takes a number of scale points, 0 or more");
         if (single != null) {
             throw new IllegalStateException("withTolerance(..) goes before the first expectation: the cases are judged once");
         }
@@ -62,9 +61,7 @@ public class AgreementAssert extends AbstractJudgedAssert<AgreementAssert, Label
 
     /** Pairwise cases: passes when Cohen's kappa of the judge against the labels is at least {@code kappa}. */
     public AgreementAssert hasKappaAtLeast(double kappa) {
-        if (!(kappa > -1 && kappa <= 1)) {
-            throw new IllegalArgumentException("hasKappaAtLeast(kappa) takes -1 < kappa <= 1, e.g. 0.4, not " + kappa);
-        }
+        Messages.checked(kappa > -1 && kappa <= 1, kappa, "hasKappaAtLeast(kappa) takes -1 < kappa <= 1, e.g. 0.4");
         PairwiseAgreementReport r = pairwiseOnly("hasKappaAtLeast");
         double measured = r.overall().kappa().value();
         if (Double.isNaN(measured) || measured < kappa) {
@@ -128,9 +125,7 @@ public class AgreementAssert extends AbstractJudgedAssert<AgreementAssert, Label
     }
 
     private static void requireShare(String method, double share) {
-        if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException(method + "(share) takes a share in (0, 1], e.g. 0.7 for 70 %, not " + share);
-        }
+        Messages.checked(share > 0 && share <= 1, share, method + "(share) takes a share in (0, 1], e.g. 0.7 for 70 %");
     }
 
     private static String percent(double share) {

@@ -90,10 +90,7 @@ public class CandidatesAssert extends AbstractCriteriaAssert<CandidatesAssert, L
 
     /** The significance level α, 0 &lt; α &lt; 0.5; default 0.05. */
     public CandidatesAssert atSignificance(double alpha) {
-        if (!(alpha > 0 && alpha < 0.5)) {
-            throw new IllegalArgumentException("atSignificance(alpha) takes 0 < alpha < 0.5, e.g. 0.05, not " + alpha);
-        }
-        this.significance = alpha;
+        this.significance = Messages.checked(alpha > 0 && alpha < 0.5, alpha, "atSignificance(alpha) takes 0 < alpha < 0.5, e.g. 0.05");
         return myself;
     }
 
@@ -103,28 +100,20 @@ public class CandidatesAssert extends AbstractCriteriaAssert<CandidatesAssert, L
      * and stopping once decided.
      */
     public CandidatesAssert sequentially(double p1) {
-        if (!(p1 > 0.5 && p1 < 1)) {
-            throw new IllegalArgumentException("sequentially(p1) takes the win share to detect, 0.5 < p1 < 1, e.g. 0.65, not " + p1);
-        }
-        this.sequentialP1 = p1;
+        this.sequentialP1 = Messages.checked(p1 > 0.5 && p1 < 1, p1,
+                "sequentially(p1) takes the win share to detect, 0.5 < p1 < 1, e.g. 0.65");
         return myself;
     }
 
     /** The SPRT's power 1 − β at p1 (0.5 &lt; power &lt; 1); default 1 − α. Only with {@link #sequentially(double)}. */
     public CandidatesAssert withPower(double power) {
-        if (!(power > 0.5 && power < 1)) {
-            throw new IllegalArgumentException("withPower(power) takes 0.5 < power < 1, e.g. 0.8, not " + power);
-        }
-        this.power = power;
+        this.power = Messages.checked(power > 0.5 && power < 1, power, "withPower(power) takes 0.5 < power < 1, e.g. 0.8");
         return myself;
     }
 
     /** Cases per judge batch in a sequential test (default 16, i.e. 32 prompts); e.g. the judge's concurrency. */
     public CandidatesAssert inChunksOf(int cases) {
-        if (cases < 1) {
-            throw new IllegalArgumentException("inChunksOf(cases) takes at least 1 case, not " + cases);
-        }
-        this.chunkSize = cases;
+        this.chunkSize = Messages.checked(cases >= 1, cases, "inChunksOf(cases) takes at least 1 case");
         return myself;
     }
 
@@ -154,10 +143,8 @@ public class CandidatesAssert extends AbstractCriteriaAssert<CandidatesAssert, L
      * score (0 ≤ margin &lt; 0.5): the one-sided Student-t lower bound of the mean reaches ½ − margin.
      */
     public CandidatesAssert isNotWorseThanBaseline(double margin) {
-        if (!(margin >= 0 && margin < 0.5)) {
-            throw new IllegalArgumentException("isNotWorseThanBaseline(margin) takes a margin of mean case score, "
-                    + "0 <= margin < 0.5, e.g. 0.05, not " + margin);
-        }
+        Messages.checked(margin >= 0 && margin < 0.5, margin,
+                "isNotWorseThanBaseline(margin) takes a margin of mean case score, 0 <= margin < 0.5, e.g. 0.05");
         if (sequentialP1 != null) {
             throw new IllegalStateException("sequentially(p1) applies to isPreferredOverBaseline() only; "
                     + "isNotWorseThanBaseline(margin) judges every case");

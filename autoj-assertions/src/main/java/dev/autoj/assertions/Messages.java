@@ -15,6 +15,19 @@ final class Messages {
     private Messages() {
     }
 
+    /**
+     * {@code value} when {@code valid}, else the argument error that says what the method takes and what it got, e.g.
+     * {@code checked(alpha > 0 && alpha < 0.5, alpha, "atSignificance(alpha) takes 0 < alpha < 0.5, e.g. 0.05")}.
+     *
+     * @throws IllegalArgumentException {@code takes + ", not " + value} when not {@code valid}
+     */
+    static <T> T checked(boolean valid, T value, String takes) {
+        if (!valid) {
+            throw new IllegalArgumentException(takes + ", not " + value);
+        }
+        return value;
+    }
+
     /** {@code text} cut to {@code limit} characters, saying how much was left out and where it is. */
     static String shorten(String text, int limit, String whereTheRestIs) {
         if (text == null) {

@@ -220,9 +220,7 @@ public final class PairedCases {
                 cases.add(fromJson(name + " line " + line + " (case " + element + ")", node, line, ids, shape));
             }
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid JSON ("
-                    + e.getOriginalMessage() + "); " + shape.expected, e);
+            throw notValid(name, "JSON", e, shape.expected);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -281,13 +279,18 @@ public final class PairedCases {
                 cases.add(toCase(name + " line " + line, fields, line, ids, shape));
             }
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid CSV ("
-                    + e.getOriginalMessage() + "); a CSV file starts with a header row naming the columns; " + shape.expected, e);
+            throw notValid(name, "CSV", e, "a CSV file starts with a header row naming the columns; " + shape.expected);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return cases;
+    }
+
+    /** A file the parser refuses: its name, the line when the parser knows it, the parser's words and what the file should hold. */
+    private static IllegalArgumentException notValid(String name, String format, JsonProcessingException e, String expected) {
+        JsonLocation at = e.getLocation();
+        return new IllegalArgumentException(name + (at != null ? " line " + at.getLineNr() : "") + ": not valid " + format + " ("
+                + e.getOriginalMessage() + "); " + expected, e);
     }
 
     private static void checkHeader(String name, CsvSchema header, Shape shape) {

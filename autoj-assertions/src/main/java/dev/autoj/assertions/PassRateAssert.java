@@ -35,9 +35,7 @@ public class PassRateAssert extends AbstractAssert<PassRateAssert, List<Judgment
 
     /** Passes when at least {@code share} (0 &lt; share ≤ 1) of the samples met the expectation; a no-verdict sample counts as failed. */
     public PassRateAssert inAtLeast(double share) {
-        if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException("inAtLeast(share) takes a share in (0, 1], e.g. 0.8 for 80 %, not " + share);
-        }
+        Messages.checked(share > 0 && share <= 1, share, "inAtLeast(share) takes a share in (0, 1], e.g. 0.8 for 80 %");
         if (passed == null) {
             throw new IllegalStateException("a PassRateAssert comes from assertThatResponses(..).scoresAtLeast(..)");
         }

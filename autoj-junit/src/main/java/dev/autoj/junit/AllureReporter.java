@@ -3,7 +3,6 @@ package dev.autoj.junit;
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.SetReport;
 import dev.autoj.engine.Judgment;
-import dev.autoj.engine.protocol.Prompt;
 import dev.autoj.engine.report.Figures;
 import dev.autoj.engine.report.RunSummary;
 import dev.autoj.engine.report.SetDecision;
@@ -55,16 +54,14 @@ final class AllureReporter implements JudgmentReporter {
         String uuid = UUID.randomUUID().toString();
         lifecycle.startStep(uuid, new StepResult().setName(JudgmentReporter.title(r)).setParameters(parameters(r, answers)));
         try {
-            List<Judgment> judgments = r.judgments();
-            List<Prompt> prompts = r.prompts();
-            for (int i = 0; i < judgments.size(); i++) {
-                String order = judgments.size() == 1 ? "" : i == 0 ? " (original order)" : " (swapped order)";
-                Judgment j = judgments.get(i);
-                if (j.critique() != null && !j.critique().isBlank()) {
-                    Allure.addAttachment("critique" + order, "text/plain", j.critique(), ".txt");
-                }
-                Allure.addAttachment("prompt" + order, "text/plain", prompts.get(i).text(), ".txt");
-                Allure.addAttachment("judgment" + order, "application/json", JudgmentJson.write(JudgmentJson.judgment(j)), ".json");
+            for (JudgmentReporter.Part part : JudgmentReporter.parts(r)) {
+                String order = switch (part.order()) {
+                    case ONLY -> "";
+                    case ORIGINAL -> " (original order)";
+                    case SWAPPED -> " (swapped order)";
+                };
+                Allure.addAttachment(part.name() + order, part.json() ? "application/json" : "text/plain", part.text(),
+                        part.json() ? ".json" : ".txt");
             }
             if (!r.warnings().isEmpty()) {
                 Allure.addAttachment("warnings", "text/plain", String.join("\n", r.warnings()), ".txt");

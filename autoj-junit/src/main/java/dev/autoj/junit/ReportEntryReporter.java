@@ -4,8 +4,6 @@ import dev.autoj.engine.report.RunSummary;
 
 import dev.autoj.assertions.JudgmentReport;
 import dev.autoj.assertions.SetReport;
-import dev.autoj.engine.Judgment;
-import dev.autoj.engine.protocol.Prompt;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +25,13 @@ final class ReportEntryReporter implements JudgmentReporter {
         if (r.referenceAnswer() != null && !r.referenceAnswer().isBlank()) { // JUnit refuses blank entry values
             entry.put("autoj.reference-answer", r.referenceAnswer());
         }
-        List<Judgment> judgments = r.judgments();
-        List<Prompt> prompts = r.prompts();
-        for (int i = 0; i < judgments.size(); i++) {
-            String order = judgments.size() == 1 ? "" : i == 0 ? ".original" : ".swapped";
-            Judgment j = judgments.get(i);
-            // JUnit refuses blank entry values; verdict-only records have no critique text.
-            if (j.critique() != null && !j.critique().isBlank()) {
-                entry.put("autoj.critique" + order, j.critique());
-            }
-            entry.put("autoj.prompt" + order, prompts.get(i).text());
-            entry.put("autoj.judgment" + order, JudgmentJson.write(JudgmentJson.judgment(j)));
+        for (JudgmentReporter.Part part : JudgmentReporter.parts(r)) {
+            String order = switch (part.order()) {
+                case ONLY -> "";
+                case ORIGINAL -> ".original";
+                case SWAPPED -> ".swapped";
+            };
+            entry.put("autoj." + part.name() + order, part.text());
         }
         if (!answers.isEmpty()) {
             entry.put("autoj.answers", String.join("\n", answers.stream().map(RunSummary.AnswerUse::describe).toList()));

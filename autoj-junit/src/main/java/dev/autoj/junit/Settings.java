@@ -172,35 +172,19 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
         } catch (JudgeSpec.InvalidSpecException e) {
             throw new InvalidSettingsException("Invalid autoj configuration: " + e.getMessage());
         }
-        Value policy = lookup(sources, Key.POSITION_POLICY.suffix, warnings).orElse(new Value(Key.POSITION_POLICY.defaultValue,
-                Key.POSITION_POLICY.property() + " (default)"));
+        Value policy = lookupOrDefault(sources, Key.POSITION_POLICY.suffix, Key.POSITION_POLICY.defaultValue, warnings);
         PositionPolicy positionPolicy = PositionPolicy.find(policy.text()).orElseThrow(() -> invalid(policy,
                 String.join(", ", Arrays.stream(PositionPolicy.values()).map(PositionPolicy::configName).toList())));
-        Value reportValue = lookup(sources, Key.REPORT.suffix, warnings).orElse(new Value(Key.REPORT.defaultValue,
-                Key.REPORT.property() + " (default)"));
-        Report report;
-        try {
-            report = SettingText.parseChoice(reportValue.text(), Report.class);
-        } catch (IllegalArgumentException e) {
-            throw invalid(reportValue, SettingText.choices(Report.class));
-        }
-        Value inconclusiveValue = lookup(sources, Key.INCONCLUSIVE.suffix, warnings).orElse(new Value(Key.INCONCLUSIVE.defaultValue,
-                Key.INCONCLUSIVE.property() + " (default)"));
-        Inconclusive inconclusive;
-        try {
-            inconclusive = SettingText.parseChoice(inconclusiveValue.text(), Inconclusive.class);
-        } catch (IllegalArgumentException e) {
-            throw invalid(inconclusiveValue, SettingText.choices(Inconclusive.class));
-        }
+        Report report = choice(lookupOrDefault(sources, Key.REPORT.suffix, Key.REPORT.defaultValue, warnings), Report.class);
+        Inconclusive inconclusive = choice(lookupOrDefault(sources, Key.INCONCLUSIVE.suffix, Key.INCONCLUSIVE.defaultValue, warnings),
+                Inconclusive.class);
         String runId = lookup(sources, Key.RUN_ID.suffix, warnings).map(Value::text).orElse(Key.RUN_ID.defaultValue);
         Optional<Value> idleValue = lookup(sources, Key.SERVER_IDLE_TIMEOUT.suffix, warnings);
-        Duration idle = duration(idleValue.orElse(new Value(
-                Key.SERVER_IDLE_TIMEOUT.defaultValue, Key.SERVER_IDLE_TIMEOUT.property() + " (default)")),
+        Duration idle = duration(
+                idleValue.orElseGet(() -> Value.byDefault(Key.SERVER_IDLE_TIMEOUT.suffix, Key.SERVER_IDLE_TIMEOUT.defaultValue)),
                 "a positive duration such as 5m, 90s or PT1H (how long the run's judge server is kept with no test JVM using it)");
         idleValue.ifPresent(v -> origins.put(Key.SERVER_IDLE_TIMEOUT.property(), v.text() + " (from " + v.origin() + ")"));
-        Duration startup = duration(lookup(sources, Setting.SERVER_STARTUP_TIMEOUT.key(), warnings).orElse(new Value(
-                Setting.SERVER_STARTUP_TIMEOUT.defaultValue(), Setting.SERVER_STARTUP_TIMEOUT.property() + " (default)")),
-                "a positive duration such as 20m or PT20M");
+        Duration startup = serverStartupTimeout(sources, warnings);
         return new Settings(judge, positionPolicy, report, summaryDir, inconclusive, runId, idle, startup, Map.copyOf(origins),
                 List.copyOf(warnings));
     }
@@ -210,6 +194,21 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             return SettingText.parseDuration(value.text());
         } catch (IllegalArgumentException e) {
             throw invalid(value, accepted);
+        }
+    }
+
+    /** {@code autoj.server.startup-timeout}, read for the settings and for the managed server's config alike. */
+    private static Duration serverStartupTimeout(Sources sources, List<String> warnings) {
+        return duration(lookupOrDefault(sources, Setting.SERVER_STARTUP_TIMEOUT.key(), Setting.SERVER_STARTUP_TIMEOUT.defaultValue(),
+                warnings), "a positive duration such as 20m or PT20M");
+    }
+
+    /** One of an enum's values, e.g. {@code auto} for {@link Report#AUTO}; another value is refused, listing the accepted ones. */
+    private static <E extends Enum<E>> E choice(Value value, Class<E> type) {
+        try {
+            return SettingText.parseChoice(value.text(), type);
+        } catch (IllegalArgumentException e) {
+            throw invalid(value, SettingText.choices(type));
         }
     }
 
@@ -245,6 +244,11 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
     }
 
     private record Value(String text, String origin) {
+
+        /** A key's default, its origin the key marked "(default)", e.g. {@code autoj.report (default)}. */
+        static Value byDefault(String suffix, String text) {
+            return new Value(text, Setting.PREFIX + suffix + " (default)");
+        }
     }
 
     private static final Set<Setting> SERVER = Set.of(Setting.SERVER_COMMAND, Setting.SERVER_STARTUP_TIMEOUT, Setting.SERVER_DIR);
@@ -288,14 +292,7 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             }
             return null;
         }
-        Value timeoutValue = lookup(sources, Setting.SERVER_STARTUP_TIMEOUT.key(), warnings).orElse(new Value(
-                Setting.SERVER_STARTUP_TIMEOUT.defaultValue(), Setting.SERVER_STARTUP_TIMEOUT.property() + " (default)"));
-        java.time.Duration timeout;
-        try {
-            timeout = SettingText.parseDuration(timeoutValue.text());
-        } catch (IllegalArgumentException e) {
-            throw invalid(timeoutValue, "a positive duration such as 20m or PT20M");
-        }
+        Duration timeout = serverStartupTimeout(sources, warnings);
         Path folder = dir.map(v -> Path.of(v.text())).orElse(null);
         if (folder != null && !Files.isDirectory(folder)) {
             throw invalid(dir.get(), "an existing folder to run the server command in (seen from " + Path.of("").toAbsolutePath() + ")");
@@ -331,6 +328,11 @@ record Settings(JudgeSpec judge, PositionPolicy positionPolicy, Report report, P
             return Optional.of(new Value(fileValue, property + " in junit-platform.properties"));
         }
         return Optional.empty();
+    }
+
+    /** One key's value by precedence, or its default. */
+    private static Value lookupOrDefault(Sources sources, String suffix, String defaultValue, List<String> warnings) {
+        return lookup(sources, suffix, warnings).orElseGet(() -> Value.byDefault(suffix, defaultValue));
     }
 
     private static String accepted(Setting setting, IllegalArgumentException e) {

@@ -43,24 +43,30 @@ final class ExportedDecoder implements AutoCloseable {
     private final OrtSession session;
     private final Io io;
     private final Path file;
-    private final int layers;
-    private final long kvHeads;
-    private final long headDim;
-    private final OnnxJavaType cacheType;
+    private final CacheLayout cacheLayout;
     private final int vocab;
     private final Limits limits;
     private final Device device;
 
-    private ExportedDecoder(OrtEnvironment env, OrtSession session, Io io, Path file, int layers, long kvHeads,
-            long headDim, OnnxJavaType cacheType, int vocab, Limits limits, Device device) {
+    /**
+     * The key/value cache as the graph's inputs declare it: {@code layers} pairs of
+     * [batch, kvHeads, past_sequence, headDim] tensors of {@code type} (float32 or float16).
+     */
+    record CacheLayout(int layers, long kvHeads, long headDim, OnnxJavaType type) {
+
+        /** The shape of one layer's key or value before the first step: no past tokens. */
+        long[] emptyShape() {
+            return new long[] {1, kvHeads, 0, headDim};
+        }
+    }
+
+    private ExportedDecoder(OrtEnvironment env, OrtSession session, Io io, Path file, CacheLayout cacheLayout, int vocab,
+            Limits limits, Device device) {
         this.env = env;
         this.session = session;
         this.io = io;
         this.file = file;
-        this.layers = layers;
-        this.kvHeads = kvHeads;
-        this.headDim = headDim;
-        this.cacheType = cacheType;
+        this.cacheLayout = cacheLayout;
         this.vocab = vocab;
         this.limits = limits;
         this.device = device;
@@ -162,19 +168,15 @@ final class ExportedDecoder implements AutoCloseable {
         }
         long[] logitsShape = ((TensorInfo) outputs.get(io.logits()).getInfo()).getShape();
         int vocab = logitsShape.length == 3 && logitsShape[2] > 0 ? Math.toIntExact(logitsShape[2]) : -1;
-        return new ExportedDecoder(env, session, io, file, layers, shape[1], shape[3], type, vocab, limits, device);
+        return new ExportedDecoder(env, session, io, file, new CacheLayout(layers, shape[1], shape[3], type), vocab, limits, device);
     }
 
     Io io() {
         return io;
     }
 
-    int layers() {
-        return layers;
-    }
-
-    OnnxJavaType cacheType() {
-        return cacheType;
+    CacheLayout cacheLayout() {
+        return cacheLayout;
     }
 
     Limits limits() {
@@ -273,8 +275,8 @@ final class ExportedDecoder implements AutoCloseable {
             if (io.useCacheBranch() != null) {
                 inputs.put(io.useCacheBranch(), own(owned, OnnxTensor.createTensor(env, new boolean[] {cache.last != null})));
             }
-            long[] emptyShape = {1, kvHeads, 0, headDim};
-            for (int l = 0; l < layers; l++) {
+            long[] emptyShape = cacheLayout.emptyShape();
+            for (int l = 0; l < cacheLayout.layers(); l++) {
                 feed(inputs, owned, cache, String.format(io.pastKey(), l), String.format(io.presentKey(), l), emptyShape);
                 feed(inputs, owned, cache, String.format(io.pastValue(), l), String.format(io.presentValue(), l), emptyShape);
             }
@@ -301,7 +303,7 @@ final class ExportedDecoder implements AutoCloseable {
     private void feed(Map<String, OnnxTensorLike> inputs, List<OnnxTensor> owned, Cache cache, String past, String present,
             long[] emptyShape) throws OrtException {
         if (cache.last == null) {
-            OnnxTensor empty = cacheType == OnnxJavaType.FLOAT16
+            OnnxTensor empty = cacheLayout.type() == OnnxJavaType.FLOAT16
                     ? OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0), emptyShape, OnnxJavaType.FLOAT16)
                     : OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
             inputs.put(past, own(owned, empty));

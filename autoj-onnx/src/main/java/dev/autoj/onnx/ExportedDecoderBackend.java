@@ -1,6 +1,5 @@
 package dev.autoj.onnx;
 
-import dev.autoj.engine.backend.Backend;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Generation;
@@ -26,16 +25,13 @@ import java.util.List;
  * <p>Requests are decoded one at a time (batch 1); {@link OnnxOptions#dtype()} and the graph cache
  * do not apply, the file is run as exported.
  */
-public final class ExportedDecoderBackend implements Backend {
+public final class ExportedDecoderBackend extends EmbeddedBackend {
 
-    private final OnnxOptions options;
     private final ExportedDecoder decoder;
-    private final Tokenizer tokenizer;
 
     private ExportedDecoderBackend(OnnxOptions options, ExportedDecoder decoder, Tokenizer tokenizer) {
-        this.options = options;
+        super(options, tokenizer);
         this.decoder = decoder;
-        this.tokenizer = tokenizer;
     }
 
     /** True when {@code modelDir} holds an Optimum or onnxruntime-genai decoder rather than a checkpoint. */
@@ -55,16 +51,6 @@ public final class ExportedDecoderBackend implements Backend {
         ExportedDecoder decoder = ExportedDecoder.open(options.modelDir(), options.device());
         Tokenizer tokenizer = TextDecoding.tokenizer(options.modelDir(), decoder::close);
         return new ExportedDecoderBackend(options, decoder, tokenizer);
-    }
-
-    @Override
-    public String name() {
-        return "onnx";
-    }
-
-    @Override
-    public String modelId() {
-        return options.modelDir().toAbsolutePath().normalize().getFileName().toString();
     }
 
     /** Where the decoder runs: CPU or CUDA. */

@@ -50,13 +50,10 @@ import java.util.function.Function;
  * token ({@code STEP}) or entirely in one run of the generation graph ({@code LOOP}, the default
  * on CUDA, where it keeps the key/value cache on the device); both give the same tokens.
  */
-public final class OnnxBackend implements Backend {
+public final class OnnxBackend extends EmbeddedBackend {
 
-    private final OnnxOptions options;
     private final ModelConfig config;
     private final DecoderSession session;
-    private final Tokenizer tokenizer;
-    private final ModelCache.Outcome cacheOutcome;
     private final BatchScheduler scheduler;
 
     /**
@@ -82,14 +79,11 @@ public final class OnnxBackend implements Backend {
 
     private final LlamaGraph.Int4 int4;
 
-    private OnnxBackend(OnnxOptions options, ModelConfig config, DecoderSession session, Tokenizer tokenizer,
-            ModelCache.Outcome cacheOutcome, LlamaGraph.Int4 int4) {
-        this.options = options;
+    private OnnxBackend(OnnxOptions options, ModelConfig config, DecoderSession session, Tokenizer tokenizer, LlamaGraph.Int4 int4) {
+        super(options, tokenizer);
         this.int4 = int4;
         this.config = config;
         this.session = session;
-        this.tokenizer = tokenizer;
-        this.cacheOutcome = cacheOutcome;
         this.scheduler = new BatchScheduler(session, config, options.maxBatchSize());
     }
 
@@ -157,7 +151,7 @@ public final class OnnxBackend implements Backend {
                 + plans.get(session.device()).describe(config) + "; " + WeightAccount.describe(
                         WeightAccount.of(config, options.dtype(), int4, session.fp16Compute())));
         Tokenizer tokenizer = TextDecoding.tokenizer(options.modelDir(), session::close);
-        return new OnnxBackend(options, config, session, tokenizer, session.cacheOutcome(), int4);
+        return new OnnxBackend(options, config, session, tokenizer, int4);
     }
 
     /**
@@ -180,17 +174,6 @@ public final class OnnxBackend implements Backend {
     /** How batches are decoded here: {@code STEP} (one run per token) or {@code LOOP} (one run per batch), after AUTO chose. */
     public OnnxOptions.Route route() {
         return session.generationGraph() ? OnnxOptions.Route.LOOP : OnnxOptions.Route.STEP;
-    }
-
-    @Override
-    public String name() {
-        return "onnx";
-    }
-
-    /** The model folder's name, e.g. {@code autoj-13b}. */
-    @Override
-    public String modelId() {
-        return options.modelDir().toAbsolutePath().normalize().getFileName().toString();
     }
 
     /** The decoder's dimensions as read from {@code config.json}, e.g. {@code backend.shape().contextWindow()}. */
@@ -351,8 +334,9 @@ public final class OnnxBackend implements Backend {
         return session;
     }
 
+    /** How the graph cache served the graph this backend runs. */
     ModelCache.Outcome cacheOutcome() {
-        return cacheOutcome;
+        return session.cacheOutcome();
     }
 
     /** How the weight cache (4-bit weights, or the packed fp32 session) served this backend; null when its weights did not come from it. */

@@ -84,7 +84,7 @@ class ExportedDecoderTest {
                 OnnxBackend nativeBackend = OnnxBackend.open(options(model.dir))) {
             float[][] external = exported.decoder().logitsOf(PROMPT);
             assertThat(exported.decoder().io().convention()).isEqualTo("Hugging Face Optimum");
-            assertThat(exported.decoder().layers()).isEqualTo(2);
+            assertThat(exported.decoder().cacheLayout().layers()).isEqualTo(2);
             assertThat(maxDifference(external, model.referenceLogits(PROMPT))).isLessThan(1e-4);
             assertThat(maxDifference(external, widen(nativeBackend.logitsOf(PROMPT)))).isLessThan(1e-4);
         }
@@ -148,7 +148,7 @@ class ExportedDecoderTest {
     void aFloat16CacheIsFedInItsOwnTypeAndStaysWithinTheFp16ToleranceOfTheReference() throws IOException {
         Path dir = optimumFolder("half", "model.onnx", ExportedGraphWriter.Naming.optimum(true, false).withHalfCache());
         try (ExportedDecoderBackend exported = ExportedDecoderBackend.open(options(dir))) {
-            assertThat(exported.decoder().cacheType()).isEqualTo(ai.onnxruntime.OnnxJavaType.FLOAT16);
+            assertThat(exported.decoder().cacheLayout().type()).isEqualTo(ai.onnxruntime.OnnxJavaType.FLOAT16);
             float[][] stepped = exported.decoder().logitsWithCache(Arrays.copyOf(PROMPT, 4),
                     Arrays.copyOfRange(PROMPT, 4, PROMPT.length));
             double error = maxDifference(stepped, model.referenceLogits(PROMPT));

@@ -122,19 +122,9 @@ final class CompletionsServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + address.getPort());
     }
 
-    /** The batches run so far; with concurrent requests fewer than the requests. */
-    int batches() {
-        return batcher.batches();
-    }
-
-    /** Completions the engine answered or failed so far. */
-    int completions() {
-        return batcher.generations();
-    }
-
-    /** Completions waiting for the next batch. */
-    int queued() {
-        return batcher.queued();
+    /** The queue in front of the engine, with its counts: batches run, completions answered or failed, requests waiting. */
+    GenerationBatcher batcher() {
+        return batcher;
     }
 
     /**

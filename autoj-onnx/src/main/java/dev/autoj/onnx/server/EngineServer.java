@@ -298,12 +298,12 @@ public final class EngineServer implements AutoCloseable {
 
     /** The batches run so far. */
     public int batches() {
-        return server.batches();
+        return server.batcher().batches();
     }
 
     /** The completions answered or failed by the engine so far (refused requests never reach it). */
     public int completions() {
-        return server.completions();
+        return server.batcher().generations();
     }
 
     /** Waits up to {@code timeout} for the server to be stopped; true when it was. */
@@ -316,8 +316,8 @@ public final class EngineServer implements AutoCloseable {
             return;
         }
         server.close();
-        err.println("autoj serve: stopped after " + server.batches() + " batch" + (server.batches() == 1 ? "" : "es") + " ("
-                + server.completions() + " completion" + (server.completions() == 1 ? "" : "s") + ")");
+        err.println("autoj serve: stopped after " + batches() + " batch" + (batches() == 1 ? "" : "es") + " ("
+                + completions() + " completion" + (completions() == 1 ? "" : "s") + ")");
         err.flush();
         stopped.countDown();
     }

@@ -175,16 +175,16 @@ class ServeCompletionsTest {
             CompletableFuture<List<Generation>> answers = CompletableFuture.supplyAsync(() -> client.generate(requests));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // the first batch holds whatever had arrived when the decoder looked; the rest wait behind it
-            while ((sizes.isEmpty() || sizes.get(0) + server.queued() < requests.size()) && System.nanoTime() < deadline) {
+            while ((sizes.isEmpty() || sizes.get(0) + server.batcher().queued() < requests.size()) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertThat(sizes).hasSize(1);
             int first = sizes.get(0);
-            assertThat(server.queued()).as("requests waiting while the first batch runs").isEqualTo(requests.size() - first);
+            assertThat(server.batcher().queued()).as("requests waiting while the first batch runs").isEqualTo(requests.size() - first);
             release.countDown();
             List<Generation> served = answers.get(60, TimeUnit.SECONDS);
 
-            assertThat(server.batches()).as("batches for 6 requests sent together").isEqualTo(2).isLessThan(requests.size());
+            assertThat(server.batcher().batches()).as("batches for 6 requests sent together").isEqualTo(2).isLessThan(requests.size());
             assertThat(sizes).containsExactly(first, requests.size() - first);
             List<Generation> alone = new ArrayList<>();
             for (GenerationRequest r : requests) {
@@ -236,7 +236,7 @@ class ServeCompletionsTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(notJson.statusCode()).isEqualTo(400);
             assertThat(notJson.body()).contains("not valid JSON");
-            assertThat(server.batches()).as("nothing refused reached the engine").isZero();
+            assertThat(server.batcher().batches()).as("nothing refused reached the engine").isZero();
             // greedy spelled out, and left out, are both fine
             assertThat(post(server, body("hi").put("temperature", 0).put("top_p", 1).put("n", 1).put("stream", false)
                     .put("max_tokens", 4)).statusCode()).isEqualTo(200);
