@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Judges the golden set of published Auto-J-13B cases (10 pairs in both orders, 8 ratings) with a judge",
-            "and compares: each pairwise verdict must match, ratings within ±1 with at least 75% exact (docs/conformance.md).",
+            "and compares: each pairwise verdict must match, ratings within ±1 with at least 75%% exact (docs/conformance.md).",
             "Check the model live (the default with --endpoint); with --mode record or replay, answers found in the",
             "store are counted and say nothing about the model.",
             "Exit codes: 0 the judge reproduces Auto-J (or --warn), 5 it does not, 4 the judge's servers cannot answer,",
