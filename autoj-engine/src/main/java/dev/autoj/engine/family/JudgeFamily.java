@@ -1,5 +1,6 @@
 package dev.autoj.engine.family;
 
+import dev.autoj.engine.BadInputException;
 import dev.autoj.engine.Judge;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
@@ -227,15 +228,12 @@ public interface JudgeFamily {
 
     /**
      * A request a family cannot serve: an unknown protocol, a missing text, a language it has no
-     * templates for. The message says what is wrong; {@link #fix()} what to do.
+     * templates for. The message says what is wrong ({@link #problem()}, which names the field) and
+     * {@link #fix()} what to do; {@link #field()} is the request field at fault, or null.
      */
-    final class InvalidRequestException extends IllegalArgumentException {
+    final class InvalidRequestException extends BadInputException {
 
         private static final long serialVersionUID = 1L;
-
-        private final String field;
-        private final String problem;
-        private final String fix;
 
         /**
          * @param field the request field at fault, or null when it is not one field
@@ -243,25 +241,7 @@ public interface JudgeFamily {
          * @param fix what to do
          */
         public InvalidRequestException(String field, String problem, String fix) {
-            super(problem + "; " + fix);
-            this.field = field;
-            this.problem = problem;
-            this.fix = fix;
-        }
-
-        /** The request field at fault, or null. */
-        public String field() {
-            return field;
-        }
-
-        /** What is wrong. */
-        public String problem() {
-            return problem;
-        }
-
-        /** What to do. */
-        public String fix() {
-            return fix;
+            super(null, 0, field, problem, fix, null);
         }
     }
 }

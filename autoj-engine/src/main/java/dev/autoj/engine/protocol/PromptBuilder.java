@@ -2,6 +2,7 @@ package dev.autoj.engine.protocol;
 
 import dev.autoj.engine.Language;
 import dev.autoj.engine.Protocol;
+import dev.autoj.engine.internal.Placeholders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class PromptBuilder {
         requireText("response", response);
         String template = Protocol.SINGLE.templateName(language);
         Map<String, String> values = Map.of("prompt", query, "response", response);
-        return new Prompt(Protocol.SINGLE, language, wrap(fill(TEMPLATES.get(template), values)),
+        return new Prompt(Protocol.SINGLE, language, wrap(Placeholders.fill(TEMPLATES.get(template), values)),
                 warnings(Map.of("query", query, "response", response)), named("query", query, "response", response));
     }
 
@@ -61,7 +62,7 @@ public final class PromptBuilder {
         requireText("response 2", response2);
         String template = Protocol.PAIRWISE.templateName(language);
         Map<String, String> values = Map.of("prompt", query, "response", response1, "response_another", response2);
-        return new Prompt(Protocol.PAIRWISE, language, wrap(fill(TEMPLATES.get(template), values)),
+        return new Prompt(Protocol.PAIRWISE, language, wrap(Placeholders.fill(TEMPLATES.get(template), values)),
                 warnings(Map.of("query", query, "response 1", response1, "response 2", response2)),
                 named("query", query, "response 1", response1, "response 2", response2));
     }
@@ -70,7 +71,7 @@ public final class PromptBuilder {
     public static Prompt scenario(String query) {
         requireText("query", query);
         return new Prompt(Protocol.SCENARIO, Language.EN,
-                fill(Templates.SCENARIO_CLASSIFIER, Map.of("input", query)), warnings(Map.of("query", query)), named("query", query));
+                Placeholders.fill(Templates.SCENARIO_CLASSIFIER, Map.of("input", query)), warnings(Map.of("query", query)), named("query", query));
     }
 
     /** The query Auto-J's classifier test set builds from {@code instruction} and {@code input}. */
@@ -94,29 +95,6 @@ public final class PromptBuilder {
 
     private static String wrap(String userMessage) {
         return Templates.LLAMA2_WRAPPER_OPEN + userMessage + Templates.LLAMA2_WRAPPER_CLOSE;
-    }
-
-    /** One left-to-right pass: a placeholder's value is appended, never scanned again. */
-    static String fill(String template, Map<String, String> values) {
-        StringBuilder out = new StringBuilder(template.length() + values.values().stream()
-                .mapToInt(v -> v == null ? 0 : v.length()).sum());
-        int i = 0;
-        while (i < template.length()) {
-            char c = template.charAt(i);
-            if (c == '{') {
-                int end = template.indexOf('}', i);
-                String name = end < 0 ? null : template.substring(i + 1, end);
-                if (name != null && values.containsKey(name)) {
-                    out.append(Objects.requireNonNull(values.get(name), () -> "the " + name + " text must not be null"));
-                    i = end + 1;
-                    continue;
-                }
-                throw new IllegalStateException("template placeholder without a value at offset " + i);
-            }
-            out.append(c);
-            i++;
-        }
-        return out.toString();
     }
 
     /**

@@ -11,7 +11,6 @@ public class UnencodableTextException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String field;
     private final int index;
 
     public UnencodableTextException(String field, int index, char surrogate) {
@@ -19,13 +18,7 @@ public class UnencodableTextException extends IllegalArgumentException {
                 + " at character index " + index + ", which cannot be encoded as UTF-8 (it would be sent and stored as"
                 + " '?'). The text was probably cut in the middle of an emoji or other character; pass whole characters"
                 + " (check how the text was truncated or decoded).");
-        this.field = field;
         this.index = index;
-    }
-
-    /** The text's name as the message starts with it, e.g. {@code "The baseline"} or {@code "compare request 0: response1"}. */
-    public String field() {
-        return field;
     }
 
     /** The index of the lone surrogate in the text, in UTF-16 chars ({@link String#charAt}). */

@@ -10,25 +10,12 @@ public class StoreConflictException extends StoreException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String key;
-    private final transient Path file;
-
     StoreConflictException(String key, Path file, StoredJudgment existing, StoredJudgment offered) {
         super("Judgment store conflict for key " + key + " (" + file + "): the file holds an output from "
                 + existing.source() + " recorded at " + existing.recordedAt() + " that differs from the new output from "
                 + offered.source() + " (" + difference(existing, offered) + "). A recorded judgment is never overwritten."
                 + " If the new output is right, delete the file and record again; otherwise check that the judge decodes"
                 + " greedily with the same model and token budget.");
-        this.key = key;
-        this.file = file;
-    }
-
-    public String key() {
-        return key;
-    }
-
-    public Path file() {
-        return file;
     }
 
     private static String difference(StoredJudgment a, StoredJudgment b) {

@@ -3,7 +3,6 @@ package dev.autoj.engine.backend.remote;
 import dev.autoj.engine.backend.BackendException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.DoubleSupplier;
 
 /**
  * Fails requests at once while the judge is known to be dead, so that a run against a dead judge
@@ -25,17 +24,15 @@ final class CircuitBreaker {
     }
 
     private final RemoteConfig config;
-    private final Ticker ticker;
-    private final DoubleSupplier jitter;
+    private final Timing timing;
     private final String hint;
     private Trip open;
     private boolean probing;
     private int opensInARow;
 
-    CircuitBreaker(RemoteConfig config, Ticker ticker, DoubleSupplier jitter, String hint) {
+    CircuitBreaker(RemoteConfig config, Timing timing, String hint) {
         this.config = config;
-        this.ticker = ticker;
-        this.jitter = jitter;
+        this.timing = timing;
         this.hint = hint;
     }
 
@@ -48,7 +45,7 @@ final class CircuitBreaker {
         if (open == null) {
             return false;
         }
-        if (!probing && open.until() - ticker.nanos() <= 0) {
+        if (!probing && open.until() - timing.nanos() <= 0) {
             probing = true;
             return true;
         }
@@ -81,8 +78,8 @@ final class CircuitBreaker {
             return; // already open; the first cause stays the one reported
         }
         probing = false;
-        Duration coolOff = coolOff(opensInARow++);
-        open = new Trip(cause, Instant.now(), ticker.nanos() + coolOff.toNanos(), coolOff, exception);
+        Duration coolOff = timing.breakerCoolOff(opensInARow++);
+        open = new Trip(cause, Instant.now(), timing.nanos() + coolOff.toNanos(), coolOff, exception);
         LOG.log(System.Logger.Level.WARNING, () -> "autoj remote backend: the judge is unreachable; requests fail"
                 + " at once for " + coolOff.toSeconds() + " s, then one request probes it; cause: " + cause);
     }
@@ -94,16 +91,11 @@ final class CircuitBreaker {
 
     private BackendException failFast() {
         Trip t = open;
-        long left = Math.max(0, t.until() - ticker.nanos());
+        long left = Math.max(0, t.until() - timing.nanos());
         String when = probing ? "until the request probing it now gets an answer"
                 : "for another " + Duration.ofNanos(left).toSeconds() + " s, then one request probes it";
         return new BackendException("the remote judge " + config.endpoints() + " was unreachable at " + t.seenAt()
                 + " and requests fail at once " + when + "; the cause then: " + t.cause() + ". " + hint,
                 t.exception());
-    }
-
-    /** Between three quarters and all of min(cap, base * 2^opens). */
-    private Duration coolOff(int opens) {
-        return RetryTiming.exponential(config.breakerCoolOff(), config.breakerCoolOffCap(), opens, 0.75, jitter);
     }
 }

@@ -26,7 +26,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
 /**
@@ -57,22 +56,17 @@ final class Exchanger {
     private final RemoteConfig config;
     private final HttpClient http;
     private final String bearerToken;
-    private final Sleeper sleeper;
-    private final RetryTiming timing;
-    private final Ticker ticker;
+    private final Timing timing;
     private final Fleet fleet;
     private final CircuitBreaker breaker;
 
-    Exchanger(RemoteConfig config, HttpClient http, String bearerToken, Sleeper sleeper, DoubleSupplier jitter,
-              Ticker ticker) {
+    Exchanger(RemoteConfig config, HttpClient http, String bearerToken, Timing timing) {
         this.config = config;
         this.http = http;
         this.bearerToken = bearerToken;
-        this.sleeper = sleeper;
-        this.timing = new RetryTiming(config, jitter);
-        this.ticker = ticker;
-        this.fleet = new Fleet(config, ticker, sleeper, jitter);
-        this.breaker = new CircuitBreaker(config, ticker, jitter, ENDPOINTS_HINT + ", or " + TIMEOUT_HINT);
+        this.timing = timing;
+        this.fleet = new Fleet(config, timing);
+        this.breaker = new CircuitBreaker(config, timing, ENDPOINTS_HINT + ", or " + TIMEOUT_HINT);
     }
 
     /** What kind of failure one attempt met. */
@@ -264,7 +258,7 @@ final class Exchanger {
      */
     private Result exchange(boolean probe, int maxTokens, Function<URI, HttpRequest> build) {
         String path = CompletionsProtocol.COMPLETIONS_PATH;
-        long deadline = ticker.nanos() + config.requestTimeout().toNanos();
+        long deadline = timing.nanos() + config.requestTimeout().toNanos();
         // The probe after the breaker opened tries once: it is there to learn, not to insist.
         int budget = probe ? 0 : config.maxRetries();
         int charged = 0;
@@ -398,7 +392,7 @@ final class Exchanger {
         // The request timeout of the JDK client stops at the response headers; this bounds the body too.
         try {
             HttpResponse<String> response = pending.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            Duration retryAfter = response.headers().firstValue("Retry-After").map(RetryTiming::retryAfter).orElse(null);
+            Duration retryAfter = response.headers().firstValue("Retry-After").map(Timing::retryAfter).orElse(null);
             return new Answer(endpoint, response.statusCode(), response.body(), retryAfter);
         } catch (TimeoutException e) {
             pending.cancel(true);
@@ -462,7 +456,7 @@ final class Exchanger {
             return;
         }
         try {
-            sleeper.sleep(wait);
+            timing.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException("interrupted while waiting to retry " + method + " " + path

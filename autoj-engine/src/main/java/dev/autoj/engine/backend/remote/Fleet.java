@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -121,19 +120,15 @@ final class Fleet {
     }
 
     private final RemoteConfig config;
-    private final Ticker ticker;
-    private final Sleeper sleeper;
-    private final DoubleSupplier jitter;
+    private final Timing timing;
     private final List<Node> nodes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int nextTie;
 
-    Fleet(RemoteConfig config, Ticker ticker, Sleeper sleeper, DoubleSupplier jitter) {
+    Fleet(RemoteConfig config, Timing timing) {
         this.config = config;
-        this.ticker = ticker;
-        this.sleeper = sleeper;
-        this.jitter = jitter;
+        this.timing = timing;
         this.nodes = config.endpoints().stream().map(Node::new).toList();
     }
 
@@ -154,7 +149,7 @@ final class Fleet {
         lock.lock();
         try {
             while (true) {
-                long now = ticker.nanos();
+                long now = timing.nanos();
                 Node probe = null;
                 for (Node n : nodes) {
                     boolean due = n.health == Health.DOWN && !n.probing && !avoid.contains(n.uri)
@@ -281,7 +276,7 @@ final class Fleet {
                     // Alive and saying when to come back: neither an error toward ejection nor a reset of the count.
                     n.answered = true;
                     noteError(n, description);
-                    long now = ticker.nanos();
+                    long now = timing.nanos();
                     long until = now + (busyFor == null ? 0 : busyFor.toNanos());
                     if (!rateLimited(n, now) || until - n.busyUntil > 0) {
                         n.busy = until - now > 0;
@@ -342,7 +337,7 @@ final class Fleet {
 
     List<Status> status() {
         return locked(() -> {
-            long now = ticker.nanos();
+            long now = timing.nanos();
             return nodes.stream().map(n -> new Status(n.uri, n.health, n.probing, n.inFlight, n.attempts, n.probes,
                     n.ejections, n.consecutiveErrors, rateLimited(n, now), n.lastError)).toList();
         });
@@ -350,7 +345,7 @@ final class Fleet {
 
     /** Each endpoint with its state and last error, for messages. */
     String describe() {
-        return locked(() -> describe(ticker.nanos()));
+        return locked(() -> describe(timing.nanos()));
     }
 
     /** What {@code action} returns, computed holding the fleet's lock. */
@@ -412,20 +407,15 @@ final class Fleet {
     }
 
     private void eject(Node n, String why) {
-        Duration coolOff = coolOff(n.ejectionsInARow++);
+        Duration coolOff = timing.endpointCoolOff(n.ejectionsInARow++);
         n.health = Health.DOWN;
-        n.downUntil = ticker.nanos() + coolOff.toNanos();
+        n.downUntil = timing.nanos() + coolOff.toNanos();
         n.ejections++;
         String others = nodes.stream().filter(o -> o.health == Health.UP).map(o -> o.uri.toString())
                 .collect(Collectors.joining(", "));
         LOG.log(System.Logger.Level.WARNING, () -> "autoj remote backend: endpoint " + n.uri + " is down for "
                 + coolOff.toMillis() + " ms, then one request probes it; cause: " + why + "; requests go to "
                 + (others.isEmpty() ? "no other endpoint (all are down)" : others));
-    }
-
-    /** Cool-off n (0-based): between half and all of min(cap, base * 2^n). */
-    private Duration coolOff(int ejectionsInARow) {
-        return RetryTiming.exponential(config.coolOffBase(), config.coolOffCap(), ejectionsInARow, 0.5, jitter);
     }
 
     private static boolean rateLimited(Node n, long now) {
@@ -436,7 +426,7 @@ final class Fleet {
     private void sleepUnlocked(long nanos, String what) {
         lock.unlock();
         try {
-            sleeper.sleep(Duration.ofNanos(nanos));
+            timing.sleep(Duration.ofNanos(nanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException("interrupted while waiting " + what, e);

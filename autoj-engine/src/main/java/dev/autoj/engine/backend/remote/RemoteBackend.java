@@ -93,7 +93,7 @@ public final class RemoteBackend implements Backend {
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.exchanger = new Exchanger(config, http, bearerToken, sleeper, jitter, ticker);
+        this.exchanger = new Exchanger(config, http, bearerToken, new Timing(config, ticker, sleeper, jitter));
         this.workers = Executors.newFixedThreadPool(config.concurrency(), workerThreads());
     }
 

@@ -1,6 +1,7 @@
 package dev.autoj.engine.family.prometheus;
 
 import dev.autoj.engine.family.JudgeFamily;
+import dev.autoj.engine.internal.Placeholders;
 import dev.autoj.engine.protocol.UnencodableTextException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class Prometheus {
             templateName = absolute ? Templates.ABSOLUTE_PROMPT_WO_REF : Templates.RELATIVE_PROMPT_WO_REF;
         }
         String system = Templates.get(absolute ? Templates.ABS_SYSTEM_PROMPT : Templates.REL_SYSTEM_PROMPT);
-        String filled = Templates.fill(Templates.get(templateName), values);
+        String filled = Placeholders.fill(Templates.get(templateName), values);
         String text = Templates.WRAPPER_OPEN + system + Templates.SYSTEM_SEPARATOR + filled + Templates.WRAPPER_CLOSE;
         return new PrometheusPrompt(grading, templateName, system, filled, text);
     }

@@ -1,5 +1,6 @@
 package dev.autoj.engine.family.prometheus;
 
+import dev.autoj.engine.internal.Placeholders;
 import dev.autoj.engine.protocol.UnencodableTextException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +88,7 @@ public record Rubric(String criteria, List<String> scoreDescriptions) {
         for (int i = 0; i < 5; i++) {
             values.put("score" + (i + 1) + "_description", scoreDescriptions.get(i));
         }
-        return Templates.fill(Templates.get(Templates.SCORE_RUBRIC_TEMPLATE), values);
+        return Placeholders.fill(Templates.get(Templates.SCORE_RUBRIC_TEMPLATE), values);
     }
 
     /** The bracketed criteria, the first line of {@link #text()} when the criteria are one line: what relative grading shows. */

@@ -62,34 +62,6 @@ final class Templates {
     }
 
     /**
-     * Fills {@code template} as Python's {@code str.format} fills these templates: each {@code {name}} is
-     * replaced by its value, which is copied verbatim and never scanned again. The templates hold no other
-     * braces; one would be a broken resource and fails here.
-     */
-    static String fill(String template, Map<String, String> values) {
-        StringBuilder out = new StringBuilder(template.length() + 256);
-        int i = 0;
-        while (i < template.length()) {
-            char c = template.charAt(i);
-            if (c == '{') {
-                int end = template.indexOf('}', i);
-                String name = end < 0 ? null : template.substring(i + 1, end);
-                if (name == null || !values.containsKey(name)) {
-                    throw new IllegalStateException("template placeholder without a value at offset " + i + ": " + template);
-                }
-                out.append(Objects.requireNonNull(values.get(name), name));
-                i = end + 1;
-            } else if (c == '}') {
-                throw new IllegalStateException("single '}' at offset " + i + " of template: " + template);
-            } else {
-                out.append(c);
-                i++;
-            }
-        }
-        return out.toString();
-    }
-
-    /**
      * The literal pieces of {@code template} around its placeholders, and the placeholders' names:
      * {@code pieces.get(0) + value(names.get(0)) + pieces.get(1) + …}.
      */

@@ -461,9 +461,9 @@ class RemoteBackendTest {
     void retryAfterIsReadAsSecondsOrHttpDateAndIgnoredOtherwise() {
         String inThirtySeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30));
 
-        assertThat(RetryTiming.retryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
-        assertThat(RetryTiming.retryAfter(inThirtySeconds)).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
-        assertThat(RetryTiming.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(RetryTiming.retryAfter("soon")).isNull();
+        assertThat(Timing.retryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
+        assertThat(Timing.retryAfter(inThirtySeconds)).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
+        assertThat(Timing.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+        assertThat(Timing.retryAfter("soon")).isNull();
     }
 }

@@ -7,17 +7,26 @@ import java.time.format.DateTimeParseException;
 import java.util.function.DoubleSupplier;
 
 /**
- * How long the client waits before a retry: jittered exponential backoff, a server's {@code Retry-After}
- * (capped at the backoff cap after a 5xx, a timeout or a broken connection), and the header's two forms.
+ * The remote client's time: the clock its deadlines and cool-offs are read on, the sleeper it waits with
+ * (tests substitute both), and every wait it computes, each the one jittered exponential wait: a retry's
+ * backoff, a server's {@code Retry-After} (capped at the backoff cap after a 5xx, a timeout or a broken
+ * connection; the header's two forms), an ejected endpoint's cool-off and the open breaker's.
+ *
+ * @param config the waits' bases and caps
+ * @param ticker the clock
+ * @param sleeper how the client waits
+ * @param jitter where in its range each wait falls (0 to 1)
  */
-final class RetryTiming {
+record Timing(RemoteConfig config, Ticker ticker, Sleeper sleeper, DoubleSupplier jitter) {
 
-    private final RemoteConfig config;
-    private final DoubleSupplier jitter;
+    /** Now, in monotonic nanoseconds. */
+    long nanos() {
+        return ticker.nanos();
+    }
 
-    RetryTiming(RemoteConfig config, DoubleSupplier jitter) {
-        this.config = config;
-        this.jitter = jitter;
+    /** Waits {@code duration} (a test's sleeper records it instead). */
+    void sleep(Duration duration) throws InterruptedException {
+        sleeper.sleep(duration);
     }
 
     /**
@@ -33,12 +42,21 @@ final class RetryTiming {
         return exponential(config.backoffBase(), config.backoffCap(), retry - 1, 0.5, jitter);
     }
 
+    /** An ejected endpoint's cool-off n (0-based): between half and all of min(cap, base * 2^n). */
+    Duration endpointCoolOff(int ejectionsInARow) {
+        return exponential(config.coolOffBase(), config.coolOffCap(), ejectionsInARow, 0.5, jitter);
+    }
+
+    /** The open breaker's cool-off: between three quarters and all of min(cap, base * 2^opens). */
+    Duration breakerCoolOff(int opens) {
+        return exponential(config.breakerCoolOff(), config.breakerCoolOffCap(), opens, 0.75, jitter);
+    }
+
     /**
-     * The one jittered exponential wait of the remote client (retries, an ejected endpoint's cool-off,
-     * the open breaker's): between {@code least} and all of min(cap, base * 2^doublings), placed in that
-     * range by {@code jitter} (0 to 1).
+     * The one jittered exponential wait: between {@code least} and all of min(cap, base * 2^doublings),
+     * placed in that range by {@code jitter} (0 to 1).
      */
-    static Duration exponential(Duration base, Duration cap, int doublings, double least, DoubleSupplier jitter) {
+    private static Duration exponential(Duration base, Duration cap, int doublings, double least, DoubleSupplier jitter) {
         Duration full = base;
         for (int i = 0; i < doublings && full.compareTo(cap) < 0; i++) {
             full = full.multipliedBy(2);
