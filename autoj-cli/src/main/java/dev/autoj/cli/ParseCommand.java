@@ -5,13 +5,13 @@ import dev.autoj.cli.eval.JsonLines;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.family.JudgeFamilies;
 import dev.autoj.engine.family.JudgeFamily;
-import dev.autoj.engine.family.autoj.AutoJ;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -25,10 +25,8 @@ import picocli.CommandLine.ParameterException;
             "Output lines, Prometheus 2 (absolute|relative): {\"score\":n|null,\"verdict\":\"A\"|\"B\"|null,\"no_verdict\":\"<reason>\"|null}"})
 final class ParseCommand extends AutojCommand {
 
-    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = AutoJ.MODEL_13B, converter = Converters.Family.class,
-            description = "the judge model, which decides the rules: GAIR/autoj-13b (default),"
-                    + " prometheus-eval/prometheus-7b-v2.0 or prometheus-eval/prometheus-8x7b-v2.0")
-    JudgeFamily family;
+    @Mixin
+    FamilyOption model;
 
     @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL",
             description = "what the judge was asked: single or pairwise (Auto-J), absolute or relative (Prometheus 2)")
@@ -51,9 +49,9 @@ final class ParseCommand extends AutojCommand {
         for (JsonLines.Line line : JsonLines.read(in)) {
             // An explicit null is a judge that returned nothing; a missing field is a broken line.
             String output = line.node().has("output") ? line.optionalText("output") : line.text("output");
-            JudgeFamily.Reading reading = family.read(request, output);
+            JudgeFamily.Reading reading = model.family.read(request, output);
             ObjectNode result = Json.object();
-            if (family == JudgeFamilies.AUTOJ) {
+            if (model.family == JudgeFamilies.AUTOJ) {
                 // Auto-J's lines keep the shape they had before there were families.
                 result.put("verdict", reading.verdict());
                 Json.putNumber(result, "rating", reading.score());
@@ -70,20 +68,20 @@ final class ParseCommand extends AutojCommand {
     /** The options as a request the family accepts, checked before any line is read. */
     private JudgeFamily.Request request() {
         String name = protocol.trim().toLowerCase(Locale.ROOT);
-        if (!family.readableProtocols().contains(name)) {
+        if (!model.family.readableProtocols().contains(name)) {
             String other = JudgeFamilies.all().stream()
                     .filter(f -> f.readableProtocols().contains(name))
                     .map(f -> " (" + name + " is " + f.name() + "'s: add --model-name " + f.defaultModelId() + ")")
                     .findFirst().orElse("");
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--protocol': unknown protocol '"
-                    + protocol + "'; use " + String.join(" or ", family.readableProtocols()) + other);
+                    + protocol + "'; use " + String.join(" or ", model.family.readableProtocols()) + other);
         }
         JudgeFamily.Request request = new JudgeFamily.Request(name, language == null ? Language.EN : language, Map.of());
         try {
-            family.read(request, null);
+            model.family.read(request, null);
         } catch (JudgeFamily.InvalidRequestException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--" + e.field() + "': " + e.problem()
-                    + " (" + family.name() + ")");
+                    + " (" + model.family.name() + ")");
         }
         return request;
     }

@@ -7,7 +7,6 @@ import dev.autoj.cli.eval.InputException;
 import dev.autoj.cli.eval.JsonLines;
 import dev.autoj.engine.Language;
 import dev.autoj.engine.family.JudgeFamily;
-import dev.autoj.engine.family.autoj.AutoJ;
 import dev.autoj.onnx.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code autoj prompt}: the exact model input of the judge family for each request, optionally with its token ids. */
@@ -34,10 +34,8 @@ import picocli.CommandLine.Option;
             "Output lines: {\"prompt\":…,\"token_ids\":[…],\"warnings\":[…]} (token_ids with --tokenizer)."})
 final class PromptCommand extends AutojCommand {
 
-    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = AutoJ.MODEL_13B, converter = Converters.Family.class,
-            description = "the judge model, which decides the prompt format: GAIR/autoj-13b (default),"
-                    + " prometheus-eval/prometheus-7b-v2.0 or prometheus-eval/prometheus-8x7b-v2.0")
-    JudgeFamily family;
+    @Mixin
+    FamilyOption model;
 
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "requests, JSON Lines")
     Path in;
@@ -56,7 +54,7 @@ final class PromptCommand extends AutojCommand {
         try {
             List<String> lines = new ArrayList<>(requests.size());
             for (JsonLines.Line request : requests) {
-                JudgeFamily.ModelInput prompt = build(family, request);
+                JudgeFamily.ModelInput prompt = build(model.family, request);
                 ObjectNode result = Json.object();
                 result.put("prompt", prompt.text());
                 if (tokenizer != null) {
