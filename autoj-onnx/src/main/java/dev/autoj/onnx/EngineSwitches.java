@@ -95,14 +95,7 @@ final class EngineSwitches {
      * (any case), anything else refused with the property's name, so a typo is never read as off.
      */
     static boolean switchProperty(String name) {
-        String value = System.getProperty(name);
-        if (value == null || value.strip().equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.strip().equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new BackendException("System property " + name + "=" + value + " is neither true nor false.");
+        return dev.autoj.onnx.internal.runtime.OrtRuntime.switchProperty(name);
     }
 
     private static String readCpuFlags() {

@@ -14,6 +14,7 @@ import dev.autoj.engine.backend.Device;
 import dev.autoj.onnx.ExportedFolder.Io;
 import dev.autoj.onnx.ExportedFolder.Limits;
 import dev.autoj.onnx.internal.checkpoint.CheckpointException;
+import dev.autoj.onnx.internal.runtime.OrtRuntime;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -77,13 +78,13 @@ final class ExportedDecoder implements AutoCloseable {
         ExportedFolder folder = ExportedFolder.read(dir);
         Path file = folder.file();
         Limits limits = folder.limits();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
         try {
             Device used = Device.CPU;
             if (device != Device.CPU) {
                 // The same provider options and the same failure handling as the native decoder's session.
-                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
                         OrtCUDAProviderOptions cuda = CudaProvider.options()) {
                     options.addCUDA(cuda);
                     session = env.createSession(file.toString(), options);
@@ -93,7 +94,7 @@ final class ExportedDecoder implements AutoCloseable {
                 }
             }
             if (session == null) {
-                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
                     session = env.createSession(file.toString(), options);
                 }
             }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.autoj.onnx.internal.runtime.OrtRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ final class PackedSessionCache {
     }
 
     private static OrtSession load(OrtEnvironment env, Path entry) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             // as every CPU decoder session: a split decoder runs its two sessions one after the other,
             // and threads still spinning after one run would take the cores from the next
             options.addConfigEntry("session.force_spinning_stop", "1");
@@ -155,7 +156,7 @@ final class PackedSessionCache {
         }
         Path temp = Files.createTempDirectory(cacheDir, entry.getFileName() + ".tmp");
         try {
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
                 // saving reads the weights' bytes from the graph, which only external initializers put there
                 options.addExternalInitializers(initializers.get());
                 options.setOptimizedModelFilePath(temp.resolve(MODEL).toString());

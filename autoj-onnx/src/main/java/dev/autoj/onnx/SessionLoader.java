@@ -15,6 +15,7 @@ import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
 import dev.autoj.onnx.internal.graph.LlamaGraph;
 import dev.autoj.onnx.internal.graph.LlamaWeights;
 import dev.autoj.onnx.internal.graph.OnnxGraph;
+import dev.autoj.onnx.internal.runtime.OrtRuntime;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,11 +64,11 @@ final class SessionLoader {
             LlamaGraph.Int4 int4, QuantizedWeights quantized, Device device, Function<Device, DecoderSession.Graph> graphs,
             Path weightCacheDir) {
         long runtimeStart = System.nanoTime();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         long runtimeNanos = System.nanoTime() - runtimeStart;
         if (device != Device.CPU) {
             List<OnnxTensor> tensors = new ArrayList<>();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
                     OrtCUDAProviderOptions cuda = CudaProvider.options()) {
                 // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
                 options.addCUDA(cuda);
@@ -103,7 +104,7 @@ final class SessionLoader {
             // the CUDA graph on the CPU provider (how the GPU path is proven without a GPU): its
             // weights go to the session exactly as on CUDA, handed over once and not kept
             List<OnnxTensor> tensors = new ArrayList<>();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
                 OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
                         quantized, true, tensors), tensors);
                 long sessionDone = System.nanoTime();
@@ -234,7 +235,7 @@ final class SessionLoader {
      */
     private static OrtSession createCpuSession(OrtEnvironment env, Path file, Dtype dtype, boolean prepacking,
             Map<String, OnnxTensorLike> initializers) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             if (dtype == Dtype.FP32 && !prepacking) {
                 // Gemm's prepacking copies every fp32 weight into MLAS' panel layout: a second copy of
                 // the model in memory and about a second of start-up on the 1.1 GB bench model. Without

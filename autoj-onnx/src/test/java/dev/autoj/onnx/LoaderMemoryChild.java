@@ -1,8 +1,8 @@
 package dev.autoj.onnx;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.engine.backend.StopReason;
+import dev.autoj.onnx.internal.runtime.OrtRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ public final class LoaderMemoryChild {
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of(args[0]);
-        OrtEnvironment.getEnvironment();
+        OrtRuntime.environment();
         long baseline = status("VmRSS:");
         OnnxOptions options = OnnxOptions.of(model).withCacheDir(Path.of(args[1])).withDtype(Dtype.parse(args[2]))
                 .withMaxNewTokens(1);

@@ -5,8 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.autoj.engine.backend.BackendException;
-import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
 import dev.autoj.onnx.internal.graph.OnnxGraph;
+import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
+import dev.autoj.onnx.internal.runtime.OrtRuntime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -40,9 +41,9 @@ public final class MatVecProbe {
         g.output("y", ElemType.FLOAT, 1, N);
         g.named("", "Gemm", List.of("x", "w"), List.of("y"), OnnxGraph.Attr.i("transB", 1));
         ByteBuffer matrix = ByteBuffer.allocateDirect(K * N * 4).order(ByteOrder.nativeOrder());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         try (OnnxTensor w = OnnxTensor.createTensor(env, matrix, new long[] {N, K}, ai.onnxruntime.OnnxJavaType.FLOAT);
-                OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             options.addExternalInitializers(Map.of("w", w));
             try (OrtSession session = env.createSession(g.toModel("matvec_probe", 17), options);
                     OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[K]), new long[] {1, K})) {
