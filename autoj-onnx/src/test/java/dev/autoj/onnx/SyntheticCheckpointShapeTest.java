@@ -51,6 +51,7 @@ class SyntheticCheckpointShapeTest {
     @Test
     @DisplayName("the 13b tiers keep their dimensions: 1G is hidden 2048 with 3 layers, 48.5G and 52G are 40 and 43 13B layers")
     void defaultTiersAreUnchanged() {
+        assertThat(SyntheticCheckpoint.Shape.ofSize(gib(2.6))).as("--size 2.6G: the one-layer 13B slice").isEqualTo(SyntheticCheckpoint.Shape.autojSlice(1));
         assertThat(SyntheticCheckpoint.Shape.ofSize(1L << 30)).isEqualTo(new SyntheticCheckpoint.Shape(2048, 5504, 16, 16, 3, 32000, 4096, 10000.0));
         assertThat(SyntheticCheckpoint.Shape.ofSize(gib(48.5))).isEqualTo(SyntheticCheckpoint.Shape.autojSlice(40));
         assertThat(SyntheticCheckpoint.Shape.ofSize(gib(52), SyntheticCheckpoint.Base.AUTOJ_13B)).isEqualTo(SyntheticCheckpoint.Shape.autojSlice(43));
@@ -73,8 +74,8 @@ class SyntheticCheckpointShapeTest {
         assertThat(full).isEqualTo(SyntheticCheckpoint.Shape.bilingual6bSlice(32));
         assertThat(full.parameters()).as("Yi-6B's 6.06B").isEqualTo(6_061_035_520L);
         assertThat(full.parameters() * 4).isEqualTo(24_244_142_080L);
-        assertThat(SyntheticCheckpoint.Shape.ofSize(2_800_000_000L, SyntheticCheckpoint.Base.BILINGUAL_6B))
-                .as("the smallest slice at Yi-6B's dimensions").isEqualTo(SyntheticCheckpoint.Shape.bilingual6bSlice(1));
+        assertThat(SyntheticCheckpoint.Shape.ofSize(gib(2.6), SyntheticCheckpoint.Base.BILINGUAL_6B))
+                .as("--size 2.6G: the one-layer slice at Yi-6B's dimensions").isEqualTo(SyntheticCheckpoint.Shape.bilingual6bSlice(1));
         assertThat(SyntheticCheckpoint.Shape.bilingual6bSlice(1).parameters() * 4).isEqualTo(2_789_261_312L);
     }
 

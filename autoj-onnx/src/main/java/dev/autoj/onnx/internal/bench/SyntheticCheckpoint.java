@@ -72,6 +72,9 @@ public final class SyntheticCheckpoint {
         /** LLaMA's rope base, which Auto-J-13B keeps. */
         private static final double LLAMA_ROPE_THETA = 10000.0;
 
+        /** F32 bytes from which a shape has the real model's dimensions (a one-layer slice is 2.58 GB at 13B, 2.79 GB at 6B). */
+        private static final long REAL_DIMENSIONS_FROM = 2_500_000_000L;
+
         /** Yi-6B's rope base. */
         private static final double YI_ROPE_THETA = 5_000_000.0;
 
@@ -109,16 +112,16 @@ public final class SyntheticCheckpoint {
          * below 2.5 GB hidden 2048, intermediate 5504, 16 heads, vocabulary 32000; from there
          * Auto-J-13B's dimensions. Auto-J bilingual 6B's keeps Yi-6B's 32 query heads sharing 4
          * key/value heads, rope θ 5,000,000 and 4096 positions at every size: below 256 MB hidden
-         * 512, intermediate 1376, vocabulary 4096; below 2.8 GB hidden 2048, intermediate 5504,
+         * 512, intermediate 1376, vocabulary 4096; below 2.5 GB hidden 2048, intermediate 5504,
          * vocabulary 32000; from there Yi-6B's dimensions (one layer comes to 2.79 GB, 2.10 GB of it
          * the embedding and head; all 32 layers to 24.24 GB, which {@code bench --size 22.6G} gives).
          */
         public static Shape ofSize(long bytes, Base shapeOf) {
             Shape base = switch (shapeOf) {
                 case AUTOJ_13B -> bytes < (256L << 20) ? new Shape(256, 688, 4, 1, 4096, 4096)
-                        : bytes < 2_500_000_000L ? new Shape(2048, 5504, 16, 1, 32000, 4096) : autojSlice(1);
+                        : bytes < REAL_DIMENSIONS_FROM ? new Shape(2048, 5504, 16, 1, 32000, 4096) : autojSlice(1);
                 case BILINGUAL_6B -> bytes < (256L << 20) ? new Shape(512, 1376, 32, 4, 1, 4096, 4096, YI_ROPE_THETA)
-                        : bytes < 2_800_000_000L ? new Shape(2048, 5504, 32, 4, 1, 32000, 4096, YI_ROPE_THETA)
+                        : bytes < REAL_DIMENSIONS_FROM ? new Shape(2048, 5504, 32, 4, 1, 32000, 4096, YI_ROPE_THETA)
                         : bilingual6bSlice(1);
             };
             long perLayer = base.layerParameters() * 4;
