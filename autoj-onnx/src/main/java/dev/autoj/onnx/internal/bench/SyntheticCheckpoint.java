@@ -42,22 +42,19 @@ public final class SyntheticCheckpoint {
      */
     public enum Base {
         /** Auto-J-13B (LLaMA-2-13B): 40 heads, each its own key/value head, rope θ 10000, vocabulary 32000. */
-        AUTOJ_13B("13b"),
+        AUTOJ_13B,
         /**
          * Auto-J bilingual 6B (Yi-6B): hidden 4096, intermediate 11008, 32 layers, 32 query heads
          * sharing 4 key/value heads, rope θ 5,000,000, vocabulary 64000, 4096 positions, untied head.
          */
-        BILINGUAL_6B("6b");
-
-        private final String cliName;
-
-        Base(String cliName) {
-            this.cliName = cliName;
-        }
+        BILINGUAL_6B;
 
         /** The name {@code bench --shape} takes: {@code 13b} or {@code 6b}. */
         public String cliName() {
-            return cliName;
+            return switch (this) {
+                case AUTOJ_13B -> "13b";
+                case BILINGUAL_6B -> "6b";
+            };
         }
     }
 
