@@ -75,9 +75,16 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "1G",
-            description = "F32 size of the synthetic model, e.g. 1G, 512M, 2.6G (from 2.5G on: Auto-J-13B's dimensions); "
-                    + "default: ${DEFAULT-VALUE}")
+            description = "F32 size of the synthetic model, e.g. 1G, 512M, 2.6G: as many layers as fit (at least one); "
+                    + "from 2.5G on the real model's dimensions (2.6G: one layer): Auto-J-13B's with --shape 13b (52G: 43 layers), "
+                    + "Yi-6B's with --shape 6b (22.6G: all 32 layers, 24.24 GB); default: ${DEFAULT-VALUE}")
     String size;
+
+    @Option(names = "--shape", paramLabel = "13b|6b", defaultValue = "13b",
+            description = "whose shape the synthetic model takes: 13b, Auto-J-13B (LLaMA-2-13B: 40 heads each with its own "
+                    + "key/value head, rope theta 10000, vocab 32000), or 6b, Auto-J bilingual 6B (Yi-6B: 32 query heads "
+                    + "sharing 4 key/value heads, rope theta 5000000, at every size; vocab 64000 from 2.5G on); default: ${DEFAULT-VALUE}")
+    String shapeName;
 
     @Option(names = "--stored", paramLabel = "f32|f16|bin", defaultValue = "f32",
             description = "how the synthetic checkpoint is written: f32 or f16 safetensors (f16 as released checkpoints "
@@ -151,6 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("F32", "F16", "BIN").contains(storedType)) {
             throw new ParameterException(spec.commandLine(), "--stored " + stored + " is not f32, f16 or bin");
         }
+        shapeBase();
         if (promptTokens < 2 || newTokens < 2) {
             throw new ParameterException(spec.commandLine(), "--prompt-tokens and --new-tokens must be at least 2");
         }
@@ -185,15 +193,17 @@ final class BenchCommand implements Callable<Integer> {
         // spins for a while after each run and would steal cores from the probe.
         double before = MatVecProbe.bytesPerSecond();
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
-        SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes);
+        SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes, shapeBase());
         Path model = work.resolve("model");
         String storedType = stored.strip().toUpperCase(Locale.ROOT);
         long storedBytes = storedType.equals("BIN")
                 ? SyntheticCheckpoint.writeTorchBin(model, shape, 42, SyntheticCheckpoint.TORCH_SHARD_BYTES)
                 : SyntheticCheckpoint.write(model, shape, 42, storedType);
         long modelBytes = storedType.equals("F32") ? storedBytes : storedBytes * 2;
-        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB %s model: hidden %d, intermediate %d, %d heads, %d layers, vocab %d",
-                storedBytes / 1e9, storedType.equals("BIN") ? "fp16 .bin" : storedType, shape.hidden(), shape.intermediate(), shape.heads(), shape.layers(), shape.vocab()));
+        progress(log, String.format(Locale.ROOT, "wrote a %.2f GB %s model shaped like %s: hidden %d, intermediate %d, %d heads "
+                + "(%d key/value), %d layers, vocab %d, rope theta %.0f", storedBytes / 1e9, storedType.equals("BIN") ? "fp16 .bin" : storedType,
+                shapeBase().cliName(), shape.hidden(), shape.intermediate(), shape.heads(), shape.kvHeads(), shape.layers(), shape.vocab(),
+                shape.ropeTheta()));
         // the cold start (graph built, weights converted or quantized into the cache) in a fresh
         // process first, so its peak memory is the loader's alone; the runs after it start warm
         JsonNode cold = null;
@@ -252,6 +262,18 @@ final class BenchCommand implements Callable<Integer> {
                 : firstToken(model, work.resolve("cache"), type, routeTaken.toUpperCase(Locale.ROOT), log, FIRST_TOKEN_RUNS);
         return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
                 device, loadAverage(), routeTaken, sessionWeights, first, cold, weights);
+    }
+
+    /** The model whose shape {@code --shape} names; a usage error naming the choices for any other. */
+    private SyntheticCheckpoint.Base shapeBase() {
+        String name = shapeName.strip().toLowerCase(Locale.ROOT);
+        for (SyntheticCheckpoint.Base base : SyntheticCheckpoint.Base.values()) {
+            if (base.cliName().equals(name)) {
+                return base;
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "--shape " + shapeName + " is not a shape; use 13b (Auto-J-13B) "
+                + "or 6b (Auto-J bilingual 6B)");
     }
 
     /** A figure that could not be measured: said on stderr even with --json, whose line then lacks it. */

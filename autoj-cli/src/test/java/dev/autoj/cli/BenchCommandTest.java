@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -110,6 +112,42 @@ class BenchCommandTest {
                 .isBetween(line.get("model_bytes").asLong() / 2, line.get("model_bytes").asLong() / 2 + (1L << 20));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"int4", "fp32"})
+    @DisplayName("--shape 6b writes a checkpoint shaped like Auto-J bilingual 6B (32 heads sharing 4 key/value heads, θ 5e6) and loads and decodes it")
+    void sixBShapeLoadsAndDecodes(String dtype) throws Exception {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--shape", "6b", "--size", "40M", "--dtype", dtype,
+                "--prompt-tokens", "8", "--new-tokens", "2", "--dir", temp.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).as("no figure left unmeasured").doesNotContain("not measured");
+        JsonNode config = new ObjectMapper().readTree(temp.resolve("model").resolve("config.json").toFile());
+        assertThat(config.get("num_attention_heads").asInt()).isEqualTo(32);
+        assertThat(config.get("num_key_value_heads").asInt()).isEqualTo(4);
+        assertThat(config.get("rope_theta").asDouble()).isEqualTo(5_000_000.0);
+        assertThat(config.get("num_hidden_layers").asInt()).as("40M: two layers of the toy 6b shape").isEqualTo(2);
+        JsonNode line = new ObjectMapper().readTree(run.out().strip());
+        SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(40L << 20, SyntheticCheckpoint.Base.BILINGUAL_6B);
+        assertThat(line.get("model_bytes").asLong()).as("the grouped key/value projections' bytes, not 13b's").isEqualTo(shape.parameters() * 4);
+        assertThat(line.at("/session_weights/linear/stored_as").asText()).startsWith(dtype);
+        assertThat(line.get("prefill_tokens_per_s").asDouble()).isPositive();
+        assertThat(line.get("decode_tokens_per_s_batch1").asDouble()).isPositive();
+        assertThat(line.get("decode_tokens_per_s_batch8").asDouble()).isPositive();
+        assertThat(line.get("time_to_first_token_s").asDouble()).isPositive();
+        assertThat(line.get("cold_time_to_first_token_s").asDouble()).isPositive();
+    }
+
+    @Test
+    @DisplayName("--shape 6b --size 22.6G, the size the help gives for the whole 6B, is Yi-6B's 32 layers")
+    void helpGivesTheFullSixBSize() {
+        BenchCommand bench = new BenchCommand();
+        CommandLine line = new CommandLine(bench);
+        assertThat(line.getUsageMessage().replaceAll("\\s+", "")).as("wrapped as picocli likes").contains("22.6G:all32layers,24.24GB");
+        SyntheticCheckpoint.Shape full = SyntheticCheckpoint.Shape.ofSize(bench.parseSize("22.6G"), SyntheticCheckpoint.Base.BILINGUAL_6B);
+        assertThat(full).isEqualTo(SyntheticCheckpoint.Shape.bilingual6bSlice(32));
+        assertThat(full.parameters() * 4).isEqualTo(24_244_142_080L);
+    }
+
     @Test
     @DisplayName("--route loop measures the generation graph and says so")
     void loopRouteIsMeasuredAndNamed() throws Exception {
@@ -128,7 +166,8 @@ class BenchCommandTest {
     @CsvSource({
         "--route, fast, --route fast is not a route",
         "--size, lots, --size lots is not a size",
-        "--stored, gguf, '--stored gguf is not f32, f16 or bin'"})
+        "--stored, gguf, '--stored gguf is not f32, f16 or bin'",
+        "--shape, 7b, '--shape 7b is not a shape; use 13b (Auto-J-13B) or 6b (Auto-J bilingual 6B)'"})
     @DisplayName("a value that is not one of the option's is a usage error naming it")
     void badValueIsAUsageError(String option, String value, String message) {
         CliRun run = CliRun.of(new CommandLine(new BenchCommand()), option, value);

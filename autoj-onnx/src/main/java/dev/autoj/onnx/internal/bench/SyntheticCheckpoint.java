@@ -23,42 +23,118 @@ import java.util.stream.IntStream;
 
 /**
  * Writes a LLaMA-shaped checkpoint of random weights ({@code config.json} and one F32 or F16
- * {@code model.safetensors}, or fp16 PyTorch {@code .bin} shards as Auto-J-13B was released) for
+ * {@code model.safetensors}, or fp16 PyTorch {@code .bin} shards as Auto-J-13B was released),
+ * shaped like Auto-J-13B or, grouped-query attention included, Auto-J bilingual 6B ({@link Base}), for
  * benchmarks and big-model checks: no download, and the weights go straight into the
  * memory-mapped file tensor by tensor, never onto the heap.
  *
  * <pre>{@code
  * SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(1L << 30);
  * SyntheticCheckpoint.write(Path.of("/tmp/bench-model"), shape, 42);
+ * SyntheticCheckpoint.Shape sixB = SyntheticCheckpoint.Shape.ofSize(40L << 20, SyntheticCheckpoint.Base.BILINGUAL_6B);
  * }</pre>
  */
 public final class SyntheticCheckpoint {
 
-    /** Dimensions of the synthetic decoder (multi-head attention, untied head, as Auto-J). */
-    public record Shape(int hidden, int intermediate, int heads, int layers, int vocab, int maxPositions) {
+    /**
+     * The released model whose shape a synthetic checkpoint takes; {@code bench --shape} names it
+     * ({@link #cliName()}).
+     */
+    public enum Base {
+        /** Auto-J-13B (LLaMA-2-13B): 40 heads, each its own key/value head, rope θ 10000, vocabulary 32000. */
+        AUTOJ_13B,
+        /**
+         * Auto-J bilingual 6B (Yi-6B): hidden 4096, intermediate 11008, 32 layers, 32 query heads
+         * sharing 4 key/value heads, rope θ 5,000,000, vocabulary 64000, 4096 positions, untied head.
+         */
+        BILINGUAL_6B;
+
+        /** The name {@code bench --shape} takes: {@code 13b} or {@code 6b}. */
+        public String cliName() {
+            return switch (this) {
+                case AUTOJ_13B -> "13b";
+                case BILINGUAL_6B -> "6b";
+            };
+        }
+    }
+
+    /**
+     * Dimensions of the synthetic decoder (untied head, as Auto-J): {@code kvHeads} key/value
+     * heads shared by the {@code heads} query heads (grouped-query attention when fewer), rope
+     * base {@code ropeTheta}.
+     */
+    public record Shape(int hidden, int intermediate, int heads, int kvHeads, int layers, int vocab, int maxPositions,
+            double ropeTheta) {
+
+        /** LLaMA's rope base, which Auto-J-13B keeps. */
+        private static final double LLAMA_ROPE_THETA = 10000.0;
+
+        /** F32 bytes from which a shape has the real model's dimensions (a one-layer slice is 2.58 GB at 13B, 2.79 GB at 6B). */
+        private static final long REAL_DIMENSIONS_FROM = 2_500_000_000L;
+
+        /** Yi-6B's rope base. */
+        private static final double YI_ROPE_THETA = 5_000_000.0;
+
+        /** Checks that the query heads split into whole groups per key/value head. */
+        public Shape {
+            if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0 || hidden % heads != 0) {
+                throw new IllegalArgumentException("a shape of hidden " + hidden + " with " + heads + " heads and " + kvHeads
+                        + " key/value heads does not split: heads must divide hidden, key/value heads must divide heads");
+            }
+        }
+
+        /** Multi-head attention (a key/value head per query head) with LLaMA's rope θ 10000, as Auto-J-13B. */
+        public Shape(int hidden, int intermediate, int heads, int layers, int vocab, int maxPositions) {
+            this(hidden, intermediate, heads, heads, layers, vocab, maxPositions, LLAMA_ROPE_THETA);
+        }
 
         /** Auto-J-13B's dimensions (LLaMA-2-13B) with {@code layers} layers: a slice of the real model's size. */
         public static Shape autojSlice(int layers) {
             return new Shape(5120, 13824, 40, layers, 32000, 4096);
         }
 
+        /** Auto-J bilingual 6B's dimensions (Yi-6B) with {@code layers} layers; 32 is the whole model. */
+        public static Shape bilingual6bSlice(int layers) {
+            return new Shape(4096, 11008, 32, 4, layers, 64000, 4096, YI_ROPE_THETA);
+        }
+
+        /** {@link #ofSize(long, Base)} in Auto-J-13B's shape. */
+        public static Shape ofSize(long bytes) {
+            return ofSize(bytes, Base.AUTOJ_13B);
+        }
+
         /**
          * A shape of about {@code bytes} of F32 weights with as many layers as fit (at least
-         * one): below 256 MB a toy (hidden 256, vocabulary 4096) for quick checks; below 2.5 GB
-         * hidden 2048, intermediate 5504, 16 heads, vocabulary 32000; from there Auto-J-13B's
-         * dimensions.
+         * one). Auto-J-13B's: below 256 MB a toy (hidden 256, vocabulary 4096) for quick checks;
+         * below 2.5 GB hidden 2048, intermediate 5504, 16 heads, vocabulary 32000; from there
+         * Auto-J-13B's dimensions. Auto-J bilingual 6B's keeps Yi-6B's 32 query heads sharing 4
+         * key/value heads, rope θ 5,000,000 and 4096 positions at every size: below 256 MB hidden
+         * 512, intermediate 1376, vocabulary 4096; below 2.5 GB hidden 2048, intermediate 5504,
+         * vocabulary 32000; from there Yi-6B's dimensions (one layer comes to 2.79 GB, 2.10 GB of it
+         * the embedding and head; all 32 layers to 24.24 GB, which {@code bench --size 22.6G} gives).
          */
-        public static Shape ofSize(long bytes) {
-            Shape base = bytes < (256L << 20) ? new Shape(256, 688, 4, 1, 4096, 4096)
-                    : bytes < 2_500_000_000L ? new Shape(2048, 5504, 16, 1, 32000, 4096) : autojSlice(1);
+        public static Shape ofSize(long bytes, Base shapeOf) {
+            Shape base = switch (shapeOf) {
+                case AUTOJ_13B -> bytes < (256L << 20) ? new Shape(256, 688, 4, 1, 4096, 4096)
+                        : bytes < REAL_DIMENSIONS_FROM ? new Shape(2048, 5504, 16, 1, 32000, 4096) : autojSlice(1);
+                case BILINGUAL_6B -> bytes < (256L << 20) ? new Shape(512, 1376, 32, 4, 1, 4096, 4096, YI_ROPE_THETA)
+                        : bytes < REAL_DIMENSIONS_FROM ? new Shape(2048, 5504, 32, 4, 1, 32000, 4096, YI_ROPE_THETA)
+                        : bilingual6bSlice(1);
+            };
             long perLayer = base.layerParameters() * 4;
             long fixed = (base.parameters() - base.layerParameters()) * 4;
             int layers = (int) Math.max(1, Math.round((double) (bytes - fixed) / perLayer));
-            return new Shape(base.hidden, base.intermediate, base.heads, layers, base.vocab, base.maxPositions);
+            return base.withLayers(layers);
+        }
+
+        /** This shape with {@code count} layers. */
+        public Shape withLayers(int count) {
+            return new Shape(hidden, intermediate, heads, kvHeads, count, vocab, maxPositions, ropeTheta);
         }
 
         long layerParameters() {
-            return 4L * hidden * hidden + 3L * hidden * intermediate + 2L * hidden;
+            long keyValue = (long) kvHeads * (hidden / heads);
+            return 2L * hidden * hidden + 2L * hidden * keyValue + 3L * hidden * intermediate + 2L * hidden;
         }
 
         /** Every weight, embedding included. */
@@ -276,12 +352,12 @@ public final class SyntheticCheckpoint {
         config.put("hidden_size", s.hidden());
         config.put("intermediate_size", s.intermediate());
         config.put("num_attention_heads", s.heads());
-        config.put("num_key_value_heads", s.heads());
+        config.put("num_key_value_heads", s.kvHeads());
         config.put("num_hidden_layers", s.layers());
         config.put("vocab_size", s.vocab());
         config.put("max_position_embeddings", s.maxPositions());
         config.put("rms_norm_eps", 1e-5);
-        config.put("rope_theta", 10000.0);
+        config.put("rope_theta", s.ropeTheta());
         config.put("tie_word_embeddings", false);
         config.put("hidden_act", "silu");
         config.put("bos_token_id", 1);
