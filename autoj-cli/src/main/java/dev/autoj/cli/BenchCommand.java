@@ -1,9 +1,7 @@
 package dev.autoj.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
@@ -14,6 +12,7 @@ import dev.autoj.onnx.TokenGeneration;
 import dev.autoj.onnx.WeightClass;
 import dev.autoj.onnx.internal.bench.MatVecProbe;
 import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
+import dev.autoj.onnx.internal.runtime.OrtRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -69,7 +68,7 @@ import picocli.CommandLine.Spec;
             "embedding, norms), their form and why they stay at that width."})
 final class BenchCommand implements Callable<Integer> {
 
-    private static final int BATCH = 8;
+    static final int BATCH = 8;
 
     @Spec
     CommandSpec spec;
@@ -123,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Fresh processes timed to their first token; the median by time to first token is reported. */
-    private static final int FIRST_TOKEN_RUNS = 3;
+    static final int FIRST_TOKEN_RUNS = 3;
 
     /**
      * Engine settings given to this JVM that the first-token processes must run with too. Not
@@ -131,10 +130,10 @@ final class BenchCommand implements Callable<Integer> {
      * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
      */
     private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions",
-            "autoj.onnx.int4Head");
+            "autoj.onnx.int4Head", OrtRuntime.SHARED_THREADS_PROPERTY);
 
     /** Prompt length of the time-to-first-token runs (one new token). */
-    private static final int FIRST_TOKEN_PROMPT = 16;
+    static final int FIRST_TOKEN_PROMPT = 16;
 
     @Override
     public Integer call() {
@@ -170,7 +169,7 @@ final class BenchCommand implements Callable<Integer> {
                 work = Files.createTempDirectory("autoj-bench");
             }
             Result result = run(work, bytes, type, where, way, err);
-            print(result);
+            BenchReport.print(result, json, dtype, spec.commandLine().getOut());
             return ExitCode.OK;
         } catch (BackendException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage().replace("\n", " "));
@@ -387,88 +386,6 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private void print(Result r) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode line = mapper.createObjectNode();
-            line.put("model_bytes", r.modelBytes());
-            line.put("prefill_tokens_per_s", round(r.prefillTokensPerSecond()));
-            line.put("decode_tokens_per_s_batch1", round(r.decodeBatch1()));
-            line.put("decode_tokens_per_s_batch8", round(r.decodeBatch8()));
-            line.put("measured_bandwidth_bytes_per_s", Math.round(r.bandwidth()));
-            line.put("bandwidth_ratio", Math.round(r.bandwidthRatio() * 1000) / 1000.0);
-            line.put("route", r.route());
-            line.put("session_weight_bytes", r.sessionWeightBytes());
-            if (r.firstToken() != null) {
-                line.put("time_to_first_token_s", r.firstToken().get("time_to_first_token_s").asDouble());
-                line.put("peak_rss_bytes", r.firstToken().get("peak_rss_bytes").asLong());
-                line.set("time_to_first_token_parts_s", firstTokenParts(mapper, r.firstToken()));
-            }
-            if (r.coldStart() != null) {
-                line.put("cold_time_to_first_token_s", r.coldStart().get("time_to_first_token_s").asDouble());
-                line.put("cold_peak_rss_bytes", r.coldStart().get("peak_rss_bytes").asLong());
-                line.set("cold_time_to_first_token_parts_s", firstTokenParts(mapper, r.coldStart()));
-            }
-            ObjectNode classes = line.putObject("session_weights");
-            for (WeightClass c : r.weights()) {
-                classes.putObject(c.name()).put("bytes", c.bytes()).put("tensors", c.tensors()).put("stored_as", c.storedAs())
-                        .put("why", c.why());
-            }
-            try {
-                out.println(mapper.writeValueAsString(line));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a tree of plain values always serialises", e);
-            }
-        } else {
-            out.printf(Locale.ROOT, "model %.2f GB (%s, %s, route %s), %.2f GB of weights read per step%n", r.modelBytes() / 1e9,
-                    dtype.toLowerCase(Locale.ROOT), r.device(), r.route(), r.streamedBytesPerStep() / 1e9);
-            out.printf(Locale.ROOT, "prefill           %10.1f tokens/s%n", r.prefillTokensPerSecond());
-            out.printf(Locale.ROOT, "decode batch 1    %10.2f tokens/s%n", r.decodeBatch1());
-            out.printf(Locale.ROOT, "decode batch %d    %10.2f tokens/s (%.1fx batch 1)%n", BATCH, r.decodeBatch8(),
-                    r.decodeBatch1() > 0 ? r.decodeBatch8() / r.decodeBatch1() : 0);
-            out.printf(Locale.ROOT, "memory bandwidth  %10.1f GB/s (measured)%n", r.bandwidth() / 1e9);
-            out.printf(Locale.ROOT, "bandwidth ratio   %10.3f (batch-1 weight bytes per second / bandwidth)%n", r.bandwidthRatio());
-            if (r.firstToken() != null) {
-                JsonNode f = r.firstToken();
-                out.printf(Locale.ROOT, "first token       %10.3f s in a fresh process, warm caches (median of %d): jvm %.3f, "
-                        + "onnx runtime %.3f, graph %.3f, weights %.3f, session %.3f, other %.3f, prefill %.3f (%d tokens)%n",
-                        f.get("time_to_first_token_s").asDouble(), FIRST_TOKEN_RUNS, f.get("jvm_s").asDouble(),
-                        f.get("ort_init_s").asDouble(), f.get("graph_s").asDouble(), f.get("weights_s").asDouble(),
-                        f.get("session_s").asDouble(), f.get("open_other_s").asDouble(), f.get("prefill_s").asDouble(),
-                        FIRST_TOKEN_PROMPT);
-                out.printf(Locale.ROOT, "peak memory       %10.2f GB resident in that process (%.2fx the session's %.2f GB of weights)%n",
-                        f.get("peak_rss_bytes").asLong() / 1e9, f.get("peak_rss_bytes").asDouble() / r.sessionWeightBytes(),
-                        r.sessionWeightBytes() / 1e9);
-            }
-            if (r.coldStart() != null) {
-                JsonNode c = r.coldStart();
-                out.printf(Locale.ROOT, "cold start        %10.3f s to the first token in a fresh process with empty caches "
-                        + "(weights %.3f, session %.3f); peak memory %.2f GB (%.2fx the weights)%n",
-                        c.get("time_to_first_token_s").asDouble(), c.get("weights_s").asDouble(), c.get("session_s").asDouble(),
-                        c.get("peak_rss_bytes").asLong() / 1e9, c.get("peak_rss_bytes").asDouble() / r.sessionWeightBytes());
-            }
-            for (WeightClass c : r.weights()) {
-                out.printf(Locale.ROOT, "weights %-10s %8.3f GB, %d tensors, %s: %s%n", c.name(), c.bytes() / 1e9, c.tensors(),
-                        c.storedAs(), c.why());
-            }
-            out.printf(Locale.ROOT, "load average      %10.2f on %d cores%n", r.loadAverage(), Runtime.getRuntime().availableProcessors());
-        }
-        out.flush();
-    }
-
-    private static ObjectNode firstTokenParts(ObjectMapper mapper, JsonNode f) {
-        ObjectNode parts = mapper.createObjectNode();
-        for (String name : new String[] {"jvm", "ort_init", "graph", "weights", "session", "open_other", "prefill"}) {
-            parts.put(name, f.get(name + "_s").asDouble());
-        }
-        return parts;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 
     /** {@code 1G}, {@code 512M}, {@code 2.6G}, {@code 300K} or plain bytes (powers of 1024). */

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,8 +45,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder")
-    Path model;
+    @Mixin
+    EngineOptions engine;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     PromptSource prompt;
@@ -62,16 +63,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "token budget (default: ${DEFAULT-VALUE}, Auto-J's)")
     int maxNewTokens;
 
-    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4",
-            description = "weight type; int4 quantizes linear layers to 4 bits when loading (default: fp32; int4 for a GPTQ folder, which runs only as int4)")
-    String dtype;
-
     @Option(names = "--device", paramLabel = "auto|cuda|cpu", defaultValue = "cpu",
             description = "execution device; auto uses CUDA when it can and falls back to the CPU (default: ${DEFAULT-VALUE})")
     String device;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "where built ONNX models are cached (default: ~/.cache/autoj/onnx)")
-    Path cacheDir;
 
     @Option(names = "--json", description = "print one JSON line instead of the text and a summary")
     boolean json;
@@ -82,7 +76,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (OnnxBackend backend = OnnxBackend.open(options)) {
             int[] promptIds = prompt.ids != null ? prompt.ids : backend.encode(prompt.text);
             TokenGeneration result = backend.generateIds(promptIds, maxNewTokens);
-            String text = prompt.ids != null && !Files.isRegularFile(model.resolve("tokenizer.json"))
+            String text = prompt.ids != null && !Files.isRegularFile(engine.model.resolve("tokenizer.json"))
                     ? null : backend.decode(result.ids());
             print(result, text);
             return OK;
@@ -97,17 +91,14 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxNewTokens < 1) {
             throw new ParameterException(spec.commandLine(), "--max-new-tokens must be at least 1, got " + maxNewTokens);
         }
-        if (!Files.isDirectory(model)) {
-            throw new ParameterException(spec.commandLine(), "--model " + model + " is not a folder; pass a Hugging Face "
-                    + "model folder holding config.json, tokenizer.json and the safetensors weights");
-        }
+        engine.requireFolder(spec);
         try {
-            OnnxOptions options = OnnxOptions.of(model).withDevice(Device.parse(device))
+            OnnxOptions options = OnnxOptions.of(engine.model).withDevice(Device.parse(device))
                     .withMaxNewTokens(maxNewTokens);
-            if (dtype != null) {
-                options = options.withDtype(Dtype.parse(dtype));
+            if (engine.dtype != null) {
+                options = options.withDtype(Dtype.parse(engine.dtype));
             }
-            return cacheDir == null ? options : options.withCacheDir(cacheDir);
+            return engine.cacheDir == null ? options : options.withCacheDir(engine.cacheDir);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -5,9 +5,9 @@ import dev.autoj.engine.backend.Device;
 import dev.autoj.engine.backend.Dtype;
 import dev.autoj.onnx.OnnxOptions;
 import dev.autoj.onnx.server.EngineServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,26 +30,17 @@ import picocli.CommandLine.Option;
             "Ctrl-C stops it. No authentication unless --token-env: keep it on loopback or a trusted network."})
 final class ServeCommand extends AutojCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "the Hugging Face model folder (config.json, tokenizer.json, *.safetensors), or an Optimum /"
-                    + " onnxruntime-genai ONNX export")
-    Path model;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--model-name", paramLabel = "NAME",
             description = "the model id clients send and /v1/models lists, e.g. GAIR/autoj-13b (default: the folder's name);"
                     + " it is what clients' --model-name / autoj.modelName must say")
     String modelName;
 
-    @Option(names = "--dtype", paramLabel = "fp32|fp16|int4",
-            description = "weight type in the session (default: fp32; int4 for a GPTQ folder, which runs only as int4)")
-    String dtype;
-
     @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
             description = "execution device; auto tries CUDA and falls back to the CPU (default: ${DEFAULT-VALUE})")
     String device;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "where built ONNX graphs are kept (default: ~/.cache/autoj/onnx)")
-    Path cacheDir;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "the address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}, this machine only)")
@@ -75,19 +66,16 @@ final class ServeCommand extends AutojCommand {
         EngineServer.Options options;
         try {
             String token = tokenEnv == null ? null : EngineServer.token(tokenEnv);
-            options = new EngineServer.Options(model, modelName, dtype == null ? null : Dtype.parse(dtype), Device.parse(device),
-                    cacheDir, EngineServer.checkedHost(host), port, maxBatch, token);
+            options = new EngineServer.Options(engine.model, modelName, engine.dtype == null ? null : Dtype.parse(engine.dtype), Device.parse(device),
+                    engine.cacheDir, EngineServer.checkedHost(host), port, maxBatch, token);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), optionNamed(e.getMessage()));
         }
-        if (!Files.isDirectory(model)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model " + model + " is not a folder; pass a"
-                    + " Hugging Face model folder holding config.json, tokenizer.json and the safetensors weights");
-        }
+        engine.requireFolder(spec);
         try {
             EngineServer.serve(options, out(), spec.commandLine().getErr(), started -> server = started);
         } catch (EngineServer.StartException e) {
-            throw new InputException(model, 0, e.getMessage(), e.modelFault()
+            throw new InputException(engine.model, 0, e.getMessage(), e.modelFault()
                     ? "point --model at a LLaMA-family Hugging Face checkpoint or an Optimum / onnxruntime-genai ONNX export"
                     : "choose another --port (0 for any free one) or --host", e);
         }
