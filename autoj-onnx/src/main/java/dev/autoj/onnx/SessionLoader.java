@@ -197,36 +197,68 @@ final class SessionLoader {
      * parallel (ONNX Runtime packs a session's weights on the thread that creates it). With
      * weights mapped from the 4-bit cache, each pair's codes are unmapped as soon as its sessions
      * hold their packed copies, before the next pair starts: the packed weights grow while the
-     * mapped codes resident beside them stay at two parts' worth.
+     * mapped codes resident beside them stay at two parts' worth. The last part, which holds the
+     * output head (at fp32, as large as two 13B parts' codes, and packed beside its mapped bytes),
+     * is created first, with the first part ({@link #creationOrder}): its extra weight then falls
+     * while little else is resident, not at the end on top of every packed part.
      */
     private static void createParts(OrtEnvironment env, ModelConfig config, Dtype dtype, LlamaGraph.Int4 int4, boolean prepacking,
             DecoderSession.Graph graph, Map<String, OnnxTensorLike> initializers, WeightCache.Mapped cached,
             List<OrtSession> sessions) throws OrtException {
         LlamaGraph.Int4 layout = dtype == Dtype.INT4 ? int4 : null;
         List<LlamaGraph.Span> spans = graph.spans(config);
-        for (int i = 0; i < spans.size(); i += 2) {
-            LlamaGraph.Span first = spans.get(i);
-            Map<String, OnnxTensorLike> own = Initializers.only(initializers, name -> LlamaWeights.inSpan(config, layout, first, name));
-            Path firstFile = graph.files().get(i);
-            if (i + 1 == spans.size()) {
-                sessions.add(createCpuSession(env, firstFile, dtype, prepacking, own));
-            } else {
-                LlamaGraph.Span second = spans.get(i + 1);
-                Map<String, OnnxTensorLike> next = Initializers.only(initializers,
-                        name -> LlamaWeights.inSpan(config, layout, second, name));
-                Path secondFile = graph.files().get(i + 1);
-                sessions.addAll(List.of(inParallel(() -> createCpuSession(env, firstFile, dtype, prepacking, own),
-                        () -> createCpuSession(env, secondFile, dtype, prepacking, next))));
+        OrtSession[] created = new OrtSession[spans.size()];
+        List<Integer> order = creationOrder(spans.size());
+        try {
+            for (int k = 0; k < order.size(); k += 2) {
+                int first = order.get(k);
+                Map<String, OnnxTensorLike> own = Initializers.only(initializers,
+                        name -> LlamaWeights.inSpan(config, layout, spans.get(first), name));
+                Path firstFile = graph.files().get(first);
+                if (k + 1 == order.size()) {
+                    created[first] = createCpuSession(env, firstFile, dtype, prepacking, own);
+                } else {
+                    int second = order.get(k + 1);
+                    Map<String, OnnxTensorLike> next = Initializers.only(initializers,
+                            name -> LlamaWeights.inSpan(config, layout, spans.get(second), name));
+                    Path secondFile = graph.files().get(second);
+                    OrtSession[] pair = inParallel(() -> createCpuSession(env, firstFile, dtype, prepacking, own),
+                            () -> createCpuSession(env, secondFile, dtype, prepacking, next));
+                    created[first] = pair[0];
+                    created[second] = pair[1];
+                }
+                if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
+                    for (int j : order.subList(k, Math.min(k + 2, order.size()))) {
+                        LlamaGraph.Span span = spans.get(j);
+                        cached.slots().values().stream()
+                                .filter(slot -> slot.packedByOrt() && LlamaWeights.inSpan(config, layout, span, slot.name()))
+                                .forEach(slot -> cached.release(slot.name()));
+                    }
+                }
             }
-            if (cached != null && EngineSwitches.RELEASE_PACKED_CODES) {
-                for (int j = i; j < Math.min(i + 2, spans.size()); j++) {
-                    LlamaGraph.Span span = spans.get(j);
-                    cached.slots().values().stream()
-                            .filter(slot -> slot.packedByOrt() && LlamaWeights.inSpan(config, layout, span, slot.name()))
-                            .forEach(slot -> cached.release(slot.name()));
+        } finally {
+            // in span order, so that the caller runs them in order and closes every one that exists
+            for (OrtSession session : created) {
+                if (session != null) {
+                    sessions.add(session);
                 }
             }
         }
+    }
+
+    /** The order parts are created in: the last (with the head) and the first, then the rest in order. */
+    static List<Integer> creationOrder(int parts) {
+        List<Integer> order = new ArrayList<>();
+        if (parts > 1) {
+            order.add(parts - 1);
+        }
+        for (int i = 0; i < parts - 1; i++) {
+            order.add(i);
+        }
+        if (parts == 1) {
+            order.add(0);
+        }
+        return order;
     }
 
     /**
