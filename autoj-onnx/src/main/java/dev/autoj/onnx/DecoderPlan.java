@@ -23,17 +23,17 @@ record DecoderPlan(Device device, OnnxOptions.Route route, ModelCache.Kind kind,
         List<Integer> starts) {
 
     /**
-     * Sessions of a 4-bit CPU step decoder, at most: its layers in this many consecutive parts,
-     * so one layer a part for every judge up to 64 layers (Auto-J-13B has 40, the 6B 32).
+     * Sessions of a 4-bit CPU step decoder, at most: its layers in this many consecutive parts.
      * ONNX Runtime copies each MatMulNBits weight into its own packed layout when a session is
      * created, and only then can the mapped 4-bit codes be dropped; with the layers in parts
      * created two at a time, and each pair's codes unmapped before the next pair starts, the
-     * codes of two parts at most are resident beside the packed copy (two layers' worth, 2/40 of
-     * them at 13B; with two sessions it was all of them: peak memory 2.0x the weights). Each part
-     * costs one more {@code session.run} per token (tens of microseconds against hundreds of
-     * milliseconds for a 13B token).
+     * codes of two parts at most are resident beside the packed copy (2/16 of them, instead
+     * of all: peak memory 2.0x the weights at 13B with two sessions). Not more: one layer a part
+     * (43 at 13B) took the warm peak from about 1.24x to 1.17x the weights but decoding from
+     * 3.67 to 2.87 tokens/s (each part's run and its own allocator cost more than the memory saved
+     * is worth: measured with {@code bench --size 52G --dtype int4}, docs/onnx-backend.md).
      */
-    static final int MAX_INT4_PARTS = 64;
+    static final int MAX_INT4_PARTS = 16;
 
     DecoderPlan {
         starts = List.copyOf(starts);
