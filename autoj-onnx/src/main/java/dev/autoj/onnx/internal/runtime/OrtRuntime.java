@@ -10,15 +10,14 @@ import dev.autoj.engine.backend.BackendException;
  * The process's ONNX Runtime environment, created once with one intra-op thread pool that every
  * session of the engine shares, and the session options that use it.
  *
- * <p>Why: by default each session owns a pool of its own, as many threads as cores, which spin
- * for a while after each run (and ONNX Runtime's default size for it counted one core on this
- * project's 2-vCPU machines, so sessions ran on one thread: see {@link #threads()}). A 4-bit decoder on the CPU runs as up to 16 sessions one after
- * another for every token (its layers in parts, see {@code DecoderPlan}); with a pool per part,
- * the threads of the part that just ran spin on the cores the next part's threads need. One pool
- * for all of them has nobody to compete with. {@code -Dautoj.onnx.sharedThreads=false} keeps a
- * pool per session (to compare). When something else in the process created the environment
- * first, its thread settings cannot be changed: sessions then keep pools of their own, said once
- * at DEBUG.
+ * <p>Why: a session made with default options gets an intra-op pool of its own, sized by ONNX
+ * Runtime's count of physical cores; on this project's 2-vCPU machines that count was one, so
+ * every session ran on one thread ({@link #threads()}), and a 4-bit CPU decoder, which runs as up
+ * to 16 sessions one after another for every token, would hold a pool per part. Here the pool has
+ * one thread per processor the JVM may use and every session shares it.
+ * {@code -Dautoj.onnx.sharedThreads=false} gives each session a pool of its own of the same size
+ * (to compare). When something else in the process created the environment first, its thread
+ * settings cannot be changed: sessions then get pools of their own, said once at DEBUG.
  *
  * <pre>{@code
  * OrtEnvironment env = OrtRuntime.environment();
@@ -82,7 +81,10 @@ public final class OrtRuntime {
         return shared;
     }
 
-    /** New session options: on the shared pool when there is one, else on a pool of their own of {@link #threads()}. The caller closes them. */
+    /**
+     * New session options: on the shared pool when there is one, else on a pool of their own of
+     * {@link #threads()} threads. The caller closes them.
+     */
     public static OrtSession.SessionOptions sessionOptions() throws OrtException {
         boolean useShared = sharedThreads();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
