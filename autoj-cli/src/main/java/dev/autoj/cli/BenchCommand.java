@@ -60,15 +60,21 @@ import picocli.CommandLine.Spec;
             "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
                     + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\",\"route\",\"session_weight_bytes\","
                     + "\"time_to_first_token_s\",\"peak_rss_bytes\",\"time_to_first_token_parts_s\",\"cold_time_to_first_token_s\","
-                    + "\"cold_peak_rss_bytes\",\"cold_time_to_first_token_parts_s\",\"session_weights\"}",
+                    + "\"cold_peak_rss_bytes\",\"cold_time_to_first_token_parts_s\",\"session_weights\",\"judgment\"}",
             "Time to first token (16-token prompt) and peak resident memory are measured in fresh processes on the",
             "model just benchmarked: once before anything else opens it (cold: empty caches, the weights converted",
             "or quantized into the cache) and three times after (warm); the parts are jvm, ort_init, graph, weights,",
             "session, open_other, prefill. session_weights gives the bytes of each class of weights (linear, head,",
-            "embedding, norms), their form and why they stay at that width."})
+            "embedding, norms), their form and why they stay at that width. With --judgment-tokens N, judgment gives",
+            "what one pairwise judgment in both orders costs: two N-token prompts decoded as one batch for up to",
+            BenchCommand.JUDGMENT_CRITIQUE + " tokens each (a critique's length), with prefill and decoding timed apart and the"
+                    + " decoding rate at that context."})
 final class BenchCommand implements Callable<Integer> {
 
     static final int BATCH = 8;
+
+    /** Tokens each order of the --judgment-tokens run may generate: about an Auto-J critique. */
+    static final int JUDGMENT_CRITIQUE = 200;
 
     @Spec
     CommandSpec spec;
@@ -109,6 +115,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--new-tokens", paramLabel = "N", defaultValue = "32", description = "tokens decoded per sequence (default: ${DEFAULT-VALUE})")
     int newTokens;
 
+    @Option(names = "--judgment-tokens", paramLabel = "N", defaultValue = "0",
+            description = "also time one pairwise judgment: both orders' N-token prompts as one batch, up to "
+                    + JUDGMENT_CRITIQUE + " new tokens each (0: not run; default: ${DEFAULT-VALUE})")
+    int judgmentTokens;
+
     @Option(names = "--dir", paramLabel = "DIR", description = "where to write the model and its built graph (default: a temporary folder, deleted)")
     Path dir;
 
@@ -118,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The figures of one run. */
     record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
             double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage, String route,
-            long sessionWeightBytes, JsonNode firstToken, JsonNode coldStart, List<WeightClass> weights) {
+            long sessionWeightBytes, JsonNode firstToken, JsonNode coldStart, List<WeightClass> weights, JsonNode judgment) {
     }
 
     /** Fresh processes timed to their first token; the median by time to first token is reported. */
@@ -160,6 +171,9 @@ final class BenchCommand implements Callable<Integer> {
         shapeBase();
         if (promptTokens < 2 || newTokens < 2) {
             throw new ParameterException(spec.commandLine(), "--prompt-tokens and --new-tokens must be at least 2");
+        }
+        if (judgmentTokens != 0 && judgmentTokens < 2) {
+            throw new ParameterException(spec.commandLine(), "--judgment-tokens must be 0 (not run) or at least 2");
         }
         PrintWriter err = spec.commandLine().getErr();
         Path work = dir;
@@ -215,7 +229,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         OnnxOptions options = OnnxOptions.of(model).withDtype(type).withDevice(where).withCacheDir(work.resolve("cache"))
-                .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, 1)).withRoute(way);
+                .withMaxBatchSize(BATCH).withMaxNewTokens(Math.max(newTokens, judgmentTokens > 0 ? JUDGMENT_CRITIQUE : 1)).withRoute(way);
         long start = System.nanoTime();
         long streamed;
         long sessionWeights;
@@ -223,6 +237,7 @@ final class BenchCommand implements Callable<Integer> {
         String device;
         String routeTaken;
         double[] result;
+        JsonNode judgment = null;
         try (OnnxBackend backend = OnnxBackend.open(options)) {
             progress(log, String.format(Locale.ROOT, "session on %s in %.1f s, route %s", backend.device(),
                     (System.nanoTime() - start) / 1e9, backend.route().name().toLowerCase(Locale.ROOT)));
@@ -246,6 +261,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             double batch8 = decodeRate(backend, prompts);
             progress(log, String.format(Locale.ROOT, "decode batch %d: %.2f tokens/s", BATCH, batch8));
+            if (judgmentTokens > 0) {
+                judgment = judgment(backend, List.of(prompt(random, judgmentTokens, shape.vocab()),
+                        prompt(random, judgmentTokens, shape.vocab())));
+                progress(log, String.format(Locale.ROOT, "a pairwise judgment of %d-token prompts: %.1f s",
+                        judgmentTokens, judgment.get("wall_s").asDouble()));
+            }
             routeTaken = backend.route().name().toLowerCase(Locale.ROOT);
             streamed = backend.weightBytesPerStep();
             // every initializer the session holds, by class: what is read per step plus the embedding table (only gathered)
@@ -260,7 +281,7 @@ final class BenchCommand implements Callable<Integer> {
         JsonNode first = where == Device.CUDA ? null
                 : firstToken(model, work.resolve("cache"), type, routeTaken.toUpperCase(Locale.ROOT), log, FIRST_TOKEN_RUNS);
         return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
-                device, loadAverage(), routeTaken, sessionWeights, first, cold, weights);
+                device, loadAverage(), routeTaken, sessionWeights, first, cold, weights, judgment);
     }
 
     /** The model whose shape {@code --shape} names; a usage error naming the choices for any other. */
@@ -323,6 +344,26 @@ final class BenchCommand implements Callable<Integer> {
         // on a toy model the difference can drown in timing noise; then the whole run's rate, which
         // counts the prefill as decoding time (a lower bound)
         return nanos > first ? tokens * 1e9 / (nanos - first) : tokens * 1e9 / nanos;
+    }
+
+    /**
+     * One pairwise judgment's cost: both orders' prompts as one batch, as the judge sends them. The
+     * prompts are prefilled one after the other; {@code decode_tokens_per_s} is each sequence's
+     * tokens after the first over its decoding time (batch 2, at the prompts' context).
+     */
+    private static JsonNode judgment(OnnxBackend backend, List<int[]> orders) {
+        long start = System.nanoTime();
+        List<TokenGeneration> both = backend.generateIds(orders, JUDGMENT_CRITIQUE);
+        long wall = System.nanoTime() - start;
+        com.fasterxml.jackson.databind.node.ObjectNode out = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        out.put("prompt_tokens", orders.get(0).length);
+        com.fasterxml.jackson.databind.node.ArrayNode generated = out.putArray("new_tokens");
+        both.forEach(g -> generated.add(g.ids().length));
+        out.put("wall_s", Math.round(wall / 1e6) / 1e3);
+        out.put("prefill_s", Math.round(both.get(0).prefillNanos() / 1e6) / 1e3);
+        out.put("decode_s", Math.round(both.stream().mapToLong(TokenGeneration::decodeNanos).max().orElse(0) / 1e6) / 1e3);
+        out.put("decode_tokens_per_s", Math.round(decodeRate(both) / both.size() * 1000) / 1000.0);
+        return out;
     }
 
     /** Decoded tokens after the first, over the time the batch took for them. */

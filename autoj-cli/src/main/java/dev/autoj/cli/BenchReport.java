@@ -37,6 +37,9 @@ final class BenchReport {
                 line.put("cold_peak_rss_bytes", r.coldStart().get("peak_rss_bytes").asLong());
                 line.set("cold_time_to_first_token_parts_s", firstTokenParts(mapper, r.coldStart()));
             }
+            if (r.judgment() != null) {
+                line.set("judgment", r.judgment());
+            }
             ObjectNode classes = line.putObject("session_weights");
             for (WeightClass c : r.weights()) {
                 classes.putObject(c.name()).put("bytes", c.bytes()).put("tensors", c.tensors()).put("stored_as", c.storedAs())
@@ -74,6 +77,13 @@ final class BenchReport {
                         + "(weights %.3f, session %.3f); peak memory %.2f GB (%.2fx the weights)%n",
                         c.get("time_to_first_token_s").asDouble(), c.get("weights_s").asDouble(), c.get("session_s").asDouble(),
                         c.get("peak_rss_bytes").asLong() / 1e9, c.get("peak_rss_bytes").asDouble() / r.sessionWeightBytes());
+            }
+            if (r.judgment() != null) {
+                JsonNode j = r.judgment();
+                out.printf(Locale.ROOT, "pairwise judgment %10.1f s for both orders of a %d-token prompt (%s new tokens): prefill "
+                        + "%.1f s, decoding %.1f s at %.2f tokens/s a sequence%n", j.get("wall_s").asDouble(),
+                        j.get("prompt_tokens").asInt(), j.get("new_tokens"), j.get("prefill_s").asDouble(),
+                        j.get("decode_s").asDouble(), j.get("decode_tokens_per_s").asDouble());
             }
             for (WeightClass c : r.weights()) {
                 out.printf(Locale.ROOT, "weights %-10s %8.3f GB, %d tensors, %s: %s%n", c.name(), c.bytes() / 1e9, c.tensors(),

@@ -149,6 +149,22 @@ class BenchCommandTest {
     }
 
     @Test
+    @DisplayName("--judgment-tokens times both orders of a pairwise judgment as one batch, prefill and decoding apart")
+    void judgmentIsTimed() throws Exception {
+        CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--dtype", "int4", "--prompt-tokens", "8",
+                "--new-tokens", "2", "--judgment-tokens", "40", "--dir", temp.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode judgment = new ObjectMapper().readTree(run.out().strip()).get("judgment");
+        assertThat(judgment.get("prompt_tokens").asInt()).isEqualTo(40);
+        assertThat(judgment.get("new_tokens")).hasSize(2);
+        judgment.get("new_tokens").forEach(n -> assertThat(n.asInt()).isBetween(1, BenchCommand.JUDGMENT_CRITIQUE));
+        assertThat(judgment.get("prefill_s").asDouble()).isPositive();
+        assertThat(judgment.get("wall_s").asDouble())
+                .isGreaterThanOrEqualTo(judgment.get("decode_s").asDouble());
+    }
+
+    @Test
     @DisplayName("--route loop measures the generation graph and says so")
     void loopRouteIsMeasuredAndNamed() throws Exception {
         CliRun run = CliRun.of(new CommandLine(new BenchCommand()), "--size", "12M", "--prompt-tokens", "8",
@@ -165,6 +181,7 @@ class BenchCommandTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "--route, fast, --route fast is not a route",
+        "--judgment-tokens, 1, --judgment-tokens must be 0 (not run) or at least 2",
         "--size, lots, --size lots is not a size",
         "--stored, gguf, '--stored gguf is not f32, f16 or bin'",
         "--shape, 7b, '--shape 7b is not a shape; use 13b (Auto-J-13B) or 6b (Auto-J bilingual 6B)'"})

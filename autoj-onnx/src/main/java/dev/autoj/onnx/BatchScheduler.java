@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
  * them as one batch, so concurrent callers share every forward pass; jobs that arrive while a
  * batch runs wait for the next one.
  *
- * <p>A batch is left-padded to its longest prompt. Padding, and the filler steps of sequences that
+ * <p>A batch whose key/value caches would not fit the memory left for them is decoded as several
+ * smaller ones ({@link CacheBudget}). A batch is left-padded to its longest prompt. Padding, and the filler steps of sequences that
  * already stopped, are hidden from attention and take no position (see
  * {@link StepDecoder#forward(KvCache, int[][], boolean[][], boolean)}), so each
  * sequence's tokens are those it would get alone.
@@ -34,6 +35,8 @@ final class BatchScheduler implements AutoCloseable {
     private final BatchQueue<Job> queue;
     private final Object lock = new Object();
     private final IntConsumer batchStarted;
+    /** Bytes the key/value caches of a batch may take now ({@link CacheBudget#headroom()}; tests set less). */
+    private final java.util.function.LongSupplier cacheHeadroom;
     private volatile IntConsumer stepRows = rows -> { };
     private Thread worker;
     private boolean closed;
@@ -44,6 +47,13 @@ final class BatchScheduler implements AutoCloseable {
 
     /** With {@code batchStarted} told each batch's size on the decoding thread before it runs (tests observe batching). */
     BatchScheduler(DecoderSession session, ModelConfig config, int maxBatch, IntConsumer batchStarted) {
+        this(session, config, maxBatch, batchStarted, CacheBudget::headroom);
+    }
+
+    /** As above, with the memory a batch's key/value caches may take given by {@code cacheHeadroom}. */
+    BatchScheduler(DecoderSession session, ModelConfig config, int maxBatch, IntConsumer batchStarted,
+            java.util.function.LongSupplier cacheHeadroom) {
+        this.cacheHeadroom = cacheHeadroom;
         this.session = session;
         this.config = config;
         this.queue = new BatchQueue<>(maxBatch);
@@ -97,14 +107,18 @@ final class BatchScheduler implements AutoCloseable {
     }
 
     private void run(List<Job> batch) {
-        try {
-            batchStarted.accept(batch.size());
-            List<TokenGeneration> results = decode(batch);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result().complete(results.get(i));
+        List<List<Job>> groups = session.generationGraph() ? List.of(batch)
+                : CacheBudget.groups(batch, KvCache.bytesPerSlot(config), cacheHeadroom.getAsLong());
+        for (List<Job> group : groups) {
+            try {
+                batchStarted.accept(group.size());
+                List<TokenGeneration> results = decode(group);
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).result().complete(results.get(i));
+                }
+            } catch (RuntimeException | Error e) {
+                group.forEach(job -> job.result().completeExceptionally(e));
             }
-        } catch (RuntimeException | Error e) {
-            batch.forEach(job -> job.result().completeExceptionally(e));
         }
     }
 
@@ -158,17 +172,27 @@ final class BatchScheduler implements AutoCloseable {
         long start = System.nanoTime();
         long prefill = 0;
         float[][][] logits = new float[n][][];
-        List<KvCache> singles = new ArrayList<>();
         KvCache merged;
-        try {
-            for (int b = 0; b < n; b++) {
-                KvCache single = steps.newCache();
-                singles.add(single);
-                logits[b] = steps.forward(single, jobs.get(b).prompt(), false);
+        if (n == 1) {
+            merged = steps.newCache(jobs.get(0).prompt().length + jobs.get(0).budget());
+            logits[0] = prefill(steps, merged, jobs.get(0));
+        } else {
+            // each prompt prefilled alone, then copied into its row of the batch's cache: at most one
+            // prompt's cache beside the batch's
+            int longest = jobs.stream().mapToInt(j -> j.prompt().length).max().orElseThrow();
+            int room = jobs.stream().mapToInt(Job::budget).max().orElseThrow();
+            merged = KvCache.forBatch(steps.newCache(), n, longest, longest + room);
+            try {
+                for (int b = 0; b < n; b++) {
+                    try (KvCache single = steps.newCache(jobs.get(b).prompt().length)) {
+                        logits[b] = prefill(steps, single, jobs.get(b));
+                        merged.putRow(b, single);
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                merged.close();
+                throw e;
             }
-            merged = n == 1 ? singles.remove(0) : KvCache.merge(singles);
-        } finally {
-            singles.forEach(KvCache::close);
         }
         try (KvCache cache = merged) {
             // rows[i]: the job whose sequence is row i of the cache; shrinks as sequences stop
@@ -218,6 +242,15 @@ final class BatchScheduler implements AutoCloseable {
                     jobs.get(b).prompt().length, prefill, finished[b] - start - prefill));
         }
         return out;
+    }
+
+    private static float[][] prefill(StepDecoder steps, KvCache cache, Job job) {
+        try {
+            return steps.forward(cache, job.prompt(), false);
+        } catch (RuntimeException | Error e) {
+            cache.close();
+            throw e;
+        }
     }
 
     /** Stops the decoding thread; jobs still queued fail with a clear error. */

@@ -1,7 +1,6 @@
 package dev.autoj.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -11,37 +10,54 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * The key/value cache of a batch of sequences on the host: the last step's outputs, fed back as
- * the next step's past, plus which cache slots hold real tokens (padding and the filler steps of
- * finished sequences are masked out of attention). {@link StepDecoder} fills it; {@link #merge}
- * and {@link #compact} reshape it between steps.
+ * The key/value cache of a batch of sequences on the host, in buffers of a fixed capacity that the
+ * step graph reads in place ({@code cache_key.L}: keys transposed, [batch, kv_heads, head_dim,
+ * capacity]; {@code cache_value.L}: [batch, kv_heads, capacity, head_dim]); each step's own keys
+ * and values are appended to them ({@link #append}), so no step copies the cache. Also which slots
+ * hold real tokens (padding and filler are masked out of attention). {@link StepDecoder} fills it;
+ * {@link #merge} and {@link #compact} reshape it between steps.
+ *
+ * <p>The capacity is what the caller expects the sequences to reach (prompt and budget); a step
+ * beyond it grows the buffers once (to at least twice). The buffers are direct memory, so the
+ * JVM's {@code -XX:MaxDirectMemorySize} bounds them; {@link #bytesPerSlot} says what a slot costs.
  */
 final class KvCache implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final ModelConfig config;
-    /** The last step's results: one per session (two when the decoder is split, each with its layers' cache). */
-    private List<OrtSession.Result> last;
-    /** Past tensors of a merged or compacted batch, owned here (then {@code last} is null). */
-    private Map<String, OnnxTensor> owned;
+    /** Slots to allocate for when the first step comes (at least what that step needs). */
+    private final int capacityHint;
+    private FloatBuffer[] keys = new FloatBuffer[0];
+    private FloatBuffer[] values = new FloatBuffer[0];
+    private OnnxTensor[] keyTensors = new OnnxTensor[0];
+    private OnnxTensor[] valueTensors = new OnnxTensor[0];
+    private int capacity;
     private int length;
     private int batch = -1;
     private boolean[][] valid = new boolean[0][];
     private int[] realTokens = new int[0];
 
-    KvCache(OrtEnvironment env, ModelConfig config) {
+    KvCache(OrtEnvironment env, ModelConfig config, int capacityHint) {
         this.env = env;
         this.config = config;
+        this.capacityHint = capacityHint;
+    }
+
+    /** Bytes of host memory one slot of one sequence takes: a key and a value per layer and key/value head. */
+    static long bytesPerSlot(ModelConfig config) {
+        return 2L * config.numLayers() * config.numKvHeads() * config.headDim() * Float.BYTES;
     }
 
     int length() {
         return length;
+    }
+
+    /** Slots the buffers hold (filled or not); 0 before the first step. */
+    int capacity() {
+        return capacity;
     }
 
     /** Sequences in the cache; -1 before the first step. */
@@ -66,81 +82,110 @@ final class KvCache implements AutoCloseable {
         realTokens = new int[rows];
     }
 
-    /** After a step: its {@code results} hold the cache, now {@code total} slots long. */
-    void advance(List<OrtSession.Result> results, int total, boolean[][] validAfter, int[] realAfter) {
-        close();
-        last = results;
-        length = total;
+    /** Makes room for {@code slots} slots in all, growing the buffers (a copy of the filled slots) if needed. */
+    void reserve(int slots) {
+        if (slots <= capacity) {
+            return;
+        }
+        int target = capacity == 0 ? Math.max(slots, capacityHint) : Math.max(slots, 2 * capacity);
+        target = Math.min(target, Math.max(slots, config.contextWindow()));
+        Buffers grown = Buffers.allocate(env, config, batch, target);
+        if (capacity > 0) {
+            for (int l = 0; l < config.numLayers(); l++) {
+                copyRows(l, grown, new int[0], identity(batch), length, 0);
+            }
+        }
+        replace(grown, target);
+    }
+
+    /** The cache's key buffer of {@code layer} as the graph input {@code cache_key.L}. */
+    OnnxTensor keyInput(int layer) {
+        return keyTensors[layer];
+    }
+
+    /** The cache's value buffer of {@code layer} as the graph input {@code cache_value.L}. */
+    OnnxTensor valueInput(int layer) {
+        return valueTensors[layer];
+    }
+
+    /**
+     * After a step of {@code seq} tokens: writes its keys and values ({@code new_key.L},
+     * {@code new_value.L} of {@code results}) into the slots after the filled ones, which
+     * {@link #reserve} made room for; the cache is then {@code length + seq} slots long.
+     */
+    void append(List<OrtSession.Result> results, int seq, boolean[][] validAfter, int[] realAfter) {
+        int kv = config.numKvHeads();
+        int d = config.headDim();
+        for (OrtSession.Result result : results) {
+            for (java.util.Map.Entry<String, ai.onnxruntime.OnnxValue> output : result) {
+                String name = output.getKey();
+                boolean key = name.startsWith("new_key.");
+                if (!key && !name.startsWith("new_value.")) {
+                    continue;
+                }
+                int layer = Integer.parseInt(name.substring(name.indexOf('.') + 1));
+                float[] step = new float[batch * kv * seq * d];
+                ((OnnxTensor) output.getValue()).getFloatBuffer().get(step);
+                FloatBuffer target = key ? keys[layer] : values[layer];
+                float[] row = key ? new float[seq] : null;
+                for (int b = 0; b < batch; b++) {
+                    for (int h = 0; h < kv; h++) {
+                        int from = (b * kv + h) * seq * d;
+                        if (key) {
+                            // [d, capacity] per head: the step's keys are the columns after the filled ones
+                            int base = (b * kv + h) * d * capacity + length;
+                            for (int i = 0; i < d; i++) {
+                                for (int s = 0; s < seq; s++) {
+                                    row[s] = step[from + s * d + i];
+                                }
+                                target.put(base + i * capacity, row, 0, seq);
+                            }
+                        } else {
+                            target.put(((b * kv + h) * capacity + length) * d, step, from, seq * d);
+                        }
+                    }
+                }
+            }
+        }
+        length += seq;
         valid = validAfter;
         realTokens = realAfter;
     }
 
-    /** The past tensor {@code present_<kind>.<layer>} of the last step, or null before the first. */
-    OnnxTensor past(String name) {
-        if (owned != null) {
-            return owned.get(name);
-        }
-        if (last == null) {
-            return null;
-        }
-        for (OrtSession.Result result : last) {
-            Optional<OnnxValue> value = result.get(name);
-            if (value.isPresent()) {
-                return (OnnxTensor) value.get();
-            }
-        }
-        throw new IllegalStateException("no session output " + name);
+    /**
+     * An empty cache for a batch of {@code rows} sequences, the longest prompt {@code longest}
+     * tokens, room for {@code capacity} slots; {@link #putRow} fills each row from a
+     * single-sequence cache after its own prefill, left-padded to the longest: the padding slots
+     * hold zeros and are marked invalid, so they are masked from every later query. Prefilling one
+     * prompt at a time keeps the attention scores of a prefill at one sequence's size (they grow
+     * with the square of the prompt length), gives every sequence exactly its single-run prefill,
+     * and holds one prompt's cache beside the batch's.
+     */
+    static KvCache forBatch(KvCache empty, int rows, int longest, int capacity) {
+        KvCache cache = new KvCache(empty.env, empty.config, capacity);
+        cache.batch = rows;
+        cache.replace(Buffers.allocate(cache.env, cache.config, rows, capacity), capacity);
+        cache.length = longest;
+        cache.valid = new boolean[rows][longest];
+        cache.realTokens = new int[rows];
+        return cache;
     }
 
-    /**
-     * One batch cache from single-sequence caches (each after its own prefill), left-padded to
-     * the longest: the padding slots hold zeros and are marked invalid, so they are masked from
-     * every later query. Prefilling one prompt at a time keeps the attention scores of a prefill
-     * at one sequence's size (they grow with the square of the prompt length), and gives every
-     * sequence exactly its single-run prefill.
-     */
-    static KvCache merge(List<KvCache> singles) {
-        KvCache first = singles.get(0);
-        ModelConfig config = first.config;
-        int n = singles.size();
-        int longest = singles.stream().mapToInt(KvCache::length).max().orElseThrow();
-        int kvHeads = config.numKvHeads();
-        int d = config.headDim();
-        Map<String, OnnxTensor> merged = new HashMap<>();
-        try {
-            for (int l = 0; l < config.numLayers(); l++) {
-                for (String kind : new String[] {"key", "value"}) {
-                    String name = "present_" + kind + "." + l;
-                    FloatBuffer out = ByteBuffer.allocateDirect(n * kvHeads * longest * d * 4).order(ByteOrder.nativeOrder())
-                            .asFloatBuffer();
-                    for (int b = 0; b < n; b++) {
-                        KvCache single = singles.get(b);
-                        FloatBuffer source = single.past(name).getFloatBuffer();
-                        int length = single.length;
-                        for (int h = 0; h < kvHeads; h++) {
-                            int target = ((b * kvHeads + h) * longest + (longest - length)) * d;
-                            out.put(target, source, h * length * d, length * d);
-                        }
-                    }
-                    merged.put(name, OnnxTensor.createTensor(first.env, out, new long[] {n, kvHeads, longest, d}));
-                }
-            }
-        } catch (OrtException e) {
-            merged.values().forEach(OnnxTensor::close);
-            throw new BackendException("ONNX Runtime could not build the batch key/value cache: " + e.getMessage(), e);
+    /** Row {@code b} of this batch cache from {@code single} (one sequence, at most as long as the batch's longest). */
+    void putRow(int b, KvCache single) {
+        if (single.batch != 1 || single.length > length) {
+            throw new IllegalArgumentException("a row takes one sequence of at most " + length + " slots, got "
+                    + single.batch + " of " + single.length);
         }
-        KvCache cache = new KvCache(first.env, config);
-        cache.owned = merged;
-        cache.batch = n;
-        cache.length = longest;
-        cache.valid = new boolean[n][longest];
-        cache.realTokens = new int[n];
-        for (int b = 0; b < n; b++) {
-            int length = singles.get(b).length;
-            Arrays.fill(cache.valid[b], longest - length, longest, true);
-            cache.realTokens[b] = singles.get(b).realTokens[0];
+        for (int l = 0; l < config.numLayers(); l++) {
+            single.copyRows(l, new Buffers(capacity, keys, values, keyTensors, valueTensors), new int[] {b}, new int[] {0},
+                    single.length, length - single.length);
         }
-        return cache;
+        Arrays.fill(valid[b], false);
+        for (int j = 0; j < single.length; j++) {
+            valid[b][length - single.length + j] = single.valid[0][j];
+        }
+        realTokens[b] = single.realTokens[0];
     }
 
     /**
@@ -151,27 +196,10 @@ final class KvCache implements AutoCloseable {
         if (batch < 0 || keep.length == batch) {
             return;
         }
-        Map<String, OnnxTensor> kept = new HashMap<>();
-        try {
-            for (int l = 0; l < config.numLayers(); l++) {
-                for (String kind : new String[] {"key", "value"}) {
-                    String name = "present_" + kind + "." + l;
-                    OnnxTensor tensor = past(name);
-                    long[] shape = tensor.getInfo().getShape();
-                    int row = Math.toIntExact(shape[1] * shape[2] * shape[3]);
-                    FloatBuffer all = tensor.getFloatBuffer();
-                    FloatBuffer out = ByteBuffer.allocateDirect(keep.length * row * 4).order(ByteOrder.nativeOrder())
-                            .asFloatBuffer();
-                    for (int b : keep) {
-                        out.put(all.slice(b * row, row));
-                    }
-                    out.rewind();
-                    kept.put(name, OnnxTensor.createTensor(env, out, new long[] {keep.length, shape[1], shape[2], shape[3]}));
-                }
-            }
-        } catch (OrtException e) {
-            kept.values().forEach(OnnxTensor::close);
-            throw new BackendException("ONNX Runtime could not shrink the key/value cache: " + e.getMessage(), e);
+        Buffers kept = Buffers.allocate(env, config, keep.length, capacity);
+        int[] to = identity(keep.length);
+        for (int l = 0; l < config.numLayers(); l++) {
+            copyRows(l, kept, to, keep, length, 0);
         }
         boolean[][] keptValid = new boolean[keep.length][];
         int[] keptReal = new int[keep.length];
@@ -179,22 +207,110 @@ final class KvCache implements AutoCloseable {
             keptValid[i] = valid[keep[i]];
             keptReal[i] = realTokens[keep[i]];
         }
-        close();
-        owned = kept;
         batch = keep.length;
+        replace(kept, capacity);
         valid = keptValid;
         realTokens = keptReal;
     }
 
+    /**
+     * Copies the first {@code slots} filled slots of layer {@code l}'s rows {@code from} into rows
+     * {@code to} of {@code target} (an empty {@code to}: the same row numbers), {@code shift} slots
+     * later there.
+     */
+    private void copyRows(int l, Buffers target, int[] to, int[] from, int slots, int shift) {
+        int kv = config.numKvHeads();
+        int d = config.headDim();
+        for (int i = 0; i < from.length; i++) {
+            int dst = to.length == 0 ? from[i] : to[i];
+            for (int h = 0; h < kv; h++) {
+                int srcHead = from[i] * kv + h;
+                int dstHead = dst * kv + h;
+                for (int row = 0; row < d; row++) {
+                    target.keys[l].put((dstHead * d + row) * target.capacity + shift, keys[l],
+                            (srcHead * d + row) * capacity, slots);
+                }
+                target.values[l].put((dstHead * target.capacity + shift) * d, values[l], srcHead * capacity * d, slots * d);
+            }
+        }
+    }
+
+    private void replace(Buffers next, int newCapacity) {
+        closeTensors();
+        keys = next.keys;
+        values = next.values;
+        keyTensors = next.keyTensors;
+        valueTensors = next.valueTensors;
+        capacity = newCapacity;
+    }
+
+    private static int[] identity(int n) {
+        return java.util.stream.IntStream.range(0, n).toArray();
+    }
+
+    private void closeTensors() {
+        Arrays.stream(keyTensors).forEach(OnnxTensor::close);
+        Arrays.stream(valueTensors).forEach(OnnxTensor::close);
+        keyTensors = new OnnxTensor[0];
+        valueTensors = new OnnxTensor[0];
+    }
+
     @Override
     public void close() {
-        if (last != null) {
-            last.forEach(OrtSession.Result::close);
-            last = null;
+        closeTensors();
+        keys = new FloatBuffer[0];
+        values = new FloatBuffer[0];
+    }
+
+    /** A cache's buffers and the tensors that hand them to ONNX Runtime without a copy. */
+    private record Buffers(int capacity, FloatBuffer[] keys, FloatBuffer[] values, OnnxTensor[] keyTensors,
+            OnnxTensor[] valueTensors) {
+
+        static Buffers allocate(OrtEnvironment env, ModelConfig config, int batch, int capacity) {
+            int layers = config.numLayers();
+            int kv = config.numKvHeads();
+            int d = config.headDim();
+            long floats = (long) batch * kv * capacity * d;
+            if (floats * Float.BYTES > Integer.MAX_VALUE) {
+                throw new BackendException("A key/value cache of " + batch + " sequences x " + capacity
+                        + " tokens needs " + floats * Float.BYTES + " bytes a layer, more than one buffer holds (2 GB);"
+                        + " judge fewer or shorter sequences at once.");
+            }
+            Buffers out = new Buffers(capacity, new FloatBuffer[layers], new FloatBuffer[layers], new OnnxTensor[layers],
+                    new OnnxTensor[layers]);
+            try {
+                for (int l = 0; l < layers; l++) {
+                    out.keys[l] = direct(floats, batch, capacity, config);
+                    out.values[l] = direct(floats, batch, capacity, config);
+                    out.keyTensors[l] = OnnxTensor.createTensor(env, out.keys[l], new long[] {batch, kv, d, capacity});
+                    out.valueTensors[l] = OnnxTensor.createTensor(env, out.values[l], new long[] {batch, kv, capacity, d});
+                }
+            } catch (OrtException e) {
+                out.close();
+                throw new BackendException("ONNX Runtime could not take the key/value cache: " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+            return out;
         }
-        if (owned != null) {
-            owned.values().forEach(OnnxTensor::close);
-            owned = null;
+
+        private static FloatBuffer direct(long floats, int batch, int capacity, ModelConfig config) {
+            try {
+                return ByteBuffer.allocateDirect(Math.toIntExact(floats * Float.BYTES)).order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+            } catch (OutOfMemoryError e) {
+                long need = bytesPerSlot(config) * batch * capacity;
+                throw new BackendException("The key/value cache of " + batch + " sequence(s) x " + capacity + " tokens needs "
+                        + need + " bytes of direct memory and the JVM refused it (" + e.getMessage() + "); raise"
+                        + " -XX:MaxDirectMemorySize (it defaults to the heap's maximum) or judge fewer or shorter"
+                        + " sequences at once.", e);
+            }
+        }
+
+        void close() {
+            Arrays.stream(keyTensors).filter(java.util.Objects::nonNull).forEach(OnnxTensor::close);
+            Arrays.stream(valueTensors).filter(java.util.Objects::nonNull).forEach(OnnxTensor::close);
         }
     }
 }

@@ -38,9 +38,14 @@ final class StepDecoder {
         this.sessions = sessions;
     }
 
-    /** An empty cache for this decoder. */
+    /** An empty cache for this decoder, sized when its first step comes. */
     KvCache newCache() {
-        return new KvCache(env, config);
+        return newCache(0);
+    }
+
+    /** An empty cache for this decoder that expects to hold {@code slots} tokens a sequence (prompt and budget). */
+    KvCache newCache(int slots) {
+        return new KvCache(env, config, slots);
     }
 
     /**
@@ -101,14 +106,24 @@ final class StepDecoder {
                     }
                 }
             }
-            float[] bias = new float[batch * seq * total];
+            cache.reserve(total);
+            // an empty cache is not read at all (a prefill attends to its own tokens only)
+            int capacity = past == 0 ? 0 : cache.capacity();
+            int slots = capacity + seq;
+            // over the cache's slots (filled ones < past), then the step's own tokens
+            float[] bias = new float[batch * seq * slots];
             Arrays.fill(bias, MASKED);
             for (int b = 0; b < batch; b++) {
                 for (int i = 0; i < seq; i++) {
-                    int row = (b * seq + i) * total;
-                    for (int j = 0; j <= past + i; j++) {
+                    int row = (b * seq + i) * slots;
+                    for (int j = 0; j < past; j++) {
                         if (valid[b][j]) {
                             bias[row + j] = 0;
+                        }
+                    }
+                    for (int j = 0; j <= i; j++) {
+                        if (valid[b][past + j]) {
+                            bias[row + capacity + j] = 0;
                         }
                     }
                 }
@@ -116,22 +131,18 @@ final class StepDecoder {
             long[] wanted = allPositions ? LongStream.range(0, seq).toArray() : new long[] {seq - 1};
             owned.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(idArray), new long[] {batch, seq}));
             owned.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {batch, seq}));
-            owned.put("attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {batch, 1, seq, total}));
+            owned.put("attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {batch, 1, seq, slots}));
             owned.put("logits_positions", OnnxTensor.createTensor(env, LongBuffer.wrap(wanted), new long[] {wanted.length}));
             Map<String, OnnxTensorLike> inputs = new HashMap<>(owned);
-            long[] emptyShape = {batch, config.numKvHeads(), 0, config.headDim()};
+            if (past == 0) {
+                int kv = config.numKvHeads();
+                int d = config.headDim();
+                owned.put("cache_key.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, d, 0}));
+                owned.put("cache_value.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, 0, d}));
+            }
             for (int l = 0; l < config.numLayers(); l++) {
-                for (String kind : new String[] {"key", "value"}) {
-                    String name = "past_" + kind + "." + l;
-                    OnnxTensor previous = cache.past("present_" + kind + "." + l);
-                    if (previous == null) {
-                        OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
-                        owned.put(name, empty);
-                        inputs.put(name, empty);
-                    } else {
-                        inputs.put(name, previous);
-                    }
-                }
+                inputs.put("cache_key." + l, past == 0 ? owned.get("cache_key.") : cache.keyInput(l));
+                inputs.put("cache_value." + l, past == 0 ? owned.get("cache_value.") : cache.valueInput(l));
             }
             List<OrtSession.Result> results = new ArrayList<>(sessions.size());
             float[][][] logits;
@@ -152,11 +163,10 @@ final class StepDecoder {
                     }
                 }
                 logits = logits(results.get(results.size() - 1).get("logits").orElseThrow(), batch, wanted.length);
-            } catch (RuntimeException | OrtException e) {
+                cache.append(results, seq, valid, realAfter);
+            } finally {
                 results.forEach(OrtSession.Result::close);
-                throw e;
             }
-            cache.advance(results, total, valid, realAfter);
             return logits;
         } catch (OrtException e) {
             throw new BackendException("ONNX Runtime failed on a step of " + batch + " x " + seq + " tokens after " + past

@@ -2,10 +2,16 @@ package dev.autoj.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.OnnxTensor;
+import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
+import dev.autoj.onnx.internal.graph.ModelReader;
+import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +21,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Batched decoding (left padding, masks, per-sequence positions) against one-at-a-time decoding, fp32. */
+/**
+ * Batched decoding (left padding, masks, per-sequence positions, the cache budget) against
+ * one-at-a-time decoding, fp32; and the step decoder's key/value cache, read where it lies: the
+ * graph touches the cache buffers only with attention's MatMuls (no Concat, Transpose or Expand
+ * that would copy them at every token), and a sequence within the capacity it was given keeps the
+ * same buffers from its prefill to its last token.
+ */
 class BatchingTest {
 
     @TempDir
@@ -63,6 +75,31 @@ class BatchingTest {
         }
         assertThat(batched.get(0).ids()).containsExactly(
                 model.referenceGreedy(prompts.get(0), 40).stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    @DisplayName("a batch whose key/value caches do not fit the memory left is decoded as smaller batches, with the same tokens")
+    void batchBeyondTheCacheBudgetIsSplit() throws Exception {
+        List<int[]> prompts = prompts(5, 21);
+        List<BatchScheduler.Job> jobs = new ArrayList<>();
+        for (int[] prompt : prompts) {
+            jobs.add(new BatchScheduler.Job(prompt, 12));
+        }
+        long perSlot = KvCache.bytesPerSlot(backend.config());
+        // room for two rows of the longest prompt and budget, and one prompt beside them
+        long headroom = CacheBudget.need(jobs.subList(0, 2), perSlot) + perSlot;
+        List<Integer> expected = CacheBudget.groups(jobs, perSlot, headroom).stream().map(List::size).toList();
+        assertThat(expected).as("the budget splits these five").hasSizeGreaterThan(1).allMatch(n -> n <= 2);
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        try (BatchScheduler scheduler = new BatchScheduler(backend.session(), backend.config(), 8, sizes::add,
+                () -> headroom)) {
+            List<TokenGeneration> batched = scheduler.submitAndWait(jobs);
+            assertThat(sizes).containsExactlyElementsOf(expected);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertThat(batched.get(i).ids()).as("prompt %d", i)
+                        .containsExactly(backend.generateIds(prompts.get(i), 12).ids());
+            }
+        }
     }
 
     @Test
@@ -171,5 +208,73 @@ class BatchingTest {
                 assertThat(results.get(i).ids()).containsExactly(backend.generateIds(prompts.get(i), 12).ids());
             }
         }
+    }
+
+    @Test
+    @DisplayName("in the step graph only attention's MatMuls (and a Shape) read the cache buffers; nothing outputs a grown cache")
+    void graphReadsTheCacheInPlace() {
+        ModelConfig config = ModelConfig.read(model.dir);
+        assertThat(config.numKvHeads()).as("the tiny model groups query heads").isLessThan(config.numHeads());
+        ModelReader.Graph graph = ModelReader.read(LlamaGraph.build(config, ElemType.FLOAT));
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (String input : List.of("cache_key." + l, "cache_value." + l)) {
+                List<String> readers = graph.nodes().stream().filter(n -> n.inputs().contains(input))
+                        .map(ModelReader.Node::op).toList();
+                assertThat(readers).as(input).contains("MatMul");
+                assertThat(Set.copyOf(readers)).as(input).isSubsetOf("MatMul", "Shape");
+            }
+        }
+        assertThat(graph.nodes()).noneMatch(n -> n.op().equals("Expand"));
+        assertThat(graph.nodes().stream().flatMap(n -> n.outputs().stream())).noneMatch(o -> o.startsWith("present_"));
+    }
+
+    @Test
+    @DisplayName("a sequence within its capacity decodes on the same buffers, with the logits of a cache that grew at every step")
+    void sameBuffersFromPrefillToLastToken() {
+        int[] prompt = {1, 17, 23, 99, 4, 61, 8};
+        int[] next = {12, 40, 7, 3, 77};
+        StepDecoder steps = backend.session().steps();
+        try (KvCache sized = steps.newCache(prompt.length + next.length);
+                KvCache growing = steps.newCache()) {
+            float[] a = steps.forward(sized, prompt, false)[0];
+            float[] b = steps.forward(growing, prompt, false)[0];
+            assertThat(maxDifference(a, b)).isLessThan(1e-5);
+            OnnxTensor keys = sized.keyInput(0);
+            OnnxTensor values = sized.valueInput(config().numLayers() - 1);
+            int grownCapacity = growing.capacity();
+            boolean grew = false;
+            for (int token : next) {
+                a = steps.forward(sized, new int[] {token}, false)[0];
+                b = steps.forward(growing, new int[] {token}, false)[0];
+                assertThat(maxDifference(a, b)).isLessThan(1e-5);
+                grew |= growing.capacity() != grownCapacity;
+                grownCapacity = growing.capacity();
+            }
+            assertThat(grew).as("the unsized cache grew on the way").isTrue();
+            assertThat(sized.capacity()).isEqualTo(prompt.length + next.length);
+            assertThat(sized.length()).isEqualTo(prompt.length + next.length);
+            assertThat(sized.keyInput(0)).isSameAs(keys);
+            assertThat(sized.valueInput(config().numLayers() - 1)).isSameAs(values);
+            // the buffers hold the sequence: its last key is in the last slot, nothing after it
+            float[] lastKeys = sized.keyInput(0).getFloatBuffer().array();
+            int capacity = sized.capacity();
+            boolean written = false;
+            for (int row = 0; row < config().headDim(); row++) {
+                written |= lastKeys[row * capacity + capacity - 1] != 0f;
+            }
+            assertThat(written).isTrue();
+        }
+    }
+
+    private static ModelConfig config() {
+        return ModelConfig.read(model.dir);
+    }
+
+    private static double maxDifference(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 }

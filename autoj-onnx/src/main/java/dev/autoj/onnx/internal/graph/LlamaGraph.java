@@ -18,13 +18,20 @@ import java.util.TreeMap;
 /**
  * The ONNX graph of a LLaMA-family decoder with a key/value cache.
  *
- * <p>Inputs: {@code input_ids} and {@code position_ids} (int64 [batch, seq]), {@code attention_bias}
- * (float [batch, 1, seq, past+seq], 0 where a query may attend, a large negative number where it
- * may not; the caller builds the causal mask, which leaves room for padded batches),
- * {@code logits_positions} (int64 [n], which sequence positions need logits: all of them for a test,
- * the last one while generating) and {@code past_key.L} / {@code past_value.L} (float [batch,
- * kv_heads, past, head_dim]). Outputs: {@code logits} (float [batch, n, vocab]) and
- * {@code present_key.L} / {@code present_value.L}.
+ * <p>The step graph ({@link #build}, {@link #buildInt4}) reads its key/value cache in place: inputs
+ * {@code input_ids} and {@code position_ids} (int64 [batch, seq]), {@code cache_key.L} (float
+ * [batch, kv_heads, head_dim, capacity]: the keys transposed, so that the scores are one MatMul
+ * over them as they lie) and {@code cache_value.L} (float [batch, kv_heads, capacity, head_dim]),
+ * buffers the caller owns and appends to; {@code attention_bias} (float [batch, 1, seq,
+ * capacity+seq], 0 where a query may attend, a large negative number where it may not, over the
+ * cache's slots and then the step's own tokens; the caller builds the causal mask, which leaves
+ * room for padded batches and slots not yet filled); {@code logits_positions} (int64 [n], which
+ * sequence positions need logits: all of them for a test, the last one while generating).
+ * Outputs: {@code logits} (float [batch, n, vocab]) and only the step's own {@code new_key.L} /
+ * {@code new_value.L} (float [batch, kv_heads, seq, head_dim]), which the caller writes into its
+ * buffers. Nothing copies the cache per token: a cache that is concatenated with the step's keys
+ * (as the Loop body of {@link GenerationGraph} does, where ONNX Runtime owns it) is read and
+ * written whole at every token, which at 13B and 1,000 tokens of context is 85 MB a layer.
  *
  * <p>Weights are initializers named as in the checkpoint, supplied at load time (external data),
  * kept in the Hugging Face {@code [out, in]} layout and multiplied with {@code Gemm transB=1}, so
@@ -37,10 +44,11 @@ import java.util.TreeMap;
  * <p>Batches: every row has its own position ids and its own rows of {@code attention_bias}, so
  * left-padded prompts and finished sequences are masked per row.
  *
- * <p>Attention uses plain ONNX operators (MatMul, Softmax, with key/value heads repeated by
- * Expand for grouped-query attention) rather than {@code com.microsoft.GroupQueryAttention}:
- * the plain form accepts any head size, takes an explicit mask and is easy to check against a
- * reference; the contrib operator is the part-2 optimisation. RMSNorm is
+ * <p>Attention uses plain ONNX operators (MatMul, Softmax) rather than
+ * {@code com.microsoft.GroupQueryAttention}: the plain form accepts any head size, takes an
+ * explicit mask and is easy to check against a reference. For grouped-query attention the step
+ * graph folds each key/value head's query heads into one MatMul (no copy of the cache); the Loop
+ * body repeats key/value heads by Expand. RMSNorm is
  * {@code SimplifiedLayerNormalization} of the default domain (an ONNX Runtime kernel).
  */
 public final class LlamaGraph {
@@ -95,6 +103,8 @@ public final class LlamaGraph {
     private final OnnxGraph outer;
     /** The graph the decoder's per-token nodes go into: {@code outer} itself, or a Loop body. */
     private final OnnxGraph g;
+    /** True for the step graph: the cache is read in place from caller-owned buffers (see the class doc). */
+    private final boolean inPlaceCache;
     private final Map<String, String> castWeights = new HashMap<>();
     private final Set<String> quantized = new HashSet<>();
     /** Activations already gathered into an act-order, by activation and order initializer. */
@@ -103,7 +113,7 @@ public final class LlamaGraph {
     private String ropeSin = ROPE_SIN;
 
     private LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4) {
-        this(config, weightType, int4, ElemType.FLOAT, new OnnxGraph(), null);
+        this(config, weightType, int4, ElemType.FLOAT, new OnnxGraph(), null, true);
     }
 
     /**
@@ -112,6 +122,12 @@ public final class LlamaGraph {
      * initializers of the main graph only, so the body reads them as outer-scope values.
      */
     LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4, ElemType compute, OnnxGraph outer, OnnxGraph body) {
+        this(config, weightType, int4, compute, outer, body, false);
+    }
+
+    private LlamaGraph(ModelConfig config, ElemType weightType, Int4 int4, ElemType compute, OnnxGraph outer, OnnxGraph body,
+            boolean inPlaceCache) {
+        this.inPlaceCache = inPlaceCache;
         this.config = config;
         this.weightType = weightType;
         this.int4 = int4;
@@ -174,21 +190,21 @@ public final class LlamaGraph {
             g.input("hidden_in", compute, "batch", "seq", config.hiddenSize());
         }
         g.input("position_ids", ElemType.INT64, "batch", "seq");
-        g.input("attention_bias", ElemType.FLOAT, "batch", 1, "seq", "total");
+        g.input("attention_bias", ElemType.FLOAT, "batch", 1, "seq", "slots");
         if (last) {
             g.input("logits_positions", ElemType.INT64, "n");
         }
-        List<String> pastK = new ArrayList<>();
-        List<String> pastV = new ArrayList<>();
-        List<String> presentK = new ArrayList<>();
-        List<String> presentV = new ArrayList<>();
+        List<String> cacheK = new ArrayList<>();
+        List<String> cacheV = new ArrayList<>();
+        List<String> newK = new ArrayList<>();
+        List<String> newV = new ArrayList<>();
         for (int l = span.from(); l < span.to(); l++) {
-            g.input("past_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
-            g.input("past_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "past", d);
-            pastK.add("past_key." + l);
-            pastV.add("past_value." + l);
-            presentK.add("present_key." + l);
-            presentV.add("present_value." + l);
+            g.input("cache_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), d, "capacity");
+            g.input("cache_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "capacity", d);
+            cacheK.add("cache_key." + l);
+            cacheV.add("cache_value." + l);
+            newK.add("new_key." + l);
+            newV.add("new_value." + l);
         }
         if (last) {
             g.output("logits", ElemType.FLOAT, "batch", "n", config.vocabSize());
@@ -196,11 +212,11 @@ public final class LlamaGraph {
             g.output("hidden_out", compute, "batch", "seq", config.hiddenSize());
         }
         for (int l = span.from(); l < span.to(); l++) {
-            g.output("present_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
-            g.output("present_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "total", d);
+            g.output("new_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "seq", d);
+            g.output("new_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "seq", d);
         }
         String h = layers(first ? embed("input_ids") : "hidden_in", "position_ids",
-                scores -> g.op("Add", List.of(scores, "attention_bias")), span.from(), span.to(), pastK, pastV, presentK, presentV);
+                scores -> g.op("Add", List.of(scores, "attention_bias")), span.from(), span.to(), cacheK, cacheV, newK, newV);
         if (last) {
             String selected = g.op("Gather", List.of(h, "logits_positions"), Attr.i("axis", 1));
             g.named("", "Identity", List.of(logits(selected)), List.of("logits"));
@@ -308,6 +324,25 @@ public final class LlamaGraph {
         String v = heads(linear(x, p + "self_attn.v_proj.weight", kvHeads * d), kvHeads);
         q = rotate(q, cos, sin);
         k = rotate(k, cos, sin);
+        String merged = inPlaceCache ? attendInPlace(q, k, v, mask, pastK, pastV, presentK, presentV)
+                : attendConcatenated(q, k, v, mask, pastK, pastV, presentK, presentV);
+        h = g.op("Add", List.of(h, linear(merged, p + "self_attn.o_proj.weight", config.hiddenSize())));
+
+        String y = rmsNorm(h, p + "post_attention_layernorm.weight");
+        String gate = linear(y, p + "mlp.gate_proj.weight", config.intermediateSize());
+        String up = linear(y, p + "mlp.up_proj.weight", config.intermediateSize());
+        String act = g.op("Mul", List.of(g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate)))), up));
+        return g.op("Add", List.of(h, linear(act, p + "mlp.down_proj.weight", config.hiddenSize())));
+    }
+
+    /**
+     * Attention over a cache concatenated with the step's keys and values (the Loop body): writes
+     * the grown cache to {@code presentK}/{@code presentV}; returns [batch, seq, heads·d].
+     */
+    private String attendConcatenated(String q, String k, String v, java.util.function.UnaryOperator<String> mask,
+            String pastK, String pastV, String presentK, String presentV) {
+        int heads = config.numHeads();
+        int d = config.headDim();
         g.named("", "Concat", List.of(pastK, k), List.of(presentK), Attr.i("axis", 2));
         g.named("", "Concat", List.of(pastV, v), List.of(presentV), Attr.i("axis", 2));
         String keys = repeatKv(presentK);
@@ -316,15 +351,43 @@ public final class LlamaGraph {
         String scores = g.op("Mul", List.of(g.op("MatMul", List.of(q, keysT)), g.constScalar(compute, (float) (1.0 / Math.sqrt(d)))));
         String probs = g.op("Softmax", List.of(mask.apply(scores)), Attr.i("axis", -1));
         String context = g.op("MatMul", List.of(probs, values));
-        String merged = g.op("Reshape", List.of(g.op("Transpose", List.of(context), Attr.ints("perm", 0, 2, 1, 3)),
+        return g.op("Reshape", List.of(g.op("Transpose", List.of(context), Attr.ints("perm", 0, 2, 1, 3)),
                 g.constInt64(0, 0, (long) heads * d)));
-        h = g.op("Add", List.of(h, linear(merged, p + "self_attn.o_proj.weight", config.hiddenSize())));
+    }
 
-        String y = rmsNorm(h, p + "post_attention_layernorm.weight");
-        String gate = linear(y, p + "mlp.gate_proj.weight", config.intermediateSize());
-        String up = linear(y, p + "mlp.up_proj.weight", config.intermediateSize());
-        String act = g.op("Mul", List.of(g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate)))), up));
-        return g.op("Add", List.of(h, linear(act, p + "mlp.down_proj.weight", config.hiddenSize())));
+    /**
+     * Attention over a caller-owned cache read in place ({@code cacheKT} [batch, kv, d, capacity],
+     * {@code cacheV} [batch, kv, capacity, d]) and the step's own keys and values, which go out as
+     * {@code newK}/{@code newV} [batch, kv, seq, d]. The scores over the cache and over the step
+     * are computed apart and joined (only scores are copied, never the cache); the query heads
+     * that share a key/value head are one MatMul's rows. Returns [batch, seq, heads·d].
+     */
+    private String attendInPlace(String q, String k, String v, java.util.function.UnaryOperator<String> mask,
+            String cacheKT, String cacheV, String newK, String newV) {
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int d = config.headDim();
+        g.named("", "Identity", List.of(k), List.of(newK));
+        g.named("", "Identity", List.of(v), List.of(newV));
+        // [batch, heads, seq, d] -> [batch, kv, group*seq, d]: head h reads key/value head h / group
+        String grouped = g.op("Reshape", List.of(q, g.constInt64(0, kvHeads, -1, d)));
+        String overCache = g.op("MatMul", List.of(grouped, cacheKT));
+        String overStep = g.op("MatMul", List.of(grouped, g.op("Transpose", List.of(k), Attr.ints("perm", 0, 1, 3, 2))));
+        String joined = g.op("Concat", List.of(overCache, overStep), Attr.i("axis", -1));
+        String scaled = g.op("Mul", List.of(joined, g.constScalar(compute, (float) (1.0 / Math.sqrt(d)))));
+        // [batch, kv, group*seq, slots] -> [batch, heads, seq, slots] for the mask, and back
+        String scores = g.op("Reshape", List.of(scaled, g.constInt64(0, heads, -1, 0)));
+        String probs = g.op("Reshape", List.of(g.op("Softmax", List.of(mask.apply(scores)), Attr.i("axis", -1)),
+                g.constInt64(0, kvHeads, -1, 0)));
+        String capacity = g.op("Shape", List.of(cacheV), Attr.i("start", 2), Attr.i("end", 3));
+        String minusOne = g.constInt64(-1);
+        String onCache = g.op("Slice", List.of(probs, g.constInt64(0), capacity, minusOne));
+        String onStep = g.op("Slice", List.of(probs, capacity, g.constInt64(Long.MAX_VALUE), minusOne));
+        String context = g.op("Add", List.of(g.op("MatMul", List.of(onCache, cacheV)), g.op("MatMul", List.of(onStep, v))));
+        // [batch, kv, group*seq, d] -> [batch, heads, seq, d] -> [batch, seq, heads*d]
+        String perHead = g.op("Reshape", List.of(context, g.constInt64(0, heads, -1, d)));
+        return g.op("Reshape", List.of(g.op("Transpose", List.of(perHead), Attr.ints("perm", 0, 2, 1, 3)),
+                g.constInt64(0, 0, (long) heads * d)));
     }
 
     /** [batch, seq, heads*d] → [batch, heads, seq, d]. */
