@@ -45,7 +45,7 @@ class CudaGraphOnCpuTest {
     private static final double FP16_MARGIN = 0.1;
 
     /** The 4-bit layout the backend builds the CUDA graph with. */
-    private static final dev.autoj.onnx.internal.graph.LlamaGraph.Int4 CUDA_INT4 = DecoderPlan.fp16Layout(OnnxBackend.INT4);
+    static final dev.autoj.onnx.internal.graph.LlamaGraph.Int4 CUDA_INT4 = DecoderPlan.fp16Layout(OnnxBackend.INT4);
 
     @TempDir
     Path temp;
@@ -113,6 +113,21 @@ class CudaGraphOnCpuTest {
         assertThat(Initializers.release(tensors)).as("buffers freed").isOne();
         assertThat(tensors).isEmpty();
         assertThat(tensor.isClosed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Dtype.class, names = {"FP16", "INT4"})
+    @DisplayName("in a fresh JVM with a 64 MB heap the CUDA graph opens on the CPU provider, decodes, and keeps no host copy of the weights")
+    void cudaGraphChildHoldsNoHostCopy(Dtype dtype) throws Exception {
+        TinyLlama model = model();
+        String out = StreamingLoaderTest.run("-Xmx64m", CudaGraphMemoryChild.class, model.dir.toString(),
+                temp.resolve("child-" + dtype).toString(), dtype.name());
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("baseline=(\\d+) open=(\\d+) peak=(\\d+) held=(\\d+) weights=(\\d+) tokens=\\[([0-9,]+)]").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Long.parseLong(m.group(4))).as("host weight buffers held after the session took them").isZero();
+        assertThat(Long.parseLong(m.group(5))).isPositive();
+        assertThat(m.group(6).split(",")).hasSize(2);
     }
 
     @ParameterizedTest

@@ -99,7 +99,7 @@ class StreamingLoaderTest {
     }
 
     /** Runs {@code main} in a child JVM of this one with the heap limit {@code xmx}; its output, once it exited 0. */
-    private static String run(String xmx, Class<?> main, String... args) throws IOException, InterruptedException {
+    static String run(String xmx, Class<?> main, String... args) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), xmx, "-cp", System.getProperty("java.class.path"),
                 main.getName()));
