@@ -16,8 +16,9 @@ import java.util.function.IntConsumer;
  * batch runs wait for the next one.
  *
  * <p>A batch whose key/value caches would not fit the memory left for them is decoded as several
- * smaller ones ({@link CacheBudget}). A batch is left-padded to its longest prompt. Padding, and the filler steps of sequences that
- * already stopped, are hidden from attention and take no position (see
+ * smaller ones ({@link CacheBudget}). A batch is left-padded to its longest prompt. Padding, and
+ * the filler steps of sequences that already stopped, are hidden from attention and take no
+ * position (see
  * {@link StepDecoder#forward(KvCache, int[][], boolean[][], boolean)}), so each
  * sequence's tokens are those it would get alone.
  */
@@ -29,6 +30,9 @@ final class BatchScheduler implements AutoCloseable {
             this(prompt, budget, new CompletableFuture<>());
         }
     }
+
+    /** Longest piece of a prompt prefilled in one run (see {@code prefill}). */
+    static final int PREFILL_CHUNK = 256;
 
     private final DecoderSession session;
     private final ModelConfig config;
@@ -244,9 +248,22 @@ final class BatchScheduler implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The prompt run into {@code cache} in chunks of at most {@link #PREFILL_CHUNK} tokens, each
+     * attending to the cache the chunks before it filled: a chunk's attention scores and
+     * activations stay the size of a chunk's, not of the whole prompt's (at Auto-J-13B's shape a
+     * 1,000-token prompt's scores alone are 160 MB a layer), and so does the working set each
+     * decoder part needs. Returns the last position's logits.
+     */
     private static float[][] prefill(StepDecoder steps, KvCache cache, Job job) {
         try {
-            return steps.forward(cache, job.prompt(), false);
+            int[] prompt = job.prompt();
+            float[][] logits = null;
+            for (int from = 0; from < prompt.length; from += PREFILL_CHUNK) {
+                logits = steps.forward(cache, Arrays.copyOfRange(prompt, from, Math.min(prompt.length, from + PREFILL_CHUNK)),
+                        false);
+            }
+            return logits;
         } catch (RuntimeException | Error e) {
             cache.close();
             throw e;

@@ -266,6 +266,30 @@ class BatchingTest {
         }
     }
 
+    @Test
+    @DisplayName("a prompt prefilled in chunks, each attending to the cache the ones before filled, gives the logits of one run")
+    void chunkedPrefillEqualsOneRun() {
+        int[] prompt = prompts(1, 31).get(0);
+        int[] longPrompt = new int[50];
+        for (int i = 0; i < longPrompt.length; i++) {
+            longPrompt[i] = i == 0 ? 1 : 3 + (prompt[i % prompt.length] + i * 7) % 250;
+        }
+        StepDecoder steps = backend.session().steps();
+        try (KvCache whole = steps.newCache(longPrompt.length + 3); KvCache chunked = steps.newCache(longPrompt.length + 3)) {
+            float[][] all = steps.forward(whole, longPrompt, true);
+            float[][] last = null;
+            for (int from = 0; from < longPrompt.length; from += 16) {
+                last = steps.forward(chunked, java.util.Arrays.copyOfRange(longPrompt, from, Math.min(longPrompt.length, from + 16)),
+                        true);
+            }
+            assertThat(maxDifference(all[all.length - 1], last[last.length - 1])).isLessThan(1e-5);
+            // and decoding goes on from either cache alike
+            float[] a = steps.forward(whole, new int[] {77}, false)[0];
+            float[] b = steps.forward(chunked, new int[] {77}, false)[0];
+            assertThat(maxDifference(a, b)).isLessThan(1e-5);
+        }
+    }
+
     private static ModelConfig config() {
         return ModelConfig.read(model.dir);
     }

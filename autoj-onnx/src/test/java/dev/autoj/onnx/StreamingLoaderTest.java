@@ -100,9 +100,15 @@ class StreamingLoaderTest {
 
     /** Runs {@code main} in a child JVM of this one with the heap limit {@code xmx}; its output, once it exited 0. */
     static String run(String xmx, Class<?> main, String... args) throws IOException, InterruptedException {
+        return run(List.of(xmx), main, args);
+    }
+
+    /** Runs {@code main} in a child JVM of this one with the JVM options {@code jvm}; its output, once it exited 0. */
+    static String run(List<String> jvm, Class<?> main, String... args) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), xmx, "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
