@@ -141,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
      * was opened with (maybe since deleted), and each child finds its own in the bench's cache.
      */
     private static final List<String> FORWARDED_PROPERTIES = List.of("autoj.onnx.fp32Prepacking", "autoj.onnx.packedWeightCache", "autoj.onnx.splitSessions",
-            "autoj.onnx.int4Head", "autoj.onnx.cpuArena", OrtRuntime.SHARED_THREADS_PROPERTY);
+            "autoj.onnx.int4Head", OrtRuntime.SHARED_THREADS_PROPERTY);
 
     /** Prompt length of the time-to-first-token runs (one new token). */
     static final int FIRST_TOKEN_PROMPT = 16;

@@ -27,14 +27,12 @@ final class EngineSwitches {
     static final String FP32_PREPACKING_PROPERTY = "autoj.onnx.fp32Prepacking";
 
     /**
-     * System property: {@code true} gives each CPU decoder session ONNX Runtime's memory arena;
-     * default {@code false}. An arena keeps the largest working set any run of its session needed
-     * and never returns it; a decoder in up to 16 parts has one arena a part, so after one
-     * 1,000-token prefill at Auto-J-13B's size the parts together held over 11 GB beside 12.5 GB
-     * of weights, and the kernel's OOM killer ended the run on a 24 GB machine. Without the arena
-     * a run's buffers go back when it ends.
+     * System property: {@code false} lets a CPU decoder session keep the memory its arena grew to
+     * in a run of several tokens (a prefill chunk); default {@code true}, the arena is shrunk after
+     * such a run (see {@code StepDecoder}). Each part of a split decoder has its own arena: kept,
+     * their prefill working sets add up (at 13B shape past 11 GB after a 1,000-token prompt).
      */
-    static final String CPU_ARENA_PROPERTY = "autoj.onnx.cpuArena";
+    static final String ARENA_SHRINK_PROPERTY = "autoj.onnx.arenaShrink";
 
     /** System property: the CUDA arena's limit in bytes ({@code gpu_mem_limit}); unset means ONNX Runtime's default (no limit). */
     static final String CUDA_MEMORY_LIMIT_PROPERTY = "autoj.onnx.cudaMemoryLimit";
@@ -95,10 +93,9 @@ final class EngineSwitches {
         return value != null && switchProperty(INT4_HEAD_PROPERTY);
     }
 
-    /** {@link #CPU_ARENA_PROPERTY}: {@code true} gives CPU decoder sessions an arena; unset or {@code false} does not; anything else is refused. */
-    static boolean cpuArena() {
-        String value = System.getProperty(CPU_ARENA_PROPERTY);
-        return value != null && switchProperty(CPU_ARENA_PROPERTY);
+    /** {@link #ARENA_SHRINK_PROPERTY}: unset or {@code true} shrinks; {@code false} does not; anything else is refused. */
+    static boolean arenaShrink() {
+        return switchProperty(ARENA_SHRINK_PROPERTY);
     }
 
     /** {@link #FP32_PREPACKING_PROPERTY}: unset or {@code true} prepacks; {@code false} does not; anything else is refused. */

@@ -121,7 +121,6 @@ final class PackedSessionCache {
             // as every CPU decoder session: a split decoder runs its two sessions one after the other,
             // and threads still spinning after one run would take the cores from the next
             options.addConfigEntry("session.force_spinning_stop", "1");
-            options.setCPUArenaAllocator(EngineSwitches.cpuArena());
             return env.createSession(entry.resolve(MODEL).toString(), options);
         }
     }

@@ -278,7 +278,6 @@ final class SessionLoader {
             }
             // a split decoder runs its sessions one after the other: none may keep spinning after its run
             options.addConfigEntry("session.force_spinning_stop", "1");
-            options.setCPUArenaAllocator(EngineSwitches.cpuArena());
             if (dtype == Dtype.FP16 || !OnnxGraph.ensureExternalPlaceholder(file.toAbsolutePath().getParent())) {
                 // fp16: the graph widens the weights with Casts that ONNX Runtime folds when the session
                 // starts; folding reads the initializers' bytes from the graph, which only external

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A long prefill on a decoder of many parts: with ONNX Runtime's arena each part keeps the largest
- * working set it ever needed, so what the prefill leaves resident grows with the number of parts;
- * without it (the default, {@code autoj.onnx.cpuArena}) the parts reuse the same memory.
+ * A long prefill on a decoder of many parts: ONNX Runtime's arena keeps the largest working set its
+ * session ever needed, so unless it is shrunk after the run (the default,
+ * {@code autoj.onnx.arenaShrink}) what the prefill leaves resident grows with the number of parts.
  */
 class ArenaMemoryTest {
 
@@ -28,25 +28,25 @@ class ArenaMemoryTest {
     Path temp;
 
     @Test
-    @DisplayName("without the arena a 1,500-token prefill over eight parts leaves a fraction of what it leaves with one arena a part, and the same token")
+    @DisplayName("with the arenas shrunk after it, a 1,500-token step over eight parts leaves a fraction of what it leaves with the arenas kept, and the same token")
     void partsDoNotKeepTheirPrefillPeaks() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux's /proc/self/status to read the resident set");
         Path model = temp.resolve("model");
         SyntheticCheckpoint.write(model, SHAPE, 7, "F32");
-        long[] arena = child(model, true);
-        long[] none = child(model, false);
+        long[] arena = child(model, false);
+        long[] none = child(model, true);
         long keptWithArena = arena[1] - arena[0];
         long keptWithout = none[1] - none[0];
-        System.out.printf("a %d-token step over %d parts left %d MB resident with an arena a part, %d MB without%n", PROMPT,
+        System.out.printf("a %d-token step over %d parts left %d MB resident with the arenas kept, %d MB with them shrunk%n", PROMPT,
                 SHAPE.layers(), keptWithArena >> 20, keptWithout >> 20);
-        assertThat(keptWithArena).as("with an arena a part (the case this guards against)").isGreaterThan(200L << 20);
-        assertThat(keptWithout).as("without: %d MB against %d MB", keptWithout >> 20, keptWithArena >> 20)
+        assertThat(keptWithArena).as("arenas kept (the case this guards against)").isGreaterThan(200L << 20);
+        assertThat(keptWithout).as("shrunk: %d MB against %d MB", keptWithout >> 20, keptWithArena >> 20)
                 .isLessThan(keptWithArena / 3);
         assertThat(none[2]).as("the same greedy token").isEqualTo(arena[2]);
     }
 
-    private long[] child(Path model, boolean arena) throws Exception {
-        String out = StreamingLoaderTest.run(List.of("-Xmx128m", "-D" + EngineSwitches.CPU_ARENA_PROPERTY + "=" + arena),
+    private long[] child(Path model, boolean shrink) throws Exception {
+        String out = StreamingLoaderTest.run(List.of("-Xmx128m", "-D" + EngineSwitches.ARENA_SHRINK_PROPERTY + "=" + shrink),
                 ArenaChild.class, model.toString(), temp.resolve("cache").toString(), Integer.toString(PROMPT));
         Matcher m = Pattern.compile("before=(\\d+) after=(\\d+) token=(-?\\d+)").matcher(out);
         assertThat(m.find()).as(out).isTrue();
