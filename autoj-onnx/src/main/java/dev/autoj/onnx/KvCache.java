@@ -127,18 +127,14 @@ final class KvCache implements AutoCloseable {
                 float[] step = new float[batch * kv * seq * d];
                 ((OnnxTensor) output.getValue()).getFloatBuffer().get(step);
                 FloatBuffer target = key ? keys[layer] : values[layer];
-                float[] row = key ? new float[seq] : null;
                 for (int b = 0; b < batch; b++) {
                     for (int h = 0; h < kv; h++) {
                         int from = (b * kv + h) * seq * d;
                         if (key) {
-                            // [d, capacity] per head: the step's keys are the columns after the filled ones
+                            // [d, seq] per head, transposed by the graph: each row goes after the filled slots
                             int base = (b * kv + h) * d * capacity + length;
                             for (int i = 0; i < d; i++) {
-                                for (int s = 0; s < seq; s++) {
-                                    row[s] = step[from + s * d + i];
-                                }
-                                target.put(base + i * capacity, row, 0, seq);
+                                target.put(base + i * capacity, step, from + i * seq, seq);
                             }
                         } else {
                             target.put(((b * kv + h) * capacity + length) * d, step, from, seq * d);

@@ -27,8 +27,9 @@ import java.util.TreeMap;
  * cache's slots and then the step's own tokens; the caller builds the causal mask, which leaves
  * room for padded batches and slots not yet filled); {@code logits_positions} (int64 [n], which
  * sequence positions need logits: all of them for a test, the last one while generating).
- * Outputs: {@code logits} (float [batch, n, vocab]) and only the step's own {@code new_key.L} /
- * {@code new_value.L} (float [batch, kv_heads, seq, head_dim]), which the caller writes into its
+ * Outputs: {@code logits} (float [batch, n, vocab]) and only the step's own {@code new_key.L}
+ * (float [batch, kv_heads, head_dim, seq], transposed as the cache holds keys) and
+ * {@code new_value.L} (float [batch, kv_heads, seq, head_dim]), which the caller copies into its
  * buffers. Nothing copies the cache per token: a cache that is concatenated with the step's keys
  * (as the Loop body of {@link GenerationGraph} does, where ONNX Runtime owns it) is read and
  * written whole at every token, which at 13B and 1,000 tokens of context is 85 MB a layer.
@@ -212,7 +213,7 @@ public final class LlamaGraph {
             g.output("hidden_out", compute, "batch", "seq", config.hiddenSize());
         }
         for (int l = span.from(); l < span.to(); l++) {
-            g.output("new_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "seq", d);
+            g.output("new_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), d, "seq");
             g.output("new_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "seq", d);
         }
         String h = layers(first ? embed("input_ids") : "hidden_in", "position_ids",
@@ -358,7 +359,7 @@ public final class LlamaGraph {
     /**
      * Attention over a caller-owned cache read in place ({@code cacheKT} [batch, kv, d, capacity],
      * {@code cacheV} [batch, kv, capacity, d]) and the step's own keys and values, which go out as
-     * {@code newK}/{@code newV} [batch, kv, seq, d]. The scores over the cache and over the step
+     * {@code newK} [batch, kv, d, seq] (transposed, as the cache holds keys) and {@code newV} [batch, kv, seq, d]. The scores over the cache and over the step
      * are computed apart and joined (only scores are copied, never the cache); the query heads
      * that share a key/value head are one MatMul's rows. Returns [batch, seq, heads·d].
      */
@@ -367,12 +368,14 @@ public final class LlamaGraph {
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int d = config.headDim();
-        g.named("", "Identity", List.of(k), List.of(newK));
+        // the step's keys leave transposed, as the cache holds them: each head's are rows the caller copies whole
+        String keysT = g.op("Transpose", List.of(k), Attr.ints("perm", 0, 1, 3, 2));
+        g.named("", "Identity", List.of(keysT), List.of(newK));
         g.named("", "Identity", List.of(v), List.of(newV));
         // [batch, heads, seq, d] -> [batch, kv, group*seq, d]: head h reads key/value head h / group
         String grouped = g.op("Reshape", List.of(q, g.constInt64(0, kvHeads, -1, d)));
         String overCache = g.op("MatMul", List.of(grouped, cacheKT));
-        String overStep = g.op("MatMul", List.of(grouped, g.op("Transpose", List.of(k), Attr.ints("perm", 0, 1, 3, 2))));
+        String overStep = g.op("MatMul", List.of(grouped, keysT));
         String joined = g.op("Concat", List.of(overCache, overStep), Attr.i("axis", -1));
         String scaled = g.op("Mul", List.of(joined, g.constScalar(compute, (float) (1.0 / Math.sqrt(d)))));
         // [batch, kv, group*seq, slots] -> [batch, heads, seq, slots] for the mask, and back
