@@ -30,11 +30,8 @@ final class KvCache implements AutoCloseable {
     private final ModelConfig config;
     /** Slots to allocate for when the first step comes (at least what that step needs). */
     private final int capacityHint;
-    private FloatBuffer[] keys = new FloatBuffer[0];
-    private FloatBuffer[] values = new FloatBuffer[0];
-    private OnnxTensor[] keyTensors = new OnnxTensor[0];
-    private OnnxTensor[] valueTensors = new OnnxTensor[0];
-    private int capacity;
+    /** The buffers and the tensors over them; of capacity 0 before the first step. */
+    private Buffers buffers = Buffers.EMPTY;
     private int length;
     private int batch = -1;
     private boolean[][] valid = new boolean[0][];
@@ -57,7 +54,7 @@ final class KvCache implements AutoCloseable {
 
     /** Slots the buffers hold (filled or not); 0 before the first step. */
     int capacity() {
-        return capacity;
+        return buffers.capacity();
     }
 
     /** Sequences in the cache; -1 before the first step. */
@@ -84,28 +81,25 @@ final class KvCache implements AutoCloseable {
 
     /** Makes room for {@code slots} slots in all, growing the buffers (a copy of the filled slots) if needed. */
     void reserve(int slots) {
+        int capacity = buffers.capacity();
         if (slots <= capacity) {
             return;
         }
         int target = capacity == 0 ? Math.max(slots, capacityHint) : Math.max(slots, 2 * capacity);
         target = Math.min(target, Math.max(slots, config.contextWindow()));
         Buffers grown = Buffers.allocate(env, config, batch, target);
-        if (capacity > 0) {
-            for (int l = 0; l < config.numLayers(); l++) {
-                copyRows(l, grown, new int[0], identity(batch), length, 0);
-            }
-        }
-        replace(grown, target);
+        copyRows(grown, identity(batch), identity(batch), length, 0);
+        replace(grown);
     }
 
     /** The cache's key buffer of {@code layer} as the graph input {@code cache_key.L}. */
     OnnxTensor keyInput(int layer) {
-        return keyTensors[layer];
+        return buffers.keyTensors()[layer];
     }
 
     /** The cache's value buffer of {@code layer} as the graph input {@code cache_value.L}. */
     OnnxTensor valueInput(int layer) {
-        return valueTensors[layer];
+        return buffers.valueTensors()[layer];
     }
 
     /**
@@ -126,7 +120,8 @@ final class KvCache implements AutoCloseable {
                 int layer = Integer.parseInt(name.substring(name.indexOf('.') + 1));
                 float[] step = new float[batch * kv * seq * d];
                 ((OnnxTensor) output.getValue()).getFloatBuffer().get(step);
-                FloatBuffer target = key ? keys[layer] : values[layer];
+                FloatBuffer target = key ? buffers.keys()[layer] : buffers.values()[layer];
+                int capacity = buffers.capacity();
                 for (int b = 0; b < batch; b++) {
                     for (int h = 0; h < kv; h++) {
                         int from = (b * kv + h) * seq * d;
@@ -160,7 +155,7 @@ final class KvCache implements AutoCloseable {
     static KvCache forBatch(KvCache empty, int rows, int longest, int capacity) {
         KvCache cache = new KvCache(empty.env, empty.config, capacity);
         cache.batch = rows;
-        cache.replace(Buffers.allocate(cache.env, cache.config, rows, capacity), capacity);
+        cache.replace(Buffers.allocate(cache.env, cache.config, rows, capacity));
         cache.length = longest;
         cache.valid = new boolean[rows][longest];
         cache.realTokens = new int[rows];
@@ -173,10 +168,7 @@ final class KvCache implements AutoCloseable {
             throw new IllegalArgumentException("a row takes one sequence of at most " + length + " slots, got "
                     + single.batch + " of " + single.length);
         }
-        for (int l = 0; l < config.numLayers(); l++) {
-            single.copyRows(l, new Buffers(capacity, keys, values, keyTensors, valueTensors), new int[] {b}, new int[] {0},
-                    single.length, length - single.length);
-        }
+        single.copyRows(buffers, new int[] {b}, new int[] {0}, single.length, length - single.length);
         Arrays.fill(valid[b], false);
         for (int j = 0; j < single.length; j++) {
             valid[b][length - single.length + j] = single.valid[0][j];
@@ -192,11 +184,8 @@ final class KvCache implements AutoCloseable {
         if (batch < 0 || keep.length == batch) {
             return;
         }
-        Buffers kept = Buffers.allocate(env, config, keep.length, capacity);
-        int[] to = identity(keep.length);
-        for (int l = 0; l < config.numLayers(); l++) {
-            copyRows(l, kept, to, keep, length, 0);
-        }
+        Buffers kept = Buffers.allocate(env, config, keep.length, buffers.capacity());
+        copyRows(kept, identity(keep.length), keep, length, 0);
         boolean[][] keptValid = new boolean[keep.length][];
         int[] keptReal = new int[keep.length];
         for (int i = 0; i < keep.length; i++) {
@@ -204,63 +193,56 @@ final class KvCache implements AutoCloseable {
             keptReal[i] = realTokens[keep[i]];
         }
         batch = keep.length;
-        replace(kept, capacity);
+        replace(kept);
         valid = keptValid;
         realTokens = keptReal;
     }
 
     /**
-     * Copies the first {@code slots} filled slots of layer {@code l}'s rows {@code from} into rows
-     * {@code to} of {@code target} (an empty {@code to}: the same row numbers), {@code shift} slots
-     * later there.
+     * Copies the first {@code slots} filled slots of every layer's rows {@code from} into rows
+     * {@code to} of {@code target}, {@code shift} slots later there.
      */
-    private void copyRows(int l, Buffers target, int[] to, int[] from, int slots, int shift) {
+    private void copyRows(Buffers target, int[] to, int[] from, int slots, int shift) {
         int kv = config.numKvHeads();
         int d = config.headDim();
-        for (int i = 0; i < from.length; i++) {
-            int dst = to.length == 0 ? from[i] : to[i];
-            for (int h = 0; h < kv; h++) {
-                int srcHead = from[i] * kv + h;
-                int dstHead = dst * kv + h;
-                for (int row = 0; row < d; row++) {
-                    target.keys[l].put((dstHead * d + row) * target.capacity + shift, keys[l],
-                            (srcHead * d + row) * capacity, slots);
+        int capacity = buffers.capacity();
+        for (int l = 0; l < buffers.keys().length; l++) {
+            for (int i = 0; i < from.length; i++) {
+                for (int h = 0; h < kv; h++) {
+                    int srcHead = from[i] * kv + h;
+                    int dstHead = to[i] * kv + h;
+                    for (int row = 0; row < d; row++) {
+                        target.keys()[l].put((dstHead * d + row) * target.capacity() + shift, buffers.keys()[l],
+                                (srcHead * d + row) * capacity, slots);
+                    }
+                    target.values()[l].put((dstHead * target.capacity() + shift) * d, buffers.values()[l],
+                            srcHead * capacity * d, slots * d);
                 }
-                target.values[l].put((dstHead * target.capacity + shift) * d, values[l], srcHead * capacity * d, slots * d);
             }
         }
     }
 
-    private void replace(Buffers next, int newCapacity) {
-        closeTensors();
-        keys = next.keys;
-        values = next.values;
-        keyTensors = next.keyTensors;
-        valueTensors = next.valueTensors;
-        capacity = newCapacity;
+    private void replace(Buffers next) {
+        buffers.close();
+        buffers = next;
     }
 
     private static int[] identity(int n) {
         return java.util.stream.IntStream.range(0, n).toArray();
     }
 
-    private void closeTensors() {
-        Arrays.stream(keyTensors).forEach(OnnxTensor::close);
-        Arrays.stream(valueTensors).forEach(OnnxTensor::close);
-        keyTensors = new OnnxTensor[0];
-        valueTensors = new OnnxTensor[0];
-    }
-
     @Override
     public void close() {
-        closeTensors();
-        keys = new FloatBuffer[0];
-        values = new FloatBuffer[0];
+        replace(Buffers.EMPTY);
     }
 
     /** A cache's buffers and the tensors that hand them to ONNX Runtime without a copy. */
     private record Buffers(int capacity, FloatBuffer[] keys, FloatBuffer[] values, OnnxTensor[] keyTensors,
             OnnxTensor[] valueTensors) {
+
+        /** No buffers: a cache before its first step, or closed. */
+        static final Buffers EMPTY = new Buffers(0, new FloatBuffer[0], new FloatBuffer[0], new OnnxTensor[0],
+                new OnnxTensor[0]);
 
         static Buffers allocate(OrtEnvironment env, ModelConfig config, int batch, int capacity) {
             int layers = config.numLayers();

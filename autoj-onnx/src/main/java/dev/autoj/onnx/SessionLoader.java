@@ -248,15 +248,9 @@ final class SessionLoader {
 
     /** The order parts are created in: the last (with the head) and the first, then the rest in order. */
     static List<Integer> creationOrder(int parts) {
-        List<Integer> order = new ArrayList<>();
-        if (parts > 1) {
-            order.add(parts - 1);
-        }
+        List<Integer> order = new ArrayList<>(List.of(parts - 1));
         for (int i = 0; i < parts - 1; i++) {
             order.add(i);
-        }
-        if (parts == 1) {
-            order.add(0);
         }
         return order;
     }

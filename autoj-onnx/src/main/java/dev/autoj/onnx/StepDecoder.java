@@ -192,9 +192,9 @@ final class StepDecoder {
         if (seq == 1 || !shrink) {
             return session.run(inputs);
         }
-        try (OrtSession.RunOptions shrink = new OrtSession.RunOptions()) {
-            shrink.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
-            return session.run(inputs, shrink);
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+            return session.run(inputs, options);
         }
     }
 
