@@ -33,8 +33,30 @@ final class Initializers {
     private Initializers() {
     }
 
-    /** The session's weights as the graph reads them, by initializer name; every tensor made is added to {@code tensors}. */
+    /**
+     * The session's weights as the graph reads them, by initializer name; every tensor made is
+     * added to {@code tensors}. Converted and quantized weights are direct buffers that exist
+     * together until the session takes them; when they do not fit the JVM's direct memory the
+     * error says how much they need and what to change.
+     */
     static Map<String, OnnxTensorLike> of(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
+            Dtype dtype, LlamaGraph.Int4 int4, QuantizedWeights quantized, boolean fp16Compute, List<OnnxTensor> tensors)
+            throws OrtException {
+        try {
+            return made(env, config, checkpoint, dtype, int4, quantized, fp16Compute, tensors);
+        } catch (OutOfMemoryError e) {
+            if (e.getMessage() == null || !e.getMessage().contains("direct buffer memory")) {
+                throw e;
+            }
+            long need = WeightAccount.of(config, dtype, int4, fp16Compute).stream().mapToLong(WeightClass::bytes).sum();
+            throw new BackendException("The " + dtype + " weights of " + checkpoint.dir() + " are prepared in memory"
+                    + " before ONNX Runtime takes them, up to " + (need >> 20) + " MB of direct memory at once, and the JVM"
+                    + " refused more (" + e.getMessage() + "). Start the JVM with -XX:MaxDirectMemorySize above that"
+                    + " (it defaults to the maximum heap).", e);
+        }
+    }
+
+    private static Map<String, OnnxTensorLike> made(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint,
             Dtype dtype, LlamaGraph.Int4 int4, QuantizedWeights quantized, boolean fp16Compute, List<OnnxTensor> tensors)
             throws OrtException {
         Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
@@ -159,7 +181,7 @@ final class Initializers {
     }
 
     /** As {@link #asFloat32} in fp16. */
-    private static ByteBuffer asFloat16(Tensor tensor) {
+    static ByteBuffer asFloat16(Tensor tensor) {
         if (tensor.dtype() == DType.F16) {
             return tensor.data();
         }
@@ -173,7 +195,7 @@ final class Initializers {
     }
 
     /** fp32 values (native order) as fp16, for MatMulNBits scales in an fp16 graph. */
-    private static ByteBuffer halves(ByteBuffer floats) {
+    static ByteBuffer halves(ByteBuffer floats) {
         ByteBuffer in = floats.duplicate().order(ByteOrder.nativeOrder());
         int n = in.capacity() / 4;
         ByteBuffer out = ByteBuffer.allocateDirect(n * 2).order(ByteOrder.nativeOrder());

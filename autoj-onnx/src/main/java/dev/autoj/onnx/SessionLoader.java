@@ -73,9 +73,10 @@ final class SessionLoader {
                 // adding the provider first fails fast (CPU build) before the CUDA graph and its weights are prepared
                 options.addCUDA(cuda);
                 DecoderSession.Graph graph = graphs.apply(Device.CUDA);
-                OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
-                        quantized, graph.fp16Compute(), tensors), tensors);
-                return new DecoderSession(env, List.of(session), List.of(), config, Device.CUDA, graph, null, null);
+                Weights weights = weights(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), weightCacheDir,
+                        tensors);
+                OrtSession session = handOver(env, options, graph, weights.initializers(), tensors);
+                return new DecoderSession(env, List.of(session), List.of(), config, Device.CUDA, graph, null, weights.outcome());
             } catch (RuntimeException e) {
                 // the checkpoint, the cache or the weights failed, not CUDA: no point trying the CPU
                 tensors.forEach(OnnxTensor::close);
@@ -105,11 +106,13 @@ final class SessionLoader {
             // weights go to the session exactly as on CUDA, handed over once and not kept
             List<OnnxTensor> tensors = new ArrayList<>();
             try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
-                OrtSession session = handOver(env, options, graph, Initializers.of(env, config, checkpoint, dtype, int4,
-                        quantized, true, tensors), tensors);
+                Weights weights = weights(env, config, checkpoint, dtype, int4, quantized, true, weightCacheDir, tensors);
+                long weightsDone = System.nanoTime();
+                OrtSession session = handOver(env, options, graph, weights.initializers(), tensors);
                 long sessionDone = System.nanoTime();
                 return new DecoderSession(env, List.of(session), List.of(), config, Device.CPU, graph,
-                        new DecoderSession.Startup(runtimeNanos, graphDone - start, 0, sessionDone - graphDone), null);
+                        new DecoderSession.Startup(runtimeNanos, graphDone - start, weightsDone - graphDone,
+                                sessionDone - weightsDone), weights.outcome());
             } catch (OrtException e) {
                 throw new BackendException("ONNX Runtime could not load the decoder built from " + checkpoint.dir()
                         + " (" + graph.file() + "): " + e.getMessage(), e);
@@ -119,18 +122,9 @@ final class SessionLoader {
         }
         List<OnnxTensor> tensors = new ArrayList<>();
         try {
-            WeightCache.Mapped cached = null;
-            Map<String, OnnxTensorLike> initializers;
-            if (weightCacheDir != null && dtype == Dtype.INT4 && !graph.fp16Compute() && int4.inputOrders().isEmpty()) {
-                cached = WeightCache.load(weightCacheDir, config, checkpoint, int4, quantized);
-                initializers = new LinkedHashMap<>();
-                for (WeightCache.Slot slot : cached.slots().values()) {
-                    Initializers.put(env, initializers, tensors, slot.name(), cached.buffers().get(slot.name()), slot.shape(),
-                            slot.type());
-                }
-            } else {
-                initializers = Initializers.of(env, config, checkpoint, dtype, int4, quantized, graph.fp16Compute(), tensors);
-            }
+            Weights weights = weights(env, config, checkpoint, dtype, int4, quantized, false, weightCacheDir, tensors);
+            WeightCache.Mapped cached = weights.cached();
+            Map<String, OnnxTensorLike> initializers = weights.initializers();
             long weightsDone = System.nanoTime();
             List<OrtSession> sessions = new ArrayList<>();
             try {
@@ -173,6 +167,36 @@ final class SessionLoader {
             tensors.forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    /** A session's weights by initializer name, and the weight cache's entry they are mapped from (null: made in memory). */
+    private record Weights(Map<String, OnnxTensorLike> initializers, WeightCache.Mapped cached) {
+
+        ModelCache.Outcome outcome() {
+            return cached == null ? null : cached.outcome();
+        }
+    }
+
+    /**
+     * The session's weights: 4-bit weights quantized on load come from the weight cache in
+     * {@code weightCacheDir} (written there first, one tensor at a time, when missing), mapped, in
+     * the fp32 or ({@code fp16}) the fp16 layout; anything else ({@code weightCacheDir} null, fp32
+     * or fp16 weights, an act-order layout) is converted in memory by {@link Initializers#of}.
+     * Every tensor made is added to {@code tensors}.
+     */
+    private static Weights weights(OrtEnvironment env, ModelConfig config, Checkpoint checkpoint, Dtype dtype,
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, boolean fp16, Path weightCacheDir, List<OnnxTensor> tensors)
+            throws OrtException {
+        if (weightCacheDir == null || dtype != Dtype.INT4 || !int4.inputOrders().isEmpty()) {
+            return new Weights(Initializers.of(env, config, checkpoint, dtype, int4, quantized, fp16, tensors), null);
+        }
+        WeightCache.Mapped cached = WeightCache.load(weightCacheDir, config, checkpoint, int4, quantized, fp16);
+        Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
+        for (WeightCache.Slot slot : cached.slots().values()) {
+            Initializers.put(env, initializers, tensors, slot.name(), cached.buffers().get(slot.name()), slot.shape(),
+                    slot.type());
+        }
+        return new Weights(initializers, cached);
     }
 
     /**

@@ -76,15 +76,21 @@ final class WeightCache {
         }
     }
 
-    /** The initializers of a quantize-on-load int4 graph, in file order. */
-    static List<Slot> layout(ModelConfig config, LlamaGraph.Int4 int4) {
+    /**
+     * The initializers of a quantize-on-load int4 graph, in file order: with {@code fp16} (the
+     * CUDA generation graph, fp16 activations) the embedding, norms, an unquantized head and the
+     * scales are fp16, otherwise fp32.
+     */
+    static List<Slot> layout(ModelConfig config, LlamaGraph.Int4 int4, boolean fp16) {
         List<Slot> slots = new ArrayList<>();
         long offset = 0;
+        int wide = fp16 ? 2 : 4;
+        OnnxJavaType wideType = fp16 ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
         for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
-            long bytes = elements(w.shape()) * 4;
+            long bytes = elements(w.shape()) * wide;
             // an fp32 head is a MatMul weight ONNX Runtime prepacks (MLAS' panels) and then reads from
             // its own copy, as the 4-bit codes; the embedding and the norms are read where they lie
-            slots.add(new Slot(w.name(), w.shape(), OnnxJavaType.FLOAT, offset, bytes, w.name().equals("lm_head.weight")));
+            slots.add(new Slot(w.name(), w.shape(), wideType, offset, bytes, w.name().equals("lm_head.weight")));
             offset = align(offset + bytes);
         }
         for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
@@ -95,9 +101,9 @@ final class WeightCache {
                     OnnxJavaType.UINT8, offset, codes, true));
             offset = align(offset + codes);
             // the scales and zero points are packed beside the codes on x86-64 at accuracy level 4
-            slots.add(new Slot(w.name() + LlamaGraph.SCALES, new long[] {out * blocks}, OnnxJavaType.FLOAT,
-                    offset, out * blocks * 4, EngineSwitches.scalesPacked(int4)));
-            offset = align(offset + out * blocks * 4);
+            slots.add(new Slot(w.name() + LlamaGraph.SCALES, new long[] {out * blocks}, wideType,
+                    offset, out * blocks * wide, EngineSwitches.scalesPacked(int4)));
+            offset = align(offset + out * blocks * wide);
             if (int4.zeroPoints()) {
                 long zp = out * ((blocks + 1) / 2);
                 slots.add(new Slot(w.name() + LlamaGraph.ZERO_POINTS, new long[] {zp}, OnnxJavaType.UINT8,
@@ -109,26 +115,30 @@ final class WeightCache {
     }
 
     /**
-     * Maps the entry for {@code checkpoint} quantized as {@code int4} by {@code quantized},
-     * writing it first when it is missing or damaged.
+     * Maps the entry for {@code checkpoint} quantized as {@code int4} by {@code quantized} in the
+     * fp32 layout of the CPU graphs or, with {@code fp16}, the fp16 layout of the CUDA generation
+     * graph, writing it first when it is missing or damaged: one tensor quantized at a time and
+     * freed once written, so the direct memory a cold start needs is one weight's, at any size.
      */
     static Mapped load(Path cacheDir, ModelConfig config, Checkpoint checkpoint, LlamaGraph.Int4 int4,
-            QuantizedWeights quantized) {
+            QuantizedWeights quantized, boolean fp16) {
         if (!int4.inputOrders().isEmpty()) {
             throw new IllegalArgumentException("act-order layouts are not cached");
         }
+        // the fp32 layout's key is the one earlier versions wrote, so their entries stay valid
         String key = ModelCache.sha256((VERSION + "\n" + ByteOrder.nativeOrder() + "\n" + config + "\n"
-                + checkpoint.fingerprint() + "\n" + int4).getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+                + checkpoint.fingerprint() + "\n" + int4 + (fp16 ? "\nfp16" : "")).getBytes(StandardCharsets.UTF_8))
+                .substring(0, 32);
         Path file = cacheDir.resolve(key + ".int4");
         Path sum = cacheDir.resolve(key + ".int4.crc32c");
-        List<Slot> slots = layout(config, int4);
+        List<Slot> slots = layout(config, int4, fp16);
         long length = slots.isEmpty() ? 0 : slots.get(slots.size() - 1).offset() + slots.get(slots.size() - 1).bytes();
         boolean present = Files.isRegularFile(file) || Files.isRegularFile(sum);
         ModelCache.Outcome outcome = ModelCache.Outcome.HIT;
         try {
             if (!valid(file, sum, length)) {
                 Files.createDirectories(cacheDir);
-                write(file, sum, slots, length, config, checkpoint, int4, quantized);
+                write(file, sum, slots, length, config, checkpoint, int4, quantized, fp16);
                 outcome = present ? ModelCache.Outcome.REBUILT : ModelCache.Outcome.BUILT;
             }
             return map(file, slots, outcome);
@@ -188,7 +198,7 @@ final class WeightCache {
     }
 
     private static void write(Path file, Path sum, List<Slot> slots, long length, ModelConfig config, Checkpoint checkpoint,
-            LlamaGraph.Int4 int4, QuantizedWeights quantized) throws IOException {
+            LlamaGraph.Int4 int4, QuantizedWeights quantized, boolean fp16) throws IOException {
         Map<String, Slot> byName = new LinkedHashMap<>();
         for (Slot s : slots) {
             byName.put(s.name(), s);
@@ -198,7 +208,7 @@ final class WeightCache {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 for (LlamaWeights.Weight w : LlamaWeights.unquantizedWeights(config, int4)) {
                     Tensor tensor = checkpoint.tensor(w.name(), w.shape());
-                    ByteBuffer data = Initializers.asFloat32(tensor);
+                    ByteBuffer data = fp16 ? Initializers.asFloat16(tensor) : Initializers.asFloat32(tensor);
                     writeAt(out, data, byName.get(w.name()));
                     // written: the fp32 bytes (the source's mapping, or the converted copy, which
                     // already unmapped the source) are not read again
@@ -211,7 +221,11 @@ final class WeightCache {
                                 + " is not in the layout the decoder was built for (blocks of " + int4.blockSize() + ").");
                     }
                     writeAt(out, q.packed(), byName.get(w.name() + LlamaGraph.Q4));
-                    writeAt(out, q.scales(), byName.get(w.name() + LlamaGraph.SCALES));
+                    ByteBuffer scales = fp16 ? Initializers.halves(q.scales()) : q.scales();
+                    writeAt(out, scales, byName.get(w.name() + LlamaGraph.SCALES));
+                    if (fp16) {
+                        release(scales);
+                    }
                     if (int4.zeroPoints()) {
                         writeAt(out, q.zeroPoints(), byName.get(w.name() + LlamaGraph.ZERO_POINTS));
                     }

@@ -7,6 +7,7 @@ import dev.autoj.engine.backend.Dtype;
 import dev.autoj.onnx.internal.checkpoint.Checkpoint;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import dev.autoj.onnx.internal.checkpoint.QuantizedWeights;
+import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
 import dev.autoj.onnx.internal.graph.ModelReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,11 +124,50 @@ class CudaGraphOnCpuTest {
         String out = StreamingLoaderTest.run("-Xmx64m", CudaGraphMemoryChild.class, model.dir.toString(),
                 temp.resolve("child-" + dtype).toString(), dtype.name());
         java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("baseline=(\\d+) open=(\\d+) peak=(\\d+) held=(\\d+) weights=(\\d+) tokens=\\[([0-9,]+)]").matcher(out);
+                .compile(OPENED).matcher(out);
         assertThat(m.find()).as(out).isTrue();
-        assertThat(Long.parseLong(m.group(4))).as("host weight buffers held after the session took them").isZero();
-        assertThat(Long.parseLong(m.group(5))).isPositive();
-        assertThat(m.group(6).split(",")).hasSize(2);
+        assertThat(Long.parseLong(m.group(5))).as("host weight buffers held after the session took them").isZero();
+        assertThat(Long.parseLong(m.group(6))).isPositive();
+        assertThat(m.group(7).split(",")).hasSize(2);
+    }
+
+    /** What {@link CudaGraphMemoryChild} prints when the session opened and decoded. */
+    private static final String OPENED =
+            "baseline=(\\d+) open=(\\d+) peak=(\\d+) peakAnon=(\\d+) held=(\\d+) weights=(\\d+) tokens=\\[([0-9,]+)]";
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("the CUDA int4 graph's weights go through the weight cache one tensor at a time: a JVM whose direct memory holds a"
+            + " fraction of them opens it cold and warm, with the same tokens; made in memory at once they fail naming"
+            + " -XX:MaxDirectMemorySize")
+    void cudaInt4WeightsStreamThroughTheWeightCache() throws Exception {
+        Path model = temp.resolve("streamed");
+        SyntheticCheckpoint.write(model, StreamingLoaderTest.SHAPE, 5, "F16");
+        long directLimit = 24L << 20;
+        List<String> jvm = List.of("-Xmx64m", "-XX:MaxDirectMemorySize=" + directLimit);
+        Path cache = temp.resolve("weights");
+        List<String> tokens = new ArrayList<>();
+        for (String start : List.of("cold", "warm")) {
+            String out = StreamingLoaderTest.run(jvm, CudaGraphMemoryChild.class, model.toString(),
+                    temp.resolve("graph-" + start).toString(), "int4", cache.toString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(OPENED).matcher(out);
+            assertThat(m.find()).as("%s start: %s", start, out).isTrue();
+            long weights = Long.parseLong(m.group(6));
+            System.out.printf("CUDA int4 graph, %s start: session weights %d MB, direct memory allowed %d MB, open %d MB,"
+                    + " peak %d MB, peak anonymous %d MB%n", start, weights >> 20, directLimit >> 20,
+                    Long.parseLong(m.group(2)) >> 20, Long.parseLong(m.group(3)) >> 20, Long.parseLong(m.group(4)) >> 20);
+            assertThat(weights).as("the session's weights are several times the direct memory allowed").isGreaterThan(3 * directLimit);
+            assertThat(Long.parseLong(m.group(5))).as("%s start: host weight buffers held", start).isZero();
+            tokens.add(m.group(7));
+        }
+        assertThat(tokens.get(1)).as("warm tokens (mapped from the cache) equal cold").isEqualTo(tokens.get(0));
+        try (java.util.stream.Stream<Path> files = Files.list(cache)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".int4")).count()).as("one fp16-layout entry").isOne();
+        }
+
+        String inMemory = StreamingLoaderTest.run(jvm, CudaGraphMemoryChild.class, model.toString(),
+                temp.resolve("graph-memory").toString(), "int4");
+        assertThat(inMemory).as("weights made in memory all at once").contains("failed=")
+                .contains("-XX:MaxDirectMemorySize").contains("MB of direct memory at once");
     }
 
     @ParameterizedTest
