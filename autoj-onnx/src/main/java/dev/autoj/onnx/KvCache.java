@@ -32,6 +32,8 @@ final class KvCache implements AutoCloseable {
     private final int capacityHint;
     /** The buffers and the tensors over them; of capacity 0 before the first step. */
     private Buffers buffers = Buffers.EMPTY;
+    /** Where ONNX Runtime writes each step's keys and values ({@link #stepOutputs}). */
+    private Staging staging = Staging.EMPTY;
     private int length;
     private int batch = -1;
     private boolean[][] valid = new boolean[0][];
@@ -103,38 +105,45 @@ final class KvCache implements AutoCloseable {
     }
 
     /**
-     * After a step of {@code seq} tokens: writes its keys and values ({@code new_key.L},
-     * {@code new_value.L} of {@code results}) into the slots after the filled ones, which
+     * The step graph's outputs {@code new_key.L} ([batch, kv, d, seq]) and {@code new_value.L}
+     * ([batch, kv, seq, d]) of a step of {@code seq} tokens, as tensors over direct buffers this
+     * cache owns, for {@code OrtSession.run} to write into (pinned outputs): the step's keys and
+     * values go from ONNX Runtime straight into memory {@link #append} copies into the slots, with
+     * no copy on the Java heap. (Copying them out through the heap cost a 128-token prefill of the
+     * 1G bench model about 30 ms in freshly allocated 1 MB arrays, a quarter of the prefill.) The
+     * buffers are kept for the next step and grow only when a step needs more.
+     */
+    java.util.Map<String, OnnxTensor> stepOutputs(int seq) {
+        if (staging.batch() != batch || staging.seq() != seq) {
+            staging = staging.resized(env, config, batch, seq);
+        }
+        return staging.tensors();
+    }
+
+    /**
+     * After a step of {@code seq} tokens whose keys and values ONNX Runtime wrote into
+     * {@link #stepOutputs}: copies them into the slots after the filled ones, which
      * {@link #reserve} made room for; the cache is then {@code length + seq} slots long.
      */
-    void append(List<OrtSession.Result> results, int seq, boolean[][] validAfter, int[] realAfter) {
+    void append(int seq, boolean[][] validAfter, int[] realAfter) {
+        if (staging.batch() != batch || staging.seq() != seq) {
+            throw new IllegalStateException("the step's keys and values were not written for " + batch + " x " + seq);
+        }
         int kv = config.numKvHeads();
         int d = config.headDim();
-        for (OrtSession.Result result : results) {
-            for (java.util.Map.Entry<String, ai.onnxruntime.OnnxValue> output : result) {
-                String name = output.getKey();
-                boolean key = name.startsWith("new_key.");
-                if (!key && !name.startsWith("new_value.")) {
-                    continue;
-                }
-                int layer = Integer.parseInt(name.substring(name.indexOf('.') + 1));
-                float[] step = new float[batch * kv * seq * d];
-                ((OnnxTensor) output.getValue()).getFloatBuffer().get(step);
-                FloatBuffer target = key ? buffers.keys()[layer] : buffers.values()[layer];
-                int capacity = buffers.capacity();
-                for (int b = 0; b < batch; b++) {
-                    for (int h = 0; h < kv; h++) {
-                        int from = (b * kv + h) * seq * d;
-                        if (key) {
-                            // [d, seq] per head, transposed by the graph: each row goes after the filled slots
-                            int base = (b * kv + h) * d * capacity + length;
-                            for (int i = 0; i < d; i++) {
-                                target.put(base + i * capacity, step, from + i * seq, seq);
-                            }
-                        } else {
-                            target.put(((b * kv + h) * capacity + length) * d, step, from, seq * d);
-                        }
+        int capacity = buffers.capacity();
+        for (int l = 0; l < config.numLayers(); l++) {
+            FloatBuffer keys = staging.keys()[l];
+            FloatBuffer values = staging.values()[l];
+            for (int b = 0; b < batch; b++) {
+                for (int h = 0; h < kv; h++) {
+                    int from = (b * kv + h) * seq * d;
+                    // [d, seq] per head, transposed by the graph: each row goes after the filled slots
+                    int base = (b * kv + h) * d * capacity + length;
+                    for (int i = 0; i < d; i++) {
+                        buffers.keys()[l].put(base + i * capacity, keys, from + i * seq, seq);
                     }
+                    buffers.values()[l].put(((b * kv + h) * capacity + length) * d, values, from, seq * d);
                 }
             }
         }
@@ -234,15 +243,73 @@ final class KvCache implements AutoCloseable {
     @Override
     public void close() {
         replace(Buffers.EMPTY);
+        staging.close();
+        staging = Staging.EMPTY;
     }
 
-    /** A cache's buffers and the tensors that hand them to ONNX Runtime without a copy. */
+    /**
+     * The direct memory a step's new keys and values are written into, per layer, and the pinned
+     * output tensors over it for steps of {@code batch} x {@code seq}; {@code memory} is reused by
+     * later steps of other lengths while it is large enough.
+     */
+    private record Staging(int batch, int seq, FloatBuffer[] keys, FloatBuffer[] values,
+            java.util.Map<String, OnnxTensor> tensors, List<ByteBuffer> memory) {
+
+        static final Staging EMPTY = new Staging(-1, 0, new FloatBuffer[0], new FloatBuffer[0], java.util.Map.of(), List.of());
+
+        /** Tensors for steps of {@code rows} x {@code seq}, over this memory when it holds them, else over new memory. */
+        Staging resized(OrtEnvironment env, ModelConfig config, int rows, int seq) {
+            int layers = config.numLayers();
+            int kv = config.numKvHeads();
+            int d = config.headDim();
+            int floats = Math.toIntExact((long) rows * kv * d * seq);
+            closeTensors();
+            List<ByteBuffer> held = memory;
+            if (held.isEmpty() || held.get(0).capacity() < floats * Float.BYTES) {
+                held.forEach(dev.autoj.onnx.internal.checkpoint.Buffers::free);
+                held = new java.util.ArrayList<>(2 * layers);
+                for (int i = 0; i < 2 * layers; i++) {
+                    held.add(ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()));
+                }
+            }
+            Staging out = new Staging(rows, seq, new FloatBuffer[layers], new FloatBuffer[layers],
+                    new java.util.LinkedHashMap<>(), held);
+            try {
+                for (int l = 0; l < layers; l++) {
+                    out.keys[l] = held.get(2 * l).asFloatBuffer().limit(floats).slice();
+                    out.values[l] = held.get(2 * l + 1).asFloatBuffer().limit(floats).slice();
+                    out.tensors.put("new_key." + l, OnnxTensor.createTensor(env, out.keys[l], new long[] {rows, kv, d, seq}));
+                    out.tensors.put("new_value." + l, OnnxTensor.createTensor(env, out.values[l], new long[] {rows, kv, seq, d}));
+                }
+            } catch (OrtException e) {
+                out.close();
+                throw new BackendException("ONNX Runtime could not take the step's output buffers: " + e.getMessage(), e);
+            }
+            return out;
+        }
+
+        private void closeTensors() {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+
+        void close() {
+            closeTensors();
+            memory.forEach(dev.autoj.onnx.internal.checkpoint.Buffers::free);
+        }
+    }
+
+    /**
+     * A cache's buffers, the tensors that hand them to ONNX Runtime without a copy, and the direct
+     * memory under them ({@code memory}), freed when they are closed rather than at some later
+     * garbage collection: a judgment's caches are gigabytes at 13B, and direct memory the
+     * collector has not yet reclaimed still counts against the JVM's limit (and {@link CacheBudget}'s headroom).
+     */
     private record Buffers(int capacity, FloatBuffer[] keys, FloatBuffer[] values, OnnxTensor[] keyTensors,
-            OnnxTensor[] valueTensors) {
+            OnnxTensor[] valueTensors, java.util.List<ByteBuffer> memory) {
 
         /** No buffers: a cache before its first step, or closed. */
         static final Buffers EMPTY = new Buffers(0, new FloatBuffer[0], new FloatBuffer[0], new OnnxTensor[0],
-                new OnnxTensor[0]);
+                new OnnxTensor[0], java.util.List.of());
 
         static Buffers allocate(OrtEnvironment env, ModelConfig config, int batch, int capacity) {
             int layers = config.numLayers();
@@ -255,11 +322,11 @@ final class KvCache implements AutoCloseable {
                         + " judge fewer or shorter sequences at once.");
             }
             Buffers out = new Buffers(capacity, new FloatBuffer[layers], new FloatBuffer[layers], new OnnxTensor[layers],
-                    new OnnxTensor[layers]);
+                    new OnnxTensor[layers], new java.util.ArrayList<>(2 * layers));
             try {
                 for (int l = 0; l < layers; l++) {
-                    out.keys[l] = direct(floats, batch, capacity, config);
-                    out.values[l] = direct(floats, batch, capacity, config);
+                    out.keys[l] = out.direct(floats, batch, capacity, config);
+                    out.values[l] = out.direct(floats, batch, capacity, config);
                     out.keyTensors[l] = OnnxTensor.createTensor(env, out.keys[l], new long[] {batch, kv, d, capacity});
                     out.valueTensors[l] = OnnxTensor.createTensor(env, out.values[l], new long[] {batch, kv, capacity, d});
                 }
@@ -273,10 +340,12 @@ final class KvCache implements AutoCloseable {
             return out;
         }
 
-        private static FloatBuffer direct(long floats, int batch, int capacity, ModelConfig config) {
+        /** A zeroed direct buffer of {@code floats}, its memory kept in {@link #memory} to be freed on {@link #close}. */
+        private FloatBuffer direct(long floats, int batch, int capacity, ModelConfig config) {
             try {
-                return ByteBuffer.allocateDirect(Math.toIntExact(floats * Float.BYTES)).order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
+                ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(floats * Float.BYTES)).order(ByteOrder.nativeOrder());
+                memory.add(bytes);
+                return bytes.asFloatBuffer();
             } catch (OutOfMemoryError e) {
                 long need = bytesPerSlot(config) * batch * capacity;
                 throw new BackendException("The key/value cache of " + batch + " sequence(s) x " + capacity + " tokens needs "
@@ -286,9 +355,14 @@ final class KvCache implements AutoCloseable {
             }
         }
 
+        /** Closes the tensors, then frees the memory under them: nothing may read these buffers afterwards. */
         void close() {
             Arrays.stream(keyTensors).filter(java.util.Objects::nonNull).forEach(OnnxTensor::close);
             Arrays.stream(valueTensors).filter(java.util.Objects::nonNull).forEach(OnnxTensor::close);
+            memory.forEach(dev.autoj.onnx.internal.checkpoint.Buffers::free);
+            if (!memory.isEmpty()) {
+                memory.clear();
+            }
         }
     }
 }

@@ -146,11 +146,13 @@ final class StepDecoder {
                 inputs.put("cache_key." + l, past == 0 ? owned.get("cache_key.") : cache.keyInput(l));
                 inputs.put("cache_value." + l, past == 0 ? owned.get("cache_value.") : cache.valueInput(l));
             }
+            // the step's keys and values are written by ONNX Runtime into the cache's own buffers
+            Map<String, OnnxTensor> stepOutputs = cache.stepOutputs(seq);
             List<OrtSession.Result> results = new ArrayList<>(sessions.size());
             float[][][] logits;
             try {
                 if (sessions.size() == 1) {
-                    results.add(run(sessions.get(0), inputs, seq));
+                    results.add(run(sessions.get(0), inputs, stepOutputs, seq));
                 } else {
                     // each part on the hidden states of the one before; the last adds the head
                     OnnxTensor hidden = null;
@@ -159,13 +161,13 @@ final class StepDecoder {
                         if (hidden != null) {
                             own.put("hidden_in", hidden);
                         }
-                        OrtSession.Result result = run(part, own, seq);
+                        OrtSession.Result result = run(part, own, stepOutputs, seq);
                         results.add(result);
                         hidden = (OnnxTensor) result.get("hidden_out").orElse(null);
                     }
                 }
                 logits = logits(results.get(results.size() - 1).get("logits").orElseThrow(), batch, wanted.length);
-                cache.append(results, seq, valid, realAfter);
+                cache.append(seq, valid, realAfter);
             } finally {
                 results.forEach(OrtSession.Result::close);
             }
@@ -185,16 +187,20 @@ final class StepDecoder {
      * {@code memory.enable_memory_arena_shrinkage}), so the parts reuse the same memory while
      * decoding steps keep the arena's speed. At 13B shape, without this a 1,000-token judgment
      * grew the parts' arenas past 11 GB and was killed on a 24 GB machine.
-     * {@code -Dautoj.onnx.arenaShrink=false} keeps them.
+     * {@code -Dautoj.onnx.arenaShrink=false} keeps them. The session's outputs among
+     * {@code pinned} are written into those tensors; the others are returned.
      */
-    private OrtSession.Result run(OrtSession session, Map<String, ? extends OnnxTensorLike> inputs, int seq)
-            throws OrtException {
+    private OrtSession.Result run(OrtSession session, Map<String, ? extends OnnxTensorLike> inputs,
+            Map<String, OnnxTensor> pinned, int seq) throws OrtException {
+        Map<String, OnnxTensor> own = Initializers.only(pinned, session.getOutputNames()::contains);
+        java.util.Set<String> requested = new java.util.LinkedHashSet<>(session.getOutputNames());
+        requested.removeAll(own.keySet());
         if (seq == 1 || !shrink) {
-            return session.run(inputs);
+            return session.run(inputs, requested, own);
         }
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
-            return session.run(inputs, options);
+            return session.run(inputs, requested, own, options);
         }
     }
 
