@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The key/value cache of a batch of sequences on the host, in buffers of a fixed capacity that the
- * step graph reads in place ({@code cache_key.L}: keys transposed, [batch, kv_heads, head_dim,
- * capacity]; {@code cache_value.L}: [batch, kv_heads, capacity, head_dim]); each step's own keys
+ * step graph reads in place ({@code cache_key.L} and {@code cache_value.L}: [batch, kv_heads,
+ * capacity, head_dim]); each step's own keys
  * and values are appended to them ({@link #append}), so no step copies the cache. Also which slots
  * hold real tokens (padding and filler are masked out of attention). {@link StepDecoder} fills it;
  * {@link #merge} and {@link #compact} reshape it between steps.
@@ -105,7 +105,7 @@ final class KvCache implements AutoCloseable {
     }
 
     /**
-     * The step graph's outputs {@code new_key.L} ([batch, kv, d, seq]) and {@code new_value.L}
+     * The step graph's outputs {@code new_key.L} and {@code new_value.L}
      * ([batch, kv, seq, d]) of a step of {@code seq} tokens, as tensors over direct buffers this
      * cache owns, for {@code OrtSession.run} to write into (pinned outputs): the step's keys and
      * values go from ONNX Runtime straight into memory {@link #append} copies into the slots, with
@@ -137,13 +137,11 @@ final class KvCache implements AutoCloseable {
             FloatBuffer values = staging.values()[l];
             for (int b = 0; b < batch; b++) {
                 for (int h = 0; h < kv; h++) {
+                    // each head's [seq, d] block goes after its filled slots
                     int from = (b * kv + h) * seq * d;
-                    // [d, seq] per head, transposed by the graph: each row goes after the filled slots
-                    int base = (b * kv + h) * d * capacity + length;
-                    for (int i = 0; i < d; i++) {
-                        buffers.keys()[l].put(base + i * capacity, keys, from + i * seq, seq);
-                    }
-                    buffers.values()[l].put(((b * kv + h) * capacity + length) * d, values, from, seq * d);
+                    int to = ((b * kv + h) * capacity + length) * d;
+                    buffers.keys()[l].put(to, keys, from, seq * d);
+                    buffers.values()[l].put(to, values, from, seq * d);
                 }
             }
         }
@@ -220,10 +218,8 @@ final class KvCache implements AutoCloseable {
                 for (int h = 0; h < kv; h++) {
                     int srcHead = from[i] * kv + h;
                     int dstHead = to[i] * kv + h;
-                    for (int row = 0; row < d; row++) {
-                        target.keys()[l].put((dstHead * d + row) * target.capacity() + shift, buffers.keys()[l],
-                                (srcHead * d + row) * capacity, slots);
-                    }
+                    target.keys()[l].put((dstHead * target.capacity() + shift) * d, buffers.keys()[l],
+                            srcHead * capacity * d, slots * d);
                     target.values()[l].put((dstHead * target.capacity() + shift) * d, buffers.values()[l],
                             srcHead * capacity * d, slots * d);
                 }
@@ -278,7 +274,7 @@ final class KvCache implements AutoCloseable {
                 for (int l = 0; l < layers; l++) {
                     out.keys[l] = held.get(2 * l).asFloatBuffer().limit(floats).slice();
                     out.values[l] = held.get(2 * l + 1).asFloatBuffer().limit(floats).slice();
-                    out.tensors.put("new_key." + l, OnnxTensor.createTensor(env, out.keys[l], new long[] {rows, kv, d, seq}));
+                    out.tensors.put("new_key." + l, OnnxTensor.createTensor(env, out.keys[l], new long[] {rows, kv, seq, d}));
                     out.tensors.put("new_value." + l, OnnxTensor.createTensor(env, out.values[l], new long[] {rows, kv, seq, d}));
                 }
             } catch (OrtException e) {
@@ -327,7 +323,7 @@ final class KvCache implements AutoCloseable {
                 for (int l = 0; l < layers; l++) {
                     out.keys[l] = out.direct(floats, batch, capacity, config);
                     out.values[l] = out.direct(floats, batch, capacity, config);
-                    out.keyTensors[l] = OnnxTensor.createTensor(env, out.keys[l], new long[] {batch, kv, d, capacity});
+                    out.keyTensors[l] = OnnxTensor.createTensor(env, out.keys[l], new long[] {batch, kv, capacity, d});
                     out.valueTensors[l] = OnnxTensor.createTensor(env, out.values[l], new long[] {batch, kv, capacity, d});
                 }
             } catch (OrtException e) {

@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
 final class ModelCache {
 
     /** Bump when the graph builder changes what it writes, so old entries are not reused. */
-    static final String BUILDER_VERSION = "llama-plain-attention-3-cache-in-place";
+    static final String BUILDER_VERSION = "llama-plain-attention-4-cache-rows";
     /** Bump when the generation graph changes. */
     static final String GENERATION_VERSION = "generation-loop-1";
 

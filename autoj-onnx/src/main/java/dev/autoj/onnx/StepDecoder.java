@@ -139,7 +139,7 @@ final class StepDecoder {
             if (past == 0) {
                 int kv = config.numKvHeads();
                 int d = config.headDim();
-                owned.put("cache_key.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, d, 0}));
+                owned.put("cache_key.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, 0, d}));
                 owned.put("cache_value.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, 0, d}));
             }
             for (int l = 0; l < config.numLayers(); l++) {

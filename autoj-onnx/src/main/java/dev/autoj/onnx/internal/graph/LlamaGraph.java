@@ -19,16 +19,15 @@ import java.util.TreeMap;
  * The ONNX graph of a LLaMA-family decoder with a key/value cache.
  *
  * <p>The step graph ({@link #build}, {@link #buildInt4}) reads its key/value cache in place: inputs
- * {@code input_ids} and {@code position_ids} (int64 [batch, seq]), {@code cache_key.L} (float
- * [batch, kv_heads, head_dim, capacity]: the keys transposed, so that the scores are one MatMul
- * over them as they lie) and {@code cache_value.L} (float [batch, kv_heads, capacity, head_dim]),
+ * {@code input_ids} and {@code position_ids} (int64 [batch, seq]), {@code cache_key.L} and
+ * {@code cache_value.L} (float [batch, kv_heads, capacity, head_dim]; the keys are scored through a
+ * {@code Transpose} that ONNX Runtime folds into the {@code MatMul}, a {@code FusedMatMul} reading them as they lie),
  * buffers the caller owns and appends to; {@code attention_bias} (float [batch, 1, seq,
  * capacity+seq], 0 where a query may attend, a large negative number where it may not, over the
  * cache's slots and then the step's own tokens; the caller builds the causal mask, which leaves
  * room for padded batches and slots not yet filled); {@code logits_positions} (int64 [n], which
  * sequence positions need logits: all of them for a test, the last one while generating).
- * Outputs: {@code logits} (float [batch, n, vocab]) and only the step's own {@code new_key.L}
- * (float [batch, kv_heads, head_dim, seq], transposed as the cache holds keys) and
+ * Outputs: {@code logits} (float [batch, n, vocab]) and only the step's own {@code new_key.L} and
  * {@code new_value.L} (float [batch, kv_heads, seq, head_dim]), which the caller copies into its
  * buffers. Nothing copies the cache per token: a cache that is concatenated with the step's keys
  * (as the Loop body of {@link GenerationGraph} does, where ONNX Runtime owns it) is read and
@@ -200,7 +199,7 @@ public final class LlamaGraph {
         List<String> newK = new ArrayList<>();
         List<String> newV = new ArrayList<>();
         for (int l = span.from(); l < span.to(); l++) {
-            g.input("cache_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), d, "capacity");
+            g.input("cache_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "capacity", d);
             g.input("cache_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "capacity", d);
             cacheK.add("cache_key." + l);
             cacheV.add("cache_value." + l);
@@ -213,7 +212,7 @@ public final class LlamaGraph {
             g.output("hidden_out", compute, "batch", "seq", config.hiddenSize());
         }
         for (int l = span.from(); l < span.to(); l++) {
-            g.output("new_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), d, "seq");
+            g.output("new_key." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "seq", d);
             g.output("new_value." + l, ElemType.FLOAT, "batch", config.numKvHeads(), "seq", d);
         }
         String h = layers(first ? embed("input_ids") : "hidden_in", "position_ids",
@@ -357,25 +356,25 @@ public final class LlamaGraph {
     }
 
     /**
-     * Attention over a caller-owned cache read in place ({@code cacheKT} [batch, kv, d, capacity],
-     * {@code cacheV} [batch, kv, capacity, d]) and the step's own keys and values, which go out as
-     * {@code newK} [batch, kv, d, seq] (transposed, as the cache holds keys) and {@code newV} [batch, kv, seq, d]. The scores over the cache and over the step
-     * are computed apart and joined (only scores are copied, never the cache); the query heads
-     * that share a key/value head are one MatMul's rows. Returns [batch, seq, heads·d].
+     * Attention over a caller-owned cache read in place ({@code cacheK} and {@code cacheV} [batch,
+     * kv, capacity, d]) and the step's own keys and values, which go out as {@code newK} and
+     * {@code newV} [batch, kv, seq, d], each head's a block the caller copies whole. The scores over
+     * the cache and over the step are computed apart and joined (only scores are copied, never the
+     * cache); the keys are transposed only as a MatMul operand, which ONNX Runtime's
+     * Transpose-MatMul fusion turns into a {@code FusedMatMul} with {@code transB} (no copy); the
+     * query heads that share a key/value head are one MatMul's rows. Returns [batch, seq, heads·d].
      */
     private String attendInPlace(String q, String k, String v, java.util.function.UnaryOperator<String> mask,
-            String cacheKT, String cacheV, String newK, String newV) {
+            String cacheK, String cacheV, String newK, String newV) {
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int d = config.headDim();
-        // the step's keys leave transposed, as the cache holds them: each head's are rows the caller copies whole
-        String keysT = g.op("Transpose", List.of(k), Attr.ints("perm", 0, 1, 3, 2));
-        g.named("", "Identity", List.of(keysT), List.of(newK));
+        g.named("", "Identity", List.of(k), List.of(newK));
         g.named("", "Identity", List.of(v), List.of(newV));
         // [batch, heads, seq, d] -> [batch, kv, group*seq, d]: head h reads key/value head h / group
         String grouped = g.op("Reshape", List.of(q, g.constInt64(0, kvHeads, -1, d)));
-        String overCache = g.op("MatMul", List.of(grouped, cacheKT));
-        String overStep = g.op("MatMul", List.of(grouped, keysT));
+        String overCache = g.op("MatMul", List.of(grouped, g.op("Transpose", List.of(cacheK), Attr.ints("perm", 0, 1, 3, 2))));
+        String overStep = g.op("MatMul", List.of(grouped, g.op("Transpose", List.of(k), Attr.ints("perm", 0, 1, 3, 2))));
         String joined = g.op("Concat", List.of(overCache, overStep), Attr.i("axis", -1));
         String scaled = g.op("Mul", List.of(joined, g.constScalar(compute, (float) (1.0 / Math.sqrt(d)))));
         // [batch, kv, group*seq, slots] -> [batch, heads, seq, slots] for the mask, and back
