@@ -50,13 +50,18 @@ final class CacheBudget {
         return groups;
     }
 
-    /** Bytes the caches of {@code jobs} decoded as one batch take at their peak. */
+    /**
+     * Bytes the caches of {@code jobs} decoded as one batch take at their peak: the batch's rows,
+     * the prompt being prefilled beside them, and the buffers a prefill chunk's new keys and values
+     * are written into (a slot's worth per token of the chunk) beside that prompt's cache.
+     */
     static long need(List<BatchScheduler.Job> jobs, long bytesPerSlot) {
         int longest = jobs.stream().mapToInt(j -> j.prompt().length).max().orElse(0);
         int room = jobs.stream().mapToInt(BatchScheduler.Job::budget).max().orElse(0);
         long batch = jobs.size() == 1 ? 0 : (long) jobs.size() * (longest + room);
         long single = jobs.size() == 1 ? longest + room : longest;
-        return (batch + single) * bytesPerSlot;
+        long staging = Math.min(longest, BatchScheduler.PREFILL_CHUNK);
+        return (batch + single + staging) * bytesPerSlot;
     }
 
     /**

@@ -264,8 +264,17 @@ final class KvCache implements AutoCloseable {
             if (held.isEmpty() || held.get(0).capacity() < floats * Float.BYTES) {
                 held.forEach(dev.autoj.onnx.internal.checkpoint.Buffers::free);
                 held = new java.util.ArrayList<>(2 * layers);
-                for (int i = 0; i < 2 * layers; i++) {
-                    held.add(ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()));
+                try {
+                    for (int i = 0; i < 2 * layers; i++) {
+                        held.add(ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()));
+                    }
+                } catch (OutOfMemoryError e) {
+                    held.forEach(dev.autoj.onnx.internal.checkpoint.Buffers::free);
+                    throw new BackendException("A step of " + rows + " sequence(s) x " + seq + " tokens needs "
+                            + bytesPerSlot(config) * rows * seq + " bytes of direct memory for its new keys and values"
+                            + " beside the cache, and the JVM refused it (" + e.getMessage() + "); raise"
+                            + " -XX:MaxDirectMemorySize (it defaults to the heap's maximum) or judge fewer or shorter"
+                            + " sequences at once.", e);
                 }
             }
             Staging out = new Staging(rows, seq, new FloatBuffer[layers], new FloatBuffer[layers],
