@@ -3,7 +3,6 @@ package dev.autoj.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
 import java.nio.ByteBuffer;
