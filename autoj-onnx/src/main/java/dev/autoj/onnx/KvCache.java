@@ -243,6 +243,20 @@ final class KvCache implements AutoCloseable {
     }
 
     /**
+     * A zeroed direct buffer of {@code bytes} (native order), or, when the JVM refuses it, an error
+     * saying that {@code what} needs {@code need} bytes and what to change.
+     */
+    private static ByteBuffer directMemory(long bytes, String what, long need) {
+        try {
+            return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+        } catch (OutOfMemoryError e) {
+            throw new BackendException(what + " needs " + need + " bytes of direct memory and the JVM refused it ("
+                    + e.getMessage() + "); raise -XX:MaxDirectMemorySize (it defaults to the heap's maximum) or judge"
+                    + " fewer or shorter sequences at once.", e);
+        }
+    }
+
+    /**
      * The direct memory a step's new keys and values are written into, per layer, and the pinned
      * output tensors over it for steps of {@code batch} x {@code seq}; {@code memory} is reused by
      * later steps of other lengths while it is large enough.
@@ -265,15 +279,12 @@ final class KvCache implements AutoCloseable {
                 held = new java.util.ArrayList<>(2 * layers);
                 try {
                     for (int i = 0; i < 2 * layers; i++) {
-                        held.add(ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()));
+                        held.add(directMemory((long) floats * Float.BYTES, "The new keys and values of a step of " + rows
+                                + " sequence(s) x " + seq + " tokens", bytesPerSlot(config) * rows * seq));
                     }
-                } catch (OutOfMemoryError e) {
+                } catch (BackendException e) {
                     held.forEach(dev.autoj.onnx.internal.checkpoint.Buffers::free);
-                    throw new BackendException("A step of " + rows + " sequence(s) x " + seq + " tokens needs "
-                            + bytesPerSlot(config) * rows * seq + " bytes of direct memory for its new keys and values"
-                            + " beside the cache, and the JVM refused it (" + e.getMessage() + "); raise"
-                            + " -XX:MaxDirectMemorySize (it defaults to the heap's maximum) or judge fewer or shorter"
-                            + " sequences at once.", e);
+                    throw e;
                 }
             }
             Staging out = new Staging(rows, seq, new FloatBuffer[layers], new FloatBuffer[layers],
@@ -346,17 +357,10 @@ final class KvCache implements AutoCloseable {
 
         /** A zeroed direct buffer of {@code floats}, its memory kept in {@link #memory} to be freed on {@link #close}. */
         private FloatBuffer direct(long floats, int batch, int capacity, ModelConfig config) {
-            try {
-                ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(floats * Float.BYTES)).order(ByteOrder.nativeOrder());
-                memory.add(bytes);
-                return bytes.asFloatBuffer();
-            } catch (OutOfMemoryError e) {
-                long need = bytesPerSlot(config) * batch * capacity;
-                throw new BackendException("The key/value cache of " + batch + " sequence(s) x " + capacity + " tokens needs "
-                        + need + " bytes of direct memory and the JVM refused it (" + e.getMessage() + "); raise"
-                        + " -XX:MaxDirectMemorySize (it defaults to the heap's maximum) or judge fewer or shorter"
-                        + " sequences at once.", e);
-            }
+            ByteBuffer bytes = directMemory(floats * Float.BYTES, "The key/value cache of " + batch + " sequence(s) x "
+                    + capacity + " tokens", bytesPerSlot(config) * batch * capacity);
+            memory.add(bytes);
+            return bytes.asFloatBuffer();
         }
 
         /** Closes the tensors, then frees the memory under them: nothing may read these buffers afterwards. */

@@ -137,14 +137,13 @@ final class StepDecoder {
             owned.put("logits_positions", OnnxTensor.createTensor(env, LongBuffer.wrap(wanted), new long[] {wanted.length}));
             Map<String, OnnxTensorLike> inputs = new HashMap<>(owned);
             if (past == 0) {
-                int kv = config.numKvHeads();
-                int d = config.headDim();
-                owned.put("cache_key.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, 0, d}));
-                owned.put("cache_value.", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {batch, kv, 0, d}));
+                // keys and values are both [batch, kv, slots, d]: one empty tensor stands for both
+                owned.put("empty_cache", OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
+                        new long[] {batch, config.numKvHeads(), 0, config.headDim()}));
             }
             for (int l = 0; l < config.numLayers(); l++) {
-                inputs.put("cache_key." + l, past == 0 ? owned.get("cache_key.") : cache.keyInput(l));
-                inputs.put("cache_value." + l, past == 0 ? owned.get("cache_value.") : cache.valueInput(l));
+                inputs.put("cache_key." + l, past == 0 ? owned.get("empty_cache") : cache.keyInput(l));
+                inputs.put("cache_value." + l, past == 0 ? owned.get("empty_cache") : cache.valueInput(l));
             }
             // the step's keys and values are written by ONNX Runtime into the cache's own buffers
             Map<String, OnnxTensor> stepOutputs = cache.stepOutputs(seq);
