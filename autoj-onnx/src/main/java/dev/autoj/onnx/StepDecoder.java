@@ -31,8 +31,15 @@ final class StepDecoder {
     private final ModelConfig config;
     /** The sessions of the decoder's parts in order: the first embeds the ids, the last has the head. */
     private final List<OrtSession> sessions;
-    /** Whether a run of several tokens shrinks the sessions' arenas after it ({@link EngineSwitches#arenaShrink()}). */
+    /** Whether a large run shrinks the sessions' arenas after it ({@link EngineSwitches#arenaShrink()}). */
     private final boolean shrink = EngineSwitches.arenaShrink();
+
+    /**
+     * A run whose estimated working set ({@link #workingSet}) summed over the parts is at least this
+     * shrinks the arenas after it; below it the parts keep what they grew to (at most about this,
+     * by the estimate), and the next run of that size finds its memory already mapped.
+     */
+    static final long SHRINK_FROM_BYTES = 256L << 20;
 
     StepDecoder(OrtEnvironment env, ModelConfig config, List<OrtSession> sessions) {
         this.env = env;
@@ -147,11 +154,12 @@ final class StepDecoder {
             }
             // the step's keys and values are written by ONNX Runtime into the cache's own buffers
             Map<String, OnnxTensor> stepOutputs = cache.stepOutputs(seq);
+            boolean shrinkAfter = shrink && shrinksAfter(config, batch, seq, slots, sessions.size());
             List<OrtSession.Result> results = new ArrayList<>(sessions.size());
             float[][][] logits;
             try {
                 if (sessions.size() == 1) {
-                    results.add(run(sessions.get(0), inputs, stepOutputs, seq));
+                    results.add(run(sessions.get(0), inputs, stepOutputs, shrinkAfter));
                 } else {
                     // each part on the hidden states of the one before; the last adds the head
                     OnnxTensor hidden = null;
@@ -160,7 +168,7 @@ final class StepDecoder {
                         if (hidden != null) {
                             own.put("hidden_in", hidden);
                         }
-                        OrtSession.Result result = run(part, own, stepOutputs, seq);
+                        OrtSession.Result result = run(part, own, stepOutputs, shrinkAfter);
                         results.add(result);
                         hidden = (OnnxTensor) result.get("hidden_out").orElse(null);
                     }
@@ -180,27 +188,46 @@ final class StepDecoder {
     }
 
     /**
-     * One session's run. A run of several tokens (a prefill chunk) needs a working set many times a
-     * decoding step's, which ONNX Runtime's memory arena would keep for good, in every part of a
-     * split decoder: such a run ends by shrinking the arena back (run option
-     * {@code memory.enable_memory_arena_shrinkage}), so the parts reuse the same memory while
-     * decoding steps keep the arena's speed. At 13B shape, without this a 1,000-token judgment
-     * grew the parts' arenas past 11 GB and was killed on a 24 GB machine.
-     * {@code -Dautoj.onnx.arenaShrink=false} keeps them. The session's outputs among
+     * One session's run. A run of many tokens (a long prefill chunk) needs a working set many
+     * times a decoding step's, which ONNX Runtime's memory arena would keep for good, in every part
+     * of a split decoder: with {@code shrinkAfter} the run ends by shrinking the arena back (run
+     * option {@code memory.enable_memory_arena_shrinkage}), so the parts reuse the same memory. At
+     * 13B shape, without this a 1,000-token judgment grew the parts' arenas past 11 GB and was
+     * killed on a 24 GB machine. Smaller runs keep the arena: shrinking it after every 128-token
+     * prefill of the 1G bench model made the next prefill fault its memory in again (about 10 ms
+     * of 110). {@code -Dautoj.onnx.arenaShrink=false} never shrinks. The session's outputs among
      * {@code pinned} are written into those tensors; the others are returned.
      */
     private OrtSession.Result run(OrtSession session, Map<String, ? extends OnnxTensorLike> inputs,
-            Map<String, OnnxTensor> pinned, int seq) throws OrtException {
+            Map<String, OnnxTensor> pinned, boolean shrinkAfter) throws OrtException {
         Map<String, OnnxTensor> own = Initializers.only(pinned, session.getOutputNames()::contains);
         java.util.Set<String> requested = new java.util.LinkedHashSet<>(session.getOutputNames());
         requested.removeAll(own.keySet());
-        if (seq == 1 || !shrink) {
+        if (!shrinkAfter) {
             return session.run(inputs, requested, own);
         }
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
             return session.run(inputs, requested, own, options);
         }
+    }
+
+    /**
+     * A generous estimate of the memory one layer's run over {@code batch} x {@code seq} tokens
+     * attending to {@code slots} keys works in: the attention scores, their mask and
+     * probabilities (heads x slots a token), the MLP's activations and a few hidden-sized
+     * temporaries, in fp32. (A 1,500-token run of {@code ArenaMemoryTest}'s model: 132 MB; a
+     * 256-token chunk at 13B after 1,000 tokens: 239 MB; a 128-token prefill of the 1G bench
+     * model: 20 MB.)
+     */
+    static long workingSet(ModelConfig config, int batch, int seq, int slots) {
+        long perToken = 3L * config.numHeads() * slots + 3L * config.intermediateSize() + 8L * config.hiddenSize();
+        return (long) batch * seq * perToken * Float.BYTES;
+    }
+
+    /** Whether a run of {@code batch} x {@code seq} tokens over {@code slots} keys on {@code parts} sessions ends by shrinking their arenas. */
+    static boolean shrinksAfter(ModelConfig config, int batch, int seq, int slots, int parts) {
+        return workingSet(config, batch, seq, slots) * parts >= SHRINK_FROM_BYTES;
     }
 
     private static int count(boolean[] flags) {
