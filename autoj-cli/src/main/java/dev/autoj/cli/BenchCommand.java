@@ -10,6 +10,7 @@ import dev.autoj.onnx.OnnxBackend;
 import dev.autoj.onnx.OnnxOptions;
 import dev.autoj.onnx.TokenGeneration;
 import dev.autoj.onnx.WeightClass;
+import dev.autoj.onnx.internal.bench.Int4KernelProbe;
 import dev.autoj.onnx.internal.bench.MatVecProbe;
 import dev.autoj.onnx.internal.bench.SyntheticCheckpoint;
 import dev.autoj.onnx.internal.runtime.OrtRuntime;
@@ -60,7 +61,7 @@ import picocli.CommandLine.Spec;
             "{\"model_bytes\",\"prefill_tokens_per_s\",\"decode_tokens_per_s_batch1\",\"decode_tokens_per_s_batch8\","
                     + "\"measured_bandwidth_bytes_per_s\",\"bandwidth_ratio\",\"route\",\"session_weight_bytes\","
                     + "\"time_to_first_token_s\",\"peak_rss_bytes\",\"time_to_first_token_parts_s\",\"cold_time_to_first_token_s\","
-                    + "\"cold_peak_rss_bytes\",\"cold_time_to_first_token_parts_s\",\"session_weights\",\"judgment\"}",
+                    + "\"cold_peak_rss_bytes\",\"cold_time_to_first_token_parts_s\",\"session_weights\",\"judgment\",\"int4_kernel\"}",
             "Time to first token (16-token prompt) and peak resident memory are measured in fresh processes on the",
             "model just benchmarked: once before anything else opens it (cold: empty caches, the weights converted",
             "or quantized into the cache) and three times after (warm); the parts are jvm, ort_init, graph, weights,",
@@ -68,7 +69,9 @@ import picocli.CommandLine.Spec;
             "embedding, norms), their form and why they stay at that width. With --judgment-tokens N, judgment gives",
             "what one pairwise judgment in both orders costs: two N-token prompts decoded as one batch for up to",
             BenchCommand.JUDGMENT_CRITIQUE + " tokens each (a critique's length), with prefill and decoding timed apart and the"
-                    + " decoding rate at that context."})
+                    + " decoding rate at that context. With --dtype int4, int4_kernel gives what ONNX Runtime's 4-bit kernel",
+            "reaches alone on the model's layer shape (its weights read per second at batch 1, as a share of the bandwidth,",
+            "its batch-8 speed-up) and the engine's batch-1 decoding as a share of that kernel: the ceiling the engine runs under."})
 final class BenchCommand implements Callable<Integer> {
 
     static final int BATCH = 8;
@@ -129,7 +132,8 @@ final class BenchCommand implements Callable<Integer> {
     /** The figures of one run. */
     record Result(long modelBytes, long streamedBytesPerStep, double prefillTokensPerSecond, double decodeBatch1,
             double decodeBatch8, double bandwidth, double bandwidthRatio, String device, double loadAverage, String route,
-            long sessionWeightBytes, JsonNode firstToken, JsonNode coldStart, List<WeightClass> weights, JsonNode judgment) {
+            long sessionWeightBytes, JsonNode firstToken, JsonNode coldStart, List<WeightClass> weights, JsonNode judgment,
+            Int4KernelProbe kernel) {
     }
 
     /** Fresh processes timed to their first token; the median by time to first token is reported. */
@@ -207,6 +211,20 @@ final class BenchCommand implements Callable<Integer> {
         double before = MatVecProbe.bytesPerSecond();
         progress(log, String.format(Locale.ROOT, "memory bandwidth %.1f GB/s", before / 1e9));
         SyntheticCheckpoint.Shape shape = SyntheticCheckpoint.Shape.ofSize(bytes, shapeBase());
+        // ONNX Runtime's 4-bit kernel alone on this model's layer shape: the ceiling of batch-1 decoding with it
+        Int4KernelProbe kernel = null;
+        if (type == Dtype.INT4 && where != Device.CUDA) {
+            int kvWidth = shape.hidden() / shape.heads() * shape.kvHeads();
+            if (Int4KernelProbe.layersFor(shape.hidden(), kvWidth, shape.intermediate()) > Int4KernelProbe.MAX_LAYERS) {
+                progress(log, "4-bit kernel not measured alone: this model's layers are too small to outgrow the caches");
+            } else {
+                kernel = Int4KernelProbe.measure(shape.hidden(), kvWidth, shape.intermediate());
+            }
+        }
+        if (kernel != null) {
+            progress(log, String.format(Locale.ROOT, "4-bit kernel alone: %.1f GB/s at batch 1 (%.3f of the bandwidth), batch 8 %.2fx",
+                    kernel.batch1BytesPerSecond() / 1e9, kernel.batch1BytesPerSecond() / before, kernel.batch8Speedup()));
+        }
         Path model = work.resolve("model");
         String storedType = stored.strip().toUpperCase(Locale.ROOT);
         long storedBytes = storedType.equals("BIN")
@@ -281,7 +299,7 @@ final class BenchCommand implements Callable<Integer> {
         JsonNode first = where == Device.CUDA ? null
                 : firstToken(model, work.resolve("cache"), type, routeTaken.toUpperCase(Locale.ROOT), log, FIRST_TOKEN_RUNS);
         return new Result(modelBytes, streamed, result[0], result[1], result[2], bandwidth, streamed * result[1] / bandwidth,
-                device, loadAverage(), routeTaken, sessionWeights, first, cold, weights, judgment);
+                device, loadAverage(), routeTaken, sessionWeights, first, cold, weights, judgment, kernel);
     }
 
     /** The model whose shape {@code --shape} names; a usage error naming the choices for any other. */

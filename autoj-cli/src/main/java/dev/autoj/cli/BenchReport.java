@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoj.onnx.WeightClass;
+import dev.autoj.onnx.internal.bench.Int4KernelProbe;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -40,6 +41,16 @@ final class BenchReport {
             if (r.judgment() != null) {
                 line.set("judgment", r.judgment());
             }
+            if (r.kernel() != null) {
+                Int4KernelProbe k = r.kernel();
+                line.putObject("int4_kernel").put("bytes", k.bytes()).put("layers", k.layers())
+                        .put("bytes_per_s_batch1", Math.round(k.batch1BytesPerSecond()))
+                        .put("bandwidth_ratio_batch1", round(k.batch1BytesPerSecond() / r.bandwidth()))
+                        .put("batch8_speedup", round(k.batch8Speedup()))
+                        .put("ceiling_tokens_per_s_batch1", round(ceilingTokensPerSecond(r)))
+                        .put("ceiling_bandwidth_ratio_batch1", round(ceilingTokensPerSecond(r) * r.streamedBytesPerStep() / r.bandwidth()))
+                        .put("engine_share_batch1", round(r.decodeBatch1() / ceilingTokensPerSecond(r)));
+            }
             ObjectNode classes = line.putObject("session_weights");
             for (WeightClass c : r.weights()) {
                 classes.putObject(c.name()).put("bytes", c.bytes()).put("tensors", c.tensors()).put("stored_as", c.storedAs())
@@ -59,6 +70,14 @@ final class BenchReport {
                     r.decodeBatch1() > 0 ? r.decodeBatch8() / r.decodeBatch1() : 0);
             out.printf(Locale.ROOT, "memory bandwidth  %10.1f GB/s (measured)%n", r.bandwidth() / 1e9);
             out.printf(Locale.ROOT, "bandwidth ratio   %10.3f (batch-1 weight bytes per second / bandwidth)%n", r.bandwidthRatio());
+            if (r.kernel() != null) {
+                Int4KernelProbe k = r.kernel();
+                out.printf(Locale.ROOT, "4-bit kernel      %10.1f GB/s alone at batch 1 over %d layers' weights (%.3f of the bandwidth), "
+                        + "batch 8 %.2fx batch 1; with it batch 1 could reach %.2f tokens/s (bandwidth ratio %.3f), "
+                        + "the engine reached %.3f of that%n", k.batch1BytesPerSecond() / 1e9, k.layers(),
+                        k.batch1BytesPerSecond() / r.bandwidth(), k.batch8Speedup(), ceilingTokensPerSecond(r),
+                        ceilingTokensPerSecond(r) * r.streamedBytesPerStep() / r.bandwidth(), r.decodeBatch1() / ceilingTokensPerSecond(r));
+            }
             if (r.firstToken() != null) {
                 JsonNode f = r.firstToken();
                 out.printf(Locale.ROOT, "first token       %10.3f s in a fresh process, warm caches (median of %d): jvm %.3f, "
@@ -92,6 +111,18 @@ final class BenchReport {
             out.printf(Locale.ROOT, "load average      %10.2f on %d cores%n", r.loadAverage(), Runtime.getRuntime().availableProcessors());
         }
         out.flush();
+    }
+
+    /**
+     * Batch-1 tokens per second if a step took no more than reading its 4-bit weights at the
+     * kernel's own rate ({@link Int4KernelProbe}) and its other weights (an fp32 head) at the
+     * measured bandwidth: the most batch-1 decoding can reach with these kernels.
+     */
+    static double ceilingTokensPerSecond(BenchCommand.Result r) {
+        long int4 = r.weights().stream().filter(c -> !c.name().equals("embedding") && c.storedAs().startsWith("int4"))
+                .mapToLong(WeightClass::bytes).sum();
+        long rest = r.streamedBytesPerStep() - int4;
+        return 1 / (int4 / r.kernel().batch1BytesPerSecond() + rest / r.bandwidth());
     }
 
     private static ObjectNode firstTokenParts(ObjectMapper mapper, JsonNode f) {

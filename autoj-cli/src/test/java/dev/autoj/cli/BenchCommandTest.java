@@ -102,6 +102,7 @@ class BenchCommandTest {
         JsonNode line = new ObjectMapper().readTree(run.out().strip());
         assertThat(line.get("model_bytes").asLong()).as("--size is the F32 size").isBetween(56L << 20, 72L << 20);
         assertThat(line.at("/session_weights/linear/stored_as").asText()).startsWith("int4");
+        assertThat(line.has("int4_kernel")).as("a 64M model's layers are too small for the 4-bit kernel probe").isFalse();
         assertThat(line.get("session_weight_bytes").asLong()).isLessThan(line.get("model_bytes").asLong() / 2);
         assertThat(line.get("cold_peak_rss_bytes").asLong()).isGreaterThan(16L << 20);
         assertThat(line.get("decode_tokens_per_s_batch1").asDouble()).isPositive();
