@@ -28,8 +28,8 @@ final class EngineSwitches {
 
     /**
      * System property: {@code false} lets a CPU decoder session keep the memory its arena grew to
-     * in a run of several tokens (a prefill chunk); default {@code true}, the arena is shrunk after
-     * such a run (see {@code StepDecoder}). Each part of a split decoder has its own arena: kept,
+     * in a large run (a long prefill chunk); default {@code true}, the arena is shrunk after such a
+     * run (what is large: {@code StepDecoder.shrinksAfter}). Each part of a split decoder has its own arena: kept,
      * their prefill working sets add up (at 13B shape past 11 GB after a 1,000-token prompt).
      */
     static final String ARENA_SHRINK_PROPERTY = "autoj.onnx.arenaShrink";
