@@ -82,19 +82,19 @@ final class Initializers {
             }
             for (LlamaWeights.Weight w : LlamaWeights.quantizedWeights(config, int4)) {
                 QuantizedLinear q = checked(quantized.linear(w.name(), w.shape()), w, int4, checkpoint);
-                long blocks = q.blocksPerRow();
                 put(env, initializers, tensors, w.name() + LlamaGraph.Q4, q.packed(),
-                        new long[] {q.outFeatures(), blocks, q.blockSize() / 2}, OnnxJavaType.UINT8);
+                        QuantizedLinear.codesShape(q.outFeatures(), q.inFeatures(), q.blockSize()), OnnxJavaType.UINT8);
                 ByteBuffer scales = q.scales();
                 if (fp16Compute) {
                     scales = halves(q.scales());
                     // the fp32 scales are the quantizer's own buffer, read by nothing else
                     Buffers.free(q.scales());
                 }
-                put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, scales, new long[] {q.outFeatures() * blocks}, full);
+                put(env, initializers, tensors, w.name() + LlamaGraph.SCALES, scales,
+                        QuantizedLinear.scalesShape(q.outFeatures(), q.inFeatures(), q.blockSize()), full);
                 if (int4.zeroPoints()) {
                     put(env, initializers, tensors, w.name() + LlamaGraph.ZERO_POINTS, q.zeroPoints(),
-                            new long[] {q.zeroPoints().capacity()}, OnnxJavaType.UINT8);
+                            QuantizedLinear.zeroPointsShape(q.outFeatures(), q.inFeatures(), q.blockSize()), OnnxJavaType.UINT8);
                 }
             }
         } else {

@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.autoj.engine.backend.BackendException;
 import dev.autoj.onnx.internal.checkpoint.Buffers;
+import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
+import dev.autoj.onnx.internal.graph.LlamaGraph;
 import dev.autoj.onnx.internal.graph.OnnxGraph;
 import dev.autoj.onnx.internal.graph.OnnxGraph.Attr;
 import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
@@ -119,23 +121,17 @@ public record Int4KernelProbe(long bytes, int layers, double batch1BytesPerSecon
 
     /** Bytes of one layer's 4-bit weights: half a byte a weight, a float scale and half a byte of zero point a block. */
     static long layerBytes(int hidden, int kvWidth, int intermediate) {
-        long h = hidden;
-        long i = intermediate;
-        return weightBytes(h, h) * 2 + weightBytes(h, kvWidth) * 2 + weightBytes(h, i) * 2 + weightBytes(i, h);
-    }
-
-    private static long weightBytes(long in, long out) {
-        long blocks = (in + BLOCK - 1) / BLOCK;
-        return out * blocks * (BLOCK / 2) + out * blocks * Float.BYTES + out * ((blocks + 1) / 2);
+        return new Weight("", hidden, hidden).bytes() * 2 + new Weight("", hidden, kvWidth).bytes() * 2
+                + new Weight("", hidden, intermediate).bytes() * 2 + new Weight("", intermediate, hidden).bytes();
     }
 
     private static String linear(OnnxGraph g, List<Weight> weights, String x, String name, int in, int out) {
         Weight w = new Weight(name, in, out);
         weights.add(w);
-        for (String[] init : w.initializers()) {
-            g.externalInitializer(init[0], init[1].equals("float") ? ElemType.FLOAT : ElemType.UINT8, w.dims(init[0]));
-        }
-        return g.opIn("com.microsoft", "MatMulNBits", 1, List.of(x, name + ".q4", name + ".scales", name + ".zp"),
+        g.externalInitializer(w.codes(), ElemType.UINT8, w.codesShape());
+        g.externalInitializer(w.scales(), ElemType.FLOAT, w.scalesShape());
+        g.externalInitializer(w.zeroPoints(), ElemType.UINT8, w.zeroPointsShape());
+        return g.opIn("com.microsoft", "MatMulNBits", 1, List.of(x, w.codes(), w.scales(), w.zeroPoints()),
                 Attr.i("K", in), Attr.i("N", out), Attr.i("bits", 4), Attr.i("block_size", BLOCK),
                 Attr.i("accuracy_level", ACCURACY_LEVEL)).get(0);
     }
@@ -161,44 +157,64 @@ public record Int4KernelProbe(long bytes, int layers, double batch1BytesPerSecon
     /** One 4-bit weight of {@code out} x {@code in}: random codes, zero points of 8, scales that keep activations near unit size. */
     private record Weight(String name, int in, int out) {
 
-        int blocks() {
-            return (in + BLOCK - 1) / BLOCK;
+        String codes() {
+            return name + LlamaGraph.Q4;
         }
 
-        String[][] initializers() {
-            return new String[][] {{name + ".q4", "uint8"}, {name + ".scales", "float"}, {name + ".zp", "uint8"}};
+        String scales() {
+            return name + LlamaGraph.SCALES;
         }
 
-        long[] dims(String initializer) {
-            if (initializer.endsWith(".q4")) {
-                return new long[] {out, blocks(), BLOCK / 2};
-            }
-            return initializer.endsWith(".scales") ? new long[] {(long) out * blocks()} : new long[] {(long) out * ((blocks() + 1) / 2)};
+        String zeroPoints() {
+            return name + LlamaGraph.ZERO_POINTS;
+        }
+
+        long[] codesShape() {
+            return QuantizedLinear.codesShape(out, in, BLOCK);
+        }
+
+        long[] scalesShape() {
+            return QuantizedLinear.scalesShape(out, in, BLOCK);
+        }
+
+        long[] zeroPointsShape() {
+            return QuantizedLinear.zeroPointsShape(out, in, BLOCK);
+        }
+
+        /** Bytes of the codes, the float scales and the zero points. */
+        long bytes() {
+            return elements(codesShape()) + elements(scalesShape()) * Float.BYTES + elements(zeroPointsShape());
+        }
+
+        private static long elements(long[] shape) {
+            return java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         }
 
         void tensors(OrtEnvironment env, Random random, Map<String, OnnxTensor> into, List<ByteBuffer> memory) throws OrtException {
-            ByteBuffer codes = direct((long) out * blocks() * (BLOCK / 2), memory);
-            byte[] row = new byte[blocks() * (BLOCK / 2)];
+            ByteBuffer codes = direct(elements(codesShape()), memory);
+            byte[] row = new byte[Math.toIntExact(elements(codesShape()) / out)];
             for (int n = 0; n < out; n++) {
                 random.nextBytes(row);
                 codes.put(row);
             }
             codes.flip();
-            ByteBuffer scales = direct((long) out * blocks() * Float.BYTES, memory);
+            ByteBuffer scales = direct(elements(scalesShape()) * Float.BYTES, memory);
             // codes minus the zero point are uniform over [-8, 7] (variance 21.5): this keeps an output's scale near its input's
             float scale = (float) (1 / Math.sqrt(21.5 * in));
             while (scales.hasRemaining()) {
                 scales.putFloat(scale);
             }
             scales.flip();
-            ByteBuffer zeroPoints = direct((long) out * ((blocks() + 1) / 2), memory);
+            ByteBuffer zeroPoints = direct(elements(zeroPointsShape()), memory);
             while (zeroPoints.hasRemaining()) {
                 zeroPoints.put((byte) 0x88);
             }
             zeroPoints.flip();
-            into.put(name + ".q4", OnnxTensor.createTensor(env, codes, dims(name + ".q4"), OnnxJavaType.UINT8));
-            into.put(name + ".scales", OnnxTensor.createTensor(env, scales, dims(name + ".scales"), OnnxJavaType.FLOAT));
-            into.put(name + ".zp", OnnxTensor.createTensor(env, zeroPoints, dims(name + ".zp"), OnnxJavaType.UINT8));
+            // the layout's own checks: sizes as MatMulNBits reads them
+            QuantizedLinear layout = new QuantizedLinear(4, BLOCK, out, in, codes, scales, zeroPoints);
+            into.put(codes(), OnnxTensor.createTensor(env, layout.packed(), codesShape(), OnnxJavaType.UINT8));
+            into.put(scales(), OnnxTensor.createTensor(env, layout.scales(), scalesShape(), OnnxJavaType.FLOAT));
+            into.put(zeroPoints(), OnnxTensor.createTensor(env, layout.zeroPoints(), zeroPointsShape(), OnnxJavaType.UINT8));
         }
 
         private static ByteBuffer direct(long bytes, List<ByteBuffer> memory) {

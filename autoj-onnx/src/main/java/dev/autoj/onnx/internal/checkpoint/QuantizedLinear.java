@@ -69,6 +69,25 @@ public record QuantizedLinear(int bits, int blockSize, int outFeatures, int inFe
         return (inFeatures + blockSize - 1) / blockSize;
     }
 
+    /** Shape of the codes of an {@code out} x {@code in} weight in blocks of {@code blockSize}: [N][B][blockSize / 2]. */
+    public static long[] codesShape(long out, long in, int blockSize) {
+        return new long[] {out, blocks(in, blockSize), blockSize / 2};
+    }
+
+    /** Shape of the scales of an {@code out} x {@code in} weight in blocks of {@code blockSize}: [N * B]. */
+    public static long[] scalesShape(long out, long in, int blockSize) {
+        return new long[] {out * blocks(in, blockSize)};
+    }
+
+    /** Shape of the packed zero points of an {@code out} x {@code in} weight in blocks of {@code blockSize}: [N * ceil(B / 2)]. */
+    public static long[] zeroPointsShape(long out, long in, int blockSize) {
+        return new long[] {out * ((blocks(in, blockSize) + 1) / 2)};
+    }
+
+    private static long blocks(long in, int blockSize) {
+        return (in + blockSize - 1) / blockSize;
+    }
+
     /** {@code ceil(inFeatures / blockSize)}. */
     public int blocksPerRow() {
         return blocksPer(inFeatures, blockSize);

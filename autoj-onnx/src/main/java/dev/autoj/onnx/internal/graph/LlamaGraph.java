@@ -1,6 +1,7 @@
 package dev.autoj.onnx.internal.graph;
 
 import dev.autoj.onnx.internal.checkpoint.ModelConfig;
+import dev.autoj.onnx.internal.checkpoint.QuantizedLinear;
 import dev.autoj.onnx.internal.graph.LlamaWeights.Weight;
 import dev.autoj.onnx.internal.graph.OnnxGraph.Attr;
 import dev.autoj.onnx.internal.graph.OnnxGraph.ElemType;
@@ -295,12 +296,13 @@ public final class LlamaGraph {
     /** A 4-bit weight's codes, scales and zero points as external initializers. */
     private void declareQuantized(Weight w) {
         quantized.add(w.name());
-        long blocks = (w.shape()[1] + int4.blockSize() - 1) / int4.blockSize();
-        outer.externalInitializer(w.name() + Q4, ElemType.UINT8, new long[] {w.shape()[0], blocks, int4.blockSize() / 2});
+        long out = w.shape()[0];
+        long in = w.shape()[1];
+        outer.externalInitializer(w.name() + Q4, ElemType.UINT8, QuantizedLinear.codesShape(out, in, int4.blockSize()));
         // MatMulNBits takes scales of its activations' type
-        outer.externalInitializer(w.name() + SCALES, weightType, new long[] {w.shape()[0] * blocks});
+        outer.externalInitializer(w.name() + SCALES, weightType, QuantizedLinear.scalesShape(out, in, int4.blockSize()));
         if (int4.zeroPoints()) {
-            outer.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, new long[] {w.shape()[0] * ((blocks + 1) / 2)});
+            outer.externalInitializer(w.name() + ZERO_POINTS, ElemType.UINT8, QuantizedLinear.zeroPointsShape(out, in, int4.blockSize()));
         }
     }
 
