@@ -43,13 +43,14 @@ final class BenchReport {
             }
             if (r.kernel() != null) {
                 Int4KernelProbe k = r.kernel();
+                double ceiling = ceilingTokensPerSecond(r);
                 line.putObject("int4_kernel").put("bytes", k.bytes()).put("layers", k.layers())
                         .put("bytes_per_s_batch1", Math.round(k.batch1BytesPerSecond()))
                         .put("bandwidth_ratio_batch1", round(k.batch1BytesPerSecond() / r.bandwidth()))
                         .put("batch8_speedup", round(k.batch8Speedup()))
-                        .put("ceiling_tokens_per_s_batch1", round(ceilingTokensPerSecond(r)))
-                        .put("ceiling_bandwidth_ratio_batch1", round(ceilingTokensPerSecond(r) * r.streamedBytesPerStep() / r.bandwidth()))
-                        .put("engine_share_batch1", round(r.decodeBatch1() / ceilingTokensPerSecond(r)));
+                        .put("ceiling_tokens_per_s_batch1", round(ceiling))
+                        .put("ceiling_bandwidth_ratio_batch1", round(ceiling * r.streamedBytesPerStep() / r.bandwidth()))
+                        .put("engine_share_batch1", round(r.decodeBatch1() / ceiling));
             }
             ObjectNode classes = line.putObject("session_weights");
             for (WeightClass c : r.weights()) {
@@ -72,11 +73,12 @@ final class BenchReport {
             out.printf(Locale.ROOT, "bandwidth ratio   %10.3f (batch-1 weight bytes per second / bandwidth)%n", r.bandwidthRatio());
             if (r.kernel() != null) {
                 Int4KernelProbe k = r.kernel();
+                double ceiling = ceilingTokensPerSecond(r);
                 out.printf(Locale.ROOT, "4-bit kernel      %10.1f GB/s alone at batch 1 over %d layers' weights (%.3f of the bandwidth), "
                         + "batch 8 %.2fx batch 1; with it batch 1 could reach %.2f tokens/s (bandwidth ratio %.3f), "
                         + "the engine reached %.3f of that%n", k.batch1BytesPerSecond() / 1e9, k.layers(),
-                        k.batch1BytesPerSecond() / r.bandwidth(), k.batch8Speedup(), ceilingTokensPerSecond(r),
-                        ceilingTokensPerSecond(r) * r.streamedBytesPerStep() / r.bandwidth(), r.decodeBatch1() / ceilingTokensPerSecond(r));
+                        k.batch1BytesPerSecond() / r.bandwidth(), k.batch8Speedup(), ceiling,
+                        ceiling * r.streamedBytesPerStep() / r.bandwidth(), r.decodeBatch1() / ceiling);
             }
             if (r.firstToken() != null) {
                 JsonNode f = r.firstToken();
